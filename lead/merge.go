@@ -1,0 +1,43 @@
+package lead
+
+// MergeContact folds a newly captured contact of the same person into the
+// lead: empty fields are filled, new emails, phones and URLs are added after
+// the known ones, and nothing staff already recorded is overwritten or
+// removed. It reports whether anything changed.
+func (l *Lead) MergeContact(c Contact) bool {
+	changed := false
+	fill := func(dst *string, src string) {
+		if *dst == "" && src != "" {
+			*dst = src
+			changed = true
+		}
+	}
+	fill(&l.Contact.FullName, c.FullName)
+	fill(&l.Contact.GivenName, c.GivenName)
+	fill(&l.Contact.FamilyName, c.FamilyName)
+	fill(&l.Contact.Organization, c.Organization)
+	fill(&l.Contact.Title, c.Title)
+	for _, e := range c.Emails {
+		if n := appendUnique(l.Contact.Emails, e); len(n) != len(l.Contact.Emails) {
+			l.Contact.Emails, changed = n, true
+		}
+	}
+	for _, u := range c.URLs {
+		if n := appendUnique(l.Contact.URLs, u); len(n) != len(l.Contact.URLs) {
+			l.Contact.URLs, changed = n, true
+		}
+	}
+	for _, p := range c.Phones {
+		known := false
+		for _, q := range l.Contact.Phones {
+			known = known || (q.Number != "" && q.Number == p.Number)
+		}
+		if !known {
+			l.Contact.Phones, changed = append(l.Contact.Phones, p), true
+		}
+	}
+	if l.Contact.Address.IsZero() && !c.Address.IsZero() {
+		l.Contact.Address, changed = c.Address, true
+	}
+	return changed
+}
