@@ -196,6 +196,11 @@ func (c *Contact) DuplicateKey() string {
 	return "name:" + name + "|" + org
 }
 
+// Fold lower-cases, strips accents and collapses white space, so that
+// "Jürgen  Müller" and "jurgen muller" compare equal. Search uses it on both
+// the text searched and the query.
+func Fold(s string) string { return fold(s) }
+
 // fold lower-cases, strips accents and collapses white space, so that
 // "Jürgen  Müller" and "jurgen muller" compare equal.
 func fold(s string) string {

@@ -1,0 +1,117 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"leadcap/lead"
+)
+
+// Check reads the whole database and verifies bbolt's page structure and
+// leadcap's own invariants: every lead has its summary and index entries,
+// nothing else has any, and every outbox entry is scheduled exactly once.
+// A problem is reported as an error wrapping ErrDamaged; RebuildIndexes
+// repairs the index part. It takes time proportional to the file size
+// (about 2 s at 100,000 leads: it decodes every lead).
+func (s *Store) Check() error {
+	err := s.view(func(b *bx) error {
+		for cerr := range b.tx.Check(bolt.WithKVStringer(redacted{})) {
+			if cerr != nil {
+				return fmt.Errorf("%w (%v)", ErrDamaged, cerr)
+			}
+		}
+		return b.checkInvariants()
+	})
+	if err != nil {
+		return fmt.Errorf("storage: check %s: %w", s.path, err)
+	}
+	return nil
+}
+
+func (b *bx) checkInvariants() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w (%s)", ErrDamaged, fmt.Sprintf(format, args...))
+	}
+	n := 0
+	err := b.leads.ForEach(func(k, v []byte) error {
+		n++
+		var l lead.Lead
+		if err := json.Unmarshal(v, &l); err != nil {
+			return bad("lead %x does not decode", k)
+		}
+		if !bytes.Equal(l.ID[:], k) {
+			return bad("lead %x is stored under the wrong key", k)
+		}
+		sk := summaryKey(&l)
+		sv := b.summaries.Get(sk)
+		if sum, ok := decodeSummary(sk, sv); !ok || sum.EventID != l.EventID || sum.Stage != l.Stage() || sum.Sync != b.status(l.ID) {
+			return bad("lead %s has no or a stale summary", l.ID)
+		}
+		if b.ixEvent.Get(cat(l.EventID[:], sk)) == nil {
+			return bad("lead %s is missing from the event index", l.ID)
+		}
+		if b.ixStage.Get(cat([]byte{code(stageCodes, l.Stage())}, sk)) == nil {
+			return bad("lead %s is missing from the stage index", l.ID)
+		}
+		if key := l.Contact.DuplicateKey(); key != "" && b.ixDup.Get(cat(l.EventID[:], []byte(key))) == nil {
+			return bad("lead %s is missing from the duplicate index", l.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if k := b.summaries.Stats().KeyN; k != n {
+		return bad("%d summaries for %d leads", k, n)
+	}
+	if k := b.ixEvent.Stats().KeyN; k != n {
+		return bad("%d event index entries for %d leads", k, n)
+	}
+	if k := b.ixStage.Stats().KeyN; k != n {
+		return bad("%d stage index entries for %d leads", k, n)
+	}
+	err = b.outbox.ForEach(func(k, v []byte) error {
+		id, _ := idOf(k)
+		r, ok := b.outboxRec(id)
+		if !ok || b.leads.Get(k) == nil {
+			return bad("outbox entry %x has no lead", k)
+		}
+		if !bytes.Equal(b.due.Get(r.dueKey()), k) {
+			return bad("outbox entry %s is not scheduled", id)
+		}
+		if b.dead.Get(k) != nil {
+			return bad("lead %s is both queued and dead", id)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if d, o := b.due.Stats().KeyN, b.outbox.Stats().KeyN; d != o {
+		return bad("%d schedule entries for %d outbox entries", d, o)
+	}
+	return nil
+}
+
+// RebuildIndexes drops and rebuilds every summary and index from the leads,
+// in batches (about 7 s at 100,000 leads). Writes wait until it is done;
+// List, Count and search made meanwhile see an incomplete index. If it is
+// interrupted, the next Open finishes the job.
+func (s *Store) RebuildIndexes() error {
+	s.rebuilding.Lock()
+	defer s.rebuilding.Unlock()
+	if err := s.rebuild(); err != nil {
+		return fmt.Errorf("storage: %w", err)
+	}
+	return nil
+}
+
+// redacted keeps keys and values (emails in the duplicate index, whole
+// leads) out of bbolt's consistency messages.
+type redacted struct{}
+
+func (redacted) KeyToString(k []byte) string   { return fmt.Sprintf("<%d-byte key>", len(k)) }
+func (redacted) ValueToString(v []byte) string { return fmt.Sprintf("<%d-byte value>", len(v)) }

@@ -1,0 +1,57 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+)
+
+// ErrLocked means another process (usually another leadcap window or
+// command) holds the database open.
+var ErrLocked = errors.New("the database is in use by another leadcap process: close it and try again")
+
+// ErrNotFound means the lead or event does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrNoActiveEvent means no event was chosen as the active one and the caller
+// gave none.
+var ErrNoActiveEvent = errors.New("no active event: choose the event you are capturing leads for")
+
+// ErrDamaged means the file is not a leadcap database or is damaged. The
+// file is left untouched.
+var ErrDamaged = errors.New("the file is not a leadcap database or is damaged: restore it from a backup")
+
+// ErrNewerSchema means the file was written by a newer leadcap, which this
+// version cannot read without risking data loss.
+var ErrNewerSchema = errors.New("the database was written by a newer leadcap: update leadcap to open it")
+
+// ErrAmbiguous means an ID prefix or event name matches more than one
+// record.
+var ErrAmbiguous = errors.New("matches more than one record: give more of the ID")
+
+// ErrExists means a record with that ID already exists.
+var ErrExists = errors.New("already exists")
+
+// ErrSecretSetting means a caller tried to store something that looks like
+// a password or token in the settings. Secrets never go into the database:
+// leadcap reads them from the environment (LEADCAP_CRM_SECRET).
+var ErrSecretSetting = errors.New("secrets are not stored in the database: pass them in LEADCAP_CRM_SECRET")
+
+// ErrReadOnly means the store was opened read-only and a write was asked
+// for.
+var ErrReadOnly = errors.New("the database was opened read-only")
+
+// DuplicateError reports that the same person (same duplicate key) was
+// already captured at the same event. Its message names only the existing
+// lead's ID, never the key, which holds an email or phone number.
+type DuplicateError struct {
+	// Existing is the ID of the lead already stored for this person.
+	Existing uuid.UUID
+	// Key is the duplicate key both leads share (see lead.Contact.DuplicateKey).
+	Key string
+}
+
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("this person was already captured at this event as lead %s: edit that lead instead", e.Existing)
+}

@@ -1,0 +1,599 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+
+	"leadcap/lead"
+)
+
+// resolveEvent returns the lead's event, or the active event when the lead
+// has none (and sets it on the lead).
+func (b *bx) resolveEvent(l *lead.Lead) (lead.Event, error) {
+	if l.EventID == uuid.Nil {
+		ev, err := b.activeEvent()
+		if err != nil {
+			return lead.Event{}, err
+		}
+		l.EventID = ev.ID
+		return ev, nil
+	}
+	return b.event(l.EventID)
+}
+
+// prepareNew fills a new lead's defaults and normalizes it.
+func (b *bx) prepareNew(l *lead.Lead, now time.Time) error {
+	ev, err := b.resolveEvent(l)
+	if err != nil {
+		return err
+	}
+	if l.ID == uuid.Nil {
+		l.ID = lead.NewID()
+	}
+	if l.CapturedAt.IsZero() {
+		l.CapturedAt = now
+	}
+	if err := l.Normalize(ev.Country); err != nil {
+		return err
+	}
+	l.Version = 1
+	l.UpdatedAt = now
+	return nil
+}
+
+// AddLead saves a new lead: it normalizes it with its event's country as the
+// phone region, assigns an ID when it has none, takes the active event when
+// it has no event, sets Version 1 and UpdatedAt, and queues it for the CRM,
+// all in one transaction. The same person (same duplicate key) at the same
+// event fails with *DuplicateError. On success l holds what was stored.
+func (s *Store) AddLead(l *lead.Lead) error {
+	now := s.now().UTC()
+	c := *l
+	err := s.update(func(b *bx) error {
+		if err := b.prepareNew(&c, now); err != nil {
+			return err
+		}
+		if b.leads.Get(c.ID[:]) != nil {
+			return fmt.Errorf("lead %s: %w", c.ID, ErrExists)
+		}
+		return b.save(nil, &c, now)
+	})
+	if err != nil {
+		return fmt.Errorf("storage: add lead %s: %w", c.ID, err)
+	}
+	*l = c
+	return nil
+}
+
+// AddOrMerge is the scan flow: a new person is added like AddLead; the same
+// person at the same event is merged into the existing lead (new emails,
+// phones and URLs, empty fields filled, the raw payload and badge ID when
+// the existing lead has none, new notes), which is saved with Version+1 when
+// anything changed. It returns the stored lead and whether it was created.
+func (s *Store) AddOrMerge(l *lead.Lead) (saved lead.Lead, created bool, err error) {
+	now := s.now().UTC()
+	c := *l
+	err = s.update(func(b *bx) error {
+		if err := b.prepareNew(&c, now); err != nil {
+			return err
+		}
+		var dup *DuplicateError
+		err := b.checkDuplicate(&c)
+		if err == nil {
+			if b.leads.Get(c.ID[:]) != nil {
+				return fmt.Errorf("lead %s: %w", c.ID, ErrExists)
+			}
+			saved, created = c, true
+			return b.save(nil, &c, now)
+		}
+		if !errors.As(err, &dup) {
+			return err
+		}
+		old, err := b.lead(dup.Existing)
+		if err != nil {
+			return err
+		}
+		cur, _ := b.lead(dup.Existing)
+		changed := cur.MergeContact(c.Contact)
+		if cur.RawPayload == "" && c.RawPayload != "" {
+			cur.RawPayload, changed = c.RawPayload, true
+		}
+		if cur.BadgeID == "" && c.BadgeID != "" {
+			cur.BadgeID, changed = c.BadgeID, true
+		}
+		for _, n := range c.Notes {
+			known := false
+			for _, m := range cur.Notes {
+				known = known || m.ID == n.ID
+			}
+			if !known {
+				cur.Notes, changed = append(cur.Notes, n), true
+			}
+		}
+		if !changed {
+			saved = old
+			return nil
+		}
+		ev, err := b.event(cur.EventID)
+		if err != nil {
+			return err
+		}
+		if err := cur.Normalize(ev.Country); err != nil {
+			return err
+		}
+		cur.Version = old.Version + 1
+		cur.UpdatedAt = now
+		saved = cur
+		return b.save(&old, &cur, now)
+	})
+	if err != nil {
+		return lead.Lead{}, false, fmt.Errorf("storage: add lead %s: %w", c.ID, err)
+	}
+	return saved, created, nil
+}
+
+// UpdateLead reads the lead, lets fn change it, re-normalizes it and saves
+// it with Version+1 and a new UpdatedAt, upserting its outbox entry, all in
+// one transaction. An error from fn (or from validation) saves nothing. A
+// change that leaves the lead as it was is not saved and not queued. fn
+// cannot change the ID.
+func (s *Store) UpdateLead(id uuid.UUID, fn func(*lead.Lead) error) (lead.Lead, error) {
+	now := s.now().UTC()
+	var saved lead.Lead
+	err := s.update(func(b *bx) error {
+		old, err := b.lead(id)
+		if err != nil {
+			return err
+		}
+		cur, _ := b.lead(id)
+		if err := callUser(func() error { return fn(&cur) }); err != nil {
+			return err
+		}
+		cur.ID = id
+		ev, err := b.event(cur.EventID)
+		if err != nil {
+			return err
+		}
+		if err := cur.Normalize(ev.Country); err != nil {
+			return err
+		}
+		cur.Version, cur.UpdatedAt = old.Version, old.UpdatedAt
+		a, _ := json.Marshal(&old)
+		c, _ := json.Marshal(&cur)
+		if bytes.Equal(a, c) {
+			saved = old
+			return nil
+		}
+		cur.Version = old.Version + 1
+		cur.UpdatedAt = now
+		saved = cur
+		return b.save(&old, &cur, now)
+	})
+	if err != nil {
+		return lead.Lead{}, fmt.Errorf("storage: update lead %s: %w", id, err)
+	}
+	return saved, nil
+}
+
+// put is PutLead inside a transaction.
+func (b *bx) put(l *lead.Lead, now time.Time) (bool, error) {
+	if l.ID == uuid.Nil {
+		return false, &lead.FieldError{Field: "id", Reason: "is missing: imported leads keep their ID"}
+	}
+	ev, err := b.event(l.EventID)
+	if err != nil {
+		return false, err
+	}
+	if err := l.Normalize(ev.Country); err != nil {
+		return false, err
+	}
+	if l.Version < 1 {
+		l.Version = 1
+	}
+	if l.CapturedAt.IsZero() {
+		l.CapturedAt = now
+	}
+	if l.UpdatedAt.IsZero() {
+		l.UpdatedAt = now
+	}
+	old, err := b.lead(l.ID)
+	if errors.Is(err, ErrNotFound) {
+		return true, b.save(nil, l, now)
+	}
+	if err != nil {
+		return false, err
+	}
+	if old.Version >= l.Version {
+		*l = old
+		return false, nil
+	}
+	return false, b.save(&old, l, now)
+}
+
+// PutLead stores an imported lead as it is, keyed by its ID: a lead already
+// stored with the same or a higher Version is left alone (importing the
+// same file twice changes nothing); a higher Version replaces it and is
+// queued for the CRM. The event must exist (see PutEvent). A different lead
+// of the same person at the same event fails with *DuplicateError.
+func (s *Store) PutLead(l *lead.Lead) (created bool, err error) {
+	now := s.now().UTC()
+	c := *l
+	err = s.update(func(b *bx) error {
+		created, err = b.put(&c, now)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("storage: import lead %s: %w", c.ID, err)
+	}
+	*l = c
+	return created, nil
+}
+
+// PutLeads is PutLead for many leads in one transaction (one fsync), for
+// imports. A lead that fails (validation, duplicate, unknown event) is
+// skipped and reported in its PutResult; the others are saved. The error is
+// for the transaction as a whole, in which case nothing was saved.
+func (s *Store) PutLeads(ls []lead.Lead) ([]PutResult, error) {
+	now := s.now().UTC()
+	res := make([]PutResult, len(ls))
+	err := s.update(func(b *bx) error {
+		for i := range ls {
+			c := ls[i]
+			created, err := b.put(&c, now)
+			var f fatalError
+			if errors.As(err, &f) {
+				return err
+			}
+			res[i] = PutResult{ID: c.ID, Created: created}
+			if err != nil {
+				res[i].Err = fmt.Errorf("storage: import lead %s: %w", c.ID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: import %d leads: %w", len(ls), err)
+	}
+	return res, nil
+}
+
+// Lead returns the lead with that ID, or an error wrapping ErrNotFound.
+func (s *Store) Lead(id uuid.UUID) (lead.Lead, error) {
+	var l lead.Lead
+	err := s.view(func(b *bx) error {
+		var err error
+		l, err = b.lead(id)
+		return err
+	})
+	if err != nil {
+		return lead.Lead{}, fmt.Errorf("storage: %w", err)
+	}
+	return l, nil
+}
+
+// FindLead accepts a full lead ID or a unique prefix of at least 8
+// characters of it (dashes optional). Leads captured within the same hour
+// share their first 8 characters (the IDs are time-ordered), so when no
+// prefix matches, a unique suffix of at least 8 characters (an even number)
+// is accepted too. Several matches fail with ErrAmbiguous, none with
+// ErrNotFound.
+func (s *Store) FindLead(idOrPrefix string) (lead.Lead, error) {
+	in := strings.ToLower(strings.TrimSpace(idOrPrefix))
+	if id, err := uuid.Parse(in); err == nil {
+		return s.Lead(id)
+	}
+	h := strings.ReplaceAll(in, "-", "")
+	if len(h) < 8 {
+		return lead.Lead{}, fmt.Errorf("storage: find lead %q: give at least 8 characters of the lead ID", idOrPrefix)
+	}
+	if len(h) > 32 {
+		return lead.Lead{}, fmt.Errorf("storage: find lead %q: %w", idOrPrefix, ErrNotFound)
+	}
+	prefix, err := hex.DecodeString(h[:len(h)/2*2])
+	if err != nil {
+		return lead.Lead{}, fmt.Errorf("storage: find lead %q: not a lead ID (use the hexadecimal ID that list shows)", idOrPrefix)
+	}
+	if len(h)%2 == 1 && !strings.ContainsRune("0123456789abcdef", rune(h[len(h)-1])) {
+		return lead.Lead{}, fmt.Errorf("storage: find lead %q: not a lead ID (use the hexadecimal ID that list shows)", idOrPrefix)
+	}
+	var found []uuid.UUID
+	var l lead.Lead
+	err = s.view(func(b *bx) error {
+		c := b.leads.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(found) < 2; k, _ = c.Next() {
+			if strings.HasPrefix(hex.EncodeToString(k), h) {
+				id, _ := idOf(k)
+				found = append(found, id)
+			}
+		}
+		if len(found) == 0 && len(h)%2 == 0 {
+			// Time-ordered IDs of leads captured close together share
+			// their first characters; their last ones are random, so a
+			// unique suffix is accepted too.
+			for k, _ := c.First(); k != nil && len(found) < 2; k, _ = c.Next() {
+				if bytes.HasSuffix(k, prefix) {
+					id, _ := idOf(k)
+					found = append(found, id)
+				}
+			}
+		}
+		if len(found) != 1 {
+			return nil
+		}
+		l, err = b.lead(found[0])
+		return err
+	})
+	switch {
+	case err != nil:
+		return lead.Lead{}, fmt.Errorf("storage: find lead %q: %w", idOrPrefix, err)
+	case len(found) == 0:
+		return lead.Lead{}, fmt.Errorf("storage: find lead %q: %w", idOrPrefix, ErrNotFound)
+	case len(found) > 1:
+		return lead.Lead{}, fmt.Errorf("storage: find lead %q: %w", idOrPrefix, ErrAmbiguous)
+	}
+	return l, nil
+}
+
+// lastWithPrefix walks the keys with prefix from the last to the first.
+func lastWithPrefix(c *bolt.Cursor, prefix []byte, fn func(k, v []byte) bool) {
+	var k, v []byte
+	if next := incPrefix(prefix); next != nil {
+		if k, v = c.Seek(next); k == nil {
+			k, v = c.Last()
+		} else {
+			k, v = c.Prev()
+		}
+	} else {
+		k, v = c.Last()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
+		if !fn(k, v) {
+			return
+		}
+	}
+}
+
+// incPrefix returns the smallest key greater than every key with prefix,
+// or nil when there is none.
+func incPrefix(p []byte) []byte {
+	n := bytes.Clone(p)
+	for i := len(n) - 1; i >= 0; i-- {
+		if n[i] < 0xff {
+			n[i]++
+			return n[:i+1]
+		}
+	}
+	return nil
+}
+
+// scan calls fn with the summary key and value of every lead matching q,
+// newest capture first, honouring Offset and Limit. It reads an index when
+// the query has an event or stage filter and nothing the index cannot
+// answer, else every summary in order.
+func (b *bx) scan(q Query, window bool, fn func(k, v []byte) bool) {
+	m := newMatcher(q)
+	if m.impossible {
+		return
+	}
+	skip, left := 0, 0
+	if window {
+		skip, left = max(q.Offset, 0), max(q.Limit, 0)
+	}
+	emit := func(k, v []byte) bool {
+		if !m.match(v) {
+			return true
+		}
+		if skip > 0 {
+			skip--
+			return true
+		}
+		if !fn(k, v) {
+			return false
+		}
+		if left > 0 {
+			left--
+			return left > 0
+		}
+		return true
+	}
+	viaIndex := func(ix *bolt.Bucket, prefix []byte) {
+		lastWithPrefix(ix.Cursor(), prefix, func(k, _ []byte) bool {
+			sk := k[len(prefix):]
+			return emit(sk, b.summaries.Get(sk))
+		})
+	}
+	switch {
+	case m.text == nil && m.sync == 0 && m.event != nil:
+		viaIndex(b.ixEvent, m.event)
+	case m.text == nil && m.sync == 0 && m.stage != 0:
+		viaIndex(b.ixStage, []byte{m.stage})
+	default:
+		c := b.summaries.Cursor()
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			if !emit(k, v) {
+				return
+			}
+		}
+	}
+}
+
+// List returns summaries of the leads matching q, newest capture first. It
+// reads compact summaries, never whole leads, so it stays fast at 100,000
+// leads.
+func (s *Store) List(q Query) ([]Summary, error) {
+	var out []Summary
+	err := s.view(func(b *bx) error {
+		var bad error
+		b.scan(q, true, func(k, v []byte) bool {
+			sum, ok := decodeSummary(k, v)
+			if !ok {
+				bad = fmt.Errorf("summary %x: %w", k, ErrDamaged)
+				return false
+			}
+			out = append(out, sum)
+			return true
+		})
+		return bad
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: list leads: %w", err)
+	}
+	return out, nil
+}
+
+// EachLead calls fn with every full lead matching q, newest capture first,
+// without holding them all in memory (for exports). An error from fn stops
+// the walk and is returned.
+func (s *Store) EachLead(q Query, fn func(lead.Lead) error) error {
+	err := s.view(func(b *bx) error {
+		var bad error
+		b.scan(q, true, func(k, _ []byte) bool {
+			id, _ := idOf(k[8:])
+			l, err := b.lead(id)
+			if err == nil {
+				err = callUser(func() error { return fn(l) })
+			}
+			bad = err
+			return err == nil
+		})
+		return bad
+	})
+	if err != nil {
+		return fmt.Errorf("storage: read leads: %w", err)
+	}
+	return nil
+}
+
+// Leads returns the full leads matching q, newest capture first.
+func (s *Store) Leads(q Query) ([]lead.Lead, error) {
+	var out []lead.Lead
+	err := s.EachLead(q, func(l lead.Lead) error {
+		out = append(out, l)
+		return nil
+	})
+	return out, err
+}
+
+// Count returns how many leads match q (Limit and Offset are ignored).
+func (s *Store) Count(q Query) (int, error) {
+	n := 0
+	err := s.view(func(b *bx) error {
+		m := newMatcher(q)
+		switch {
+		case m.impossible:
+		case m.text == nil && m.sync == 0 && m.stage == 0 && m.event != nil:
+			n = countPrefix(b.ixEvent.Cursor(), m.event)
+		case m.text == nil && m.sync == 0 && m.event == nil && m.stage != 0:
+			n = countPrefix(b.ixStage.Cursor(), []byte{m.stage})
+		default:
+			b.scan(q, false, func(_, _ []byte) bool { n++; return true })
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage: count leads: %w", err)
+	}
+	return n, nil
+}
+
+func countPrefix(c *bolt.Cursor, prefix []byte) int {
+	n := 0
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		n++
+	}
+	return n
+}
+
+// SyncInfo returns the delivery state of a lead.
+func (s *Store) SyncInfo(id uuid.UUID) (SyncInfo, error) {
+	var si SyncInfo
+	err := s.view(func(b *bx) error {
+		if b.leads.Get(id[:]) == nil {
+			return fmt.Errorf("lead %s: %w", id, ErrNotFound)
+		}
+		st := b.syncState(id)
+		si = SyncInfo{Status: b.status(id), SyncedAt: st.SyncedAt, SyncedVersion: st.SyncedVersion, RemoteID: st.RemoteID}
+		if r, ok := b.outboxRec(id); ok {
+			si.Attempts, si.LastError, si.NextAttempt = r.Attempts, r.LastError, r.NextAttempt
+		}
+		if v := b.dead.Get(id[:]); v != nil {
+			var d DeadLetter
+			if err := json.Unmarshal(v, &d); err == nil {
+				si.Attempts, si.LastError = d.Attempts, d.Reason
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return SyncInfo{}, fmt.Errorf("storage: sync state: %w", err)
+	}
+	return si, nil
+}
+
+// Stats counts leads by stage and sync status, outbox entries and dead
+// letters.
+func (s *Store) Stats() (Stats, error) {
+	st := Stats{ByStage: map[lead.Stage]int{}, BySync: map[SyncStatus]int{}}
+	for _, g := range lead.Stages {
+		st.ByStage[g] = 0
+	}
+	for _, g := range SyncStatuses {
+		st.BySync[g] = 0
+	}
+	err := s.view(func(b *bx) error {
+		c := b.summaries.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if len(v) < sumMinimumN {
+				return fmt.Errorf("summary %x: %w", k, ErrDamaged)
+			}
+			st.Leads++
+			st.ByStage[decode(stageCodes, v[sumStage])]++
+			st.BySync[decode(syncCodes, v[sumSync])]++
+		}
+		st.OutboxPending = b.outbox.Stats().KeyN
+		st.Dead = b.dead.Stats().KeyN
+		return nil
+	})
+	if err != nil {
+		return Stats{}, fmt.Errorf("storage: stats: %w", err)
+	}
+	return st, nil
+}
+
+// DeleteLead removes a lead with its summary, index entries, outbox entry,
+// dead letter and sync state, in one transaction (for example when a person
+// asks to be forgotten). It does not delete the lead in the CRM.
+func (s *Store) DeleteLead(id uuid.UUID) error {
+	err := s.update(func(b *bx) error {
+		l, err := b.lead(id)
+		if err != nil {
+			return err
+		}
+		if err := b.unindex(&l); err != nil {
+			return err
+		}
+		if r, ok := b.outboxRec(id); ok {
+			if err := b.dropOutbox(id, &r); err != nil {
+				return err
+			}
+		}
+		for _, bk := range []*bolt.Bucket{b.dead, b.sync, b.leads} {
+			if err := bk.Delete(id[:]); err != nil {
+				return fatal(err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("storage: delete lead %s: %w", id, err)
+	}
+	return nil
+}

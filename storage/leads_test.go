@@ -1,0 +1,484 @@
+package storage
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"leadcap/lead"
+)
+
+func TestAddLead(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+
+	l := newLead(ev, "  Jürgen   Müller ", "ACME GmbH", "Juergen.Mueller@ACME.example")
+	l.Contact.Phones = []lead.Phone{{Raw: "0511 123456"}}
+	require.NoError(t, s.AddLead(l))
+	assert.NotEqual(t, uuid.Nil, l.ID)
+	assert.Equal(t, int64(1), l.Version)
+	assert.False(t, l.UpdatedAt.IsZero())
+	assert.False(t, l.CapturedAt.IsZero())
+	assert.Equal(t, "Jürgen Müller", l.Contact.FullName)
+	assert.Equal(t, []string{"juergen.mueller@acme.example"}, l.Contact.Emails)
+	assert.Equal(t, "+49511123456", l.Contact.Phones[0].Number, "normalized with the event's country")
+
+	got, err := s.Lead(l.ID)
+	require.NoError(t, err)
+	assert.Equal(t, l.Contact, got.Contact)
+	assert.Equal(t, int64(1), got.Version)
+
+	n, err := s.PendingCount()
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "the new lead is queued in the same transaction")
+	si, err := s.SyncInfo(l.ID)
+	require.NoError(t, err)
+	assert.Equal(t, SyncPending, si.Status)
+
+	// Same person (email differs only in case) at the same event.
+	dup := newLead(ev, "J. Müller", "", "JUERGEN.MUELLER@acme.example")
+	err = s.AddLead(dup)
+	var de *DuplicateError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, l.ID, de.Existing)
+	assert.Equal(t, "email:juergen.mueller@acme.example", de.Key)
+	assert.NotContains(t, err.Error(), "juergen", "no PII in the error message")
+
+	// The same person at another event is a new lead.
+	other := mustEvent(t, s, "SPS", "DE")
+	mustAdd(t, s, newLead(other, "Jürgen Müller", "ACME GmbH", "juergen.mueller@acme.example"))
+
+	// A lead with an existing ID is refused.
+	again := *l
+	require.ErrorIs(t, s.AddLead(&again), ErrExists)
+
+	_, err = s.Lead(uuid.New())
+	require.ErrorIs(t, err, ErrNotFound)
+}
+
+func TestAddLeadUsesActiveEvent(t *testing.T) {
+	s, _ := openTest(t)
+	l := &lead.Lead{Contact: lead.Contact{Emails: []string{"a@b.example"}}}
+	require.ErrorIs(t, s.AddLead(l), ErrNoActiveEvent)
+
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+	require.NoError(t, s.SetActiveEvent(ev.ID))
+	require.NoError(t, s.AddLead(l))
+	assert.Equal(t, ev.ID, l.EventID)
+
+	require.ErrorIs(t, s.AddLead(&lead.Lead{EventID: uuid.New(), Contact: lead.Contact{Emails: []string{"c@d.example"}}}), ErrNotFound)
+}
+
+// A failed write leaves neither the lead nor its outbox entry nor any index.
+func TestFailedWriteLeavesNothing(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+
+	err := s.AddLead(newLead(ev, "Nobody", "", "not-an-email"))
+	var fe *lead.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "contact.emails[0]", fe.Field)
+	err = s.AddLead(newLead(ev, "Only A Name", ""))
+	require.ErrorIs(t, err, lead.ErrUnreachable)
+
+	n, err := s.Count(Query{})
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	n, err = s.PendingCount()
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	st, err := s.Stats()
+	require.NoError(t, err)
+	assert.Zero(t, st.Leads)
+
+	// A lead that is synced, then an edit whose fn fails: nothing changes,
+	// nothing is queued.
+	l := mustAdd(t, s, newLead(ev, "Ada Lovelace", "Analytical Engines", "ada@example.com"))
+	claimAndDone(t, s, l.ID)
+	boom := errors.New("staff cancelled")
+	_, err = s.UpdateLead(l.ID, func(x *lead.Lead) error {
+		x.Contact.Organization = "Changed Ltd"
+		x.Rating = lead.RatingHot
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	assertUnchanged(t, s, l)
+
+	// Same with a validation failure after fn.
+	_, err = s.UpdateLead(l.ID, func(x *lead.Lead) error {
+		x.Contact.Emails = []string{"broken@"}
+		x.Contact.Organization = "Changed Ltd"
+		return nil
+	})
+	require.ErrorAs(t, err, &fe)
+	assertUnchanged(t, s, l)
+}
+
+func assertUnchanged(t *testing.T, s *Store, l lead.Lead) {
+	t.Helper()
+	got, err := s.Lead(l.ID)
+	require.NoError(t, err)
+	assert.Equal(t, l.Version, got.Version)
+	assert.Equal(t, l.Contact.Organization, got.Contact.Organization)
+	n, err := s.PendingCount()
+	require.NoError(t, err)
+	assert.Zero(t, n, "no outbox entry")
+	n, err = s.Count(Query{Text: "changed"})
+	require.NoError(t, err)
+	assert.Zero(t, n, "no summary change")
+	si, err := s.SyncInfo(l.ID)
+	require.NoError(t, err)
+	assert.Equal(t, SyncSynced, si.Status)
+}
+
+func claimAndDone(t *testing.T, s *Store, id uuid.UUID) {
+	t.Helper()
+	es, err := s.ClaimDue(time.Now().Add(time.Hour), 100, time.Minute)
+	require.NoError(t, err)
+	for _, e := range es {
+		if e.Lead.ID == id {
+			require.NoError(t, s.MarkDone(id, e.Lead.Version, "CRM-"+id.String()[:8]))
+			return
+		}
+	}
+	t.Fatalf("lead %s was not due", id)
+}
+
+func TestAddOrMerge(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+
+	first := newLead(ev, "Grace Hopper", "", "grace@navy.example")
+	saved, created, err := s.AddOrMerge(first)
+	require.NoError(t, err)
+	assert.True(t, created)
+	firstID := saved.ID
+	assert.Equal(t, int64(1), saved.Version)
+
+	scan := newLead(ev, "Grace Hopper", "US Navy", "GRACE@navy.example", "hopper@cobol.example")
+	scan.RawPayload = "BEGIN:VCARD..."
+	scan.BadgeID = "B-1906"
+	scan.Contact.Phones = []lead.Phone{{Raw: "+1 202 555 0100"}}
+	saved, created, err = s.AddOrMerge(scan)
+	require.NoError(t, err)
+	assert.False(t, created)
+	assert.Equal(t, firstID, saved.ID)
+	assert.Equal(t, int64(2), saved.Version)
+	assert.Equal(t, "US Navy", saved.Contact.Organization)
+	assert.Equal(t, []string{"grace@navy.example", "hopper@cobol.example"}, saved.Contact.Emails)
+	assert.Equal(t, "+12025550100", saved.Contact.Phones[0].Number)
+	assert.Equal(t, "BEGIN:VCARD...", saved.RawPayload)
+	assert.Equal(t, "B-1906", saved.BadgeID)
+
+	// Scanning the same card again changes nothing.
+	again := newLead(ev, "Grace Hopper", "US Navy", "grace@navy.example")
+	saved, created, err = s.AddOrMerge(again)
+	require.NoError(t, err)
+	assert.False(t, created)
+	assert.Equal(t, int64(2), saved.Version)
+
+	n, err := s.Count(Query{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	n, err = s.PendingCount()
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	found, err := s.List(Query{Text: "cobol"})
+	require.NoError(t, err)
+	require.Len(t, found, 1, "the merged email is searchable")
+}
+
+func TestUpdateLeadVersioning(t *testing.T) {
+	s, c := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+	l := mustAdd(t, s, newLead(ev, "Ada Lovelace", "Analytical Engines", "ada@example.com"))
+
+	got, err := s.UpdateLead(l.ID, func(x *lead.Lead) error {
+		x.Qualification = lead.Qualification{Fit: lead.Yes, Budget: lead.Yes, Authority: lead.Yes, Interest: lead.Yes}
+		x.ID = uuid.New() // ignored
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, l.ID, got.ID)
+	assert.Equal(t, int64(2), got.Version)
+	assert.True(t, got.UpdatedAt.After(l.UpdatedAt))
+	assert.Equal(t, lead.StageProspect, got.Stage())
+
+	n, err := s.Count(Query{Stage: lead.StageProspect})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	n, err = s.Count(Query{Stage: lead.StageLead})
+	require.NoError(t, err)
+	assert.Zero(t, n, "the stage index moved")
+
+	_, err = s.UpdateLead(l.ID, func(x *lead.Lead) error {
+		_, err := x.AddNote("wants a demo in May", "sam", c.Now(), time.Time{})
+		return err
+	})
+	require.NoError(t, err)
+
+	// A change that changes nothing is not saved.
+	same, err := s.UpdateLead(l.ID, func(*lead.Lead) error { return nil })
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), same.Version)
+
+	// A change that makes the lead a duplicate of another is refused.
+	other := mustAdd(t, s, newLead(ev, "Charles Babbage", "", "charles@example.com"))
+	_, err = s.UpdateLead(other.ID, func(x *lead.Lead) error {
+		x.Contact.Emails = []string{"ada@example.com"}
+		return nil
+	})
+	var de *DuplicateError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, l.ID, de.Existing)
+
+	// Changing the email moves the duplicate key: the old one is free.
+	_, err = s.UpdateLead(l.ID, func(x *lead.Lead) error {
+		x.Contact.Emails = []string{"ada@lovelace.example"}
+		return nil
+	})
+	require.NoError(t, err)
+	mustAdd(t, s, newLead(ev, "Someone Else", "", "ada@example.com"))
+
+	_, err = s.UpdateLead(uuid.New(), func(*lead.Lead) error { return nil })
+	require.ErrorIs(t, err, ErrNotFound)
+}
+
+func TestPutLead(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+	in := lead.New(ev.ID, lead.MethodImport, time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC))
+	in.Contact = lead.Contact{FullName: "Ada Lovelace", Emails: []string{"ada@example.com"}}
+	in.Version = 4
+
+	created, err := s.PutLead(in)
+	require.NoError(t, err)
+	assert.True(t, created)
+	created, err = s.PutLead(in)
+	require.NoError(t, err)
+	assert.False(t, created, "importing the same lead twice is a no-op")
+	got, err := s.Lead(in.ID)
+	require.NoError(t, err)
+	assert.Equal(t, int64(4), got.Version, "the imported version is kept")
+	assert.True(t, got.CapturedAt.Equal(in.CapturedAt))
+
+	older := got
+	older.Version = 3
+	older.Contact.Organization = "Old Org"
+	_, err = s.PutLead(&older)
+	require.NoError(t, err)
+	assert.Empty(t, older.Contact.Organization, "the lower version is ignored and the stored lead returned")
+
+	newer := got
+	newer.Version = 5
+	newer.Contact.Organization = "Analytical Engines"
+	created, err = s.PutLead(&newer)
+	require.NoError(t, err)
+	assert.False(t, created)
+	got, err = s.Lead(in.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Analytical Engines", got.Contact.Organization)
+
+	n, err := s.Count(Query{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+
+	// Another lead for the same person is a duplicate; an unknown event is
+	// refused.
+	dup := lead.New(ev.ID, lead.MethodImport, time.Now())
+	dup.Contact = lead.Contact{Emails: []string{"ADA@example.com"}}
+	_, err = s.PutLead(dup)
+	var de *DuplicateError
+	require.ErrorAs(t, err, &de)
+	lost := lead.New(uuid.New(), lead.MethodImport, time.Now())
+	lost.Contact = lead.Contact{Emails: []string{"x@example.com"}}
+	_, err = s.PutLead(lost)
+	require.ErrorIs(t, err, ErrNotFound)
+}
+
+func TestPutLeadsBatch(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+	var batch []lead.Lead
+	for i := range 5 {
+		l := lead.New(ev.ID, lead.MethodImport, time.Date(2026, 3, 1, 10, i, 0, 0, time.UTC))
+		l.Contact = lead.Contact{FullName: "Person", Emails: []string{strings.Repeat("p", i+1) + "@example.com"}}
+		batch = append(batch, *l)
+	}
+	batch[2].Contact.Emails = []string{"broken"}
+	res, err := s.PutLeads(batch)
+	require.NoError(t, err)
+	require.Len(t, res, 5)
+	for i, r := range res {
+		if i == 2 {
+			assert.Error(t, r.Err)
+			continue
+		}
+		assert.NoError(t, r.Err)
+		assert.True(t, r.Created)
+	}
+	n, err := s.Count(Query{})
+	require.NoError(t, err)
+	assert.Equal(t, 4, n)
+	_, err = s.Lead(batch[2].ID)
+	require.ErrorIs(t, err, ErrNotFound, "the failing lead left nothing behind")
+	n, err = s.PendingCount()
+	require.NoError(t, err)
+	assert.Equal(t, 4, n)
+}
+
+func TestFindLead(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+	mk := func(id string, email string) lead.Lead {
+		l := newLead(ev, "", "", email)
+		l.ID = uuid.MustParse(id)
+		return mustAdd(t, s, l)
+	}
+	a := mk("01900000-aaaa-7000-8000-000000000001", "a@example.com")
+	mk("01900000-aaab-7000-8000-000000000002", "b@example.com")
+
+	for _, in := range []string{a.ID.String(), "01900000-aaaa", "01900000aaaa", "01900000-aaaa-7", strings.ToUpper(a.ID.String()[:13])} {
+		got, err := s.FindLead(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, a.ID, got.ID, in)
+	}
+	_, err := s.FindLead("01900000-aaa")
+	require.ErrorIs(t, err, ErrAmbiguous)
+	_, err = s.FindLead("01900000")
+	require.ErrorIs(t, err, ErrAmbiguous)
+	_, err = s.FindLead("01900001")
+	require.ErrorIs(t, err, ErrNotFound)
+	_, err = s.FindLead("0190")
+	require.ErrorContains(t, err, "at least 8")
+	_, err = s.FindLead("zzzzzzzzzz")
+	require.Error(t, err)
+
+	// A unique suffix works too (the random end of a time-ordered ID).
+	got, err := s.FindLead("00000001")
+	require.NoError(t, err)
+	assert.Equal(t, a.ID, got.ID)
+	_, err = s.FindLead("0000000")
+	require.ErrorContains(t, err, "at least 8")
+}
+
+func TestListAndCount(t *testing.T) {
+	s, _ := openTest(t)
+	fair := mustEvent(t, s, "Hannover Messe", "DE")
+	expo := mustEvent(t, s, "SPS", "DE")
+
+	mueller := mustAdd(t, s, newLead(fair, "Jürgen Müller", "Café Zürich AG", "jm@cafe.example"))
+	ada := mustAdd(t, s, newLead(fair, "Ada Lovelace", "Analytical Engines", "ada@example.com", "countess@lovelace.example"))
+	grace := mustAdd(t, s, newLead(expo, "Grace Hopper", "US Navy", "grace@navy.example"))
+	bob := mustAdd(t, s, newLead(fair, "Bob MÜLLER", "Muller & Sons", "bob@sons.example"))
+
+	_, err := s.UpdateLead(ada.ID, func(x *lead.Lead) error {
+		x.Qualification = lead.Qualification{Fit: lead.Yes, Budget: lead.Yes, Authority: lead.Yes, Interest: lead.Yes}
+		x.Rating = lead.RatingHot
+		return nil
+	})
+	require.NoError(t, err)
+	claimAndDone(t, s, grace.ID)
+
+	ids := func(q Query) []uuid.UUID {
+		t.Helper()
+		got, err := s.List(q)
+		require.NoError(t, err)
+		var out []uuid.UUID
+		for _, x := range got {
+			out = append(out, x.ID)
+		}
+		n, err := s.Count(Query{EventID: q.EventID, Stage: q.Stage, Sync: q.Sync, Text: q.Text})
+		require.NoError(t, err)
+		if q.Limit == 0 && q.Offset == 0 {
+			assert.Equal(t, len(out), n, "Count agrees with List for %+v", q)
+			full, err := s.Leads(q)
+			require.NoError(t, err)
+			assert.Len(t, full, len(out))
+		}
+		return out
+	}
+	all := []uuid.UUID{bob.ID, grace.ID, ada.ID, mueller.ID}
+	assert.Equal(t, all, ids(Query{}), "newest capture first")
+	assert.Equal(t, []uuid.UUID{bob.ID, ada.ID, mueller.ID}, ids(Query{EventID: fair.ID}))
+	assert.Equal(t, []uuid.UUID{grace.ID}, ids(Query{EventID: expo.ID}))
+	assert.Empty(t, ids(Query{EventID: uuid.New()}))
+	assert.Equal(t, []uuid.UUID{ada.ID}, ids(Query{Stage: lead.StageProspect}))
+	assert.Equal(t, []uuid.UUID{bob.ID, grace.ID, mueller.ID}, ids(Query{Stage: lead.StageLead}))
+	assert.Equal(t, []uuid.UUID{bob.ID, mueller.ID}, ids(Query{EventID: fair.ID, Stage: lead.StageLead}))
+	assert.Empty(t, ids(Query{Stage: "nonsense"}))
+	assert.Equal(t, []uuid.UUID{grace.ID}, ids(Query{Sync: SyncSynced}))
+	assert.Equal(t, []uuid.UUID{bob.ID, ada.ID, mueller.ID}, ids(Query{Sync: SyncPending}))
+
+	// Text: case- and accent-insensitive, over name, organization, emails.
+	assert.Equal(t, []uuid.UUID{bob.ID, mueller.ID}, ids(Query{Text: "muller"}))
+	assert.Equal(t, []uuid.UUID{bob.ID, mueller.ID}, ids(Query{Text: "MÜLLER"}))
+	assert.Equal(t, []uuid.UUID{mueller.ID}, ids(Query{Text: "cafe zurich"}))
+	assert.Equal(t, []uuid.UUID{ada.ID}, ids(Query{Text: "countess@"}), "second email")
+	assert.Equal(t, []uuid.UUID{bob.ID}, ids(Query{Text: "sons", EventID: fair.ID, Stage: lead.StageLead, Sync: SyncPending}))
+	assert.Empty(t, ids(Query{Text: "muller", Stage: lead.StageProspect}))
+	assert.Empty(t, ids(Query{Text: "Müller Café"}), "no match across fields")
+
+	// Paging.
+	assert.Equal(t, all[:2], ids(Query{Limit: 2}))
+	assert.Equal(t, all[2:], ids(Query{Limit: 2, Offset: 2}))
+	assert.Equal(t, all[3:], ids(Query{Offset: 3}))
+	assert.Empty(t, ids(Query{Offset: 10}))
+	assert.Equal(t, []uuid.UUID{ada.ID}, ids(Query{EventID: fair.ID, Limit: 1, Offset: 1}))
+
+	got, err := s.List(Query{Stage: lead.StageProspect})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, Summary{
+		ID: ada.ID, EventID: fair.ID, Name: "Ada Lovelace", Organization: "Analytical Engines",
+		Email: "ada@example.com", Stage: lead.StageProspect, Rating: lead.RatingHot,
+		CapturedAt: ada.CapturedAt, Sync: SyncPending,
+	}, got[0])
+}
+
+func TestStats(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+	a := mustAdd(t, s, newLead(ev, "A", "", "a@example.com"))
+	b := mustAdd(t, s, newLead(ev, "B", "", "b@example.com"))
+	c := mustAdd(t, s, newLead(ev, "C", "", "c@example.com"))
+	mustAdd(t, s, newLead(ev, "D", "", "d@example.com"))
+	_, err := s.UpdateLead(a.ID, func(x *lead.Lead) error { x.Qualification.Disqualified = true; return nil })
+	require.NoError(t, err)
+	claimAndDone(t, s, b.ID)
+	require.NoError(t, s.MarkFailed(c.ID, 1, "timeout", time.Now().Add(time.Hour)))
+
+	st, err := s.Stats()
+	require.NoError(t, err)
+	assert.Equal(t, 4, st.Leads)
+	assert.Equal(t, map[lead.Stage]int{lead.StageLead: 3, lead.StageProspect: 0, lead.StageDisqualified: 1}, st.ByStage)
+	assert.Equal(t, map[SyncStatus]int{SyncPending: 2, SyncFailed: 1, SyncSynced: 1, SyncDead: 0}, st.BySync)
+	assert.Equal(t, 3, st.OutboxPending)
+	assert.Zero(t, st.Dead)
+}
+
+func TestDeleteLead(t *testing.T) {
+	s, c := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+	a := mustAdd(t, s, newLead(ev, "Ada Lovelace", "", "ada@example.com"))
+	b := mustAdd(t, s, newLead(ev, "Grace Hopper", "", "grace@example.com"))
+	_, err := s.ClaimDue(c.Now(), 10, time.Minute)
+	require.NoError(t, err)
+	require.NoError(t, s.MarkDead(b.ID, 1, "rejected"))
+
+	require.NoError(t, s.DeleteLead(a.ID))
+	require.NoError(t, s.DeleteLead(b.ID))
+	require.ErrorIs(t, s.DeleteLead(a.ID), ErrNotFound)
+	st, err := s.Stats()
+	require.NoError(t, err)
+	assert.Zero(t, st.Leads)
+	assert.Zero(t, st.OutboxPending)
+	assert.Zero(t, st.Dead)
+	// The person can be captured again.
+	mustAdd(t, s, newLead(ev, "Ada Lovelace", "", "ada@example.com"))
+}

@@ -1,0 +1,291 @@
+package storage
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+
+	"leadcap/lead"
+)
+
+// ClaimDue returns up to max outbox entries whose next attempt is due at
+// now, oldest due first, each with a snapshot of its lead and event. It
+// moves their next attempt to now+lease in the same transaction, so a second
+// claimer skips them; if the claimer crashes, the lease expires and the
+// entries become due again.
+func (s *Store) ClaimDue(now time.Time, max int, lease time.Duration) ([]lead.OutboxEntry, error) {
+	if max <= 0 {
+		return nil, nil
+	}
+	// Idle polls must not cost a write transaction (and its fsync).
+	limit := timeKey(now)
+	anyDue := false
+	err := s.view(func(b *bx) error {
+		k, _ := b.due.Cursor().First()
+		anyDue = k != nil && binary.BigEndian.Uint64(k) <= limit
+		return nil
+	})
+	if err != nil || !anyDue {
+		if err != nil {
+			err = fmt.Errorf("storage: claim outbox entries: %w", err)
+		}
+		return nil, err
+	}
+	var out []lead.OutboxEntry
+	err = s.update(func(b *bx) error {
+		var ids []uuid.UUID
+		var orphans [][]byte
+		c := b.due.Cursor()
+		for k, v := c.First(); k != nil && len(ids) < max; k, v = c.Next() {
+			if binary.BigEndian.Uint64(k) > limit {
+				break
+			}
+			id, ok := idOf(v)
+			if r, found := b.outboxRec(id); !ok || !found || r.Seq != binary.BigEndian.Uint64(k[8:]) {
+				orphans = append(orphans, append([]byte(nil), k...))
+				continue
+			}
+			ids = append(ids, id)
+		}
+		for _, k := range orphans {
+			if err := b.due.Delete(k); err != nil {
+				return fatal(err)
+			}
+		}
+		for _, id := range ids {
+			r, _ := b.outboxRec(id)
+			l, err := b.lead(id)
+			if err != nil {
+				// One unreadable lead must not block the whole outbox.
+				if err := b.dropOutbox(id, &r); err != nil {
+					return err
+				}
+				if errors.Is(err, ErrNotFound) {
+					continue
+				}
+				if err := b.putDead(DeadLetter{LeadID: id, Version: r.Version, At: now.UTC(), Attempts: r.Attempts,
+					Reason: "the lead's record is damaged: restore it from a backup"}); err != nil {
+					return err
+				}
+				continue
+			}
+			ev, err := b.event(l.EventID)
+			if errors.Is(err, ErrNotFound) {
+				ev, err = lead.Event{ID: l.EventID}, nil
+			}
+			if err != nil {
+				return err
+			}
+			if err := b.reschedule(id, &r, now.Add(lease)); err != nil {
+				return err
+			}
+			out = append(out, lead.OutboxEntry{
+				Lead: l, Event: ev, Attempts: r.Attempts, NextAttempt: r.NextAttempt,
+				LastError: r.LastError, RemoteID: b.syncState(id).RemoteID,
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: claim outbox entries: %w", err)
+	}
+	return out, nil
+}
+
+// MarkDone records that the CRM confirmed version of the lead (and its
+// remote ID, when not empty). The outbox entry is removed only if it still
+// holds that version: a change made while the push was under way stays
+// pending and becomes due at once.
+func (s *Store) MarkDone(id uuid.UUID, version int64, remoteID string) error {
+	now := s.now().UTC()
+	err := s.update(func(b *bx) error { return b.markDone(id, version, remoteID, now) })
+	if err != nil {
+		return fmt.Errorf("storage: mark lead %s synced: %w", id, err)
+	}
+	return nil
+}
+
+func (b *bx) markDone(id uuid.UUID, version int64, remoteID string, now time.Time) error {
+	if b.leads.Get(id[:]) == nil {
+		return fmt.Errorf("lead %s: %w", id, ErrNotFound)
+	}
+	st := b.syncState(id)
+	st.SyncedAt = now
+	st.SyncedVersion = max(st.SyncedVersion, version)
+	if remoteID != "" {
+		st.RemoteID = remoteID
+	}
+	data, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	if err := b.sync.Put(id[:], data); err != nil {
+		return fatal(err)
+	}
+	if r, ok := b.outboxRec(id); ok {
+		if r.Version <= version {
+			if err := b.dropOutbox(id, &r); err != nil {
+				return err
+			}
+		} else {
+			r.Attempts, r.LastError = 0, ""
+			if err := b.reschedule(id, &r, now); err != nil {
+				return err
+			}
+		}
+	}
+	return b.refreshStatus(id)
+}
+
+// MarkFailed records a failed delivery: attempts+1, the reason, and when to
+// try again. Without a pending entry (another claimer finished it) it does
+// nothing.
+func (s *Store) MarkFailed(id uuid.UUID, version int64, reason string, next time.Time) error {
+	err := s.update(func(b *bx) error {
+		r, ok := b.outboxRec(id)
+		if !ok {
+			return nil
+		}
+		r.Attempts++
+		r.LastError = reason
+		if err := b.reschedule(id, &r, next); err != nil {
+			return err
+		}
+		return b.refreshStatus(id)
+	})
+	if err != nil {
+		return fmt.Errorf("storage: mark lead %s failed: %w", id, err)
+	}
+	return nil
+}
+
+// MarkDead moves the lead's outbox entry to the dead letters with the CRM's
+// reason. If the lead changed since version, the newer change stays pending
+// (due at once, with the reason as its last error) instead: it may fix what
+// the CRM rejected. Without a pending entry it does nothing.
+func (s *Store) MarkDead(id uuid.UUID, version int64, reason string) error {
+	now := s.now().UTC()
+	err := s.update(func(b *bx) error {
+		r, ok := b.outboxRec(id)
+		if !ok {
+			return nil
+		}
+		r.Attempts++
+		r.LastError = reason
+		if r.Version > version {
+			if err := b.reschedule(id, &r, now); err != nil {
+				return err
+			}
+			return b.refreshStatus(id)
+		}
+		if err := b.dropOutbox(id, &r); err != nil {
+			return err
+		}
+		if err := b.putDead(DeadLetter{LeadID: id, Version: r.Version, Reason: reason, At: now, Attempts: r.Attempts}); err != nil {
+			return err
+		}
+		return b.refreshStatus(id)
+	})
+	if err != nil {
+		return fmt.Errorf("storage: mark lead %s dead: %w", id, err)
+	}
+	return nil
+}
+
+// PendingCount returns the number of outbox entries (pending and failed).
+func (s *Store) PendingCount() (int, error) {
+	n := 0
+	err := s.view(func(b *bx) error {
+		n = b.outbox.Stats().KeyN
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage: count outbox: %w", err)
+	}
+	return n, nil
+}
+
+// DeadLetters returns the dead letters, oldest first.
+func (s *Store) DeadLetters() ([]DeadLetter, error) {
+	var out []DeadLetter
+	err := s.view(func(b *bx) error {
+		return b.dead.ForEach(func(k, v []byte) error {
+			var d DeadLetter
+			if err := json.Unmarshal(v, &d); err != nil {
+				return fmt.Errorf("dead letter %x: %w (%v)", k, ErrDamaged, err)
+			}
+			out = append(out, d)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: list dead letters: %w", err)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out, nil
+}
+
+func (b *bx) retryDead(id uuid.UUID, now time.Time) error {
+	if b.dead.Get(id[:]) == nil {
+		return fmt.Errorf("dead letter for lead %s: %w", id, ErrNotFound)
+	}
+	l, err := b.lead(id)
+	if err != nil {
+		return err
+	}
+	if err := b.enqueue(id, l.Version, now); err != nil {
+		return err
+	}
+	return b.refreshStatus(id)
+}
+
+// RetryDead puts a dead lead back into the outbox, due now, with no
+// attempts.
+func (s *Store) RetryDead(id uuid.UUID) error {
+	now := s.now().UTC()
+	err := s.update(func(b *bx) error { return b.retryDead(id, now) })
+	if err != nil {
+		return fmt.Errorf("storage: retry lead %s: %w", id, err)
+	}
+	return nil
+}
+
+// RetryAllDead puts every dead lead back into the outbox and returns how
+// many.
+func (s *Store) RetryAllDead() (int, error) {
+	now := s.now().UTC()
+	n := 0
+	err := s.update(func(b *bx) error {
+		var ids []uuid.UUID
+		c := b.dead.Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if id, ok := idOf(k); ok {
+				ids = append(ids, id)
+			}
+		}
+		for _, id := range ids {
+			if err := b.retryDead(id, now); err != nil {
+				return err
+			}
+		}
+		n = len(ids)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage: retry dead letters: %w", err)
+	}
+	return n, nil
+}
+
+func (b *bx) putDead(d DeadLetter) error {
+	data, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return fatal(b.dead.Put(d.LeadID[:], data))
+}

@@ -1,0 +1,274 @@
+package storage
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
+
+	"leadcap/lead"
+)
+
+func TestOneOutboxEntryPerLead(t *testing.T) {
+	s, c := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+	l := mustAdd(t, s, newLead(ev, "Ada Lovelace", "", "ada@example.com"))
+	for _, r := range []lead.Rating{lead.RatingWarm, lead.RatingHot} {
+		_, err := s.UpdateLead(l.ID, func(x *lead.Lead) error { x.Rating = r; return nil })
+		require.NoError(t, err)
+	}
+	n, err := s.PendingCount()
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+
+	es, err := s.ClaimDue(c.Now(), 10, time.Minute)
+	require.NoError(t, err)
+	require.Len(t, es, 1)
+	assert.Equal(t, int64(3), es[0].Lead.Version, "the entry carries the latest version")
+	assert.Equal(t, lead.RatingHot, es[0].Lead.Rating)
+	assert.Equal(t, ev.ID, es[0].Event.ID)
+	assert.Equal(t, "Hannover Messe", es[0].Event.Name)
+}
+
+func TestClaimDueLease(t *testing.T) {
+	s, c := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+	var ids []uuid.UUID
+	for _, e := range []string{"a@example.com", "b@example.com", "c@example.com"} {
+		ids = append(ids, mustAdd(t, s, newLead(ev, "", "", e)).ID)
+	}
+	now := c.Now()
+
+	none, err := s.ClaimDue(now.Add(-time.Hour), 10, time.Minute)
+	require.NoError(t, err)
+	assert.Empty(t, none, "nothing is due before it was queued")
+
+	first, err := s.ClaimDue(now, 2, time.Minute)
+	require.NoError(t, err)
+	require.Len(t, first, 2)
+	assert.Equal(t, ids[:2], []uuid.UUID{first[0].Lead.ID, first[1].Lead.ID}, "FIFO")
+	assert.Equal(t, now.Add(time.Minute), first[0].NextAttempt)
+
+	second, err := s.ClaimDue(now, 10, 2*time.Minute)
+	require.NoError(t, err)
+	require.Len(t, second, 1, "a second claimer skips leased entries")
+	assert.Equal(t, ids[2], second[0].Lead.ID)
+
+	// The first claimer crashed: its lease runs out and the entries are due
+	// again, in their order.
+	again, err := s.ClaimDue(now.Add(time.Minute), 10, time.Minute)
+	require.NoError(t, err)
+	require.Len(t, again, 2)
+	assert.Equal(t, ids[:2], []uuid.UUID{again[0].Lead.ID, again[1].Lead.ID})
+
+	n, err := s.PendingCount()
+	require.NoError(t, err)
+	assert.Equal(t, 3, n, "claiming removes nothing")
+	es, err := s.ClaimDue(now, 0, time.Minute)
+	require.NoError(t, err)
+	assert.Empty(t, es)
+}
+
+func TestMarkDoneKeepsNewerChange(t *testing.T) {
+	s, c := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+	l := mustAdd(t, s, newLead(ev, "Ada Lovelace", "", "ada@example.com"))
+
+	es, err := s.ClaimDue(c.Now(), 10, time.Hour)
+	require.NoError(t, err)
+	require.Len(t, es, 1)
+	assert.Empty(t, es[0].RemoteID)
+
+	// Staff edits the lead while the push is under way.
+	_, err = s.UpdateLead(l.ID, func(x *lead.Lead) error { x.Rating = lead.RatingHot; return nil })
+	require.NoError(t, err)
+
+	require.NoError(t, s.MarkDone(l.ID, 1, "opp-42"))
+	n, err := s.PendingCount()
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "version 2 stays pending")
+	si, err := s.SyncInfo(l.ID)
+	require.NoError(t, err)
+	assert.Equal(t, SyncPending, si.Status)
+	assert.Equal(t, int64(1), si.SyncedVersion)
+	assert.Equal(t, "opp-42", si.RemoteID)
+	assert.False(t, si.SyncedAt.IsZero())
+
+	es, err = s.ClaimDue(c.Now(), 10, time.Hour)
+	require.NoError(t, err)
+	require.Len(t, es, 1, "the newer change is due at once despite the old lease")
+	assert.Equal(t, int64(2), es[0].Lead.Version)
+	assert.Equal(t, "opp-42", es[0].RemoteID, "the CRM record to update")
+
+	require.NoError(t, s.MarkDone(l.ID, 2, ""))
+	n, err = s.PendingCount()
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	si, err = s.SyncInfo(l.ID)
+	require.NoError(t, err)
+	assert.Equal(t, SyncSynced, si.Status)
+	assert.Equal(t, int64(2), si.SyncedVersion)
+	assert.Equal(t, "opp-42", si.RemoteID, "an empty remote ID keeps the known one")
+	list, err := s.List(Query{Sync: SyncSynced})
+	require.NoError(t, err)
+	require.Len(t, list, 1, "the summary follows the sync state")
+
+	// Done twice (a replay) is harmless.
+	require.NoError(t, s.MarkDone(l.ID, 2, ""))
+	require.ErrorIs(t, s.MarkDone(uuid.New(), 1, ""), ErrNotFound)
+
+	// The next change queues the lead again.
+	_, err = s.UpdateLead(l.ID, func(x *lead.Lead) error { x.Rating = lead.RatingCold; return nil })
+	require.NoError(t, err)
+	n, err = s.PendingCount()
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+}
+
+func TestMarkFailedDeadRetry(t *testing.T) {
+	s, c := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+	a := mustAdd(t, s, newLead(ev, "", "", "a@example.com"))
+	b := mustAdd(t, s, newLead(ev, "", "", "b@example.com"))
+	now := c.Now()
+	_, err := s.ClaimDue(now, 10, time.Minute)
+	require.NoError(t, err)
+
+	next := now.Add(10 * time.Minute)
+	require.NoError(t, s.MarkFailed(a.ID, 1, "HTTP 503", next))
+	require.NoError(t, s.MarkFailed(a.ID, 1, "HTTP 503", next))
+	si, err := s.SyncInfo(a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, SyncFailed, si.Status)
+	assert.Equal(t, 2, si.Attempts)
+	assert.Equal(t, "HTTP 503", si.LastError)
+	assert.True(t, next.Equal(si.NextAttempt))
+
+	es, err := s.ClaimDue(next.Add(-time.Second), 10, time.Hour)
+	require.NoError(t, err)
+	require.Len(t, es, 1, "b's lease expired; a is not due before its back-off ends")
+	assert.Equal(t, b.ID, es[0].Lead.ID)
+	es, err = s.ClaimDue(next, 10, time.Minute)
+	require.NoError(t, err)
+	require.Len(t, es, 1)
+	assert.Equal(t, a.ID, es[0].Lead.ID)
+	assert.Equal(t, 2, es[0].Attempts)
+	assert.Equal(t, "HTTP 503", es[0].LastError)
+
+	require.NoError(t, s.MarkDead(a.ID, 1, "Email is invalid for the CRM"))
+	dl, err := s.DeadLetters()
+	require.NoError(t, err)
+	require.Len(t, dl, 1)
+	assert.Equal(t, a.ID, dl[0].LeadID)
+	assert.Equal(t, int64(1), dl[0].Version)
+	assert.Equal(t, "Email is invalid for the CRM", dl[0].Reason)
+	assert.Equal(t, 3, dl[0].Attempts)
+	si, err = s.SyncInfo(a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, SyncDead, si.Status)
+	list, err := s.List(Query{Sync: SyncDead})
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.Equal(t, a.ID, list[0].ID)
+	st, err := s.Stats()
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Dead)
+	assert.Equal(t, 1, st.OutboxPending)
+
+	require.NoError(t, s.RetryDead(a.ID))
+	require.ErrorIs(t, s.RetryDead(a.ID), ErrNotFound)
+	si, err = s.SyncInfo(a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, SyncPending, si.Status)
+	assert.Zero(t, si.Attempts)
+
+	// Both dead, then all back.
+	require.NoError(t, s.MarkDead(a.ID, 1, "no"))
+	require.NoError(t, s.MarkDead(b.ID, 1, "no"))
+	n, err := s.RetryAllDead()
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	n, err = s.PendingCount()
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	dl, err = s.DeadLetters()
+	require.NoError(t, err)
+	assert.Empty(t, dl)
+
+	// A dead letter is dropped when staff edits the lead: the fix gets a
+	// fresh try.
+	require.NoError(t, s.MarkDead(b.ID, 1, "no"))
+	_, err = s.UpdateLead(b.ID, func(x *lead.Lead) error { x.Contact.Organization = "Fixed Ltd"; return nil })
+	require.NoError(t, err)
+	si, err = s.SyncInfo(b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, SyncPending, si.Status)
+}
+
+func TestMarkDeadStaleVersionStaysPending(t *testing.T) {
+	s, c := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+	l := mustAdd(t, s, newLead(ev, "", "", "a@example.com"))
+	_, err := s.ClaimDue(c.Now(), 10, time.Hour)
+	require.NoError(t, err)
+	_, err = s.UpdateLead(l.ID, func(x *lead.Lead) error { x.Contact.FullName = "Ada"; return nil })
+	require.NoError(t, err)
+
+	require.NoError(t, s.MarkDead(l.ID, 1, "name missing"))
+	dl, err := s.DeadLetters()
+	require.NoError(t, err)
+	assert.Empty(t, dl, "version 2 may fix what the CRM rejected")
+	si, err := s.SyncInfo(l.ID)
+	require.NoError(t, err)
+	assert.Equal(t, SyncFailed, si.Status)
+	assert.Equal(t, "name missing", si.LastError)
+	es, err := s.ClaimDue(c.Now(), 10, time.Hour)
+	require.NoError(t, err)
+	require.Len(t, es, 1)
+	assert.Equal(t, int64(2), es[0].Lead.Version)
+
+	// Marking a lead without a pending entry is a no-op.
+	require.NoError(t, s.MarkDone(l.ID, 2, "r1"))
+	require.NoError(t, s.MarkFailed(l.ID, 2, "late", c.Now()))
+	require.NoError(t, s.MarkDead(l.ID, 2, "late"))
+	si, err = s.SyncInfo(l.ID)
+	require.NoError(t, err)
+	assert.Equal(t, SyncSynced, si.Status)
+}
+
+// A lead whose record cannot be read goes to the dead letters instead of
+// blocking every other delivery.
+func TestClaimDueSkipsDamagedLead(t *testing.T) {
+	s, c := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+	a := mustAdd(t, s, newLead(ev, "", "", "a@example.com"))
+	b := mustAdd(t, s, newLead(ev, "", "", "b@example.com"))
+	var good []byte
+	require.NoError(t, s.db.Update(func(tx *bolt.Tx) error {
+		good = bytes.Clone(tx.Bucket(bLeads).Get(a.ID[:]))
+		return tx.Bucket(bLeads).Put(a.ID[:], []byte("{garbage"))
+	}))
+
+	es, err := s.ClaimDue(c.Now(), 10, time.Minute)
+	require.NoError(t, err)
+	require.Len(t, es, 1)
+	assert.Equal(t, b.ID, es[0].Lead.ID)
+	dl, err := s.DeadLetters()
+	require.NoError(t, err)
+	require.Len(t, dl, 1)
+	assert.Equal(t, a.ID, dl[0].LeadID)
+	assert.Contains(t, dl[0].Reason, "damaged")
+
+	// Repaired (say, by hand from a backup), it can be retried.
+	require.NoError(t, s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bLeads).Put(a.ID[:], good) }))
+	require.NoError(t, s.RebuildIndexes())
+	require.NoError(t, s.RetryDead(a.ID))
+	es, err = s.ClaimDue(c.Now(), 10, time.Minute)
+	require.NoError(t, err)
+	require.Len(t, es, 1)
+	assert.Equal(t, a.ID, es[0].Lead.ID)
+}

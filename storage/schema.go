@@ -1,0 +1,211 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"leadcap/lead"
+)
+
+// Top-level buckets.
+var (
+	bMeta      = []byte("meta")      // "schema" -> uint64 big-endian
+	bEvents    = []byte("events")    // event ID (16) -> JSON lead.Event
+	bLeads     = []byte("leads")     // lead ID (16) -> JSON lead.Lead
+	bSettings  = []byte("settings")  // key -> value
+	bSync      = []byte("sync")      // lead ID (16) -> JSON syncState
+	bOutbox    = []byte("outbox")    // lead ID (16) -> JSON outboxRec (one per lead)
+	bDue       = []byte("due")       // timeKey(next attempt) (8) + seq (8) -> lead ID
+	bDead      = []byte("dead")      // lead ID (16) -> JSON DeadLetter
+	bSummaries = []byte("summaries") // timeKey(captured) (8) + lead ID (16) -> compact summary
+	bIndexes   = []byte("indexes")   // nested buckets below
+)
+
+// Buckets inside bIndexes. Keys only; values are empty unless noted.
+var (
+	ixEvent = []byte("event_time") // event ID (16) + summary key (24)
+	ixDup   = []byte("event_dup")  // event ID (16) + duplicate key -> lead ID (16)
+	ixStage = []byte("stage")      // stage code (1) + summary key (24)
+)
+
+var (
+	keySchema = []byte("schema")
+	// keyRebuild, when present, says the summaries and indexes must be
+	// rebuilt from the leads before the store is used (set by a migration
+	// or by RebuildIndexes, removed by the last batch of the rebuild).
+	keyRebuild = []byte("rebuild")
+)
+
+// migrations[i] moves a database from schema i to schema i+1, inside one
+// transaction: a failed migration leaves the file as it was. Append only.
+// Derived data (summaries, indexes) is not built inside a migration, which
+// would hold every new page of 100,000 leads in memory at once: a migration
+// sets keyRebuild and Open rebuilds in batches afterwards.
+var migrations = []func(tx *bolt.Tx) error{
+	// 0 -> 1: the base buckets.
+	func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bMeta, bEvents, bLeads, bSettings, bSync, bOutbox, bDue, bDead} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 1 -> 2: indexes and compact summaries, built from the leads.
+	func(tx *bolt.Tx) error {
+		if err := createIndexBuckets(tx); err != nil {
+			return err
+		}
+		return tx.Bucket(bMeta).Put(keyRebuild, []byte{1})
+	},
+}
+
+// schemaVersion is the schema this leadcap writes: len(migrations).
+const schemaVersion = 2
+
+func createIndexBuckets(tx *bolt.Tx) error {
+	if _, err := tx.CreateBucketIfNotExists(bSummaries); err != nil {
+		return err
+	}
+	ix, err := tx.CreateBucketIfNotExists(bIndexes)
+	if err != nil {
+		return err
+	}
+	for _, b := range [][]byte{ixEvent, ixDup, ixStage} {
+		if _, err := ix.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rebuildBatch is how many leads one rebuild transaction indexes by
+// default.
+const rebuildBatch = 5000
+
+// rebuild drops the summaries and indexes and rebuilds them from the leads
+// and the outbox state, s.batch leads per transaction, then clears
+// keyRebuild. Interrupted (crash, damaged lead), it leaves keyRebuild set
+// and the next Open starts over: the leads themselves are never touched.
+func (s *Store) rebuild() error {
+	err := s.write(func(b *bx) error {
+		for _, name := range [][]byte{bSummaries, bIndexes} {
+			if err := b.tx.DeleteBucket(name); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
+				return err
+			}
+		}
+		if err := createIndexBuckets(b.tx); err != nil {
+			return err
+		}
+		return b.meta.Put(keyRebuild, []byte{1})
+	})
+	var next []byte // first lead key of the next batch
+	for done := false; err == nil && !done; {
+		err = s.write(func(b *bx) error {
+			c := b.leads.Cursor()
+			k, v := c.First()
+			if next != nil {
+				k, v = c.Seek(next)
+			}
+			for n := 0; k != nil && n < s.batch; k, v = c.Next() {
+				var l lead.Lead
+				if err := json.Unmarshal(v, &l); err != nil {
+					return fmt.Errorf("lead %x: %w (%v)", k, ErrDamaged, err)
+				}
+				if err := b.index(&l); err != nil {
+					return err
+				}
+				n++
+			}
+			if k != nil {
+				next = bytes.Clone(k)
+				return nil
+			}
+			done = true
+			return b.meta.Delete(keyRebuild)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("rebuild indexes: %w", err)
+	}
+	return nil
+}
+
+// readSchema returns the schema version, 0 for an empty bbolt file, or
+// ErrDamaged for a bbolt file that is not a leadcap database.
+func readSchema(tx *bolt.Tx) (int, error) {
+	m := tx.Bucket(bMeta)
+	if m == nil {
+		empty := true
+		_ = tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+		if empty {
+			return 0, nil
+		}
+		return 0, ErrDamaged
+	}
+	v := m.Get(keySchema)
+	if len(v) != 8 {
+		return 0, ErrDamaged
+	}
+	return int(binary.BigEndian.Uint64(v)), nil
+}
+
+func (s *Store) migrate(readOnly bool) error {
+	var have int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		have, err = readSchema(tx)
+		return err
+	})
+	if errors.Is(err, ErrDamaged) {
+		return fmt.Errorf("storage: open %s: %w (no leadcap schema)", s.path, ErrDamaged)
+	}
+	if err != nil {
+		return fmt.Errorf("storage: open %s: read schema: %w", s.path, err)
+	}
+	if have > schemaVersion {
+		return fmt.Errorf("storage: open %s: schema %d, this leadcap knows up to %d: %w", s.path, have, schemaVersion, ErrNewerSchema)
+	}
+	needRebuild := false
+	if have == schemaVersion {
+		_ = s.db.View(func(tx *bolt.Tx) error {
+			needRebuild = tx.Bucket(bMeta).Get(keyRebuild) != nil
+			return nil
+		})
+		if !needRebuild {
+			return nil
+		}
+	}
+	if readOnly {
+		return fmt.Errorf("storage: open %s: schema %d needs an upgrade to %d: open it once without read-only", s.path, have, schemaVersion)
+	}
+	if have < schemaVersion {
+		err = s.db.Update(func(tx *bolt.Tx) error {
+			for v := have; v < schemaVersion; v++ {
+				if err := migrations[v](tx); err != nil {
+					return fmt.Errorf("schema %d to %d: %w", v, v+1, err)
+				}
+			}
+			return putSchema(tx, schemaVersion)
+		})
+		if err != nil {
+			return fmt.Errorf("storage: migrate %s: %w", s.path, err)
+		}
+	}
+	if err := s.rebuild(); err != nil {
+		return fmt.Errorf("storage: migrate %s: %w", s.path, err)
+	}
+	return nil
+}
+
+func putSchema(tx *bolt.Tx, v int) error {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(v))
+	return tx.Bucket(bMeta).Put(keySchema, b[:])
+}

@@ -1,0 +1,371 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"leadcap/lead"
+)
+
+// bx holds a transaction's buckets.
+type bx struct {
+	tx                                                     *bolt.Tx
+	meta, events, leads, settings, sync, outbox, due, dead *bolt.Bucket
+	summaries, ixEvent, ixDup, ixStage                     *bolt.Bucket
+	events0                                                map[uuid.UUID]lead.Event
+}
+
+func buckets(tx *bolt.Tx) *bx {
+	b := &bx{
+		tx: tx, meta: tx.Bucket(bMeta), events: tx.Bucket(bEvents), leads: tx.Bucket(bLeads),
+		settings: tx.Bucket(bSettings), sync: tx.Bucket(bSync), outbox: tx.Bucket(bOutbox),
+		due: tx.Bucket(bDue), dead: tx.Bucket(bDead), summaries: tx.Bucket(bSummaries),
+	}
+	if ix := tx.Bucket(bIndexes); ix != nil {
+		b.ixEvent, b.ixDup, b.ixStage = ix.Bucket(ixEvent), ix.Bucket(ixDup), ix.Bucket(ixStage)
+	}
+	return b
+}
+
+// fill packs pages tighter: lead, summary and index keys mostly grow at the
+// end (time-ordered), where bbolt's default 50% split wastes half a page.
+func (b *bx) fill() {
+	for _, k := range []*bolt.Bucket{b.leads, b.summaries, b.ixEvent, b.ixStage} {
+		if k != nil {
+			k.FillPercent = 0.9
+		}
+	}
+}
+
+func (s *Store) view(fn func(b *bx) error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer guard(&err)
+	return s.db.View(func(tx *bolt.Tx) error { return fn(buckets(tx)) })
+}
+
+// update runs fn in a write transaction. Every write goes through here,
+// except rebuild's own (called by Open, or by RebuildIndexes which holds
+// s.rebuilding exclusively).
+func (s *Store) update(fn func(b *bx) error) (err error) {
+	s.rebuilding.RLock()
+	defer s.rebuilding.RUnlock()
+	return s.write(fn)
+}
+
+func (s *Store) write(fn func(b *bx) error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer guard(&err)
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		b := buckets(tx)
+		b.fill()
+		return fn(b)
+	})
+	if errors.Is(err, berrors.ErrDatabaseReadOnly) {
+		return ErrReadOnly
+	}
+	return err
+}
+
+// guard turns a crash inside bbolt on a damaged page (a panic, or a memory
+// fault that SetPanicOnFault made a panic) into ErrDamaged; bbolt has rolled
+// the transaction back by then. A panic in the caller's own callback is
+// passed on unchanged.
+func guard(err *error) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	if up, ok := r.(userPanic); ok {
+		panic(up.v)
+	}
+	*err = fmt.Errorf("%w (%v)", ErrDamaged, r)
+}
+
+type userPanic struct{ v any }
+
+// callUser runs a caller's callback inside a transaction, marking its panic
+// so that guard does not mistake it for damage.
+func callUser(fn func() error) error {
+	defer func() {
+		if r := recover(); r != nil {
+			panic(userPanic{r})
+		}
+	}()
+	return fn()
+}
+
+// fatalError marks a bbolt write failure: the transaction must be abandoned.
+type fatalError struct{ err error }
+
+func (e fatalError) Error() string { return e.err.Error() }
+func (e fatalError) Unwrap() error { return e.err }
+
+func fatal(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fatalError{err}
+}
+
+func idOf(v []byte) (uuid.UUID, bool) {
+	if len(v) != 16 {
+		return uuid.Nil, false
+	}
+	return uuid.UUID(v), true
+}
+
+func (b *bx) lead(id uuid.UUID) (lead.Lead, error) {
+	v := b.leads.Get(id[:])
+	if v == nil {
+		return lead.Lead{}, fmt.Errorf("lead %s: %w", id, ErrNotFound)
+	}
+	var l lead.Lead
+	if err := json.Unmarshal(v, &l); err != nil {
+		return lead.Lead{}, fmt.Errorf("lead %s: %w (%v)", id, ErrDamaged, err)
+	}
+	return l, nil
+}
+
+func (b *bx) event(id uuid.UUID) (lead.Event, error) {
+	if ev, ok := b.events0[id]; ok {
+		return ev, nil
+	}
+	v := b.events.Get(id[:])
+	if v == nil {
+		return lead.Event{}, fmt.Errorf("event %s: %w", id, ErrNotFound)
+	}
+	var ev lead.Event
+	if err := json.Unmarshal(v, &ev); err != nil {
+		return lead.Event{}, fmt.Errorf("event %s: %w (%v)", id, ErrDamaged, err)
+	}
+	if b.events0 == nil {
+		b.events0 = map[uuid.UUID]lead.Event{}
+	}
+	b.events0[id] = ev
+	return ev, nil
+}
+
+// syncState is the CRM side of a lead: what was last confirmed.
+type syncState struct {
+	SyncedAt      time.Time `json:"synced_at,omitzero"`
+	SyncedVersion int64     `json:"synced_version,omitempty"`
+	RemoteID      string    `json:"remote_id,omitempty"`
+}
+
+// outboxRec is the one pending outbox entry of a lead.
+type outboxRec struct {
+	Version     int64     `json:"version"`
+	Seq         uint64    `json:"seq"`
+	Enqueued    time.Time `json:"enqueued"`
+	Attempts    int       `json:"attempts,omitempty"`
+	NextAttempt time.Time `json:"next_attempt,omitzero"`
+	LastError   string    `json:"last_error,omitempty"`
+}
+
+func (r *outboxRec) dueKey() []byte {
+	k := make([]byte, 16)
+	binary.BigEndian.PutUint64(k, timeKey(r.NextAttempt))
+	binary.BigEndian.PutUint64(k[8:], r.Seq)
+	return k
+}
+
+func (b *bx) syncState(id uuid.UUID) syncState {
+	var st syncState
+	if v := b.sync.Get(id[:]); v != nil {
+		_ = json.Unmarshal(v, &st)
+	}
+	return st
+}
+
+func (b *bx) outboxRec(id uuid.UUID) (outboxRec, bool) {
+	v := b.outbox.Get(id[:])
+	if v == nil {
+		return outboxRec{}, false
+	}
+	var r outboxRec
+	if err := json.Unmarshal(v, &r); err != nil {
+		return outboxRec{}, false
+	}
+	return r, true
+}
+
+func (b *bx) putOutbox(id uuid.UUID, r *outboxRec) error {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return fatal(err)
+	}
+	return fatal(b.outbox.Put(id[:], data))
+}
+
+// reschedule moves an outbox entry to a new next-attempt time.
+func (b *bx) reschedule(id uuid.UUID, r *outboxRec, next time.Time) error {
+	if err := b.due.Delete(r.dueKey()); err != nil {
+		return fatal(err)
+	}
+	r.NextAttempt = next.UTC()
+	if err := b.due.Put(r.dueKey(), id[:]); err != nil {
+		return fatal(err)
+	}
+	return b.putOutbox(id, r)
+}
+
+func (b *bx) dropOutbox(id uuid.UUID, r *outboxRec) error {
+	if err := b.due.Delete(r.dueKey()); err != nil {
+		return fatal(err)
+	}
+	return fatal(b.outbox.Delete(id[:]))
+}
+
+// enqueue upserts the lead's single outbox entry. An existing entry takes
+// the new version and keeps its place and schedule (a claimed entry keeps
+// its lease, a failing one its back-off); a new one is due now. A dead
+// letter is dropped: the change is worth another try.
+func (b *bx) enqueue(id uuid.UUID, version int64, now time.Time) error {
+	if err := b.dead.Delete(id[:]); err != nil {
+		return fatal(err)
+	}
+	if r, ok := b.outboxRec(id); ok {
+		r.Version = version
+		return b.putOutbox(id, &r)
+	}
+	seq, err := b.outbox.NextSequence()
+	if err != nil {
+		return fatal(err)
+	}
+	r := outboxRec{Version: version, Seq: seq, Enqueued: now.UTC(), NextAttempt: now.UTC()}
+	if err := b.due.Put(r.dueKey(), id[:]); err != nil {
+		return fatal(err)
+	}
+	return b.putOutbox(id, &r)
+}
+
+func (b *bx) status(id uuid.UUID) SyncStatus {
+	if b.dead.Get(id[:]) != nil {
+		return SyncDead
+	}
+	if r, ok := b.outboxRec(id); ok {
+		if r.Attempts > 0 {
+			return SyncFailed
+		}
+		return SyncPending
+	}
+	if b.sync.Get(id[:]) != nil {
+		return SyncSynced
+	}
+	return SyncPending
+}
+
+// refreshStatus rewrites the sync status byte of a lead's summary.
+func (b *bx) refreshStatus(id uuid.UUID) error {
+	v := b.leads.Get(id[:])
+	if v == nil {
+		return nil
+	}
+	var t struct {
+		CapturedAt time.Time `json:"captured_at"`
+	}
+	if err := json.Unmarshal(v, &t); err != nil {
+		return fmt.Errorf("lead %s: %w (%v)", id, ErrDamaged, err)
+	}
+	k := summaryKey(&lead.Lead{ID: id, CapturedAt: t.CapturedAt})
+	old := b.summaries.Get(k)
+	if len(old) < sumMinimumN {
+		return nil
+	}
+	nv := bytes.Clone(old)
+	nv[sumSync] = code(syncCodes, b.status(id))
+	return fatal(b.summaries.Put(k, nv))
+}
+
+// checkDuplicate fails with *DuplicateError when another lead of the same
+// event has l's duplicate key.
+func (b *bx) checkDuplicate(l *lead.Lead) error {
+	key := l.Contact.DuplicateKey()
+	if key == "" {
+		return nil
+	}
+	if v := b.ixDup.Get(cat(l.EventID[:], []byte(key))); v != nil && !bytes.Equal(v, l.ID[:]) {
+		other, _ := idOf(v)
+		return &DuplicateError{Existing: other, Key: key}
+	}
+	return nil
+}
+
+// save writes l (replacing old when not nil) with its summary and indexes,
+// and upserts its outbox entry. Every check happens before the first write,
+// so an error that is not a fatalError leaves the transaction untouched.
+func (b *bx) save(old, l *lead.Lead, now time.Time) error {
+	if err := b.checkDuplicate(l); err != nil {
+		return err
+	}
+	data, err := json.Marshal(l)
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		if err := b.unindex(old); err != nil {
+			return err
+		}
+	}
+	if err := b.leads.Put(l.ID[:], data); err != nil {
+		return fatal(err)
+	}
+	if err := b.enqueue(l.ID, l.Version, now); err != nil {
+		return err
+	}
+	return b.index(l)
+}
+
+// index writes l's summary and index entries.
+func (b *bx) index(l *lead.Lead) error {
+	sk := summaryKey(l)
+	if err := b.summaries.Put(sk, encodeSummary(l, b.status(l.ID))); err != nil {
+		return fatal(err)
+	}
+	if err := b.ixEvent.Put(cat(l.EventID[:], sk), nil); err != nil {
+		return fatal(err)
+	}
+	if err := b.ixStage.Put(cat([]byte{code(stageCodes, l.Stage())}, sk), nil); err != nil {
+		return fatal(err)
+	}
+	if key := l.Contact.DuplicateKey(); key != "" {
+		if err := b.ixDup.Put(cat(l.EventID[:], []byte(key)), l.ID[:]); err != nil {
+			return fatal(err)
+		}
+	}
+	return nil
+}
+
+func (b *bx) unindex(l *lead.Lead) error {
+	sk := summaryKey(l)
+	for _, del := range []struct {
+		b *bolt.Bucket
+		k []byte
+	}{
+		{b.summaries, sk},
+		{b.ixEvent, cat(l.EventID[:], sk)},
+		{b.ixStage, cat([]byte{code(stageCodes, l.Stage())}, sk)},
+	} {
+		if err := del.b.Delete(del.k); err != nil {
+			return fatal(err)
+		}
+	}
+	if key := l.Contact.DuplicateKey(); key != "" {
+		k := cat(l.EventID[:], []byte(key))
+		if bytes.Equal(b.ixDup.Get(k), l.ID[:]) {
+			if err := b.ixDup.Delete(k); err != nil {
+				return fatal(err)
+			}
+		}
+	}
+	return nil
+}

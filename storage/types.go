@@ -1,0 +1,100 @@
+package storage
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"leadcap/lead"
+)
+
+// Query filters List, Leads and Count. Zero fields do not filter.
+type Query struct {
+	EventID uuid.UUID
+	Stage   lead.Stage
+	// Sync matches one status exactly: SyncPending does not include
+	// SyncFailed.
+	Sync SyncStatus
+	// Text is matched as a substring of the name, the organization and
+	// every email, ignoring case and accents ("muller" finds "Müller").
+	Text string
+	// Limit caps the number of results (0: no cap); Offset skips that many
+	// matches first. Count ignores both.
+	Limit, Offset int
+}
+
+// Summary is what a list row needs, read without decoding the whole lead.
+type Summary struct {
+	ID, EventID  uuid.UUID
+	Name         string
+	Organization string
+	// Email is the first email, if any.
+	Email      string
+	Stage      lead.Stage
+	Rating     lead.Rating
+	CapturedAt time.Time
+	Sync       SyncStatus
+}
+
+// SyncStatus is where a lead stands with the CRM.
+type SyncStatus string
+
+// The sync statuses.
+const (
+	// SyncPending: a change waits in the outbox and no delivery failed yet.
+	SyncPending SyncStatus = "pending"
+	// SyncSynced: the CRM confirmed the latest change.
+	SyncSynced SyncStatus = "synced"
+	// SyncFailed: a change waits in the outbox after at least one failed
+	// delivery; it will be retried.
+	SyncFailed SyncStatus = "failed"
+	// SyncDead: the CRM rejected the lead for good; see DeadLetters and
+	// RetryDead.
+	SyncDead SyncStatus = "dead"
+)
+
+// SyncStatuses lists every status in display order.
+var SyncStatuses = []SyncStatus{SyncPending, SyncFailed, SyncSynced, SyncDead}
+
+// SyncInfo is the delivery state of one lead.
+type SyncInfo struct {
+	Status      SyncStatus
+	Attempts    int
+	LastError   string
+	NextAttempt time.Time
+	// SyncedAt and SyncedVersion describe the last confirmed delivery.
+	SyncedAt      time.Time
+	SyncedVersion int64
+	// RemoteID is the CRM's record ID, once known.
+	RemoteID string
+}
+
+// Stats counts the leads.
+type Stats struct {
+	Leads int
+	// ByStage and BySync have an entry for every stage and status, zero
+	// included.
+	ByStage map[lead.Stage]int
+	BySync  map[SyncStatus]int
+	// OutboxPending counts outbox entries (pending and failed); Dead counts
+	// dead letters.
+	OutboxPending, Dead int
+}
+
+// DeadLetter is a lead the CRM rejected for good, with its reason.
+type DeadLetter struct {
+	LeadID   uuid.UUID `json:"lead_id"`
+	Version  int64     `json:"version"`
+	Reason   string    `json:"reason"`
+	At       time.Time `json:"at"`
+	Attempts int       `json:"attempts"`
+}
+
+// PutResult is the outcome of one lead in PutLeads.
+type PutResult struct {
+	ID      uuid.UUID
+	Created bool
+	// Err is the lead's own problem (validation, duplicate, unknown event);
+	// the other leads of the batch are saved regardless.
+	Err error
+}
