@@ -1,0 +1,435 @@
+package main_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"leadcap/storage"
+)
+
+// bin is the leadcap binary, built once by TestMain with CGO_ENABLED=0.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "leadcap-cli-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin = filepath.Join(dir, "leadcap")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building leadcap with CGO_ENABLED=0:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// leadcap runs the binary in dir with args and stdin, without LEADCAP_DB
+// from the environment.
+func leadcapIn(t *testing.T, dir, stdin string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "LEADCAP_DB=")
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	require.NoError(t, ctx.Err(), "leadcap %v hung", args)
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// env is a temporary directory with a database path.
+type env struct {
+	t   *testing.T
+	dir string
+	db  string
+}
+
+func newEnv(t *testing.T) *env {
+	dir := t.TempDir()
+	return &env{t: t, dir: dir, db: filepath.Join(dir, "leadcap.db")}
+}
+
+// run runs leadcap --db <db> args.
+func (e *env) run(args ...string) result {
+	e.t.Helper()
+	return leadcapIn(e.t, e.dir, "", append([]string{"--db", e.db}, args...)...)
+}
+
+// ok runs a command that must succeed and returns its stdout.
+func (e *env) ok(args ...string) string {
+	e.t.Helper()
+	r := e.run(args...)
+	require.Equal(e.t, 0, r.code, "leadcap %v: stderr %q", args, r.stderr)
+	assert.Empty(e.t, r.stderr, "leadcap %v writes nothing to stderr on success", args)
+	return r.stdout
+}
+
+// fails runs a command that must fail with code and one sentence on stderr
+// that contains every want.
+func (e *env) fails(code int, args []string, want ...string) result {
+	e.t.Helper()
+	r := e.run(args...)
+	require.Equal(e.t, code, r.code, "leadcap %v: stdout %q stderr %q", args, r.stdout, r.stderr)
+	require.NotEmpty(e.t, r.stderr)
+	for _, w := range want {
+		assert.Contains(e.t, r.stderr, w, "leadcap %v", args)
+	}
+	if code == 1 {
+		assert.Equal(e.t, 1, strings.Count(strings.TrimSpace(r.stderr), "\n")+1, "one line on stderr: %q", r.stderr)
+		assert.True(e.t, strings.HasPrefix(r.stderr, "leadcap: "), "stderr %q", r.stderr)
+	}
+	return r
+}
+
+var uuidLine = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\n$`)
+
+// id checks that out is one time-ordered UUID on a line and returns it.
+func id(t *testing.T, out string) string {
+	t.Helper()
+	require.Regexp(t, uuidLine, out)
+	return strings.TrimSpace(out)
+}
+
+// withEvent creates an active event and returns its ID.
+func (e *env) withEvent() string {
+	e.t.Helper()
+	ev := id(e.t, e.ok("event", "create", "--name", "Hannover Messe 2026", "--country", "DE", "--city", "Hannover",
+		"--booth", "Hall 7 C12", "--start", "2026-04-20", "--end", "2026-04-24"))
+	assert.Equal(e.t, "active event: Hannover Messe 2026 ("+ev+")\n", e.ok("event", "use", "hannover messe 2026"))
+	return ev
+}
+
+func jsonLines(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var objs []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &m), "line %q", sc.Text())
+		objs = append(objs, m)
+	}
+	return objs
+}
+
+func keys(m map[string]any) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "usage: leadcap"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"add", "--bogus"}, "flag provided but not defined"},
+		{[]string{"add", "stray"}, "too many arguments"},
+		{[]string{"show"}, "usage: leadcap show ID"},
+		{[]string{"qualify", "01a21d2c", "--fit", "maybe"}, `"maybe" is not an answer`},
+		{[]string{"qualify", "01a21d2c"}, "nothing to record"},
+		{[]string{"list", "--stage", "hot"}, "is not a stage"},
+		{[]string{"export"}, "--format is required"},
+		{[]string{"export", "--format", "xlsx"}, "use csv, vcf or jsonl"},
+		{[]string{"consent", "01a21d2c", "--basis", "consent"}, "give both --basis and --status"},
+		{[]string{"note", "01a21d2c", "--follow-up", "next week", "call"}, "is not a date"},
+		{[]string{"event"}, "missing subcommand"},
+		{[]string{"event", "create"}, "--name is required"},
+		{[]string{"import"}, "missing arguments"},
+	} {
+		r := e.run(tc.args...)
+		assert.Equal(t, 2, r.code, "leadcap %v: %s", tc.args, r.stderr)
+		assert.Contains(t, r.stderr, tc.want, "leadcap %v", tc.args)
+	}
+	_, err := os.Stat(e.db)
+	assert.ErrorIs(t, err, os.ErrNotExist, "wrong usage never touches the database")
+}
+
+func TestHelp(t *testing.T) {
+	e := newEnv(t)
+	out := e.ok("help")
+	for _, cmd := range []string{"event", "add", "list", "show", "qualify", "note", "consent", "export", "import", "decode", "scan", "parse", "status", "backup", "restore"} {
+		assert.Regexp(t, "(?m)^  "+cmd+" ", out)
+	}
+	out = e.ok("help", "add")
+	assert.Contains(t, out, "usage: leadcap add [--event ID]")
+	assert.Contains(t, out, "--email EMAIL")
+	assert.Equal(t, out, e.ok("add", "--help"))
+	assert.Contains(t, e.ok("help", "event"), "leadcap event use ID|NAME")
+}
+
+func TestAddNeedsAnEvent(t *testing.T) {
+	e := newEnv(t)
+	e.fails(1, []string{"add", "--email", "a@example.com"}, "no active event", "leadcap event create", "leadcap event use")
+	e.ok("event", "create", "--name", "Salon")
+	e.fails(1, []string{"add", "--email", "a@example.com"}, "no active event")
+	e.fails(1, []string{"add", "--event", "Nope", "--email", "a@example.com"}, `no event has the ID, ID prefix or name "Nope"`, "leadcap event list")
+	id(t, e.ok("add", "--event", "salon", "--email", "a@example.com"))
+	e.fails(1, []string{"event", "use", "Expo 2030"}, `no event has the ID, ID prefix or name "Expo 2030"`)
+
+	r := leadcapIn(t, e.dir, "", "list", "--json", "--db", e.db)
+	require.Equal(t, 0, r.code, "--db is also accepted after the command: %s", r.stderr)
+	assert.Len(t, jsonLines(t, r.stdout), 1)
+}
+
+func TestLeadLifecycle(t *testing.T) {
+	e := newEnv(t)
+	ev := e.withEvent()
+
+	evs := jsonLines(t, e.ok("event", "list", "--json"))
+	require.Len(t, evs, 1)
+	assert.Equal(t, ev, evs[0]["id"])
+	assert.Equal(t, true, evs[0]["active"])
+	assert.Equal(t, "2026-04-20", evs[0]["start"])
+	assert.Regexp(t, `(?m)^\*\s+`+ev+`\s+Hannover Messe 2026\s+2026-04-20 – 2026-04-24\s+Hannover, DE\s+Hall 7 C12`, e.ok("event", "list"))
+
+	l := id(t, e.ok("add", "--given", "Jürgen", "--family", "Müller", "--org", "Müller GmbH", "--title", "CTO",
+		"--email", "Juergen.Mueller@Example.DE", "--email", "jm@example.com", "--phone", "030 1234567",
+		"--url", "https://example.de", "--note", "wants a demo", "--staff", "Anna"))
+	other := id(t, e.ok("add", "--name", "Marie Curie", "--org", "Institut du Radium"))
+
+	e.fails(1, []string{"add", "--email", "juergen.mueller@example.de"}, "already a lead at this event", l)
+	e.fails(1, []string{"add", "--email", "not-an-email"}, `contact.emails[0] "not-an-email" is not an email address`)
+	e.fails(1, []string{"add", "--name", "Nobody"}, "needs an email, a phone number or a web address")
+
+	table := e.ok("list")
+	lines := strings.Split(strings.TrimSpace(table), "\n")
+	require.Len(t, lines, 3)
+	assert.Regexp(t, `^ID\s+NAME\s+ORGANIZATION\s+EMAIL\s+STAGE\s+RATING\s+CAPTURED\s+SYNC$`, lines[0])
+	assert.Regexp(t, `^`+l+`\s+Jürgen Müller\s+Müller GmbH\s+juergen.mueller@example.de\s+lead\s+unrated\s+\S+ \S+\s+pending$`, lines[2], "newest first")
+	nameCol := strings.Index(lines[0], "NAME")
+	assert.Equal(t, nameCol, strings.Index(lines[2], "Jürgen"), "columns are aligned")
+
+	objs := jsonLines(t, e.ok("list", "--json", "--search", "MULLER"))
+	require.Len(t, objs, 1, "search ignores case and accents")
+	o := objs[0]
+	assert.Equal(t, []string{"captured_at", "captured_by", "consent", "contact", "event_id", "id", "notes", "qualification",
+		"rating", "source", "stage", "sync", "updated_at", "version"}, keys(o))
+	assert.Equal(t, l, o["id"])
+	assert.Equal(t, ev, o["event_id"])
+	assert.Equal(t, "lead", o["stage"])
+	assert.Equal(t, "unrated", o["rating"])
+	assert.Equal(t, map[string]any{"channel": "offline", "method": "manual"}, o["source"])
+	ct := o["contact"].(map[string]any)
+	assert.Equal(t, []string{"emails", "family_name", "full_name", "given_name", "organization", "phones", "title", "urls"}, keys(ct))
+	assert.Equal(t, "Jürgen Müller", ct["full_name"])
+	assert.Equal(t, []any{"juergen.mueller@example.de", "jm@example.com"}, ct["emails"])
+	assert.Equal(t, "+49301234567", ct["phones"].([]any)[0].(map[string]any)["number"], "the event's country completes the number")
+	assert.Equal(t, map[string]any{"status": "pending", "attempts": float64(0), "last_error": ""}, o["sync"])
+	assert.Equal(t, "wants a demo", o["notes"].([]any)[0].(map[string]any)["text"])
+	_, err := time.Parse(time.RFC3339, o["captured_at"].(string))
+	assert.NoError(t, err)
+
+	assert.Len(t, jsonLines(t, e.ok("list", "--json", "--event", ev)), 2)
+	assert.Empty(t, jsonLines(t, e.ok("list", "--json", "--stage", "prospect")))
+
+	// qualify with an ID prefix, flags after the ID.
+	assert.Equal(t, "lead\n", e.ok("qualify", l[:13], "--fit", "yes", "--budget", "yes", "--rating", "hot"))
+	assert.Equal(t, "prospect\n", e.ok("qualify", l, "--authority", "yes", "--interest", "yes"))
+	assert.Equal(t, "disqualified\n", e.ok("qualify", other, "--disqualify"))
+	assert.Equal(t, "lead\n", e.ok("qualify", other, "--disqualify=false"))
+	assert.Equal(t, "disqualified\n", e.ok("qualify", other, "--disqualify"))
+
+	note := id(t, e.ok("note", l, "called,", "demo", "booked", "--follow-up", "2026-05-04", "--author", "Bob"))
+	assert.Equal(t, "consent active (wording v3)\n", e.ok("consent", l, "--basis", "consent", "--status", "active", "--wording", "v3"))
+
+	var shown map[string]any
+	require.NoError(t, json.Unmarshal([]byte(e.ok("show", l, "--json")), &shown))
+	assert.Equal(t, "prospect", shown["stage"])
+	assert.Equal(t, "hot", shown["rating"])
+	assert.Equal(t, map[string]any{"fit": "yes", "budget": "yes", "authority": "yes", "interest": "yes"}, shown["qualification"])
+	cs := shown["consent"].(map[string]any)
+	assert.Equal(t, "consent", cs["basis"])
+	assert.Equal(t, "active", cs["status"])
+	assert.Equal(t, "v3", cs["wording_version"])
+	notes := shown["notes"].([]any)
+	require.Len(t, notes, 2)
+	n2 := notes[1].(map[string]any)
+	assert.Equal(t, note, n2["id"])
+	assert.Equal(t, "called, demo booked", n2["text"])
+	assert.Equal(t, "Bob", n2["author"])
+	assert.Equal(t, "2026-05-04T00:00:00Z", n2["follow_up"])
+	assert.Equal(t, float64(5), shown["version"], "add, two qualify, note and consent")
+
+	text := e.ok("show", l)
+	for _, want := range []string{"Stage:          prospect", "Email:          juergen.mueller@example.de, jm@example.com",
+		"Consent:        consent active (wording v3)", "Sync:           pending", "Bob: called, demo booked (follow up 2026-05-04)"} {
+		assert.Contains(t, text, want)
+	}
+
+	st := jsonLines(t, e.ok("status", "--json"))
+	require.Len(t, st, 1)
+	assert.Equal(t, float64(2), st[0]["leads"])
+	assert.Equal(t, map[string]any{"lead": float64(0), "prospect": float64(1), "disqualified": float64(1)}, st[0]["by_stage"])
+	assert.Equal(t, map[string]any{"pending": float64(2), "synced": float64(0), "failed": float64(0), "dead": float64(0)}, st[0]["by_sync"])
+	assert.Equal(t, float64(2), st[0]["outbox_pending"], "one outbox entry per lead, however often it changed")
+	assert.Equal(t, float64(0), st[0]["dead"])
+	assert.Regexp(t, `(?m)^  prospect:\s+1$`, e.ok("status"))
+}
+
+func TestUnknownLeadExits1(t *testing.T) {
+	e := newEnv(t)
+	e.withEvent()
+	l := id(t, e.ok("add", "--email", "a@example.com"))
+	unknown := "00000000-0000-7000-8000-000000000000"
+	e.fails(1, []string{"show", unknown}, `no lead has the ID or ID prefix "`+unknown+`"`, "leadcap list")
+	e.fails(1, []string{"qualify", "ffffffff", "--fit", "yes"}, "no lead has the ID", "leadcap list")
+	e.fails(1, []string{"note", "0123", "hello"}, "too short for a lead ID")
+	e.fails(1, []string{"consent", "zzzzzzzzz", "--basis", "none", "--status", "revoked"}, "is not a lead ID")
+	e.fails(1, []string{"show", l[:8] + "-ffff"}, "no lead has the ID")
+}
+
+func TestExportAndImport(t *testing.T) {
+	e := newEnv(t)
+	e.withEvent()
+	a := id(t, e.ok("add", "--given", "Ada", "--family", "Lovelace", "--org", "Analytical Engines", "--email", "ada@example.com",
+		"--phone", "+44 20 7946 0958", "--note", "asked for a quote"))
+	e.ok("qualify", a, "--fit", "yes", "--rating", "warm")
+	e.ok("add", "--name", "Grace Hopper", "--org", "US Navy", "--url", "https://navy.example")
+
+	out := e.ok("export", "--format", "csv", "-o", "leads.csv")
+	assert.Equal(t, "exported 2 leads to leads.csv\n", out)
+	f, err := os.Open(filepath.Join(e.dir, "leads.csv"))
+	require.NoError(t, err)
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	require.NoError(t, err)
+	require.Len(t, rows, 3)
+	assert.Equal(t, []string{"First Name", "Last Name", "Email", "Phone Number", "Mobile Phone Number", "Company", "Job Title",
+		"Website URL", "Street Address", "City", "State/Region", "Postal Code", "Country/Region", "Lead Status", "Rating",
+		"Event", "Notes", "Lead ID"}, rows[0][:18])
+	assert.Equal(t, []string{"Ada", "Lovelace", "ada@example.com", "+442079460958"}, rows[2][:4])
+	assert.Equal(t, "Warm", rows[2][14])
+	assert.Equal(t, "Hannover Messe 2026", rows[2][15])
+	assert.Equal(t, a, rows[2][17])
+
+	vcf := e.ok("export", "--format", "vcf")
+	assert.Equal(t, 2, strings.Count(vcf, "BEGIN:VCARD\r\nVERSION:4.0\r\n"))
+	assert.Contains(t, vcf, "UID:urn:uuid:"+a+"\r\n")
+	assert.Contains(t, vcf, "TEL;PREF=1;VALUE=uri:tel:+442079460958\r\n")
+
+	jsonl := e.ok("export", "--format", "jsonl", "--event", "Hannover Messe 2026")
+	assert.Len(t, jsonLines(t, jsonl), 2)
+	require.NoError(t, os.WriteFile(filepath.Join(e.dir, "leads.jsonl"), []byte(jsonl), 0o644))
+
+	fresh := &env{t: t, dir: e.dir, db: filepath.Join(e.dir, "fresh.db")}
+	assert.Equal(t, "created 2, updated 0, unchanged 0 (1 events created)\n", fresh.ok("import", "leads.jsonl"))
+	assert.Equal(t, "created 0, updated 0, unchanged 2\n", fresh.ok("import", "leads.jsonl"), "idempotent")
+	r := leadcapIn(t, e.dir, jsonl, "--db", fresh.db, "import", "-")
+	assert.Equal(t, "created 0, updated 0, unchanged 2\n", r.stdout, "standard input")
+	assert.Equal(t, e.ok("list", "--json"), fresh.ok("list", "--json"), "the same leads, field for field")
+	assert.Equal(t, jsonl, fresh.ok("export", "--format", "jsonl"))
+
+	bad := strings.SplitN(jsonl, "\n", 2)[0] + "\n{\"id\": 42}\n"
+	require.NoError(t, os.WriteFile(filepath.Join(e.dir, "bad.jsonl"), []byte(bad), 0o644))
+	third := &env{t: t, dir: e.dir, db: filepath.Join(e.dir, "third.db")}
+	res := third.fails(1, []string{"import", "bad.jsonl"}, "1 lines of bad.jsonl were not imported", "line 2: not a leadcap lead record", "import the file again")
+	assert.Equal(t, "created 1, updated 0, unchanged 0, failed 1 (1 events created)\n", res.stdout)
+	e.fails(1, []string{"import", "missing.jsonl"}, "there is no file missing.jsonl")
+}
+
+func TestLockedDatabaseFailsFast(t *testing.T) {
+	e := newEnv(t)
+	e.withEvent()
+	s, err := storage.Open(e.db, nil)
+	require.NoError(t, err)
+	defer s.Close()
+
+	for _, args := range [][]string{{"list"}, {"add", "--email", "a@example.com"}, {"status", "--json"}} {
+		start := time.Now()
+		r := e.run(args...)
+		took := time.Since(start)
+		t.Logf("leadcap %v on a locked database failed after %v", args, took.Round(time.Millisecond))
+		assert.Equal(t, 1, r.code, "leadcap %v: %s", args, r.stderr)
+		assert.Equal(t, "leadcap: the database "+e.db+" is in use by another leadcap process: close it (or wait until it is done) and try again.\n", r.stderr)
+		assert.Less(t, took, 5*time.Second, "a locked database must fail, not hang")
+	}
+	backup := filepath.Join(e.dir, "b.db")
+	require.NoError(t, s.BackupFile(backup))
+	e.fails(1, []string{"restore", backup}, "is in use by another leadcap process")
+}
+
+func TestBackupAndRestore(t *testing.T) {
+	e := newEnv(t)
+	e.withEvent()
+	a := id(t, e.ok("add", "--email", "a@example.com"))
+	assert.Equal(t, "backed up "+e.db+" to b.db\n", e.ok("backup", "b.db"))
+	b := id(t, e.ok("add", "--email", "b@example.com"))
+
+	out := e.ok("restore", "b.db")
+	assert.Contains(t, out, "restored "+e.db+" from b.db\n")
+	assert.Contains(t, out, "the previous database is kept as "+e.db+".before-restore-")
+	ids := jsonLines(t, e.ok("list", "--json"))
+	require.Len(t, ids, 1)
+	assert.Equal(t, a, ids[0]["id"])
+
+	kept := strings.TrimSpace(strings.SplitN(out, "kept as ", 2)[1])
+	older := &env{t: t, dir: e.dir, db: kept}
+	assert.Len(t, jsonLines(t, older.ok("list", "--json")), 2, "the replaced database still has %s", b)
+
+	require.NoError(t, os.WriteFile(filepath.Join(e.dir, "junk.db"), bytes.Repeat([]byte("junk"), 4096), 0o644))
+	e.fails(1, []string{"restore", "junk.db"}, "junk.db is not a leadcap backup or is damaged", "was not changed")
+	assert.Len(t, jsonLines(t, e.ok("list", "--json")), 1)
+	e.fails(1, []string{"restore", "nothing.db"}, "there is no backup file nothing.db")
+}
+
+func TestDamagedDatabase(t *testing.T) {
+	e := newEnv(t)
+	require.NoError(t, os.WriteFile(e.db, []byte("this is a spreadsheet, not a database\n"), 0o644))
+	e.fails(1, []string{"list"}, "is not a leadcap database or is damaged", "leadcap restore FILE")
+}
+
+func TestDefaultDatabaseFromEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "nested", "from-env.db")
+	cmd := exec.Command(bin, "event", "create", "--name", "Env Fair")
+	cmd.Env = append(os.Environ(), "LEADCAP_DB="+db)
+	out, err := cmd.Output()
+	require.NoError(t, err)
+	id(t, string(out))
+	_, err = os.Stat(db)
+	assert.NoError(t, err, "LEADCAP_DB names the database when --db is not given")
+}

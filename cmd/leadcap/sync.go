@@ -1,0 +1,310 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"leadcap/storage"
+	"leadcap/syncer"
+	"leadcap/workflow"
+)
+
+func syncCommand() *command {
+	return &command{
+		name:     "sync",
+		synopsis: "[--timeout D] [--batch N]",
+		summary:  "deliver every lead due to the CRM now, and say what is left",
+		help: `Sends every pending lead to the CRM set up with 'leadcap crm set', in batches,
+retrying failed ones with backoff within the run, until nothing is pending or
+--timeout passes. The secret comes from LEADCAP_CRM_SECRET. On a terminal a
+progress bar shows on standard output. The last line reads
+    synced N, failed N, dead N, pending N
+where synced and failed count this run (failed: waiting for a retry), dead
+the leads the CRM refused (see 'leadcap dead list') and pending what is
+still to send. Run it as often as you like, also after a crash or a kill:
+every lead carries its ID to the CRM, so a lead sent again updates its CRM
+record instead of creating a second one.
+Exit status: 0 when nothing is pending and nothing is dead, 3 when some leads
+are still pending (the CRM is down or slow: run it again later), else 4 when
+some are dead (fix them, then 'leadcap dead retry'); 1 on an error such as
+refused credentials.`,
+		run: runSync,
+	}
+}
+
+// syncExit is the outcome of a sync whose exit status says what is left:
+// exitPending or exitDead, with an optional sentence for stderr.
+func syncExit(sum syncer.Summary, note string) error {
+	switch {
+	case sum.Pending > 0:
+		return &exitStatus{code: exitPending, msg: note}
+	case sum.Dead > 0:
+		if note == "" {
+			note = fmt.Sprintf("the CRM refused %d lead(s): see why with 'leadcap dead list', fix them, then run 'leadcap dead retry --all' and 'leadcap sync'.", sum.Dead)
+		}
+		return &exitStatus{code: exitDead, msg: note}
+	}
+	return nil
+}
+
+func runSync(c *cli, args []string) error {
+	fs := c.newFlags()
+	timeout := fs.Duration("timeout", workflow.DefaultSyncTimeout, "stop after `D`, e.g. 30s or 5m; what is left stays pending")
+	batch := fs.Int("batch", 0, "at most `N` leads per request to the CRM; 0: the CRM's maximum")
+	if _, err := c.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if *timeout <= 0 {
+		return usagef("--timeout must be positive, e.g. 2m")
+	}
+	if *batch < 0 {
+		return usagef("--batch must be 0 (the CRM's maximum) or more")
+	}
+	return c.withStore(func(s *storage.Store) error {
+		// Set-up errors (no CRM, no secret) before anything is claimed.
+		if _, _, err := workflow.ConnectorFromStore(s, ""); err != nil {
+			return crmError("the CRM set-up is incomplete", err)
+		}
+		opt := workflow.SyncOptions{Timeout: *timeout, Batch: *batch}
+		var bar *progressBar
+		if c.terminal {
+			bar = &progressBar{w: c.stdout, flush: c.stdout.Flush, now: time.Now}
+			opt.OnProgress = bar.update
+		}
+		sum, err := workflow.SyncNow(c.ctx, s, opt)
+		if bar != nil {
+			bar.close()
+		}
+		var pe *syncer.PermanentError
+		switch {
+		case err == nil, errors.Is(err, syncer.ErrOffline), errors.Is(err, context.Canceled):
+		case errors.Is(err, syncer.ErrAuth) && errors.As(err, &pe):
+			return c.syncResult(s, sum, failf("%s.", strings.TrimSuffix(pe.Reason, ".")))
+		default:
+			return c.syncResult(s, sum, crmError("the sync failed", err))
+		}
+		note := ""
+		switch {
+		case errors.Is(err, syncer.ErrOffline):
+			note = offlineSentence(err)
+		case errors.Is(err, context.Canceled):
+			note = "interrupted: the leads not yet confirmed by the CRM stay pending; run 'leadcap sync' again to finish."
+		}
+		return c.syncResult(s, sum, nil, note)
+	})
+}
+
+// syncResult prints the final line, with dead and pending counted in the
+// whole store, and returns fail when the sync failed, else the exit status
+// that says what is left.
+func (c *cli) syncResult(s *storage.Store, sum syncer.Summary, fail error, note ...string) error {
+	st, err := s.Stats()
+	if err != nil {
+		if fail != nil {
+			return fail
+		}
+		return failf("could not count the leads left to sync (%v): run 'leadcap status'.", err)
+	}
+	sum.Dead, sum.Pending = st.Dead, st.OutboxPending
+	fmt.Fprintln(c.stdout, sum.String())
+	if fail != nil {
+		return fail
+	}
+	return syncExit(sum, strings.Join(note, " "))
+}
+
+// offlineSentence explains an unreachable CRM with the connector's reason.
+func offlineSentence(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "syncer: ")
+	// "webhook: webhook: the CRM cannot be reached" -> "webhook: the CRM ..."
+	if name, rest, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(rest, name+": ") {
+		msg = rest
+	}
+	return strings.TrimSuffix(msg, ".") + "."
+}
+
+// progressBar draws the sync's progress over one line of a terminal, at
+// most ten times a second. update is called from the relay's goroutines.
+type progressBar struct {
+	w     io.Writer
+	flush func() error
+	now   func() time.Time
+
+	mu     sync.Mutex
+	last   time.Time
+	drawn  bool
+	closed bool
+	p      syncer.Progress
+}
+
+func (b *progressBar) update(p syncer.Progress) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return
+	}
+	b.p = p
+	finished := p.Total > 0 && p.Done+p.Dead >= p.Total
+	if now := b.now(); finished || now.Sub(b.last) >= 100*time.Millisecond {
+		b.last = now
+		b.draw()
+	}
+}
+
+func (b *progressBar) draw() {
+	p := b.p
+	drawBar(b.w, p.Done+p.Dead, p.Total, "leads")
+	if p.Failed > 0 || p.Dead > 0 {
+		fmt.Fprintf(b.w, ", %d failed, %d dead", p.Failed, p.Dead)
+	}
+	fmt.Fprint(b.w, "\033[K")
+	b.drawn = true
+	b.flush()
+}
+
+// close clears the bar's line so that the final line stands alone.
+func (b *progressBar) close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+	if b.drawn {
+		fmt.Fprint(b.w, "\r\033[K")
+	}
+}
+
+// drawBar draws "[#####.....] 12/40 UNIT" over the current line, as
+// drawProgress does for scan.
+func drawBar(w io.Writer, done, total int, unit string) {
+	const width = 30
+	n := min(width, width*done/max(total, 1))
+	fmt.Fprintf(w, "\r[%s%s] %d/%d %s", strings.Repeat("#", n), strings.Repeat(".", width-n), done, total, unit)
+}
+
+func deadCommand() *command {
+	return &command{
+		name:     "dead",
+		synopsis: "list [--json] | retry ID|--all",
+		summary:  "list the leads the CRM refused, with its reason, and queue them again",
+		help: `
+leadcap dead list [--json]
+    lists the dead leads, oldest first: lead ID, version, attempts, when the
+    CRM refused it and the CRM's reason. --json: one object per line with
+    lead_id, version, attempts, at and reason.
+leadcap dead retry ID|--all
+    puts one dead lead (full ID or unique prefix) or all of them back into the
+    outbox; 'leadcap sync' then sends them again. Changing a dead lead (qualify,
+    note, consent, import) queues it again by itself.`,
+		run: runDead,
+	}
+}
+
+func runDead(c *cli, args []string) error {
+	if len(args) == 0 {
+		return usagef("missing subcommand: list or retry")
+	}
+	switch args[0] {
+	case "list":
+		return runDeadList(c, args[1:])
+	case "retry":
+		return runDeadRetry(c, args[1:])
+	case "-h", "--help", "help":
+		return flag.ErrHelp
+	}
+	return usagef("unknown subcommand %q: use list or retry", args[0])
+}
+
+// deadJSON is one line of "dead list --json".
+type deadJSON struct {
+	LeadID   uuid.UUID `json:"lead_id"`
+	Version  int64     `json:"version"`
+	Attempts int       `json:"attempts"`
+	At       time.Time `json:"at"`
+	Reason   string    `json:"reason"`
+}
+
+func runDeadList(c *cli, args []string) error {
+	fs := c.newFlags()
+	asJSON := fs.Bool("json", false, "one JSON object per line")
+	if _, err := c.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	return c.withStore(func(s *storage.Store) error {
+		dead, err := s.DeadLetters()
+		if err != nil {
+			return fail("could not read the dead leads", err)
+		}
+		if *asJSON {
+			enc := json.NewEncoder(c.stdout)
+			enc.SetEscapeHTML(false)
+			for _, d := range dead {
+				if err := enc.Encode(deadJSON{LeadID: d.LeadID, Version: d.Version, Attempts: d.Attempts, At: d.At, Reason: d.Reason}); err != nil {
+					return fail("could not write the dead leads", err)
+				}
+			}
+			return nil
+		}
+		if len(dead) == 0 {
+			fmt.Fprintln(c.stdout, "no dead leads: the CRM has refused none")
+			return nil
+		}
+		printTable(c.stdout, []string{"LEAD ID", "VERSION", "ATTEMPTS", "WHEN", "REASON"}, len(dead), func(i int) []string {
+			d := dead[i]
+			return []string{d.LeadID.String(), fmt.Sprint(d.Version), fmt.Sprint(d.Attempts),
+				d.At.Local().Format("2006-01-02 15:04"), oneLine(d.Reason)}
+		})
+		return nil
+	})
+}
+
+// oneLine collapses white space so that a CRM's reason fits a table row.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func runDeadRetry(c *cli, args []string) error {
+	fs := c.newFlags()
+	all := fs.Bool("all", false, "retry every dead lead")
+	pos, err := c.parse(fs, args, 0, 1)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *all && len(pos) > 0:
+		return usagef("give a lead ID or --all, not both")
+	case !*all && len(pos) == 0:
+		return usagef("give the ID of a dead lead (see 'leadcap dead list') or --all")
+	}
+	return c.withStore(func(s *storage.Store) error {
+		if *all {
+			n, err := s.RetryAllDead()
+			if err != nil {
+				return fail("could not queue the dead leads again", err)
+			}
+			if n == 0 {
+				fmt.Fprintln(c.stdout, "no dead leads to retry")
+				return nil
+			}
+			fmt.Fprintf(c.stdout, "queued %d dead lead(s) again: run 'leadcap sync' to send them\n", n)
+			return nil
+		}
+		l, err := findLead(s, pos[0])
+		if err != nil {
+			return err
+		}
+		if err := s.RetryDead(l.ID); err != nil {
+			if errors.Is(err, storage.ErrNotFound) {
+				return failf("lead %s is not dead (the CRM has not refused it, or it is queued again already): run 'leadcap dead list' to see the dead leads.", l.ID)
+			}
+			return fail("could not queue the lead again", err)
+		}
+		fmt.Fprintf(c.stdout, "queued lead %s again: run 'leadcap sync' to send it\n", l.ID)
+		return nil
+	})
+}

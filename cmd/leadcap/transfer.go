@@ -1,0 +1,167 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"leadcap/lead"
+	"leadcap/storage"
+	"leadcap/workflow"
+)
+
+func exportCommand() *command {
+	return &command{
+		name:     "export",
+		synopsis: "--format csv|vcf|jsonl [--event ID] [--stage STAGE] [-o FILE]",
+		summary:  "export leads as CSV (for CRM import wizards), vCard 4.0 or JSON Lines",
+		help: `csv    column names that HubSpot's and Salesforce's import wizards map without
+       editing (First Name, Last Name, Email, Phone Number, Company, Job Title, ...)
+vcf    vCard 4.0, one card per lead, UID urn:uuid:<lead ID>
+jsonl  one complete lead per line (with its event); 'leadcap import' reads it back
+       without loss and without duplicates
+Without -o the export goes to standard output. With -o the file is written
+completely or not at all.`,
+		run: runExport,
+	}
+}
+
+func runExport(c *cli, args []string) error {
+	fs := c.newFlags()
+	format := fs.String("format", "", "`csv|vcf|jsonl` (required)")
+	event := fs.String("event", "", "only leads of this event (`ID`, ID prefix or name)")
+	var stage lead.Stage
+	fs.Var(&enumFlag{parse: func(s string) (err error) { stage, err = lead.ParseStage(s); return err }}, "stage", "only leads in this `STAGE`")
+	out := fs.String("o", "", "write to `FILE` instead of standard output")
+	if _, err := c.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if *format == "" {
+		return usagef("--format is required: csv, vcf or jsonl")
+	}
+	f, err := workflow.ParseFormat(*format)
+	if err != nil {
+		return usagef("--format %q is not known: use csv, vcf or jsonl", *format)
+	}
+	return c.withStore(func(s *storage.Store) error {
+		q := storage.Query{Stage: stage}
+		if *event != "" {
+			ev, err := s.FindEvent(*event)
+			if err != nil {
+				return eventLookupError(*event, err)
+			}
+			q.EventID = ev.ID
+		}
+		if *out == "" || *out == "-" {
+			_, err := workflow.Export(c.ctx, s, c.stdout, f, q)
+			if err != nil {
+				return fail("could not export the leads", err)
+			}
+			return nil
+		}
+		var n int
+		err := writeFileAtomic(*out, func(w io.Writer) error {
+			var err error
+			n, err = workflow.Export(c.ctx, s, w, f, q)
+			return err
+		})
+		if err != nil {
+			return fail("could not write "+*out, err)
+		}
+		fmt.Fprintf(c.stdout, "exported %d leads to %s\n", n, *out)
+		return nil
+	})
+}
+
+// writeFileAtomic writes path through a temporary file in the same
+// directory, synced and renamed into place, so that a failure leaves either
+// the old file or none, never half an export.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = write(tmp); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func importCommand() *command {
+	return &command{
+		name:     "import",
+		synopsis: "FILE",
+		summary:  "import leads from JSON Lines (as written by 'export --format jsonl'); '-' reads standard input",
+		help: `Leads keep their IDs: importing the same file twice adds no duplicates, and a
+lead already in the database keeps its newer version. Events that come with
+the leads are created when missing. Prints how many leads were created,
+updated and unchanged. On a bad line the import stops and names the line;
+the lines before it stay imported.`,
+		run: runImport,
+	}
+}
+
+func runImport(c *cli, args []string) error {
+	fs := c.newFlags()
+	pos, err := c.parse(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	name := pos[0]
+	var r io.Reader = c.stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return failf("there is no file %s: check the path.", name)
+			}
+			return fail("could not open "+name, err)
+		}
+		defer f.Close()
+		r = f
+	} else {
+		name = "standard input"
+	}
+	return c.withStore(func(s *storage.Store) error {
+		res, err := workflow.Import(c.ctx, s, r)
+		fmt.Fprintf(c.stdout, "created %d, updated %d, unchanged %d", res.Created, res.Updated, res.Unchanged)
+		if res.Failed > 0 {
+			fmt.Fprintf(c.stdout, ", failed %d", res.Failed)
+		}
+		if res.Events > 0 {
+			fmt.Fprintf(c.stdout, " (%d events created)", res.Events)
+		}
+		fmt.Fprintln(c.stdout)
+		var ie *workflow.ImportError
+		if errors.As(err, &ie) {
+			var lines []string
+			for _, le := range ie.Lines {
+				lines = append(lines, fmt.Sprintf("line %d: %s", le.Line, sentence(le.Err)))
+			}
+			if ie.More > 0 {
+				lines = append(lines, fmt.Sprintf("and %d more", ie.More))
+			}
+			return failf("%d lines of %s were not imported (%s): fix them and import the file again; the other lines were imported, and a second import adds no duplicates.",
+				ie.Count(), name, strings.Join(lines, "; "))
+		}
+		if err != nil {
+			return fail("could not import "+name, err)
+		}
+		return nil
+	})
+}

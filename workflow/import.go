@@ -1,0 +1,292 @@
+package workflow
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"leadcap/lead"
+	"leadcap/storage"
+)
+
+// ErrBadRecord means a JSON Lines record is not a lead leadcap can import.
+// It comes wrapped in a *LineError that names the line.
+var ErrBadRecord = errors.New("not a leadcap lead record")
+
+// LineError is an import error on one line of the input. Nothing of that
+// line was saved.
+type LineError struct {
+	Line int   // 1-based
+	Err  error // what is wrong, phrased for the user
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *LineError) Unwrap() error { return e.Err }
+
+// ImportError lists the lines an import skipped. errors.As finds the first
+// *LineError in it.
+type ImportError struct {
+	Lines []*LineError // the first few bad lines, in order
+	More  int          // bad lines not listed
+}
+
+// maxLineErrors is how many bad lines an ImportError lists.
+const maxLineErrors = 10
+
+func (e *ImportError) Error() string {
+	var b strings.Builder
+	for i, le := range e.Lines {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(le.Error())
+	}
+	if e.More > 0 {
+		fmt.Fprintf(&b, "; and %d more bad lines", e.More)
+	}
+	return b.String()
+}
+
+// Unwrap returns the line errors, so errors.Is and errors.As look into them.
+func (e *ImportError) Unwrap() []error {
+	errs := make([]error, len(e.Lines))
+	for i, le := range e.Lines {
+		errs[i] = le
+	}
+	return errs
+}
+
+// Count is the number of bad lines.
+func (e *ImportError) Count() int { return len(e.Lines) + e.More }
+
+// badLines collects the bad lines of an import; they arrive out of order
+// (a record is refused when it is read, a lead when its batch is saved).
+type badLines []*LineError
+
+// err returns the ImportError with the first maxLineErrors lines in order.
+func (b badLines) err() *ImportError {
+	slices.SortFunc(b, func(x, y *LineError) int { return x.Line - y.Line })
+	if len(b) <= maxLineErrors {
+		return &ImportError{Lines: b}
+	}
+	return &ImportError{Lines: b[:maxLineErrors], More: len(b) - maxLineErrors}
+}
+
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Created   int // leads that were not in the database
+	Updated   int // leads that were, in an older version, and were replaced
+	Unchanged int // leads that were, in the same or a newer version
+	Failed    int // bad lines, skipped
+	Events    int // events created because the database did not have them
+}
+
+// importBatch is how many leads one transaction saves: one fsync per batch
+// instead of one per lead.
+const importBatch = 500
+
+// Import reads JSON Lines as written by Export with FormatJSONL (one
+// lead.Lead per line, optionally with its "event") and saves the leads as
+// they are, IDs included: importing the same file twice creates no
+// duplicates, and a lead already present keeps the higher version
+// (storage.PutLeads). An event a record brings along is created when the
+// database lacks it. Blank lines are skipped.
+//
+// A bad line (not JSON, an unknown field, a missing ID or event, a lead
+// that fails validation, the same person as another lead of the event) is
+// skipped and nothing of it is saved; the other lines are imported. The
+// error is then an *ImportError naming the bad lines; because an import is
+// idempotent, fixing them and importing the whole file again is safe. Other
+// errors (reading r, the database) stop the import; what was saved before
+// stays saved.
+func Import(ctx context.Context, s *storage.Store, r io.Reader) (ImportResult, error) {
+	im := importer{s: s, known: map[uuid.UUID]bool{}, inBatch: map[uuid.UUID]bool{}}
+	br := bufio.NewReader(r)
+	for n := 1; ; n++ {
+		if err := ctx.Err(); err != nil {
+			return im.res, err
+		}
+		line, rerr := br.ReadBytes('\n')
+		if rerr != nil && !errors.Is(rerr, io.EOF) {
+			return im.res, fmt.Errorf("workflow: import: read line %d: %w", n, rerr)
+		}
+		if n == 1 {
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			if err := im.line(n, line); err != nil {
+				return im.res, err
+			}
+		}
+		if rerr != nil { // io.EOF
+			break
+		}
+	}
+	if err := im.flush(); err != nil {
+		return im.res, err
+	}
+	if len(im.bad) > 0 {
+		im.res.Failed = len(im.bad)
+		return im.res, im.bad.err()
+	}
+	return im.res, nil
+}
+
+type pending struct {
+	line   int
+	lead   lead.Lead
+	exists bool  // the store had the lead before this batch
+	oldVer int64 // and in this version
+}
+
+type importer struct {
+	s       *storage.Store
+	res     ImportResult
+	bad     badLines
+	known   map[uuid.UUID]bool // events known to exist
+	batch   []pending
+	inBatch map[uuid.UUID]bool // lead IDs in batch
+}
+
+// line handles one non-blank line. Only database errors are returned; a bad
+// line is recorded.
+func (im *importer) line(n int, data []byte) error {
+	rec, err := decodeRecord(data)
+	if err == nil {
+		err = im.ensureEvent(rec)
+	}
+	if err != nil {
+		if isFatal(err) {
+			return errors.Unwrap(err)
+		}
+		im.bad = append(im.bad, &LineError{Line: n, Err: err})
+		return nil
+	}
+	if im.inBatch[rec.ID] { // the same lead twice: save the first one first
+		if err := im.flush(); err != nil {
+			return err
+		}
+	}
+	p := pending{line: n, lead: rec.Lead}
+	old, err := im.s.Lead(rec.ID)
+	switch {
+	case err == nil:
+		p.exists, p.oldVer = true, old.Version
+	case !errors.Is(err, storage.ErrNotFound):
+		return fmt.Errorf("workflow: import: read lead %s: %w", rec.ID, err)
+	}
+	im.batch = append(im.batch, p)
+	im.inBatch[rec.ID] = true
+	if len(im.batch) >= importBatch {
+		return im.flush()
+	}
+	return nil
+}
+
+// flush saves the batch in one transaction.
+func (im *importer) flush() error {
+	if len(im.batch) == 0 {
+		return nil
+	}
+	leads := make([]lead.Lead, len(im.batch))
+	for i := range im.batch {
+		leads[i] = im.batch[i].lead
+	}
+	res, err := im.s.PutLeads(leads)
+	if err != nil {
+		return fmt.Errorf("workflow: import: save leads: %w", err)
+	}
+	for i, r := range res {
+		p := &im.batch[i]
+		switch {
+		case r.Err != nil:
+			im.bad = append(im.bad, &LineError{Line: p.line, Err: r.Err})
+		case r.Created || !p.exists:
+			im.res.Created++
+		case p.lead.Version > p.oldVer:
+			im.res.Updated++
+		default:
+			im.res.Unchanged++
+		}
+	}
+	im.batch = im.batch[:0]
+	clear(im.inBatch)
+	return nil
+}
+
+// ensureEvent makes sure the record's event exists, creating it from the
+// record when the store lacks it. The lead is validated against the event
+// first, so a lead the store would refuse leaves no event behind.
+func (im *importer) ensureEvent(rec Record) error {
+	if im.known[rec.EventID] {
+		return nil
+	}
+	ev, err := im.s.Event(rec.EventID)
+	switch {
+	case err == nil:
+		im.known[ev.ID] = true
+		return nil
+	case !errors.Is(err, storage.ErrNotFound):
+		return &dbError{fmt.Errorf("workflow: import: read event %s: %w", rec.EventID, err)}
+	case rec.Event == nil:
+		return fmt.Errorf("event %s of lead %s is not in this database and the line does not include it: create the event first, or export with 'leadcap export --format jsonl', which includes it: %w", rec.EventID, rec.ID, storage.ErrNotFound)
+	}
+	ev = *rec.Event
+	if err := ev.Validate(); err != nil {
+		return fmt.Errorf("event %s: %w", ev.ID, err)
+	}
+	check := rec.Lead
+	if err := check.Normalize(ev.Country); err != nil {
+		return err
+	}
+	if err := im.s.CreateEvent(&ev); err != nil {
+		return &dbError{fmt.Errorf("workflow: import: create event %s: %w", ev.ID, err)}
+	}
+	im.known[ev.ID] = true
+	im.res.Events++
+	return nil
+}
+
+// dbError marks a database error, which stops an import, as opposed to a
+// bad record, which only skips its line.
+type dbError struct{ err error }
+
+func (e *dbError) Error() string { return e.err.Error() }
+func (e *dbError) Unwrap() error { return e.err }
+
+func isFatal(err error) bool {
+	var d *dbError
+	return errors.As(err, &d)
+}
+
+// decodeRecord reads one line strictly: unknown fields are refused, since
+// they would be lost (a file from a newer leadcap, or a typo in a script).
+func decodeRecord(line []byte) (Record, error) {
+	var rec Record
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rec); err != nil {
+		return rec, fmt.Errorf("%w (%v): each line must be one JSON object as written by 'leadcap export --format jsonl'", ErrBadRecord, err)
+	}
+	if dec.More() {
+		return rec, fmt.Errorf("%w: more than one JSON value on the line: put each lead on a line of its own", ErrBadRecord)
+	}
+	if rec.ID == uuid.Nil {
+		return rec, fmt.Errorf("%w: the lead has no \"id\"", ErrBadRecord)
+	}
+	if rec.EventID == uuid.Nil {
+		return rec, fmt.Errorf("%w: lead %s has no \"event_id\"", ErrBadRecord, rec.ID)
+	}
+	if rec.Event != nil && rec.Event.ID != rec.EventID {
+		return rec, fmt.Errorf("%w: lead %s has event_id %s but its \"event\" has id %s", ErrBadRecord, rec.ID, rec.EventID, rec.Event.ID)
+	}
+	return rec, nil
+}

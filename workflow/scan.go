@@ -1,0 +1,228 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"leadcap/capture"
+	"leadcap/lead"
+	"leadcap/storage"
+)
+
+// ErrOnlyBadgeID means a badge code holds an organiser's badge reference
+// and nothing to reach the person by, so no lead can be saved from it alone.
+var ErrOnlyBadgeID = errors.New("the badge holds only the organiser's badge ID, no name, email or phone: add the person by hand with their email or phone")
+
+// ErrNoImages means the paths given to a scan hold no image files.
+var ErrNoImages = errors.New("no PNG, JPEG, GIF or WebP files found: give image files or folders that contain them")
+
+// Capture says who captures leads and how, for SavePayload and ScanFile.
+type Capture struct {
+	// Method overrides the method Parse chose (qr-scan or badge-scan), e.g.
+	// lead.MethodScanner for a handheld scanner. Empty keeps Parse's.
+	Method   lead.Method
+	Staff    string
+	DeviceID string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+func (c Capture) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// Saved is a lead saved from a scanned payload.
+type Saved struct {
+	Lead lead.Lead
+	// Created is false when the same person was already a lead at the
+	// event and the scan was merged into that lead instead.
+	Created bool
+	Format  capture.Format
+}
+
+// SavePayload parses a QR or scanner payload with the event's country as the
+// phone region and saves it as a lead of ev, raw payload and badge ID kept.
+// The same person at the same event is merged into the existing lead
+// (storage AddOrMerge) instead of adding a duplicate. It is one transaction:
+// on any error nothing is saved. Errors: those of capture.Parse (a
+// *capture.NotAContactError, a wrapped *lead.FieldError), ErrOnlyBadgeID,
+// and the store's.
+func SavePayload(s *storage.Store, ev lead.Event, payload string, c Capture) (Saved, error) {
+	p, err := capture.Parse(payload, ev.Country)
+	if err != nil {
+		return Saved{}, fmt.Errorf("workflow: scan: %w", err)
+	}
+	return SaveParsed(s, ev, p, c)
+}
+
+// SaveParsed saves what capture.Parse read, as SavePayload does.
+func SaveParsed(s *storage.Store, ev lead.Event, p capture.Parsed, c Capture) (Saved, error) {
+	if !p.Reachable() {
+		if p.BadgeID != "" {
+			return Saved{}, fmt.Errorf("workflow: scan: badge %q: %w", p.BadgeID, ErrOnlyBadgeID)
+		}
+		return Saved{}, fmt.Errorf("workflow: scan: %w", p.Contact.Reachable())
+	}
+	method := p.Method
+	if c.Method != "" {
+		method = c.Method
+	}
+	l := lead.New(ev.ID, method, c.now())
+	l.Contact = p.Contact
+	l.RawPayload = p.Payload
+	l.BadgeID = p.BadgeID
+	l.CapturedBy = strings.TrimSpace(c.Staff)
+	l.DeviceID = c.DeviceID
+	saved, created, err := s.AddOrMerge(l)
+	if err != nil {
+		return Saved{}, fmt.Errorf("workflow: scan: save: %w", err)
+	}
+	return Saved{Lead: saved, Created: created, Format: p.Format}, nil
+}
+
+// FileResult is what a scan did with one image.
+type FileResult struct {
+	File string
+	// Codes is how many QR codes the image held.
+	Codes int
+	// Saved are the leads saved from them, in the order of the codes.
+	Saved []Saved
+	// Err is why nothing was saved from the file: the image could not be
+	// read, held no code, or no code held a contact. Nil when something was
+	// saved.
+	Err error
+	// Skipped are the errors of codes that were not saved while others
+	// were (e.g. a Wi-Fi code next to a business card).
+	Skipped []error
+	// Decode is the decoding time, file reading excluded.
+	Decode time.Duration
+}
+
+// Status is "new" when the file gave at least one new lead, "updated" when
+// it only updated known leads, "failed" when nothing was saved.
+func (r FileResult) Status() string {
+	switch {
+	case r.Err != nil || len(r.Saved) == 0:
+		return "failed"
+	case slices.ContainsFunc(r.Saved, func(s Saved) bool { return s.Created }):
+		return "new"
+	}
+	return "updated"
+}
+
+// ScanFile decodes every QR code in the image at path and saves each one
+// that holds a contact with SavePayload. A code that fails never leaves a
+// half-saved lead.
+func ScanFile(s *storage.Store, ev lead.Event, path string, c Capture) FileResult {
+	r := FileResult{File: path}
+	codes, took, err := capture.DecodeFile(path)
+	r.Decode, r.Codes = took, len(codes)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	var errs []error
+	for _, code := range codes {
+		saved, err := SavePayload(s, ev, code.Text, c)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		r.Saved = append(r.Saved, saved)
+	}
+	switch {
+	case len(r.Saved) == 0 && len(errs) > 0:
+		r.Err = errs[0]
+	case len(r.Saved) == 0:
+		r.Err = capture.ErrNoCode
+	default:
+		r.Skipped = errs
+	}
+	return r
+}
+
+// ScanSummary counts the files of a scan by Status.
+type ScanSummary struct {
+	Files, New, Updated, Failed int
+	// Results has one entry per file, in order.
+	Results []FileResult
+}
+
+// ScanFiles scans image files and folders (folders recursively, images by
+// extension: .png, .jpg, .jpeg, .gif, .webp) into leads of ev. progress, if
+// not nil, is called after each file with the number done, the total and
+// the file's result. It stops between files when ctx is cancelled.
+func ScanFiles(ctx context.Context, s *storage.Store, ev lead.Event, paths []string, c Capture, progress func(done, total int, r FileResult)) (ScanSummary, error) {
+	files, err := ImageFiles(paths)
+	if err != nil {
+		return ScanSummary{}, err
+	}
+	sum := ScanSummary{Files: len(files)}
+	for i, f := range files {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		r := ScanFile(s, ev, f, c)
+		switch r.Status() {
+		case "new":
+			sum.New++
+		case "updated":
+			sum.Updated++
+		default:
+			sum.Failed++
+		}
+		sum.Results = append(sum.Results, r)
+		if progress != nil {
+			progress(i+1, len(files), r)
+		}
+	}
+	return sum, nil
+}
+
+var imageExts = []string{".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+// ImageFiles expands paths: a file is taken as it is (whatever its name),
+// a folder gives the image files below it, sorted. A path that does not
+// exist is an error; no image at all is ErrNoImages.
+func ImageFiles(paths []string) ([]string, error) {
+	var files []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("workflow: scan: %w", err)
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.Type().IsRegular() && slices.Contains(imageExts, strings.ToLower(filepath.Ext(path))) {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("workflow: scan: %w", err)
+		}
+		slices.Sort(found)
+		files = append(files, found...)
+	}
+	if len(files) == 0 {
+		return nil, ErrNoImages
+	}
+	return files, nil
+}

@@ -1,0 +1,138 @@
+package workflow_test
+
+import (
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"leadcap/capture"
+	"leadcap/lead"
+	"leadcap/storage"
+	"leadcap/workflow"
+)
+
+const (
+	// An iPhone contact share, vCard 3.0.
+	vcardAnna = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Schröder;Anna;;;\r\nFN:Anna Schröder\r\nORG:Grün & Partner\r\nTITLE:Einkauf\r\nEMAIL;type=INTERNET;type=WORK:Anna.Schroeder@example.de\r\nTEL;type=WORK:030 9876543\r\nEND:VCARD\r\n"
+	// The same person from a web generator's MECARD, with a mobile number.
+	mecardAnna = "MECARD:N:Schröder,Anna;TEL:+49 171 1111111;EMAIL:anna.schroeder@example.de;;"
+	wifi       = "WIFI:T:WPA;S:FairGuest;P:secret123;;"
+)
+
+// writeQR renders text as a QR code PNG at path (UTF-8, so umlauts read
+// back).
+func writeQR(t *testing.T, path, text string) {
+	t.Helper()
+	hints := map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_CHARACTER_SET: "UTF-8"}
+	bm, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, 400, 400, hints)
+	require.NoError(t, err)
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	require.NoError(t, png.Encode(f, bm))
+	require.NoError(t, f.Close())
+}
+
+func scanStore(t *testing.T) (*storage.Store, lead.Event) {
+	t.Helper()
+	s := openStore(t)
+	ev := lead.Event{Name: "Hannover Messe", Country: "DE"}
+	require.NoError(t, s.CreateEvent(&ev))
+	return s, ev
+}
+
+func TestScanFilesSavesMergesAndReportsFailures(t *testing.T) {
+	s, ev := scanStore(t)
+	dir := t.TempDir()
+	writeQR(t, filepath.Join(dir, "1-card.png"), vcardAnna)
+	writeQR(t, filepath.Join(dir, "2-again.png"), mecardAnna)
+	writeQR(t, filepath.Join(dir, "3-wifi.png"), wifi)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "4-broken.jpg"), []byte("not a photo"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "readme.txt"), []byte("ignored"), 0o644))
+
+	var seen []int
+	sum, err := workflow.ScanFiles(context.Background(), s, ev, []string{dir}, workflow.Capture{Staff: "Anna"},
+		func(done, total int, r workflow.FileResult) {
+			assert.Equal(t, 4, total)
+			seen = append(seen, done)
+		})
+	require.NoError(t, err)
+	assert.Equal(t, []int{1, 2, 3, 4}, seen)
+	assert.Equal(t, 4, sum.Files)
+	assert.Equal(t, 1, sum.New)
+	assert.Equal(t, 1, sum.Updated, "the second scan of the same person updates the lead")
+	assert.Equal(t, 2, sum.Failed)
+
+	r := sum.Results
+	assert.Equal(t, "new", r[0].Status())
+	assert.Equal(t, "updated", r[1].Status())
+	assert.ErrorIs(t, r[2].Err, capture.ErrNotAContact)
+	assert.ErrorIs(t, r[3].Err, capture.ErrNotImage)
+
+	leads, err := s.Leads(storage.Query{})
+	require.NoError(t, err)
+	require.Len(t, leads, 1, "no duplicate")
+	l := leads[0]
+	assert.Equal(t, r[0].Saved[0].Lead.ID, l.ID)
+	assert.Equal(t, "Anna Schröder", l.Contact.Name())
+	assert.Equal(t, "Grün & Partner", l.Contact.Organization)
+	assert.Equal(t, []string{"anna.schroeder@example.de"}, l.Contact.Emails)
+	require.Len(t, l.Contact.Phones, 2, "the mobile number of the second scan is added")
+	assert.Equal(t, "+49309876543", l.Contact.Phones[0].Number)
+	assert.Equal(t, "+491711111111", l.Contact.Phones[1].Number)
+	assert.Equal(t, vcardAnna, l.RawPayload, "the first raw payload is kept exactly")
+	assert.Equal(t, lead.MethodQRScan, l.Source.Method)
+	assert.Equal(t, "Anna", l.CapturedBy)
+	assert.Equal(t, int64(2), l.Version)
+}
+
+func TestSavePayload(t *testing.T) {
+	s, ev := scanStore(t)
+
+	saved, err := workflow.SavePayload(s, ev, mecardAnna, workflow.Capture{Method: lead.MethodScanner})
+	require.NoError(t, err)
+	assert.True(t, saved.Created)
+	assert.Equal(t, capture.FormatMECARD, saved.Format)
+	assert.Equal(t, lead.MethodScanner, saved.Lead.Source.Method, "a handheld scanner is recorded as such")
+
+	again, err := workflow.SavePayload(s, ev, mecardAnna, workflow.Capture{})
+	require.NoError(t, err)
+	assert.False(t, again.Created)
+	assert.Equal(t, saved.Lead.ID, again.Lead.ID)
+	assert.Equal(t, saved.Lead.Version, again.Lead.Version, "an identical rescan changes nothing")
+
+	_, err = workflow.SavePayload(s, ev, wifi, workflow.Capture{})
+	var nac *capture.NotAContactError
+	require.ErrorAs(t, err, &nac)
+	assert.Equal(t, wifi, nac.Raw, "the raw text is kept for a note")
+
+	_, err = workflow.SavePayload(s, ev, "A7F3-99812-XK", workflow.Capture{})
+	assert.ErrorIs(t, err, workflow.ErrOnlyBadgeID, "an opaque badge ID alone cannot be reached")
+
+	n, err := s.Count(storage.Query{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "failed payloads save nothing")
+}
+
+func TestImageFiles(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "sub"), 0o755))
+	for _, name := range []string{"b.JPG", "a.png", "sub/c.webp", "notes.txt"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), nil, 0o644))
+	}
+	files, err := workflow.ImageFiles([]string{dir, filepath.Join(dir, "notes.txt")})
+	require.NoError(t, err)
+	assert.Equal(t, []string{filepath.Join(dir, "a.png"), filepath.Join(dir, "b.JPG"), filepath.Join(dir, "sub/c.webp"), filepath.Join(dir, "notes.txt")}, files)
+
+	_, err = workflow.ImageFiles([]string{filepath.Join(dir, "sub", "nothing")})
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	empty := t.TempDir()
+	_, err = workflow.ImageFiles([]string{empty})
+	assert.ErrorIs(t, err, workflow.ErrNoImages)
+}

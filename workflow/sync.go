@@ -1,0 +1,85 @@
+package workflow
+
+import (
+	"context"
+	"time"
+
+	"leadcap/storage"
+	"leadcap/syncer"
+)
+
+// The store is the relay's outbox.
+var _ syncer.Outbox = (*storage.Store)(nil)
+
+// DefaultSyncTimeout bounds an on-demand sync.
+const DefaultSyncTimeout = 2 * time.Minute
+
+// SyncOptions tune a sync. The zero value syncs with the CRM set up in the
+// store, the secret from LEADCAP_CRM_SECRET and the defaults.
+type SyncOptions struct {
+	// Timeout bounds an on-demand sync (DefaultSyncTimeout when 0).
+	Timeout time.Duration
+	// Batch caps leads per push (0: the connector's maximum).
+	Batch int
+	// Workers is the number of pushes in flight (default 1).
+	Workers int
+	// Secret overrides LEADCAP_CRM_SECRET.
+	Secret string
+	// OnProgress receives progress as plain values; see syncer.Progress.
+	OnProgress func(syncer.Progress)
+	// OnStatus receives the connection state of a background relay.
+	OnStatus func(syncer.Status)
+	// Connector replaces the one set up in the store (tests, benchmarks).
+	Connector syncer.Connector
+	// Relay is the base for the relay's options (clock, backoff bounds);
+	// the fields above take precedence.
+	Relay syncer.Options
+}
+
+// NewRelay builds the relay that drains the store's outbox into the CRM set
+// up in the store. The app runs its Run in the background and calls Wake
+// after saving a lead; SyncNow uses its SyncAll.
+func NewRelay(s *storage.Store, opt SyncOptions) (*syncer.Relay, error) {
+	c := opt.Connector
+	ro := opt.Relay
+	if c == nil {
+		conn, lim, err := ConnectorFromStore(s, opt.Secret)
+		if err != nil {
+			return nil, err
+		}
+		c = conn
+		if ro.Limiter == nil {
+			ro.Limiter = lim
+		}
+	}
+	if opt.Batch > 0 {
+		ro.Batch = opt.Batch
+	}
+	if opt.Workers > 0 {
+		ro.Workers = opt.Workers
+	}
+	if opt.OnProgress != nil {
+		ro.OnProgress = opt.OnProgress
+	}
+	if opt.OnStatus != nil {
+		ro.OnStatus = opt.OnStatus
+	}
+	return syncer.NewRelay(s, c, ro), nil
+}
+
+// SyncNow delivers everything due to the CRM, honouring backoff within the
+// run, until nothing is pending or the timeout passes. The summary says
+// what was synced, failed, refused (dead) and is still pending; the error is
+// a sentence for the user (no CRM set up, no secret, credentials refused,
+// CRM unreachable, cancelled).
+func SyncNow(ctx context.Context, s *storage.Store, opt SyncOptions) (syncer.Summary, error) {
+	r, err := NewRelay(s, opt)
+	if err != nil {
+		return syncer.Summary{}, err
+	}
+	timeout := opt.Timeout
+	if timeout <= 0 {
+		timeout = DefaultSyncTimeout
+	}
+	return r.SyncAll(ctx, timeout)
+}
