@@ -1,0 +1,451 @@
+package hubspot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"leadcap/lead"
+	"leadcap/syncer"
+)
+
+// MaxBatch is HubSpot's limit of inputs per batch upsert.
+const MaxBatch = 100
+
+// ErrNoEmail means a lead has no email address, and HubSpot matches
+// contacts by email.
+var ErrNoEmail = errors.New("HubSpot matches contacts by email and this lead has none: add the person's email address to the lead, then retry it")
+
+// ErrNoToken means the connector was built without an access token.
+var ErrNoToken = errors.New("HubSpot needs a private app access token: put it in LEADCAP_CRM_SECRET")
+
+// Config sets up the connector.
+type Config struct {
+	// BaseURL is the API root; empty means HubSpot's public API.
+	BaseURL string
+	// Token is a private app access token (scopes crm.objects.contacts.write
+	// and crm.schemas.contacts.read).
+	Token string
+	// LeadIDProperty is the custom contact property that holds the lead's
+	// UUID; default "leadcap_lead_id".
+	LeadIDProperty string
+	// DetailsProperty, when set, is a custom multi-line text property that
+	// receives the event, qualification, rating, consent and notes.
+	DetailsProperty string
+	// HTTPClient defaults to a client with a 30 s timeout.
+	HTTPClient *http.Client
+	// Now defaults to time.Now.
+	Now func() time.Time
+}
+
+// Connector upserts leads as HubSpot contacts.
+type Connector struct {
+	cfg  Config
+	base *url.URL
+}
+
+var _ syncer.Connector = (*Connector)(nil)
+
+// New checks cfg and returns a connector.
+func New(cfg Config) (*Connector, error) {
+	if strings.TrimSpace(cfg.Token) == "" {
+		return nil, ErrNoToken
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "https://api.hubapi.com"
+	}
+	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("hubspot: %q is not a web address: write it like https://api.hubapi.com", cfg.BaseURL)
+	}
+	if cfg.LeadIDProperty == "" {
+		cfg.LeadIDProperty = "leadcap_lead_id"
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Connector{cfg: cfg, base: base}, nil
+}
+
+// Name returns "hubspot".
+func (c *Connector) Name() string { return "hubspot" }
+
+// MaxBatch returns 100, HubSpot's batch limit.
+func (c *Connector) MaxBatch() int { return MaxBatch }
+
+// Probe reads the definition of the lead ID property: one cheap call that
+// checks the address, the token and the one-time set-up.
+func (c *Connector) Probe(ctx context.Context) error {
+	for _, prop := range []string{c.cfg.LeadIDProperty, c.cfg.DetailsProperty} {
+		if prop == "" {
+			continue
+		}
+		status, hdr, body, err := c.do(ctx, http.MethodGet, "/crm/v3/properties/contacts/"+url.PathEscape(prop), nil)
+		if err != nil {
+			return err
+		}
+		switch {
+		case status == http.StatusOK:
+		case status == http.StatusNotFound:
+			return fmt.Errorf("HubSpot has no contact property %q: create it once (Settings > Properties > Contact properties, single-line text, unique values for the lead ID) and test again", prop)
+		default:
+			return c.statusError(status, hdr, body)
+		}
+	}
+	return nil
+}
+
+// input is one record of a batch upsert.
+type input struct {
+	IDProperty         string            `json:"idProperty"`
+	ID                 string            `json:"id"`
+	ObjectWriteTraceID string            `json:"objectWriteTraceId"`
+	Properties         map[string]string `json:"properties"`
+}
+
+type batchReply struct {
+	Status  string `json:"status"`
+	Results []struct {
+		ID                 string            `json:"id"`
+		ObjectWriteTraceID string            `json:"objectWriteTraceId"`
+		Properties         map[string]string `json:"properties"`
+		New                bool              `json:"new"`
+	} `json:"results"`
+	Errors []apiError `json:"errors"`
+}
+
+// apiError is HubSpot's error shape, both for a whole reply and for one
+// record of a 207 multi-status reply.
+type apiError struct {
+	Status     string              `json:"status"`
+	Category   string              `json:"category"`
+	Message    string              `json:"message"`
+	PolicyName string              `json:"policyName"`
+	ErrorType  string              `json:"errorType"`
+	Context    map[string][]string `json:"context"`
+	Errors     []struct {
+		Message string `json:"message"`
+		Code    string `json:"code"`
+		In      string `json:"in"`
+	} `json:"errors"`
+}
+
+func (e apiError) text() string {
+	msg := e.Message
+	if e.Category != "" {
+		msg = e.Category + ": " + msg
+	}
+	for _, d := range e.Errors {
+		if d.Message != "" && !strings.Contains(msg, d.Message) {
+			msg += "; " + d.Message
+		}
+	}
+	return msg
+}
+
+// Push upserts the batch by email, at most 100 per request.
+func (c *Connector) Push(ctx context.Context, batch []lead.OutboxEntry) []syncer.Result {
+	res := make([]syncer.Result, len(batch))
+	var send []int // indexes into batch
+	seen := map[string]bool{}
+	for i, e := range batch {
+		res[i] = syncer.Result{LeadID: e.Lead.ID, Version: e.Lead.Version}
+		email := primaryEmail(e.Lead)
+		switch {
+		case email == "":
+			res[i].Err = &syncer.PermanentError{Reason: ErrNoEmail.Error(), Err: ErrNoEmail}
+		case seen[email]:
+			// HubSpot refuses a batch that names the same contact twice.
+			res[i].Err = syncer.Transient(errors.New("HubSpot: another lead with the same email is in this batch; this one follows in the next batch"), 0)
+		default:
+			seen[email] = true
+			send = append(send, i)
+		}
+	}
+	for len(send) > 0 {
+		n := min(len(send), MaxBatch)
+		c.upsert(ctx, batch, send[:n], res)
+		send = send[n:]
+	}
+	return res
+}
+
+// upsert sends batch[idx...] in one request and fills res for them. A 400
+// for a whole batch of several is retried one by one, so that only the lead
+// HubSpot refuses goes to the dead letters.
+func (c *Connector) upsert(ctx context.Context, batch []lead.OutboxEntry, idx []int, res []syncer.Result) {
+	inputs := make([]input, len(idx))
+	for k, i := range idx {
+		inputs[k] = c.input(batch[i])
+	}
+	body, err := json.Marshal(map[string]any{"inputs": inputs})
+	if err != nil {
+		setAll(res, idx, syncer.Permanent("HubSpot: cannot encode the lead: "+err.Error()))
+		return
+	}
+	status, hdr, reply, err := c.do(ctx, http.MethodPost, "/crm/v3/objects/contacts/batch/upsert", body)
+	if err != nil {
+		setAll(res, idx, err)
+		return
+	}
+	switch status {
+	case http.StatusOK, http.StatusCreated, http.StatusMultiStatus:
+	case http.StatusBadRequest:
+		if len(idx) > 1 {
+			for _, i := range idx {
+				c.upsert(ctx, batch, []int{i}, res)
+			}
+			return
+		}
+		setAll(res, idx, c.statusError(status, hdr, reply))
+		return
+	default:
+		setAll(res, idx, c.statusError(status, hdr, reply))
+		return
+	}
+	var br batchReply
+	if err := json.Unmarshal(reply, &br); err != nil {
+		setAll(res, idx, syncer.Transient(fmt.Errorf("HubSpot: unreadable reply (%v): %s", err, syncer.Snippet(reply)), 0))
+		return
+	}
+	byTrace := map[string]string{}
+	byEmail := map[string]string{}
+	created := map[string]bool{}
+	for _, r := range br.Results {
+		byTrace[r.ObjectWriteTraceID] = r.ID
+		if e := strings.ToLower(r.Properties["email"]); e != "" {
+			byEmail[e] = r.ID
+		}
+		created[r.ID] = r.New
+	}
+	// A contact deleted in HubSpot after an earlier delivery comes back
+	// new, with only the fields leadcap owns: send its contact fields too.
+	var again []int
+	defer func() {
+		if len(again) > 0 {
+			full := slices.Clone(batch)
+			for _, i := range again {
+				full[i].RemoteID = ""
+			}
+			c.upsert(ctx, full, again, res)
+		}
+	}()
+	errByTrace := map[string]apiError{}
+	var unmatched []apiError
+	for _, e := range br.Errors {
+		keys := append(append([]string{}, e.Context["objectWriteTraceId"]...), e.Context["ids"]...)
+		keys = append(keys, e.Context["email"]...)
+		if len(keys) == 0 {
+			unmatched = append(unmatched, e)
+		}
+		for _, k := range keys {
+			errByTrace[strings.ToLower(k)] = e
+		}
+	}
+	for k, i := range idx {
+		in := inputs[k]
+		id, ok := byTrace[in.ObjectWriteTraceID]
+		if !ok {
+			id, ok = byEmail[in.ID]
+		}
+		if ok {
+			res[i].RemoteID = id
+			if created[id] && batch[i].RemoteID != "" {
+				again = append(again, i)
+			}
+			continue
+		}
+		e, ok := errByTrace[strings.ToLower(in.ObjectWriteTraceID)]
+		if !ok {
+			e, ok = errByTrace[in.ID]
+		}
+		switch {
+		case ok && (e.Category == "RATE_LIMITS" || e.Category == "LOCKED" || strings.HasPrefix(e.Status, "5")):
+			res[i].Err = syncer.Transient(errors.New("HubSpot: "+e.text()), 2*time.Second)
+		case ok:
+			res[i].Err = syncer.Permanent("HubSpot: " + e.text())
+		case len(unmatched) > 0:
+			res[i].Err = syncer.Transient(errors.New("HubSpot: "+unmatched[0].text()), 0)
+		default:
+			res[i].Err = syncer.Transient(syncer.ErrNoResult, 0)
+		}
+	}
+}
+
+func setAll(res []syncer.Result, idx []int, err error) {
+	for _, i := range idx {
+		res[i].Err = err
+	}
+}
+
+// statusError turns a failed reply into a classified error, with HubSpot's
+// rate-limit policy and the 2 s minimum wait after 423 Locked.
+func (c *Connector) statusError(status int, hdr http.Header, body []byte) error {
+	var e apiError
+	_ = json.Unmarshal(body, &e)
+	reason := e.text()
+	if reason == "" {
+		reason = syncer.Snippet(body)
+	}
+	now := c.cfg.Now()
+	switch status {
+	case http.StatusTooManyRequests:
+		wait := syncer.RetryAfter(hdr.Get("Retry-After"), now)
+		if wait == 0 {
+			wait = policyWait(e.PolicyName)
+		}
+		if e.PolicyName != "" {
+			reason = fmt.Sprintf("rate limit %s reached: %s", e.PolicyName, reason)
+		}
+		return syncer.Transient(fmt.Errorf("HubSpot: 429 %s", reason), wait)
+	case http.StatusLocked:
+		wait := max(syncer.RetryAfter(hdr.Get("Retry-After"), now), 2*time.Second)
+		return syncer.Transient(fmt.Errorf("HubSpot: 423 the contacts are locked by another operation: %s", reason), wait)
+	}
+	return syncer.FromStatus("HubSpot", status, hdr, reason, now)
+}
+
+// policyWait is how long a rate-limit policy needs to let a request through
+// again when HubSpot sends no Retry-After.
+func policyWait(policy string) time.Duration {
+	switch policy {
+	case "SECONDLY":
+		return time.Second
+	case "TEN_SECONDLY_ROLLING":
+		return 10 * time.Second
+	case "DAILY":
+		return time.Hour
+	}
+	return 10 * time.Second
+}
+
+func (c *Connector) do(ctx context.Context, method, path string, body []byte) (int, http.Header, []byte, error) {
+	u := *c.base
+	u.Path += path
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return 0, nil, nil, syncer.Permanent("HubSpot: " + err.Error())
+	}
+	req.Header.Set("Authorization", "Bearer "+c.cfg.Token)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return 0, nil, nil, syncer.NetError("HubSpot", err)
+	}
+	defer resp.Body.Close()
+	reply, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return 0, nil, nil, syncer.NetError("HubSpot", err)
+	}
+	return resp.StatusCode, resp.Header, reply, nil
+}
+
+func primaryEmail(l lead.Lead) string {
+	if len(l.Contact.Emails) == 0 {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSpace(l.Contact.Emails[0]))
+}
+
+// LifecycleStage maps a lead's stage to HubSpot's lifecycle stage: "lead"
+// or "salesqualifiedlead"; empty for a disqualified lead (left as it is).
+func LifecycleStage(s lead.Stage) string {
+	switch s {
+	case lead.StageProspect:
+		return "salesqualifiedlead"
+	case lead.StageLead:
+		return "lead"
+	}
+	return ""
+}
+
+// input builds one upsert record. Contact properties go only with the first
+// delivery (the entry has no RemoteID yet): afterwards HubSpot users own
+// them. The lead ID, the details property and forward moves of the
+// lifecycle stage go with every delivery.
+func (c *Connector) input(e lead.OutboxEntry) input {
+	l := e.Lead
+	email := primaryEmail(l)
+	p := map[string]string{c.cfg.LeadIDProperty: l.ID.String()}
+	first := e.RemoteID == ""
+	if first {
+		ct := l.Contact
+		given, family := ct.GivenName, ct.FamilyName
+		if given == "" && family == "" && ct.FullName != "" {
+			if i := strings.LastIndexByte(ct.FullName, ' '); i > 0 {
+				given, family = ct.FullName[:i], ct.FullName[i+1:]
+			} else {
+				family = ct.FullName
+			}
+		}
+		set := func(k, v string) {
+			if v != "" {
+				p[k] = v
+			}
+		}
+		set("email", email)
+		set("firstname", given)
+		set("lastname", family)
+		set("company", ct.Organization)
+		set("jobtitle", ct.Title)
+		for _, ph := range ct.Phones {
+			key := "phone"
+			if ph.Kind == "mobile" {
+				key = "mobilephone"
+			}
+			if _, done := p[key]; !done && ph.Number != "" {
+				p[key] = ph.Number
+			}
+		}
+		if len(ct.URLs) > 0 {
+			set("website", ct.URLs[0])
+		}
+		set("address", ct.Address.Street)
+		set("city", ct.Address.City)
+		set("state", ct.Address.Region)
+		set("zip", ct.Address.PostalCode)
+		set("country", ct.Address.Country)
+	}
+	if st := LifecycleStage(l.Stage()); st != "" && (first || st == "salesqualifiedlead") {
+		p["lifecyclestage"] = st
+	}
+	if c.cfg.DetailsProperty != "" {
+		p[c.cfg.DetailsProperty] = Details(e)
+	}
+	return input{IDProperty: "email", ID: email, ObjectWriteTraceID: l.ID.String(), Properties: p}
+}
+
+// Details is the multi-line text for the details property: event,
+// stage, qualification, rating, consent and notes.
+func Details(e lead.OutboxEntry) string {
+	l := e.Lead
+	var b strings.Builder
+	fmt.Fprintf(&b, "Event: %s\n", e.Event.Name)
+	fmt.Fprintf(&b, "Captured: %s (%s)\n", l.CapturedAt.UTC().Format("2006-01-02 15:04 MST"), l.Source.Method)
+	q := l.Qualification
+	fmt.Fprintf(&b, "Stage: %s (fit %s, budget %s, authority %s, interest %s)\n", l.Stage(), q.Fit, q.Budget, q.Authority, q.Interest)
+	fmt.Fprintf(&b, "Rating: %s\n", l.Rating)
+	fmt.Fprintf(&b, "Consent: %s\n", l.Consent.Summary())
+	for _, n := range l.Notes {
+		fmt.Fprintf(&b, "Note %s: %s\n", n.At.UTC().Format("2006-01-02 15:04"), n.Text)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

@@ -1,0 +1,594 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+
+	"leadcap/lead"
+)
+
+// memOutbox is a small in-memory Outbox for the relay's state machine only;
+// the relay's real tests run against storage in package workflow.
+type memOutbox struct {
+	mu      sync.Mutex
+	claims  []time.Time // when non-empty claims happened
+	seq     int
+	entries map[uuid.UUID]*memEntry
+	done    map[uuid.UUID]int64
+	dead    map[uuid.UUID]string
+}
+
+type memEntry struct {
+	seq int
+	e   lead.OutboxEntry
+}
+
+func newMemOutbox() *memOutbox {
+	return &memOutbox{entries: map[uuid.UUID]*memEntry{}, done: map[uuid.UUID]int64{}, dead: map[uuid.UUID]string{}}
+}
+
+func (m *memOutbox) add(t0 time.Time) uuid.UUID {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.seq++
+	l := lead.New(uuid.Nil, lead.MethodManual, t0)
+	l.Version = 1
+	m.entries[l.ID] = &memEntry{seq: m.seq, e: lead.OutboxEntry{Lead: *l, NextAttempt: t0}}
+	return l.ID
+}
+
+func (m *memOutbox) ClaimDue(now time.Time, max int, lease time.Duration) ([]lead.OutboxEntry, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var due []*memEntry
+	for _, e := range m.entries {
+		if !e.e.NextAttempt.After(now) {
+			due = append(due, e)
+		}
+	}
+	sort.Slice(due, func(i, j int) bool { return due[i].seq < due[j].seq })
+	if len(due) > max {
+		due = due[:max]
+	}
+	if len(due) > 0 {
+		m.claims = append(m.claims, now)
+	}
+	out := make([]lead.OutboxEntry, len(due))
+	for i, e := range due {
+		out[i] = e.e
+		e.e.NextAttempt = now.Add(lease)
+	}
+	return out, nil
+}
+
+func (m *memOutbox) MarkDone(id uuid.UUID, version int64, remoteID string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e, ok := m.entries[id]; ok && e.e.Lead.Version == version {
+		delete(m.entries, id)
+	}
+	m.done[id]++
+	return nil
+}
+
+func (m *memOutbox) MarkFailed(id uuid.UUID, version int64, reason string, next time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.entries[id]
+	if !ok {
+		return errors.New("no such entry")
+	}
+	e.e.Attempts++
+	e.e.LastError = reason
+	e.e.NextAttempt = next
+	return nil
+}
+
+func (m *memOutbox) MarkDead(id uuid.UUID, version int64, reason string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.entries, id)
+	m.dead[id] = reason
+	return nil
+}
+
+func (m *memOutbox) PendingCount() (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.entries), nil
+}
+
+func (m *memOutbox) entry(id uuid.UUID) (lead.OutboxEntry, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.entries[id]
+	if !ok {
+		return lead.OutboxEntry{}, false
+	}
+	return e.e, true
+}
+
+// fakeClock advances only when the relay sleeps: no test waits for real time.
+type fakeClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	slept  []time.Duration
+	onIdle func(ctx context.Context) // called for long sleeps, e.g. to block Run
+	idleAt time.Duration
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.slept = append(c.slept, d)
+	idle := c.onIdle != nil && c.idleAt > 0 && d >= c.idleAt
+	c.mu.Unlock()
+	if idle {
+		c.onIdle(ctx)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	if d > 0 {
+		c.now = c.now.Add(d)
+	}
+	c.mu.Unlock()
+	return nil
+}
+
+// scripted is a Connector whose answer per lead and call is scripted.
+type scripted struct {
+	mu      sync.Mutex
+	batch   int
+	calls   [][]uuid.UUID
+	probeFn func(n int) error
+	probes  int
+	answer  func(id uuid.UUID, call int) error // call counts this lead's pushes, from 1
+	pushes  map[uuid.UUID]int
+	reorder bool
+	drop    bool
+}
+
+func (s *scripted) Name() string  { return "scripted" }
+func (s *scripted) MaxBatch() int { return s.batch }
+func (s *scripted) Probe(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.probes++
+	if s.probeFn != nil {
+		return s.probeFn(s.probes)
+	}
+	return nil
+}
+
+func (s *scripted) Push(ctx context.Context, batch []lead.OutboxEntry) []Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pushes == nil {
+		s.pushes = map[uuid.UUID]int{}
+	}
+	ids := make([]uuid.UUID, len(batch))
+	res := make([]Result, 0, len(batch))
+	for i, e := range batch {
+		ids[i] = e.Lead.ID
+		s.pushes[e.Lead.ID]++
+		var err error
+		if s.answer != nil {
+			err = s.answer(e.Lead.ID, s.pushes[e.Lead.ID])
+		}
+		res = append(res, Result{LeadID: e.Lead.ID, Version: e.Lead.Version, RemoteID: "r-" + e.Lead.ID.String()[:8], Err: err})
+	}
+	s.calls = append(s.calls, ids)
+	if s.reorder {
+		for i, j := 0, len(res)-1; i < j; i, j = i+1, j-1 {
+			res[i], res[j] = res[j], res[i]
+		}
+	}
+	if s.drop && len(res) > 0 {
+		res = res[:len(res)-1]
+	}
+	return res
+}
+
+func testRelay(out Outbox, c Connector, clock *fakeClock, opt Options) *Relay {
+	opt.Now, opt.Sleep = clock.Now, clock.Sleep
+	if opt.Rand == nil {
+		opt.Rand = func() float64 { return 0.5 }
+	}
+	return NewRelay(out, c, opt)
+}
+
+func TestSyncAllDeliversInBatchesAndMarksEachEntry(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	var ids []uuid.UUID
+	for range 7 {
+		ids = append(ids, out.add(clock.Now()))
+	}
+	bad := ids[2]
+	c := &scripted{batch: 3, answer: func(id uuid.UUID, call int) error {
+		if id == bad {
+			return Permanent("email: INVALID_EMAIL_ADDRESS")
+		}
+		return nil
+	}}
+	var last Progress
+	r := testRelay(out, c, clock, Options{OnProgress: func(p Progress) { last = p }})
+
+	s, err := r.SyncAll(context.Background(), time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, Summary{Done: 6, Dead: 1, Pending: 0}, s)
+	assert.Len(t, c.calls, 3, "7 entries at 3 per batch")
+	for _, call := range c.calls {
+		assert.LessOrEqual(t, len(call), 3)
+	}
+	for _, id := range ids {
+		if id == bad {
+			assert.Equal(t, "email: INVALID_EMAIL_ADDRESS", out.dead[id])
+			continue
+		}
+		assert.Equal(t, int64(1), out.done[id], "lead %s confirmed once", id)
+	}
+	assert.Equal(t, Progress{Total: 7, Done: 6, Dead: 1, Current: ids[6].String()}, last)
+}
+
+func TestSyncAllRetriesTransientFailuresAfterBackoff(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	id := out.add(clock.Now())
+	c := &scripted{batch: 10, answer: func(_ uuid.UUID, call int) error {
+		switch call {
+		case 1:
+			return Transient(errors.New("503 service unavailable"), 30*time.Second)
+		case 2:
+			return Transient(errors.New("500"), 0)
+		}
+		return nil
+	}}
+	r := testRelay(out, c, clock, Options{RetryInitial: 2 * time.Second, Rand: func() float64 { return 0.5 }})
+
+	start := clock.Now()
+	s, err := r.SyncAll(context.Background(), 10*time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, 1, s.Done)
+	assert.Equal(t, 0, s.Pending)
+	assert.Equal(t, 3, c.pushes[id])
+	// The first retry honoured Retry-After (30 s, more than the 1 s jitter),
+	// the second the backoff of attempt 2: 0.5 * 4 s = 2 s.
+	assert.Equal(t, 32*time.Second, clock.Now().Sub(start))
+}
+
+func TestRetryAfterPausesBeforeClaimingNotAfter(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	a := out.add(clock.Now())
+	out.add(clock.Now())
+	c := &scripted{batch: 1, answer: func(id uuid.UUID, call int) error {
+		if id == a && call == 1 {
+			return Transient(errors.New("429"), 10*time.Minute)
+		}
+		return nil
+	}}
+	r := testRelay(out, c, clock, Options{Lease: time.Minute})
+	start := clock.Now()
+	s, err := r.SyncAll(context.Background(), time.Hour)
+	require.NoError(t, err)
+	assert.Equal(t, 2, s.Done)
+	require.Len(t, out.claims, 3)
+	assert.Equal(t, start, out.claims[0])
+	// The second lead is claimed only once the pause is over, so its
+	// one-minute lease cannot run out while the relay waits.
+	assert.False(t, out.claims[1].Before(start.Add(10*time.Minute)), "claimed at %s", out.claims[1])
+}
+
+func TestSyncAllStopsAtTimeoutWithPending(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	id := out.add(clock.Now())
+	c := &scripted{batch: 10, answer: func(uuid.UUID, int) error { return Transient(errors.New("429"), time.Hour) }}
+	r := testRelay(out, c, clock, Options{})
+
+	s, err := r.SyncAll(context.Background(), 2*time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, Summary{Failed: 1, Pending: 1}, s)
+	e, ok := out.entry(id)
+	require.True(t, ok)
+	assert.Equal(t, 1, e.Attempts)
+	assert.True(t, e.NextAttempt.Sub(clock.Now()) > 50*time.Minute, "Retry-After of an hour kept")
+	assert.Less(t, clock.Now().Sub(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)), time.Minute, "returned early: nothing could be due before the timeout")
+}
+
+func TestSyncAllAuthErrorStopsWithoutDeadLetters(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	out.add(clock.Now())
+	out.add(clock.Now())
+	c := &scripted{batch: 10, answer: func(uuid.UUID, int) error { return AuthError("Salesforce: 401 INVALID_SESSION_ID") }}
+	r := testRelay(out, c, clock, Options{})
+
+	s, err := r.SyncAll(context.Background(), time.Minute)
+	require.ErrorIs(t, err, ErrAuth)
+	assert.Empty(t, out.dead)
+	assert.Equal(t, 2, s.Pending)
+	assert.Len(t, c.calls, 1, "no second push with refused credentials")
+}
+
+func TestSyncAllProbeRefusedCredentials(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	out.add(clock.Now())
+	c := &scripted{batch: 10, probeFn: func(int) error { return AuthError("HubSpot: 401") }}
+	r := testRelay(out, c, clock, Options{})
+	_, err := r.SyncAll(context.Background(), time.Minute)
+	require.ErrorIs(t, err, ErrAuth)
+	assert.Empty(t, c.calls)
+}
+
+func TestSyncAllWaitsWhileOfflineThenDelivers(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	id := out.add(clock.Now())
+	c := &scripted{batch: 10, probeFn: func(n int) error {
+		if n <= 2 {
+			return Transient(ErrOffline, 0)
+		}
+		return nil
+	}}
+	var states []bool
+	r := testRelay(out, c, clock, Options{OnStatus: func(s Status) { states = append(states, s.Online) }})
+	s, err := r.SyncAll(context.Background(), time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, 1, s.Done)
+	assert.Equal(t, int64(1), out.done[id])
+	assert.Equal(t, []bool{false, false, true}, states)
+}
+
+func TestSyncAllGivesUpOfflineAtTimeout(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	out.add(clock.Now())
+	c := &scripted{batch: 10, probeFn: func(int) error { return NetError("Webhook", errors.New("connection refused")) }}
+	r := testRelay(out, c, clock, Options{})
+	s, err := r.SyncAll(context.Background(), time.Minute)
+	require.ErrorIs(t, err, ErrOffline)
+	assert.Equal(t, 1, s.Pending)
+	assert.Empty(t, c.calls)
+}
+
+func TestAlignReorderedAndMissingResults(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	a, b := out.add(clock.Now()), out.add(clock.Now())
+	c := &scripted{batch: 10, reorder: true, drop: true}
+	r := testRelay(out, c, clock, Options{})
+	s, err := r.SyncAll(context.Background(), time.Second)
+	require.NoError(t, err)
+	// Reversed then the last dropped: b's result came first, a's is missing.
+	assert.Equal(t, int64(1), out.done[b])
+	e, ok := out.entry(a)
+	require.True(t, ok, "a lead without a result stays pending")
+	assert.Contains(t, e.LastError, ErrNoResult.Error())
+	assert.GreaterOrEqual(t, s.Done, 1)
+}
+
+func TestRateLimiterSpacesPushes(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	for range 4 {
+		out.add(clock.Now())
+	}
+	c := &scripted{batch: 1}
+	lim := rate.NewLimiter(rate.Every(500*time.Millisecond), 1)
+	r := testRelay(out, c, clock, Options{Limiter: lim})
+	start := clock.Now()
+	s, err := r.SyncAll(context.Background(), time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, 4, s.Done)
+	// The first push uses the burst token, three more wait 500 ms each.
+	assert.Equal(t, 1500*time.Millisecond, clock.Now().Sub(start))
+}
+
+type pacing struct {
+	scripted
+	pace time.Duration
+}
+
+func (p *pacing) Pace() time.Duration { return p.pace }
+
+func TestPacerSlowsNextPush(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	out.add(clock.Now())
+	out.add(clock.Now())
+	c := &pacing{scripted: scripted{batch: 1}, pace: 3 * time.Second}
+	r := testRelay(out, c, clock, Options{})
+	start := clock.Now()
+	_, err := r.SyncAll(context.Background(), time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, 3*time.Second, clock.Now().Sub(start), "one pause between the two pushes")
+}
+
+func TestRunBacksOffWhileOfflineDrainsAndStopsOnCancel(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	for range 5 {
+		out.add(clock.Now())
+	}
+	c := &scripted{batch: 2, probeFn: func(n int) error {
+		if n <= 3 {
+			return Transient(ErrOffline, 0)
+		}
+		return nil
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	clock.idleAt = 30 * time.Second
+	idle := make(chan struct{}, 10)
+	clock.onIdle = func(ctx context.Context) {
+		idle <- struct{}{}
+		<-ctx.Done()
+	}
+	r := testRelay(out, c, clock, Options{Idle: 30 * time.Second, ProbeInitial: time.Second, ProbeMax: 8 * time.Second, Rand: func() float64 { return 0.999 }})
+	errc := make(chan error, 1)
+	go func() { errc <- r.Run(ctx) }()
+	<-idle // drained, now idle
+	n, _ := out.PendingCount()
+	assert.Equal(t, 0, n)
+	cancel()
+	require.NoError(t, <-errc)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	assert.Equal(t, 4, c.probes)
+	assert.Len(t, c.calls, 3)
+	clock.mu.Lock()
+	defer clock.mu.Unlock()
+	// Probe backoff grew: ~1 s, ~2 s, ~4 s (full jitter at 0.999).
+	require.GreaterOrEqual(t, len(clock.slept), 3)
+	assert.InDelta(t, float64(time.Second), float64(clock.slept[0]), float64(10*time.Millisecond))
+	assert.InDelta(t, float64(2*time.Second), float64(clock.slept[1]), float64(10*time.Millisecond))
+	assert.InDelta(t, float64(4*time.Second), float64(clock.slept[2]), float64(10*time.Millisecond))
+}
+
+func TestRunWakeSkipsIdleWait(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	c := &scripted{batch: 10}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	clock.idleAt = time.Hour
+	idle := make(chan struct{})
+	clock.onIdle = func(ctx context.Context) {
+		idle <- struct{}{}
+		<-ctx.Done()
+	}
+	r := testRelay(out, c, clock, Options{Idle: time.Hour})
+	errc := make(chan error, 1)
+	go func() { errc <- r.Run(ctx) }()
+	<-idle
+	id := out.add(clock.Now())
+	r.Wake()
+	<-idle // woke, delivered, idle again
+	assert.Equal(t, int64(1), out.done[id])
+	cancel()
+	require.NoError(t, <-errc)
+}
+
+func TestDelayIsFullJitterCapped(t *testing.T) {
+	assert.Equal(t, time.Duration(0), Delay(1, time.Second, time.Minute, 0))
+	assert.Equal(t, 500*time.Millisecond, Delay(1, time.Second, time.Minute, 0.5))
+	assert.Equal(t, 4*time.Second, Delay(3, time.Second, time.Minute, 1))
+	assert.Equal(t, 30*time.Second, Delay(40, time.Second, time.Minute, 0.5), "capped at max")
+	assert.Equal(t, 30*time.Second, Delay(1000, time.Second, time.Minute, 0.5), "no overflow")
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name, in string
+		want     time.Duration
+	}{
+		{"seconds", "120", 2 * time.Minute},
+		{"seconds with spaces", " 5 ", 5 * time.Second},
+		{"HTTP date", "Fri, 27 Nov 2026 14:01:30 GMT", 90 * time.Second},
+		{"RFC 850 date", "Friday, 27-Nov-26 14:00:10 GMT", 10 * time.Second},
+		{"date in the past", "Fri, 27 Nov 2026 13:00:00 GMT", 0},
+		{"negative", "-3", 0},
+		{"empty", "", 0},
+		{"garbage", "soon", 0},
+		{"absurd", "99999999", 24 * time.Hour},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, RetryAfter(tc.in, now))
+		})
+	}
+}
+
+func TestFromStatus(t *testing.T) {
+	now := time.Now()
+	h := http.Header{"Retry-After": {"7"}}
+	err := FromStatus("HubSpot", 429, h, "ten_secondly_rolling", now)
+	var tr *TransientError
+	require.ErrorAs(t, err, &tr)
+	assert.Equal(t, 7*time.Second, tr.RetryAfter)
+	assert.True(t, IsTransient(FromStatus("X", 503, nil, "", now)))
+	assert.True(t, IsTransient(FromStatus("X", 423, http.Header{}, "", now)))
+	assert.ErrorIs(t, FromStatus("X", 401, nil, "expired", now), ErrAuth)
+	assert.ErrorIs(t, FromStatus("X", 403, nil, "", now), ErrAuth)
+	perm := FromStatus("X", 400, nil, "bad email", now)
+	assert.True(t, IsPermanent(perm))
+	assert.Contains(t, perm.Error(), "bad email")
+}
+
+// latent is a connector that answers after a fixed latency, like a CRM
+// across the internet; it confirms every lead.
+type latent struct {
+	batch   int
+	latency time.Duration
+}
+
+func (l latent) Name() string                    { return "latent" }
+func (l latent) MaxBatch() int                   { return l.batch }
+func (l latent) Probe(ctx context.Context) error { return nil }
+func (l latent) Push(ctx context.Context, batch []lead.OutboxEntry) []Result {
+	t := time.NewTimer(l.latency)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ResultsFor(batch, Transient(ctx.Err(), 0))
+	case <-t.C:
+	}
+	return ResultsFor(batch, nil)
+}
+
+// BenchmarkRelayLatency20ms measures what batching and concurrency buy the
+// relay alone (in-memory outbox) against a CRM that answers in 20 ms.
+func BenchmarkRelayLatency20ms(b *testing.B) {
+	const leads = 400
+	for _, tc := range []struct {
+		name           string
+		batch, workers int
+	}{
+		{"one-by-one", 1, 1},
+		{"one-by-one-4-workers", 1, 4},
+		{"batch-100", 100, 1},
+		{"batch-100-4-workers", 100, 4},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var total time.Duration
+			for range b.N {
+				out := newMemOutbox()
+				for range leads {
+					out.add(time.Now())
+				}
+				r := NewRelay(out, latent{batch: tc.batch, latency: 20 * time.Millisecond}, Options{Workers: tc.workers})
+				start := time.Now()
+				s, err := r.SyncAll(context.Background(), time.Hour)
+				total += time.Since(start)
+				if err != nil || s.Done != leads {
+					b.Fatalf("%+v %v", s, err)
+				}
+			}
+			b.ReportMetric(float64(leads*b.N)/total.Seconds(), "leads/s")
+		})
+	}
+}

@@ -1,0 +1,291 @@
+package tryton
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"leadcap/lead"
+	"leadcap/syncer"
+)
+
+// fault is what the proxy does to one request.
+type fault string
+
+const (
+	pass        fault = ""
+	unavailable fault = "503 with Retry-After: 1, not forwarded"
+	tooMany     fault = "429 with Retry-After as an HTTP date, not forwarded"
+	htmlError   fault = "500 HTML page, not forwarded"
+	dropReply   fault = "forwarded, Tryton committed, connection closed without a reply"
+	slowReply   fault = "forwarded, Tryton committed, reply held until the client gave up"
+	// race runs the proxy's onRace with the request's params before
+	// forwarding it: another writer gets in between.
+	race fault = "another writer first, then forwarded"
+)
+
+// faultProxy is a reverse proxy in front of the real Tryton that applies
+// scripted faults to the calls of given JSON-RPC methods, in order.
+type faultProxy struct {
+	t     *testing.T
+	proxy *httputil.ReverseProxy
+	// onRace is called with the params of a request that meets race.
+	onRace func(params []json.RawMessage)
+
+	mu    sync.Mutex
+	plan  map[string][]fault // method -> faults for its next calls
+	fired map[fault]int
+	calls map[string]int
+}
+
+func newFaultProxy(t *testing.T, target string, plan map[string][]fault) *httptest.Server {
+	srv, _ := newFaultProxyRace(t, target, plan, nil)
+	return srv
+}
+
+func newFaultProxyRace(t *testing.T, target string, plan map[string][]fault, onRace func([]json.RawMessage)) (*httptest.Server, *faultProxy) {
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &faultProxy{t: t, proxy: httputil.NewSingleHostReverseProxy(u), plan: plan, fired: map[fault]int{}, calls: map[string]int{}, onRace: onRace}
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		for m, left := range p.plan {
+			if len(left) > 0 {
+				t.Errorf("faults planned for %s never fired: %q (the test did not exercise them)", m, left)
+			}
+		}
+		t.Logf("faults fired: %v; calls: %v", p.fired, p.calls)
+	})
+	return srv, p
+}
+
+func (p *faultProxy) next(method string) fault {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.calls[method]++
+	q := p.plan[method]
+	if len(q) == 0 {
+		return pass
+	}
+	f := q[0]
+	p.plan[method] = q[1:]
+	if f != pass {
+		p.fired[f]++
+	}
+	return f
+}
+
+func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	var req struct {
+		Method string            `json:"method"`
+		Params []json.RawMessage `json:"params"`
+	}
+	_ = json.Unmarshal(body, &req)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	switch p.next(req.Method) {
+	case race:
+		p.onRace(req.Params)
+		p.proxy.ServeHTTP(w, r)
+	case unavailable:
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "upstream unavailable", http.StatusServiceUnavailable)
+	case tooMany:
+		w.Header().Set("Retry-After", time.Now().Add(3*time.Second).UTC().Format(http.TimeFormat))
+		http.Error(w, "slow down", http.StatusTooManyRequests)
+	case htmlError:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = io.WriteString(w, "<!doctype html><title>500 Internal Server Error</title><h1>Internal Server Error</h1>")
+	case dropReply:
+		rec := httptest.NewRecorder()
+		p.proxy.ServeHTTP(rec, r.WithContext(context.WithoutCancel(r.Context())))
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			p.t.Errorf("hijack: %v", err)
+			return
+		}
+		conn.Close()
+	case slowReply:
+		rec := httptest.NewRecorder()
+		p.proxy.ServeHTTP(rec, r.WithContext(context.WithoutCancel(r.Context())))
+		select {
+		case <-r.Context().Done(): // the client timed out and closed the connection
+		case <-time.After(30 * time.Second):
+			p.t.Errorf("the client waited more than 30 s for a held reply: its timeout does not work")
+		}
+	default:
+		p.proxy.ServeHTTP(w, r)
+	}
+}
+
+// TestFaultsInFrontOfTryton pushes leads through a proxy that answers 503
+// and 429 with Retry-After and 500 HTML pages, drops connections after
+// Tryton committed, and holds replies past the client's timeout. The
+// leads are pushed again until every one is confirmed, as the relay does;
+// then each lead has exactly one party and one opportunity in the right
+// state.
+func TestFaultsInFrontOfTryton(t *testing.T) {
+	env := liveTryton(t)
+	db := admin(t, env)
+	proxy := newFaultProxy(t, env.URL, map[string][]fault{
+		"common.db.login":                           {unavailable},
+		"model.party.party.search_read":             {pass, tooMany},
+		"model.party.contact_mechanism.search_read": {htmlError},
+		"model.party.party.create":                  {dropReply, pass, slowReply},
+		"model.sale.opportunity.search_read":        {pass, pass, unavailable},
+		"model.sale.opportunity.create":             {dropReply, slowReply},
+		"model.sale.opportunity.opportunity":        {dropReply},
+		"model.sale.opportunity.write":              {slowReply},
+	})
+	c := newConnector(t, env, func(cfg *Config) {
+		cfg.URL = proxy.URL + "/"
+		cfg.Timeout = 2 * time.Second
+		cfg.Batch = 4
+	})
+
+	var entries []lead.OutboxEntry
+	for i := range 10 {
+		entries = append(entries, newEntry(t, func(l *lead.Lead) {
+			if i%2 == 0 {
+				prospect(l)
+			}
+		}))
+	}
+	retryAfter := map[time.Duration]bool{}
+	confirmed := map[int]string{}
+	deliver := func(round string) {
+		for attempt := 1; len(confirmed) < len(entries); attempt++ {
+			if attempt > 30 {
+				t.Fatalf("%s: %d of %d leads still not confirmed after 30 rounds", round, len(entries)-len(confirmed), len(entries))
+			}
+			var batch []lead.OutboxEntry
+			var idx []int
+			for i, e := range entries {
+				if _, ok := confirmed[i]; !ok {
+					batch, idx = append(batch, e), append(idx, i)
+				}
+			}
+			for start := 0; start < len(batch); start += c.MaxBatch() {
+				end := min(start+c.MaxBatch(), len(batch))
+				for k, r := range c.Push(context.Background(), batch[start:end]) {
+					i := idx[start+k]
+					var te *syncer.TransientError
+					switch {
+					case r.Err == nil:
+						confirmed[i] = r.RemoteID
+					case errors.As(r.Err, &te):
+						retryAfter[te.RetryAfter.Round(time.Second)] = true
+					default:
+						t.Fatalf("%s: lead %d failed for good: %v", round, i, r.Err)
+					}
+				}
+			}
+		}
+	}
+	deliver("first delivery")
+
+	// A second change to every lead (a note), pushed through the same
+	// faults that are left, updates the same records.
+	for i := range entries {
+		if _, err := entries[i].Lead.AddNote("Sent the brochure", "Anna", time.Date(2026, 4, 22, 9, 0, 0, 0, time.UTC), time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		entries[i].Lead.Version++
+	}
+	first := confirmed
+	confirmed = map[int]string{}
+	deliver("update")
+
+	for i, e := range entries {
+		code := e.Lead.ID.String()
+		if n := count(t, db, "party.party", []any{"code", "=", code}); n != 1 {
+			t.Errorf("lead %d: %d parties, want exactly 1", i, n)
+		}
+		o := opportunities(t, db, code)
+		if len(o) != 1 {
+			t.Errorf("lead %d: %d opportunities, want exactly 1", i, len(o))
+			continue
+		}
+		if want := map[bool]string{true: "opportunity", false: "lead"}[i%2 == 0]; o[0].State != want {
+			t.Errorf("lead %d: state %q, want %q", i, o[0].State, want)
+		}
+		if confirmed[i] != RemoteID(o[0].ID) || first[i] != confirmed[i] {
+			t.Errorf("lead %d: remote IDs %q then %q, want %q", i, first[i], confirmed[i], RemoteID(o[0].ID))
+		}
+		if !bytes.Contains([]byte(o[0].Comment), []byte("Sent the brochure")) {
+			t.Errorf("lead %d: the update did not reach the opportunity", i)
+		}
+		if n := count(t, db, "party.contact_mechanism", []any{"party.code", "=", code}); n != 4 {
+			t.Errorf("lead %d: %d contact mechanisms, want 4", i, n)
+		}
+	}
+	if !retryAfter[time.Second] {
+		t.Errorf("no transient error carried the 503's Retry-After of 1 s; saw %v", keys(retryAfter))
+	}
+	if !retryAfter[2*time.Second] && !retryAfter[3*time.Second] {
+		t.Errorf("no transient error carried the 429's Retry-After date (about 3 s); saw %v", keys(retryAfter))
+	}
+}
+
+func keys(m map[time.Duration]bool) []string {
+	var s []string
+	for k := range m {
+		s = append(s, strconv.Quote(k.String()))
+	}
+	return s
+}
+
+// TestRacingCreateOfOpportunity lets another writer create the lead's
+// opportunity between the connector's look-up and its create (what two
+// pushes of the same lead at the same moment do against a server that runs
+// them in parallel): the connector notices after its create, deletes its
+// own, and confirms the other one.
+func TestRacingCreateOfOpportunity(t *testing.T) {
+	env := liveTryton(t)
+	db := admin(t, env)
+	var raced []int64
+	srv, _ := newFaultProxyRace(t, env.URL, map[string][]fault{"model.sale.opportunity.create": {race}},
+		func(params []json.RawMessage) {
+			var vlist []map[string]any
+			if err := json.Unmarshal(params[0], &vlist); err != nil {
+				t.Errorf("race: %v", err)
+				return
+			}
+			rpc(t, db, &raced, "model.sale.opportunity.create", vlist)
+		})
+	c := newConnector(t, env, func(cfg *Config) { cfg.URL = srv.URL + "/" })
+	a, b := newEntry(t, prospect), newEntry(t, nil)
+	res := pushOK(t, c, a, b)
+	if len(raced) != 2 {
+		t.Fatalf("the racing writer created %v", raced)
+	}
+	for i, e := range []lead.OutboxEntry{a, b} {
+		o := onlyOpportunity(t, db, e.Lead.ID.String())
+		if o.ID != raced[i] || res[i].RemoteID != RemoteID(raced[i]) {
+			t.Errorf("lead %d: kept opportunity %d (confirmed %s), want the first-created %d", i, o.ID, res[i].RemoteID, raced[i])
+		}
+	}
+	if o := onlyOpportunity(t, db, a.Lead.ID.String()); o.State != "opportunity" {
+		t.Errorf("the prospect's surviving opportunity is %q", o.State)
+	}
+}

@@ -1,0 +1,731 @@
+package tryton
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"leadcap/lead"
+	"leadcap/syncer"
+)
+
+// DefaultBatch is how many leads one Push delivers when Config.Batch is 0.
+const DefaultBatch = 50
+
+// DefaultTimeout bounds one JSON-RPC request when Config.Timeout is 0.
+const DefaultTimeout = 30 * time.Second
+
+// Config is how to reach Tryton. Everything but Password comes from the
+// store's settings; Password comes from LEADCAP_CRM_SECRET.
+type Config struct {
+	// URL is the server's address, e.g. "http://127.0.0.1:8000/".
+	URL string
+	// Database is the Tryton database name.
+	Database string
+	// User and Password are a Tryton login; the user needs a current
+	// company and, to promote leads to opportunities, an employee.
+	User, Password string
+	// Timeout bounds one request (DefaultTimeout when 0).
+	Timeout time.Duration
+	// Batch is the number of leads per Push (DefaultBatch when 0).
+	Batch int
+	// HTTPClient replaces the default client (Timeout is then ignored).
+	HTTPClient *http.Client
+}
+
+// Connector delivers leads to Tryton 6.0 as parties and sale
+// opportunities. It is safe for concurrent use.
+type Connector struct {
+	cfg Config
+	rpc *client
+
+	mu        sync.Mutex
+	countries map[string]int64 // ISO code -> country.country id, 0 when Tryton has none
+}
+
+var _ syncer.Connector = (*Connector)(nil)
+
+// New checks cfg and returns a connector. It does not contact Tryton: call
+// Probe for that.
+func New(cfg Config) (*Connector, error) {
+	var missing []string
+	if strings.TrimSpace(cfg.URL) == "" {
+		missing = append(missing, "the server address (--url)")
+	}
+	if strings.TrimSpace(cfg.Database) == "" {
+		missing = append(missing, "the database (--database)")
+	}
+	if strings.TrimSpace(cfg.User) == "" {
+		missing = append(missing, "the user (--user)")
+	}
+	if cfg.Password == "" {
+		missing = append(missing, "the password (LEADCAP_CRM_SECRET)")
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("tryton: %s missing: set it with leadcap crm set tryton", strings.Join(missing, ", "))
+	}
+	if !strings.HasPrefix(cfg.URL, "http://") && !strings.HasPrefix(cfg.URL, "https://") {
+		return nil, fmt.Errorf("tryton: the server address %q must start with http:// or https://", cfg.URL)
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Batch <= 0 {
+		cfg.Batch = DefaultBatch
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: cfg.Timeout}
+	}
+	return &Connector{
+		cfg:       cfg,
+		rpc:       newClient(hc, cfg.URL, cfg.Database, cfg.User, cfg.Password),
+		countries: map[string]int64{},
+	}, nil
+}
+
+// Name returns "tryton".
+func (c *Connector) Name() string { return "tryton" }
+
+// MaxBatch returns the number of leads per Push.
+func (c *Connector) MaxBatch() int { return c.cfg.Batch }
+
+// Probe logs in afresh and checks that the user has a company. A refused
+// login wraps syncer.ErrAuth; an unreachable server is a
+// *syncer.TransientError wrapping syncer.ErrOffline.
+func (c *Connector) Probe(ctx context.Context) error {
+	if err := c.rpc.login(ctx); err != nil {
+		return err
+	}
+	_, uctx, err := c.rpc.session(ctx)
+	if err != nil {
+		return err
+	}
+	if co, ok := uctx["company"].(float64); !ok || co <= 0 {
+		return syncer.Permanent(fmt.Sprintf("%v (user %q)", ErrNoCompany, c.cfg.User))
+	}
+	return nil
+}
+
+// Close ends the session on the server.
+func (c *Connector) Close(ctx context.Context) error { return c.rpc.logout(ctx) }
+
+// RemoteID returns the Tryton reference of an opportunity, as Push reports
+// it: "sale.opportunity,42".
+func RemoteID(opportunityID int64) string {
+	return "sale.opportunity," + strconv.FormatInt(opportunityID, 10)
+}
+
+// item is one lead on its way through a Push.
+type item struct {
+	e    lead.OutboxEntry
+	code string // the lead's UUID: party code and opportunity reference
+
+	partyID  int64
+	newParty bool // created by this Push: nothing to complete
+
+	oppID      int64
+	oppState   string
+	oppDesc    string
+	oppComment string
+	oppNew     bool
+
+	done bool
+	err  error
+}
+
+// Push delivers the batch and returns one Result per entry, in order. The
+// whole batch goes in a handful of calls; when Tryton refuses the data of
+// one lead, the leads are sent again one by one so that only that lead
+// fails (with a *syncer.PermanentError carrying Tryton's message).
+func (c *Connector) Push(ctx context.Context, batch []lead.OutboxEntry) []syncer.Result {
+	items := make([]*item, len(batch))
+	for i, e := range batch {
+		items[i] = &item{e: e, code: e.Lead.ID.String()}
+	}
+	if len(items) > 0 {
+		if err := c.pushGroup(ctx, items); err != nil {
+			var re *rpcError
+			if errors.As(err, &re) && re.validation() && len(items) > 1 {
+				c.pushOneByOne(ctx, items)
+			} else {
+				for _, it := range items {
+					it.err = classify(err)
+				}
+			}
+		}
+	}
+	res := make([]syncer.Result, len(items))
+	for i, it := range items {
+		res[i] = syncer.Result{LeadID: it.e.Lead.ID, Version: it.e.Lead.Version, Err: it.err}
+		if it.err == nil {
+			res[i].RemoteID = RemoteID(it.oppID)
+		}
+	}
+	return res
+}
+
+// pushOneByOne sends each lead on its own. After a failure that is not the
+// lead's fault (network, server), the rest are not tried: they share that
+// error.
+func (c *Connector) pushOneByOne(ctx context.Context, items []*item) {
+	var stop error
+	for _, it := range items {
+		*it = item{e: it.e, code: it.code}
+		if stop != nil {
+			it.err = stop
+			continue
+		}
+		if err := c.pushGroup(ctx, []*item{it}); err != nil {
+			it.err = classify(err)
+			if !syncer.IsPermanent(it.err) || errors.Is(it.err, syncer.ErrAuth) {
+				stop = it.err
+			}
+		}
+	}
+}
+
+// classify turns an error of the RPC layer into a *syncer.TransientError or
+// *syncer.PermanentError.
+func classify(err error) error {
+	var re *rpcError
+	switch {
+	case errors.As(err, &re) && re.validation():
+		return syncer.Permanent(re.Error())
+	case errors.As(err, &re):
+		// ConcurrencyException, "database is locked" and other server
+		// exceptions: try again later.
+		return syncer.Transient(re, 0)
+	case syncer.IsTransient(err), syncer.IsPermanent(err):
+		return err
+	default:
+		return syncer.Transient(err, 0)
+	}
+}
+
+type record struct {
+	ID int64 `json:"id"`
+}
+
+// pushGroup delivers items in a fixed sequence of calls, each of which is
+// safe to repeat: look up parties by code and opportunities by reference
+// (at the same time), then parties by email for leads that have neither;
+// create the missing parties; add missing contact mechanisms and addresses
+// to parties that existed; create the missing opportunities; update
+// leadcap's fields of the others; move states. A lost reply at any step
+// leaves records that the next attempt finds.
+func (c *Connector) pushGroup(ctx context.Context, items []*item) error {
+	if err := c.lookUp(ctx, items); err != nil {
+		return err
+	}
+	if err := c.createParties(ctx, items); err != nil {
+		return err
+	}
+	if err := c.completeParties(ctx, items); err != nil {
+		return err
+	}
+	if err := c.createOpportunities(ctx, items); err != nil {
+		return err
+	}
+	if err := c.updateOpportunities(ctx, items); err != nil {
+		return err
+	}
+	if err := c.moveStates(ctx, items); err != nil {
+		return err
+	}
+	for _, it := range items {
+		it.done = true
+	}
+	return nil
+}
+
+// lookUp finds each lead's party by code (archived ones too: their code is
+// still taken) and its opportunity by reference, in parallel. A lead
+// without a party of its code uses its opportunity's party (attached by
+// email on an earlier push), else an active party that has one of its
+// emails; the lowest ID wins.
+func (c *Connector) lookUp(ctx context.Context, items []*item) error {
+	codes := make([]string, len(items))
+	for i, it := range items {
+		codes[i] = it.code
+	}
+	var (
+		byCode     map[string]int64
+		byRef      map[string]oppRecord
+		errA, errB error
+		wg         sync.WaitGroup
+	)
+	wg.Go(func() { byCode, errA = c.partiesByCode(ctx, codes) })
+	wg.Go(func() { byRef, errB = c.opportunitiesByRef(ctx, codes) })
+	wg.Wait()
+	if errA != nil || errB != nil {
+		return firstClassified(errA, errB)
+	}
+	var emails []string
+	for _, it := range items {
+		if f, ok := byRef[it.code]; ok {
+			it.oppID, it.oppState = f.ID, f.State
+			it.oppDesc, it.oppComment = deref(f.Description), deref(f.Comment)
+		}
+		switch id, ok := byCode[it.code]; {
+		case ok:
+			it.partyID = id
+		case it.oppID != 0 && byRef[it.code].Party != 0:
+			it.partyID = byRef[it.code].Party
+		default:
+			emails = append(emails, it.e.Lead.Contact.Emails...)
+		}
+	}
+	if len(emails) == 0 {
+		return nil
+	}
+	or := []any{"OR"}
+	for _, e := range emails {
+		// ilike: a sales person may have typed capitals; "_" and "%" in an
+		// address widen the match, the exact comparison below narrows it.
+		or = append(or, []any{"value", "ilike", e})
+	}
+	var found []struct {
+		Party int64  `json:"party"`
+		Value string `json:"value"`
+	}
+	err := c.rpc.call(ctx, &found, nil, "model.party.contact_mechanism.search_read",
+		[]any{[]any{"type", "=", "email"}, or}, 0, nil, [][]string{{"party", "ASC"}, {"id", "ASC"}}, []string{"party", "value"})
+	if err != nil {
+		return err
+	}
+	byEmail := map[string]int64{}
+	for _, f := range found {
+		k := strings.ToLower(strings.TrimSpace(f.Value))
+		if _, ok := byEmail[k]; !ok {
+			byEmail[k] = f.Party
+		}
+	}
+	for _, it := range items {
+		if it.partyID != 0 {
+			continue
+		}
+		for _, e := range it.e.Lead.Contact.Emails {
+			if id, ok := byEmail[strings.ToLower(e)]; ok {
+				it.partyID = id
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// firstClassified returns the first non-nil error, preferring one that is
+// not transient (it says more about what to fix).
+func firstClassified(errs ...error) error {
+	var first error
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		if !syncer.IsTransient(err) {
+			return err
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func (c *Connector) partiesByCode(ctx context.Context, codes []string) (map[string]int64, error) {
+	var found []struct {
+		ID   int64  `json:"id"`
+		Code string `json:"code"`
+	}
+	err := c.rpc.call(ctx, &found, map[string]any{"active_test": false}, "model.party.party.search_read",
+		[]any{[]any{"code", "in", codes}}, 0, nil, nil, []string{"code"})
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]int64, len(found))
+	for _, f := range found {
+		m[f.Code] = f.ID
+	}
+	return m, nil
+}
+
+// createParties creates a party for each lead that has none, with its code,
+// name, contact mechanisms and address. Leads of the same batch that share
+// an email get one party. A single lead whose create is refused because
+// its code exists (a replay after a lost reply, or a second device) is
+// matched to that party.
+func (c *Connector) createParties(ctx context.Context, items []*item) error {
+	var creators []*item
+	var vlist []map[string]any
+	owner := map[string]*item{} // email -> item creating the party
+	var followers [][2]*item
+	for _, it := range items {
+		if it.partyID != 0 {
+			continue
+		}
+		var first *item
+		for _, e := range it.e.Lead.Contact.Emails {
+			if o, ok := owner[strings.ToLower(e)]; ok {
+				first = o
+				break
+			}
+		}
+		if first != nil {
+			followers = append(followers, [2]*item{it, first})
+			continue
+		}
+		for _, e := range it.e.Lead.Contact.Emails {
+			owner[strings.ToLower(e)] = it
+		}
+		v, err := c.partyValues(ctx, it.e.Lead)
+		if err != nil {
+			return err
+		}
+		v["code"] = it.code
+		creators = append(creators, it)
+		vlist = append(vlist, v)
+	}
+	if len(vlist) > 0 {
+		var ids []int64
+		err := c.rpc.call(ctx, &ids, nil, "model.party.party.create", vlist)
+		var re *rpcError
+		if errors.As(err, &re) && re.validation() && len(items) == 1 {
+			// Tryton says "The code on party must be unique." in the
+			// user's language: look the code up instead of matching text.
+			byCode, err2 := c.partiesByCode(ctx, []string{items[0].code})
+			if err2 != nil {
+				return err2
+			}
+			id, ok := byCode[items[0].code]
+			if !ok {
+				return err
+			}
+			items[0].partyID = id
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if len(ids) != len(creators) {
+			return syncer.Transient(fmt.Errorf("Tryton created %d parties for %d leads", len(ids), len(creators)), 0)
+		}
+		for i, it := range creators {
+			it.partyID, it.newParty = ids[i], true
+		}
+	}
+	for _, f := range followers {
+		f[0].partyID = f[1].partyID
+	}
+	return nil
+}
+
+func (c *Connector) partyValues(ctx context.Context, l lead.Lead) (map[string]any, error) {
+	v := map[string]any{"name": partyName(l.Contact)}
+	var ms []map[string]any
+	for _, m := range mechanisms(l.Contact) {
+		ms = append(ms, map[string]any{"type": m.Type, "value": m.Value})
+	}
+	if len(ms) > 0 {
+		v["contact_mechanisms"] = []any{[]any{"create", ms}}
+	}
+	addr, err := c.address(ctx, l.Contact.Address)
+	if err != nil {
+		return nil, err
+	}
+	if addr != nil {
+		v["addresses"] = []any{[]any{"create", []any{addr}}}
+	} else {
+		v["addresses"] = []any{} // no empty default address
+	}
+	return v, nil
+}
+
+// address returns the party.address values, or nil when the lead has no
+// address. A two-letter country is linked when Tryton knows it.
+func (c *Connector) address(ctx context.Context, a lead.Address) (map[string]any, error) {
+	if a.IsZero() {
+		return nil, nil
+	}
+	v := addressValues(a)
+	if cc := strings.ToUpper(strings.TrimSpace(a.Country)); len(cc) == 2 {
+		id, err := c.country(ctx, cc)
+		if err != nil {
+			return nil, err
+		}
+		if id != 0 {
+			v["country"] = id
+		}
+	}
+	if len(v) == 0 {
+		return nil, nil
+	}
+	return v, nil
+}
+
+func (c *Connector) country(ctx context.Context, code string) (int64, error) {
+	c.mu.Lock()
+	id, ok := c.countries[code]
+	c.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	var ids []int64
+	if err := c.rpc.call(ctx, &ids, nil, "model.country.country.search", []any{[]any{"code", "=", code}}, 0, 1, nil); err != nil {
+		return 0, err
+	}
+	if len(ids) > 0 {
+		id = ids[0]
+	}
+	c.mu.Lock()
+	c.countries[code] = id
+	c.mu.Unlock()
+	return id, nil
+}
+
+// completeParties adds to parties that existed before this Push the
+// contact mechanisms (archived ones count as present) and, when the party
+// has no address, the address that the lead has and the party lacks. It
+// changes and removes nothing.
+func (c *Connector) completeParties(ctx context.Context, items []*item) error {
+	var pids []int64
+	seen := map[int64]bool{}
+	for _, it := range items {
+		if it.partyID != 0 && !it.newParty && !seen[it.partyID] {
+			seen[it.partyID] = true
+			pids = append(pids, it.partyID)
+		}
+	}
+	if len(pids) == 0 {
+		return nil
+	}
+	var mechs []struct {
+		Party int64  `json:"party"`
+		Type  string `json:"type"`
+		Value string `json:"value"`
+	}
+	if err := c.rpc.call(ctx, &mechs, map[string]any{"active_test": false}, "model.party.contact_mechanism.search_read",
+		[]any{[]any{"party", "in", pids}}, 0, nil, nil, []string{"party", "type", "value"}); err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, m := range mechs {
+		have[strconv.FormatInt(m.Party, 10)+"\x00"+mechanism{m.Type, m.Value}.key()] = true
+	}
+	var addrs []struct {
+		Party      int64  `json:"party"`
+		Street     string `json:"street"`
+		City       string `json:"city"`
+		PostalCode string `json:"postal_code"`
+	}
+	if err := c.rpc.call(ctx, &addrs, map[string]any{"active_test": false}, "model.party.address.search_read",
+		[]any{[]any{"party", "in", pids}}, 0, nil, nil, []string{"party", "street", "city", "postal_code"}); err != nil {
+		return err
+	}
+	hasAddr := map[int64]bool{}
+	for _, a := range addrs {
+		if strings.TrimSpace(a.Street+a.City+a.PostalCode) != "" {
+			hasAddr[a.Party] = true
+		}
+	}
+	var newMechs, newAddrs []map[string]any
+	for _, it := range items {
+		if it.partyID == 0 || it.newParty {
+			continue
+		}
+		for _, m := range mechanisms(it.e.Lead.Contact) {
+			k := strconv.FormatInt(it.partyID, 10) + "\x00" + m.key()
+			if !have[k] {
+				have[k] = true
+				newMechs = append(newMechs, map[string]any{"party": it.partyID, "type": m.Type, "value": m.Value})
+			}
+		}
+		if !hasAddr[it.partyID] {
+			a, err := c.address(ctx, it.e.Lead.Contact.Address)
+			if err != nil {
+				return err
+			}
+			if a != nil {
+				a["party"] = it.partyID
+				newAddrs = append(newAddrs, a)
+				hasAddr[it.partyID] = true
+			}
+		}
+	}
+	if len(newMechs) > 0 {
+		if err := c.rpc.call(ctx, nil, nil, "model.party.contact_mechanism.create", newMechs); err != nil {
+			return err
+		}
+	}
+	if len(newAddrs) > 0 {
+		if err := c.rpc.call(ctx, nil, nil, "model.party.address.create", newAddrs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type oppRecord struct {
+	ID          int64   `json:"id"`
+	Reference   string  `json:"reference"`
+	Party       int64   `json:"party"`
+	State       string  `json:"state"`
+	Description *string `json:"description"`
+	Comment     *string `json:"comment"`
+}
+
+// opportunitiesByRef returns the opportunity with the lowest ID for each
+// reference that has one (the reference is not unique in Tryton).
+func (c *Connector) opportunitiesByRef(ctx context.Context, refs []string) (map[string]oppRecord, error) {
+	var found []oppRecord
+	if err := c.rpc.call(ctx, &found, nil, "model.sale.opportunity.search_read",
+		[]any{[]any{"reference", "in", refs}}, 0, nil, [][]string{{"id", "ASC"}},
+		[]string{"reference", "party", "state", "description", "comment"}); err != nil {
+		return nil, err
+	}
+	m := make(map[string]oppRecord, len(found))
+	for _, f := range found {
+		if _, ok := m[f.Reference]; !ok {
+			m[f.Reference] = f
+		}
+	}
+	return m, nil
+}
+
+func (c *Connector) createOpportunities(ctx context.Context, items []*item) error {
+	var creators []*item
+	var vlist []map[string]any
+	for _, it := range items {
+		if it.oppID != 0 {
+			continue
+		}
+		captured := it.e.Lead.CapturedAt
+		if captured.IsZero() {
+			captured = time.Now()
+		}
+		creators = append(creators, it)
+		vlist = append(vlist, map[string]any{
+			"party":       it.partyID,
+			"reference":   it.code,
+			"description": description(it.e),
+			"comment":     block(it.e),
+			"start_date":  date(captured.UTC()),
+		})
+	}
+	if len(vlist) == 0 {
+		return nil
+	}
+	var ids []int64
+	if err := c.rpc.call(ctx, &ids, nil, "model.sale.opportunity.create", vlist); err != nil {
+		return err
+	}
+	if len(ids) != len(creators) {
+		return syncer.Transient(fmt.Errorf("Tryton created %d opportunities for %d leads", len(ids), len(creators)), 0)
+	}
+	for i, it := range creators {
+		it.oppID, it.oppState, it.oppNew = ids[i], "lead", true
+	}
+	return c.dropRacedOpportunities(ctx, creators)
+}
+
+// dropRacedOpportunities closes the window that a non-unique reference
+// leaves: when another push of the same lead created an opportunity between
+// our look-up and our create, both now exist. Every creator looks again
+// after its create has committed; the lowest ID wins and a creator whose
+// opportunity is not the lowest deletes its own (it was created a moment
+// ago, no one has worked on it) and carries on with the winner.
+func (c *Connector) dropRacedOpportunities(ctx context.Context, creators []*item) error {
+	codes := make([]string, len(creators))
+	for i, it := range creators {
+		codes[i] = it.code
+	}
+	found, err := c.opportunitiesByRef(ctx, codes)
+	if err != nil {
+		return err
+	}
+	var drop []int64
+	for _, it := range creators {
+		f, ok := found[it.code]
+		if !ok || f.ID == it.oppID {
+			continue
+		}
+		drop = append(drop, it.oppID)
+		it.oppID, it.oppState, it.oppNew = f.ID, f.State, false
+		it.oppDesc, it.oppComment = deref(f.Description), deref(f.Comment)
+	}
+	if len(drop) == 0 {
+		return nil
+	}
+	return c.rpc.call(ctx, nil, nil, "model.sale.opportunity.delete", drop)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// updateOpportunities writes leadcap's fields (the description and
+// leadcap's block of the comment) of opportunities that existed, while they
+// are still leads or opportunities, and only when they differ.
+func (c *Connector) updateOpportunities(ctx context.Context, items []*item) error {
+	var args []any
+	for _, it := range items {
+		if it.oppNew || (it.oppState != "lead" && it.oppState != "opportunity") {
+			continue
+		}
+		v := map[string]any{}
+		if d := description(it.e); d != it.oppDesc {
+			v["description"] = d
+		}
+		if cm := mergeComment(it.oppComment, block(it.e)); cm != it.oppComment {
+			v["comment"] = cm
+		}
+		if len(v) > 0 {
+			args = append(args, []int64{it.oppID}, v)
+		}
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	return c.rpc.call(ctx, nil, nil, "model.sale.opportunity.write", args...)
+}
+
+// moveStates promotes leads that became prospects to opportunities and
+// cancels disqualified ones, through Tryton's own workflow buttons. It
+// never moves an opportunity back to lead and never touches converted,
+// won, lost or cancelled ones: from there on the CRM owns the state.
+func (c *Connector) moveStates(ctx context.Context, items []*item) error {
+	var promote, cancel []int64
+	for _, it := range items {
+		switch it.e.Lead.Stage() {
+		case lead.StageProspect:
+			if it.oppState == "lead" {
+				promote = append(promote, it.oppID)
+				it.oppState = "opportunity"
+			}
+		case lead.StageDisqualified:
+			if it.oppState == "lead" || it.oppState == "opportunity" {
+				cancel = append(cancel, it.oppID)
+				it.oppState = "cancelled"
+			}
+		}
+	}
+	if len(promote) > 0 {
+		if err := c.rpc.call(ctx, nil, nil, "model.sale.opportunity.opportunity", promote); err != nil {
+			return err
+		}
+	}
+	if len(cancel) > 0 {
+		if err := c.rpc.call(ctx, nil, nil, "model.sale.opportunity.cancel", cancel); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,208 @@
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"leadcap/lead"
+	"leadcap/syncer"
+)
+
+// Header names of a delivery.
+const (
+	HeaderIdempotencyKey = "Idempotency-Key"
+	HeaderSignature      = "X-Leadcap-Signature"
+)
+
+// Schema is the version of the JSON document.
+const Schema = 1
+
+// ErrNoSecret means the connector was built without a shared secret.
+var ErrNoSecret = errors.New("the webhook needs a shared secret to sign deliveries: put it in LEADCAP_CRM_SECRET")
+
+// Config sets up the connector.
+type Config struct {
+	// URL receives the POSTs; https unless it is a loopback address.
+	URL string
+	// Secret is the shared HMAC-SHA256 key.
+	Secret string
+	// MaxBatch is the number of leads per Push (default 20); each lead is
+	// its own request.
+	MaxBatch int
+	// Concurrency is the number of requests in flight (default 4).
+	Concurrency int
+	HTTPClient  *http.Client
+	Now         func() time.Time
+}
+
+// Connector POSTs one signed JSON document per lead.
+type Connector struct {
+	cfg Config
+	url string
+}
+
+var _ syncer.Connector = (*Connector)(nil)
+
+// New checks cfg and returns a connector.
+func New(cfg Config) (*Connector, error) {
+	if cfg.Secret == "" {
+		return nil, ErrNoSecret
+	}
+	u, err := url.Parse(cfg.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("webhook: %q is not a web address: write it like https://crm.example.com/leadcap", cfg.URL)
+	}
+	if u.Scheme == "http" && !loopback(u.Hostname()) {
+		return nil, fmt.Errorf("webhook: %s would send leads unencrypted: use https", cfg.URL)
+	}
+	if cfg.MaxBatch <= 0 {
+		cfg.MaxBatch = 20
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 4
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Connector{cfg: cfg, url: u.String()}, nil
+}
+
+func loopback(host string) bool {
+	return host == "localhost" || host == "::1" || strings.HasPrefix(host, "127.")
+}
+
+// Name returns "webhook".
+func (c *Connector) Name() string { return "webhook" }
+
+// MaxBatch returns the configured number of leads per Push.
+func (c *Connector) MaxBatch() int { return c.cfg.MaxBatch }
+
+// Document is the JSON body of a delivery; docs/webhook.md describes it.
+type Document struct {
+	// Type is "lead.upsert", or "ping" for a probe.
+	Type   string `json:"type"`
+	Schema int    `json:"schema"`
+	// LeadID and Version identify this state of the lead; the receiver
+	// keeps the highest version per lead.
+	LeadID  uuid.UUID `json:"lead_id,omitzero"`
+	Version int64     `json:"version,omitempty"`
+	// RemoteID is the receiver's ID from an earlier delivery, if any.
+	RemoteID string `json:"remote_id,omitempty"`
+	// Stage is derived from the qualification: lead, prospect, disqualified.
+	Stage lead.Stage  `json:"stage,omitempty"`
+	Event *lead.Event `json:"event,omitempty"`
+	Lead  *lead.Lead  `json:"lead,omitempty"`
+}
+
+// Sign returns the X-Leadcap-Signature value for body: "sha256=" and the
+// hex HMAC-SHA256 of the body with secret.
+func Sign(secret string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	return "sha256=" + hex.EncodeToString(m.Sum(nil))
+}
+
+// Verify checks a signature header against body in constant time; for
+// receivers written in Go and for tests.
+func Verify(secret string, body []byte, header string) bool {
+	return hmac.Equal([]byte(Sign(secret, body)), []byte(header))
+}
+
+// Marshal returns the document for one outbox entry. The body is the same
+// for every retry of the same version.
+func Marshal(e lead.OutboxEntry) ([]byte, error) {
+	l, ev := e.Lead, e.Event
+	l.RawPayload = "" // the scanned text repeats the contact; not sent
+	return json.Marshal(Document{Type: "lead.upsert", Schema: Schema, LeadID: l.ID, Version: l.Version,
+		RemoteID: e.RemoteID, Stage: l.Stage(), Event: &ev, Lead: &l})
+}
+
+// Probe POSTs a signed ping document; the receiver answers 2xx without
+// storing anything. It checks the address and the shared secret.
+func (c *Connector) Probe(ctx context.Context) error {
+	body, _ := json.Marshal(Document{Type: "ping", Schema: Schema})
+	key := "ping:" + strconv.FormatInt(c.cfg.Now().Unix(), 10)
+	_, err := c.post(ctx, key, body)
+	return err
+}
+
+// Push POSTs each lead as its own request, up to Concurrency at a time.
+func (c *Connector) Push(ctx context.Context, batch []lead.OutboxEntry) []syncer.Result {
+	res := make([]syncer.Result, len(batch))
+	sem := make(chan struct{}, c.cfg.Concurrency)
+	var wg sync.WaitGroup
+	for i, e := range batch {
+		res[i] = syncer.Result{LeadID: e.Lead.ID, Version: e.Lead.Version}
+		body, err := Marshal(e)
+		if err != nil {
+			res[i].Err = syncer.Permanent("webhook: cannot encode the lead: " + err.Error())
+			continue
+		}
+		key := fmt.Sprintf("%s:%d", e.Lead.ID, e.Lead.Version)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			res[i].RemoteID, res[i].Err = c.post(ctx, key, body)
+		}()
+	}
+	wg.Wait()
+	return res
+}
+
+// post sends one document; 2xx and 409 (already received) mean done.
+func (c *Connector) post(ctx context.Context, key string, body []byte) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
+	if err != nil {
+		return "", syncer.Permanent("webhook: " + err.Error())
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "leadcap-webhook/1")
+	req.Header.Set(HeaderIdempotencyKey, key)
+	req.Header.Set(HeaderSignature, Sign(c.cfg.Secret, body))
+	resp, err := c.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return "", syncer.NetError("webhook", err)
+	}
+	defer resp.Body.Close()
+	reply, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil && resp.StatusCode/100 != 2 {
+		return "", syncer.NetError("webhook", err)
+	}
+	var r struct {
+		ID      string `json:"id"`
+		Error   string `json:"error"`
+		Message string `json:"message"`
+	}
+	_ = json.Unmarshal(reply, &r)
+	if resp.StatusCode/100 == 2 || resp.StatusCode == http.StatusConflict {
+		return r.ID, nil
+	}
+	reason := r.Error
+	if reason == "" {
+		reason = r.Message
+	}
+	if reason == "" {
+		reason = syncer.Snippet(reply)
+	}
+	return "", syncer.FromStatus("webhook", resp.StatusCode, resp.Header, reason, c.cfg.Now())
+}

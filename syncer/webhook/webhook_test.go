@@ -1,0 +1,215 @@
+package webhook_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"leadcap/lead"
+	"leadcap/syncer"
+	"leadcap/syncer/webhook"
+)
+
+const secret = "s3cret-shared-key"
+
+// receiver follows docs/webhook.md: it checks the signature, answers ping,
+// keeps the highest version per lead, and answers 409 to a key it has seen.
+type receiver struct {
+	mu     sync.Mutex
+	keys   map[string]bool
+	leads  map[uuid.UUID]webhook.Document
+	faults []func(w http.ResponseWriter) bool // true: handled, stop
+	posts  int
+}
+
+func newReceiver() (*receiver, *httptest.Server) {
+	rc := &receiver{keys: map[string]bool{}, leads: map[uuid.UUID]webhook.Document{}}
+	return rc, httptest.NewServer(http.HandlerFunc(rc.serve))
+}
+
+func (rc *receiver) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" {
+		http.Error(w, `{"error":"POST application/json only"}`, http.StatusMethodNotAllowed)
+		return
+	}
+	if !webhook.Verify(secret, body, r.Header.Get(webhook.HeaderSignature)) {
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"error":"bad signature"}`))
+		return
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.posts++
+	if len(rc.faults) > 0 {
+		f := rc.faults[0]
+		rc.faults = rc.faults[1:]
+		if f(w) {
+			return
+		}
+	}
+	var doc webhook.Document
+	if err := json.Unmarshal(body, &doc); err != nil {
+		http.Error(w, `{"error":"not JSON"}`, http.StatusBadRequest)
+		return
+	}
+	if doc.Type == "ping" {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	key := r.Header.Get(webhook.HeaderIdempotencyKey)
+	if want := doc.LeadID.String() + ":" + itoa(doc.Version); key != want {
+		http.Error(w, `{"error":"Idempotency-Key does not match the document"}`, http.StatusBadRequest)
+		return
+	}
+	if len(doc.Lead.Contact.Emails) == 0 && len(doc.Lead.Contact.Phones) == 0 {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		_, _ = w.Write([]byte(`{"error":"contact.emails: our CRM needs an email or a phone"}`))
+		return
+	}
+	if rc.keys[key] {
+		w.WriteHeader(http.StatusConflict)
+		_, _ = w.Write([]byte(`{"error":"already received"}`))
+		return
+	}
+	rc.keys[key] = true
+	if cur, ok := rc.leads[doc.LeadID]; !ok || cur.Version < doc.Version {
+		rc.leads[doc.LeadID] = doc
+	}
+	w.WriteHeader(http.StatusCreated)
+	_, _ = w.Write([]byte(`{"id":"wh-` + doc.LeadID.String()[:8] + `"}`))
+}
+
+func itoa(v int64) string { b, _ := json.Marshal(v); return string(b) }
+
+func entry(email string) lead.OutboxEntry {
+	l := lead.New(uuid.Nil, lead.MethodQRScan, time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
+	l.Version = 1
+	l.RawPayload = "BEGIN:VCARD..."
+	l.Contact = lead.Contact{FullName: "Erika Mustermann", Organization: "Beispiel GmbH"}
+	if email != "" {
+		l.Contact.Emails = []string{email}
+	}
+	return lead.OutboxEntry{Lead: *l, Event: lead.Event{ID: uuid.New(), Name: "Hannover Messe 2026", Country: "DE"}}
+}
+
+func connector(t *testing.T, url, key string) *webhook.Connector {
+	t.Helper()
+	c, err := webhook.New(webhook.Config{URL: url, Secret: key, Concurrency: 3})
+	require.NoError(t, err)
+	return c
+}
+
+func TestDeliversSignedDocumentsOncePerVersion(t *testing.T) {
+	rc, srv := newReceiver()
+	defer srv.Close()
+	c := connector(t, srv.URL, secret)
+	ctx := context.Background()
+	require.NoError(t, c.Probe(ctx))
+
+	batch := []lead.OutboxEntry{entry("a@example.com"), entry("b@example.com"), entry(""), entry("d@example.com")}
+	res := c.Push(ctx, batch)
+	require.Len(t, res, 4)
+	for _, i := range []int{0, 1, 3} {
+		require.NoError(t, res[i].Err)
+		assert.Equal(t, "wh-"+batch[i].Lead.ID.String()[:8], res[i].RemoteID)
+		assert.Equal(t, batch[i].Lead.ID, res[i].LeadID)
+	}
+	require.True(t, syncer.IsPermanent(res[2].Err))
+	assert.Contains(t, res[2].Err.Error(), "422 contact.emails: our CRM needs an email or a phone")
+
+	got := rc.leads[batch[0].Lead.ID]
+	assert.Equal(t, "lead.upsert", got.Type)
+	assert.Equal(t, lead.StageLead, got.Stage)
+	assert.Equal(t, "Hannover Messe 2026", got.Event.Name)
+	assert.Empty(t, got.Lead.RawPayload, "the raw scan is not sent")
+
+	// A replay of the same version (reply lost) answers 409: done.
+	res = c.Push(ctx, batch[:1])
+	require.NoError(t, res[0].Err)
+	// A newer version is a new delivery.
+	e := batch[0]
+	e.Lead.Version = 2
+	e.Lead.Rating = lead.RatingHot
+	res = c.Push(ctx, []lead.OutboxEntry{e})
+	require.NoError(t, res[0].Err)
+	assert.Equal(t, int64(2), rc.leads[e.Lead.ID].Version)
+	assert.Len(t, rc.leads, 3)
+}
+
+func TestSignatureIsHMACOfTheBody(t *testing.T) {
+	// Reference value: printf '%s' '{"a":1}' | openssl dgst -sha256 -hmac key
+	sig := webhook.Sign("key", []byte(`{"a":1}`))
+	assert.Equal(t, "sha256=88a67f24bbcdaed0e6c997404bb79a743baf44c6bab2f4c27328e3009d22e342", sig)
+	assert.True(t, webhook.Verify("key", []byte(`{"a":1}`), sig))
+	assert.False(t, webhook.Verify("key", []byte(`{"a":2}`), sig))
+	assert.False(t, webhook.Verify("other", []byte(`{"a":1}`), sig))
+}
+
+func TestFailuresAreClassified(t *testing.T) {
+	rc, srv := newReceiver()
+	defer srv.Close()
+	c := connector(t, srv.URL, secret)
+	date := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
+	rc.faults = []func(w http.ResponseWriter) bool{
+		func(w http.ResponseWriter) bool {
+			w.Header().Set("Retry-After", date)
+			w.WriteHeader(http.StatusTooManyRequests)
+			return true
+		},
+		func(w http.ResponseWriter) bool {
+			w.Header().Set("Retry-After", "30")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return true
+		},
+		func(w http.ResponseWriter) bool { w.WriteHeader(http.StatusInternalServerError); return true },
+	}
+	ctx := context.Background()
+	e := entry("a@example.com")
+	var tr *syncer.TransientError
+	res := c.Push(ctx, []lead.OutboxEntry{e})
+	require.ErrorAs(t, res[0].Err, &tr)
+	assert.InDelta(t, float64(90*time.Second), float64(tr.RetryAfter), float64(2*time.Second), "HTTP date honoured")
+	res = c.Push(ctx, []lead.OutboxEntry{e})
+	require.ErrorAs(t, res[0].Err, &tr)
+	assert.Equal(t, 30*time.Second, tr.RetryAfter)
+	res = c.Push(ctx, []lead.OutboxEntry{e})
+	assert.True(t, syncer.IsTransient(res[0].Err))
+	res = c.Push(ctx, []lead.OutboxEntry{e})
+	assert.NoError(t, res[0].Err)
+	assert.Len(t, rc.leads, 1)
+}
+
+func TestWrongSecretIsAnAuthError(t *testing.T) {
+	_, srv := newReceiver()
+	defer srv.Close()
+	c := connector(t, srv.URL, "wrong")
+	assert.ErrorIs(t, c.Probe(context.Background()), syncer.ErrAuth)
+	res := c.Push(context.Background(), []lead.OutboxEntry{entry("a@example.com")})
+	assert.ErrorIs(t, res[0].Err, syncer.ErrAuth)
+}
+
+func TestUnreachableIsOffline(t *testing.T) {
+	_, srv := newReceiver()
+	c := connector(t, srv.URL, secret)
+	srv.Close()
+	assert.ErrorIs(t, c.Probe(context.Background()), syncer.ErrOffline)
+}
+
+func TestConfig(t *testing.T) {
+	_, err := webhook.New(webhook.Config{URL: "https://crm.example.com/hook"})
+	assert.ErrorIs(t, err, webhook.ErrNoSecret)
+	_, err = webhook.New(webhook.Config{URL: "http://crm.example.com/hook", Secret: "k"})
+	assert.ErrorContains(t, err, "use https")
+	_, err = webhook.New(webhook.Config{URL: "crm.example.com", Secret: "k"})
+	assert.ErrorContains(t, err, "not a web address")
+}
