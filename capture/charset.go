@@ -1,0 +1,86 @@
+package capture
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/makiuchi-d/gozxing/common"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
+)
+
+// DecodeText turns the bytes of a QR code's byte segments into text.
+//
+// eci names the character set announced by an ECI marker in the code, either
+// as the ECI number ("26", "3", or the designator form `\000026`) or as a
+// character set name ("UTF-8", "ISO-8859-1", "Shift_JIS", "windows-1252",
+// and gozxing's names such as "ISO8859_1" or "SJIS"). When eci is given and
+// known it is honoured. Without one (or with one this package does not know),
+// bytes that are valid UTF-8 are UTF-8, and anything else is ISO-8859-1, the
+// QR standard's default. ISO-8859-1 is read as its superset Windows-1252 so
+// that €, curly quotes and dashes written by Windows programs come out right;
+// the two agree on every printable ISO-8859-1 character. A leading UTF-8 byte
+// order mark is dropped.
+//
+// DecodeText never fails: bytes that the announced character set cannot
+// decode fall back to the rule above.
+func DecodeText(b []byte, eci string) string {
+	if enc := eciEncoding(eci); enc != nil {
+		if out, err := enc.NewDecoder().Bytes(b); err == nil {
+			return strings.TrimPrefix(string(out), "\ufeff")
+		}
+	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	out, err := charmap.Windows1252.NewDecoder().Bytes(b)
+	if err != nil { // cannot happen for a single-byte charmap; keep the bytes readable anyway
+		return strings.ToValidUTF8(string(b), "\ufffd")
+	}
+	return string(out)
+}
+
+// eciEncoding looks up an ECI number or a character set name; nil when
+// unknown or empty.
+func eciEncoding(eci string) encoding.Encoding {
+	eci = strings.TrimSpace(eci)
+	if eci == "" {
+		return nil
+	}
+	if n, err := strconv.Atoi(strings.TrimLeft(strings.TrimPrefix(eci, `\`), "0")); err == nil || strings.Trim(eci, `\0`) == "" {
+		if c, err := common.GetCharacterSetECIByValue(n); err == nil && c != nil {
+			return c.GetCharset()
+		}
+		return nil
+	}
+	if c, ok := common.GetCharacterSetECIByName(eci); ok && c != nil {
+		return c.GetCharset()
+	}
+	if enc, err := ianaindex.IANA.Encoding(eci); err == nil && enc != nil {
+		return enc
+	}
+	if enc, err := htmlindex.Get(eci); err == nil && enc != nil {
+		return enc
+	}
+	return nil
+}
+
+// decodeCharset decodes bytes that a vCard or MECARD says are in charset (a
+// vCard CHARSET parameter). Unknown or empty charsets use DecodeText's rule.
+func decodeCharset(b []byte, charset string) string {
+	if strings.EqualFold(strings.TrimSpace(charset), "utf-8") && !utf8.Valid(b) {
+		// Producers that claim UTF-8 but write Windows bytes exist (older Outlook add-ins).
+		return DecodeText(b, "")
+	}
+	if enc := eciEncoding(charset); enc != nil {
+		if out, err := enc.NewDecoder().Bytes(b); err == nil {
+			return string(out)
+		}
+	}
+	return DecodeText(b, "")
+}

@@ -1,0 +1,356 @@
+package capture
+
+import (
+	"image"
+	"math"
+	"strconv"
+
+	"github.com/makiuchi-d/gozxing"
+	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
+	"github.com/makiuchi-d/gozxing/qrcode"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// Code is one QR code found in an image.
+type Code struct {
+	// Text is the code's content. Byte segments are read by DecodeText:
+	// the character set of an ECI marker when there is one, else UTF-8 when
+	// the bytes are valid UTF-8, else ISO-8859-1.
+	Text string
+	// Bounds is where the code is in the image, in the image's pixel
+	// coordinates (after EXIF orientation for DecodeBytes and DecodeFile).
+	Bounds image.Rectangle
+}
+
+// DecodeImage returns every QR code found in img, or an error wrapping
+// ErrNoCode. It tries the cheap reads first (the whole frame as it is), and
+// only when those fail works harder: other binarizers and scales, regions of
+// interest found by a first pass, local contrast, sharpening, and rotation
+// and perspective retries. The work done is bounded by the image size.
+func DecodeImage(img image.Image) ([]Code, error) {
+	b := img.Bounds()
+	if int64(b.Dx())*int64(b.Dy()) > MaxPixels {
+		return nil, ErrTooLarge
+	}
+	return decodeGray(toGray(img))
+}
+
+// mapping turns a point of an attempt's frame back into the original
+// frame's coordinates.
+type mapping func(x, y float64) (float64, float64)
+
+func identity(x, y float64) (float64, float64) { return x, y }
+
+// scaled maps back from a frame made of rect r of the original resized to
+// w×h.
+func scaled(r image.Rectangle, w, h int) mapping {
+	sx, sy := float64(r.Dx())/float64(w), float64(r.Dy())/float64(h)
+	return func(x, y float64) (float64, float64) {
+		return float64(r.Min.X) + x*sx, float64(r.Min.Y) + y*sy
+	}
+}
+
+type binarizerKind int
+
+const (
+	hybrid binarizerKind = iota
+	globalHistogram
+)
+
+// reader holds the gozxing readers; they keep no state between calls but
+// are not documented as safe for concurrent use, so each decode makes one.
+type reader struct {
+	single gozxing.Reader
+	multi  interface {
+		DecodeMultiple(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]any) ([]*gozxing.Result, error)
+	}
+	codes []Code
+}
+
+func newReader() *reader {
+	return &reader{
+		single: qrcode.NewQRCodeReader(),
+		multi:  multiqr.NewQRCodeMultiReader().(*multiqr.QRCodeMultiReader),
+	}
+}
+
+// attempt runs gozxing on g and records the codes found; it reports
+// whether any was.
+func (r *reader) attempt(g *gray, bin binarizerKind, tryHarder bool, back mapping) bool {
+	src, err := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
+	if err != nil {
+		return false
+	}
+	var bz gozxing.Binarizer
+	if bin == globalHistogram {
+		bz = gozxing.NewGlobalHistgramBinarizer(src)
+	} else {
+		bz = gozxing.NewHybridBinarizer(src)
+	}
+	bmp, err := gozxing.NewBinaryBitmap(bz)
+	if err != nil {
+		return false
+	}
+	hints := map[gozxing.DecodeHintType]any{
+		// Read byte segments 1:1 so that toText sees the raw bytes.
+		gozxing.DecodeHintType_CHARACTER_SET: charmap.ISO8859_1,
+	}
+	if tryHarder {
+		hints[gozxing.DecodeHintType_TRY_HARDER] = true
+	}
+	results, _ := r.multi.DecodeMultiple(bmp, hints)
+	if len(results) == 0 {
+		if res, err := r.single.Decode(bmp, hints); err == nil {
+			results = append(results, res)
+		}
+	}
+	found := false
+	for _, res := range results {
+		if r.add(res, back) {
+			found = true
+		}
+	}
+	return found
+}
+
+// add records res unless the same code was already found there.
+func (r *reader) add(res *gozxing.Result, back mapping) bool {
+	c := Code{Text: toText(res), Bounds: bounds(res.GetResultPoints(), back)}
+	for _, o := range r.codes {
+		if o.Text == c.Text && o.Bounds.Overlaps(c.Bounds) {
+			return false
+		}
+	}
+	r.codes = append(r.codes, c)
+	return true
+}
+
+// toText recovers the code's text. The reader ran with ISO-8859-1 as the
+// default character set, so without an ECI marker every byte of a byte
+// segment is one rune ≤ U+00FF and the original bytes can be taken back for
+// DecodeText. With an ECI marker gozxing already decoded the bytes in the
+// announced character set (through the same table DecodeText uses).
+func toText(res *gozxing.Result) string {
+	text := res.GetText()
+	if eci, ok := leadingECI(res.GetRawBytes()); ok {
+		if segs, ok := res.GetResultMetadata()[gozxing.ResultMetadataType_BYTE_SEGMENTS].([][]byte); ok && len(segs) == 1 {
+			// One byte segment behind the ECI: hand its bytes over as they are.
+			if onlyByteMode(res.GetRawBytes()) {
+				return DecodeText(segs[0], strconv.Itoa(eci))
+			}
+		}
+		return text
+	}
+	raw := make([]byte, 0, len(text))
+	for _, r := range text {
+		if r > 0xFF { // Kanji or Hanzi segment: gozxing's text is already right
+			return text
+		}
+		raw = append(raw, byte(r))
+	}
+	return DecodeText(raw, "")
+}
+
+// bitReader reads the QR data bit stream most significant bit first.
+type bitReader struct {
+	b   []byte
+	pos int
+}
+
+func (br *bitReader) read(n int) (int, bool) {
+	if br.pos+n > 8*len(br.b) {
+		return 0, false
+	}
+	v := 0
+	for range n {
+		v = v<<1 | int(br.b[br.pos/8]>>(7-br.pos%8)&1)
+		br.pos++
+	}
+	return v, true
+}
+
+// leadingECI reports the ECI value when the data stream starts with an ECI
+// segment (after structured-append or FNC1 headers), where every encoder
+// puts it.
+func leadingECI(raw []byte) (int, bool) {
+	br := &bitReader{b: raw}
+	for {
+		mode, ok := br.read(4)
+		if !ok {
+			return 0, false
+		}
+		switch mode {
+		case 0x3: // structured append: sequence and parity
+			if _, ok := br.read(16); !ok {
+				return 0, false
+			}
+		case 0x5: // FNC1 first position
+		case 0x9: // FNC1 second position: application indicator
+			if _, ok := br.read(8); !ok {
+				return 0, false
+			}
+		case 0x7:
+			first, ok := br.read(8)
+			if !ok {
+				return 0, false
+			}
+			switch {
+			case first&0x80 == 0:
+				return first, true
+			case first&0xC0 == 0x80:
+				second, ok := br.read(8)
+				return (first&0x3F)<<8 | second, ok
+			case first&0xE0 == 0xC0:
+				rest, ok := br.read(16)
+				return (first&0x1F)<<16 | rest, ok
+			}
+			return 0, false
+		default:
+			return 0, false
+		}
+	}
+}
+
+// onlyByteMode reports whether the segment after a leading ECI is a byte
+// segment that is followed by nothing but the terminator or padding, i.e.
+// the byte segment is the whole text.
+func onlyByteMode(raw []byte) bool {
+	br := &bitReader{b: raw}
+	for {
+		mode, ok := br.read(4)
+		if !ok {
+			return false
+		}
+		switch mode {
+		case 0x3:
+			br.read(16)
+		case 0x5:
+		case 0x9:
+			br.read(8)
+		case 0x7:
+			first, _ := br.read(8)
+			switch {
+			case first&0xC0 == 0x80:
+				br.read(8)
+			case first&0xE0 == 0xC0:
+				br.read(16)
+			}
+		case 0x4: // byte mode
+			// The count's width depends on the version: 8 bits up to
+			// version 9, else 16. Try both; one of them lands on a
+			// terminator (or the end) after the data.
+			for _, bits := range []int{8, 16} {
+				c := *br
+				n, ok := c.read(bits)
+				if !ok || c.pos+8*n > 8*len(raw) {
+					continue
+				}
+				c.pos += 8 * n
+				next, ok := c.read(4)
+				if !ok || next == 0 {
+					return true
+				}
+			}
+			return false
+		default:
+			return false
+		}
+	}
+}
+
+// bounds turns the finder (and alignment) pattern centres into the code's
+// bounding box in the original frame. The centres lie about 3.5 modules
+// inside the corners, so the box is widened around its centre.
+func bounds(pts []gozxing.ResultPoint, back mapping) image.Rectangle {
+	if len(pts) == 0 {
+		return image.Rectangle{}
+	}
+	var xs, ys []float64
+	for _, p := range pts {
+		x, y := back(p.GetX(), p.GetY())
+		xs, ys = append(xs, x), append(ys, y)
+	}
+	if len(pts) >= 3 {
+		// Fourth corner of the parallelogram bottom-left, top-left, top-right.
+		x, y := back(pts[0].GetX()+pts[2].GetX()-pts[1].GetX(), pts[0].GetY()+pts[2].GetY()-pts[1].GetY())
+		xs, ys = append(xs, x), append(ys, y)
+	}
+	var cx, cy float64
+	for i := range xs {
+		cx += xs[i] / float64(len(xs))
+		cy += ys[i] / float64(len(ys))
+	}
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for i := range xs {
+		x, y := cx+(xs[i]-cx)*1.3, cy+(ys[i]-cy)*1.3
+		x0, x1 = math.Min(x0, x), math.Max(x1, x)
+		y0, y1 = math.Min(y0, y), math.Max(y1, y)
+	}
+	return image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1)), int(math.Ceil(y1)))
+}
+
+// maxWorkPixels caps the frame the cascade works on; larger frames are
+// scaled down first, which bounds the time any input can take.
+const maxWorkPixels = 16_000_000
+
+// decodeGray runs the cascade on g: each step is tried only when the cheaper
+// ones before it found nothing.
+func decodeGray(g *gray) ([]Code, error) {
+	if g.w < 21 || g.h < 21 {
+		return nil, ErrNoCode
+	}
+	orig := image.Rect(0, 0, g.w, g.h)
+	if g.w*g.h > maxWorkPixels {
+		// Past phone-camera sizes more pixels only cost time: a code too
+		// small to read at 16 megapixels is too small to print.
+		f := math.Sqrt(float64(maxWorkPixels) / float64(g.w*g.h))
+		g = g.resize(orig, int(float64(g.w)*f), int(float64(g.h)*f))
+	}
+	r := newReader()
+	for _, step := range cascade {
+		if step(r, g) {
+			if g.w != orig.Dx() {
+				back := scaled(orig, g.w, g.h)
+				for i, c := range r.codes {
+					x0, y0 := back(float64(c.Bounds.Min.X), float64(c.Bounds.Min.Y))
+					x1, y1 := back(float64(c.Bounds.Max.X), float64(c.Bounds.Max.Y))
+					r.codes[i].Bounds = image.Rect(int(x0), int(y0), int(math.Ceil(x1)), int(math.Ceil(y1)))
+				}
+			}
+			return r.codes, nil
+		}
+	}
+	return nil, ErrNoCode
+}
+
+// A step is one rung of the cascade; it reports whether it found a code.
+type step func(r *reader, g *gray) bool
+
+var cascade = []step{
+	// 1. The whole frame, as it is: clean photos end here.
+	func(r *reader, g *gray) bool { return r.attempt(g, hybrid, false, identity) },
+	// 2. The other binarizer: flat lighting, fine modules.
+	func(r *reader, g *gray) bool { return r.attempt(g, globalHistogram, false, identity) },
+	// 3. Smaller scales: a different module-size estimate, and averaging
+	// cleans noise and JPEG blocks.
+	func(r *reader, g *gray) bool { return r.scaledAttempt(g, 0.75) },
+	// 4. gozxing found finder patterns but guessed the size wrong.
+	func(r *reader, g *gray) bool { return r.finderRetry(g, hybrid, identity) },
+	// 6. Regions of interest from a cheap texture map, enlarged and
+	// enhanced.
+	func(r *reader, g *gray) bool { return r.regions(g) },
+}
+
+func (r *reader) scaledAttempt(g *gray, f float64) bool {
+	w, h := int(float64(g.w)*f), int(float64(g.h)*f)
+	if w < 21 || h < 21 {
+		return false
+	}
+	var s *gray
+	if f == 0.5 {
+		s = g.half()
+	} else {
+		s = g.resize(image.Rect(0, 0, g.w, g.h), w, h)
+	}
+	return r.attempt(s, hybrid, false, scaled(image.Rect(0, 0, g.w, g.h), s.w, s.h))
+}

@@ -1,0 +1,229 @@
+package capture
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"leadcap/lead"
+)
+
+// Format says what kind of payload a code held.
+type Format string
+
+// The payload formats Parse recognises.
+const (
+	FormatVCard   Format = "vcard"   // BEGIN:VCARD … END:VCARD, versions 2.1, 3.0 and 4.0
+	FormatMECARD  Format = "mecard"  // MECARD:N:Last,First;TEL:…;;
+	FormatBizcard Format = "bizcard" // BIZCARD:N:First;X:Last;…;;
+	FormatMailto  Format = "mailto"  // mailto:… and MATMSG:TO:…;;
+	FormatTel     Format = "tel"     // tel:… or a lone international number
+	FormatURL     Format = "url"     // a person's profile or digital business card URL
+	FormatBadge   Format = "badge"   // an event badge: Cvent MECARD with CONF:, delimited record, lone email, opaque ID
+	FormatText    Format = "text"    // not a contact (for callers reporting a *NotAContactError); Parse never returns it
+)
+
+// Parsed is what Parse read from a payload.
+type Parsed struct {
+	Format Format
+	// Contact is normalized: emails lower-cased, phones in E.164 with the
+	// region as default country, full name composed when missing. It is
+	// empty for an opaque badge ID.
+	Contact lead.Contact
+	// BadgeID is the organiser's badge reference (Cvent CONF:, the RefID of a
+	// delimited badge, or an opaque badge code). Empty for business cards.
+	BadgeID string
+	// Method is lead.MethodBadgeScan for badges and lead.MethodQRScan for
+	// everything else. A caller that read the payload from a handheld
+	// scanner may record lead.MethodScanner instead.
+	Method lead.Method
+	// Payload is the input exactly as given to Parse.
+	Payload string
+}
+
+// Reachable reports whether the contact carries a way to reach the person
+// (see lead.Contact.Reachable). An opaque badge ID gives a valid Parsed that
+// is not reachable: the store or the UI must ask staff for an email or phone,
+// or keep the lead aside until the organiser's attendee list is imported and
+// the BadgeID can be matched.
+func (p *Parsed) Reachable() bool { return p.Contact.Reachable() == nil }
+
+// ErrNotAContact means a code was read but holds no contact: Wi-Fi settings,
+// a calendar entry, free text, a web page that is not a person's profile.
+// The error is a *NotAContactError that keeps the raw text.
+var ErrNotAContact = errors.New("this code holds no contact details")
+
+// NotAContactError is returned for a payload that is not a contact. It keeps
+// the text so the UI can offer to save it as a note on a lead.
+type NotAContactError struct {
+	// Raw is the payload as given to Parse.
+	Raw string
+	// Kind is one of "empty", "wifi", "event", "geo", "sms",
+	// "url-without-contact", "malformed" (a vCard or MECARD with nothing
+	// readable in it), "too-long" (more than MaxPayload bytes) or "text".
+	Kind string
+}
+
+func (e *NotAContactError) Error() string {
+	what := map[string]string{
+		"empty":               "the code is empty",
+		"wifi":                "the code holds Wi-Fi network settings",
+		"event":               "the code holds a calendar entry",
+		"geo":                 "the code holds a map location",
+		"sms":                 "the code holds a text message to send",
+		"url-without-contact": "the code holds a web link that is not a person's profile",
+		"malformed":           "the code looks like a business card but no name, email or phone could be read from it",
+		"too-long":            "the text is longer than any QR code can hold",
+	}[e.Kind]
+	if what == "" {
+		what = "the code holds text that is not a contact"
+	}
+	return what + ": save it as a note, or scan the person's badge or card instead"
+}
+
+// Is makes errors.Is(err, ErrNotAContact) true.
+func (e *NotAContactError) Is(target error) bool { return target == ErrNotAContact }
+
+func notContact(raw, kind string) error { return &NotAContactError{Raw: raw, Kind: kind} }
+
+// Parse reads a QR or scanner payload and returns the contact it holds.
+//
+// region is the event's country (ISO 3166 alpha-2, e.g. "DE"); it is the
+// default country for phone numbers written without one. It may be empty, in
+// which case numbers need a + or 00 prefix.
+//
+// Recognised: vCard 2.1, 3.0 and 4.0; MECARD; BIZCARD; mailto: and MATMSG;
+// tel:; a profile URL (LinkedIn, XING, digital business card services, wa.me
+// click-to-chat); and event badges (Cvent's MECARD with CONF:, the delimited
+// RefID^First^Last^Email^Title^Company^City^State^Zip^Phone form with ^, |,
+// * or % as separator, an email alone, an opaque badge ID).
+//
+// Errors:
+//   - a *NotAContactError (errors.Is ErrNotAContact) when the payload holds
+//     no contact; nothing is invented from it;
+//   - a wrapped *lead.FieldError (use errors.As) when a field is unusable,
+//     e.g. a phone without country code and no region. The returned Parsed
+//     then holds the contact as read (not normalized), so the UI can show it
+//     for correction.
+func Parse(payload, region string) (Parsed, error) {
+	if len(payload) > MaxPayload {
+		return Parsed{Payload: payload}, &NotAContactError{Raw: payload, Kind: "too-long"}
+	}
+	text := payload
+	if !utf8.ValidString(text) {
+		text = DecodeText([]byte(text), "")
+	}
+	text = cleanPayload(text)
+	p, err := parseText(text)
+	p.Payload = payload
+	if err != nil {
+		var nc *NotAContactError
+		if errors.As(err, &nc) {
+			nc.Raw = payload
+		}
+		return Parsed{Payload: payload}, err
+	}
+	if p.Method == "" {
+		p.Method = lead.MethodQRScan
+	}
+	c := p.Contact
+	if err := c.Normalize(region); err != nil {
+		return p, fmt.Errorf("capture: %s code: %w", p.Format, err)
+	}
+	if len(c.Emails) == 0 {
+		c.Emails = nil
+	}
+	if len(c.URLs) == 0 {
+		c.URLs = nil
+	}
+	p.Contact = c
+	return p, nil
+}
+
+// MaxPayload is the longest payload Parse reads, in bytes: above the 2,953
+// bytes of the largest QR code (and what PDF417, Data Matrix and Aztec hold),
+// and a bound on work for other input such as text piped into the CLI.
+const MaxPayload = 8 << 10
+
+// aimPrefix is a symbology identifier some handheld scanners type before the
+// payload (]Q1 for QR, ]d2 for Data Matrix, ]L2 for PDF417).
+var aimPrefix = regexp.MustCompile(`^\][A-Za-z][0-9A-Za-z]`)
+
+// cleanPayload drops what scanners and producers add around a payload: a
+// byte order mark, a symbology identifier, NUL bytes and surrounding space.
+func cleanPayload(s string) string {
+	s = strings.TrimPrefix(s, "\ufeff")
+	s = strings.ReplaceAll(s, "\x00", "")
+	s = strings.ReplaceAll(s, string(escSemi), "")
+	s = strings.TrimSpace(s)
+	if aimPrefix.MatchString(s) {
+		s = strings.TrimSpace(s[3:])
+	}
+	return s
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// parseText dispatches on the payload's form. The result is not normalized.
+func parseText(s string) (Parsed, error) {
+	switch {
+	case s == "":
+		return Parsed{}, notContact(s, "empty")
+	case hasPrefixFold(s, "BEGIN:VCARD"):
+		return parseVCard(s)
+	case hasPrefixFold(s, "MECARD:"):
+		return parseMECARD(s)
+	case hasPrefixFold(s, "BIZCARD:"):
+		return parseBizcard(s)
+	case hasPrefixFold(s, "MATMSG:"):
+		return parseMATMSG(s)
+	case hasPrefixFold(s, "mailto:"):
+		return parseMailto(s)
+	case hasPrefixFold(s, "tel:"):
+		return parseTel(s)
+	case hasPrefixFold(s, "WIFI:"):
+		return Parsed{}, notContact(s, "wifi")
+	case hasPrefixFold(s, "BEGIN:VEVENT"), hasPrefixFold(s, "BEGIN:VCALENDAR"):
+		return Parsed{}, notContact(s, "event")
+	case hasPrefixFold(s, "geo:"):
+		return Parsed{}, notContact(s, "geo")
+	case hasPrefixFold(s, "SMSTO:"), hasPrefixFold(s, "sms:"), hasPrefixFold(s, "MMSTO:"):
+		return Parsed{}, notContact(s, "sms")
+	case hasPrefixFold(s, "MEBKM:"):
+		return parseMEBKM(s)
+	}
+	if u, ok := looksLikeURL(s); ok {
+		return parseURL(s, u)
+	}
+	if p, ok := parseBadge(s); ok {
+		return p, nil
+	}
+	if p, ok := parseLonePhone(s); ok {
+		return p, nil
+	}
+	if uriScheme.MatchString(s) {
+		return Parsed{}, notContact(s, "url-without-contact")
+	}
+	return Parsed{}, notContact(s, "text")
+}
+
+// uriScheme matches "scheme:" at the start of a one-word payload (otpauth://,
+// bitcoin:, market://…).
+var uriScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]{1,30}:\S*$`)
+
+// lonePhone is a number written with its country code and nothing else.
+var lonePhone = regexp.MustCompile(`^\+[0-9][0-9 ()./-]{5,24}$`)
+
+func parseLonePhone(s string) (Parsed, bool) {
+	if !lonePhone.MatchString(s) {
+		return Parsed{}, false
+	}
+	if _, err := lead.NormalizePhone(s, ""); err != nil {
+		return Parsed{}, false
+	}
+	return Parsed{Format: FormatTel, Contact: lead.Contact{Phones: []lead.Phone{{Raw: s}}}}, true
+}

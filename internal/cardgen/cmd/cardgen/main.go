@@ -1,0 +1,177 @@
+// Command cardgen writes the synthetic fair-photo set to a folder, and reads
+// it back with leadcap's decoder.
+//
+//	go run ./internal/cardgen/cmd/cardgen -out DIR [-n 242] [-size 1920x1080] [-pgm]
+//	go run ./internal/cardgen/cmd/cardgen -decode DIR
+//
+// Writing produces one image per spec plus manifest.json (file, degradation,
+// encoding, payload, parameters); with -pgm also the decoded luminance of
+// each file as DIR/pgm/NAME.pgm, for decoders that take raw grey frames.
+// Decoding prints one JSON object per image: file, degradation, ok, ms
+// (decode time of the already-loaded image, fastest of -repeat runs),
+// total_ms (one DecodeBytes call, format decoding included) and error.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"image"
+	_ "image/jpeg"
+	_ "image/png"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"leadcap/capture"
+	"leadcap/internal/cardgen"
+)
+
+type entry struct {
+	File        string `json:"file"`
+	Degradation string `json:"degradation"`
+	Encoding    string `json:"encoding"`
+	Payload     string `json:"payload"`
+	Params      string `json:"params"`
+}
+
+type result struct {
+	File        string  `json:"file"`
+	Degradation string  `json:"degradation"`
+	OK          bool    `json:"ok"`
+	MS          float64 `json:"ms"`
+	TotalMS     float64 `json:"total_ms"`
+	Error       string  `json:"error,omitempty"`
+}
+
+func main() {
+	out := flag.String("out", "", "write the image set to this folder")
+	n := flag.Int("n", 242, "number of images")
+	size := flag.String("size", "1920x1080", "frame size WxH")
+	pgm := flag.Bool("pgm", false, "also write the decoded luminance as pgm/NAME.pgm")
+	dec := flag.String("decode", "", "decode the image set in this folder with leadcap's decoder")
+	repeat := flag.Int("repeat", 3, "with -decode: decode each image this many times and report the fastest, which filters out the load of other processes")
+	flag.Parse()
+	var err error
+	switch {
+	case *out != "":
+		var w, h int
+		if _, err = fmt.Sscanf(*size, "%dx%d", &w, &h); err != nil {
+			err = fmt.Errorf("-size %q: want WxH, e.g. 1920x1080", *size)
+			break
+		}
+		err = write(*out, *n, w, h, *pgm)
+	case *dec != "":
+		err = decode(*dec, max(*repeat, 1))
+	default:
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cardgen:", err)
+		os.Exit(1)
+	}
+}
+
+func write(dir string, n, w, h int, pgm bool) error {
+	if err := os.MkdirAll(filepath.Join(dir, "pgm"), 0o755); err != nil {
+		return err
+	}
+	specs := cardgen.Set(n, w, h)
+	entries := make([]entry, len(specs))
+	errs := make([]error, len(specs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, s := range specs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			ph, err := cardgen.Render(s)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			name := s.Name() + ph.Ext
+			entries[i] = entry{name, string(s.Degradation), s.Encoding.String(), s.Payload, ph.Desc}
+			if err := os.WriteFile(filepath.Join(dir, name), ph.Data, 0o644); err != nil {
+				errs[i] = err
+				return
+			}
+			if pgm {
+				errs[i] = writePGM(filepath.Join(dir, "pgm", s.Name()+".pgm"), ph.Data)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	b, err := json.MarshalIndent(entries, "", " ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "manifest.json"), b, 0o644)
+}
+
+// writePGM stores the luminance of the encoded file as a binary PGM.
+func writePGM(path string, data []byte) error {
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return err
+	}
+	g := cardgen.Gray(img)
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "P5\n%d %d\n255\n", g.Rect.Dx(), g.Rect.Dy())
+	buf.Write(g.Pix)
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+func decode(dir string, repeat int) error {
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return err
+	}
+	var entries []entry
+	if err := json.Unmarshal(b, &entries); err != nil {
+		return err
+	}
+	enc := json.NewEncoder(os.Stdout)
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.File))
+		if err != nil {
+			return err
+		}
+		r := result{File: e.File, Degradation: e.Degradation}
+		codes, total, err := capture.DecodeBytes(data)
+		r.TotalMS = ms(total)
+		if img, _, derr := image.Decode(bytes.NewReader(data)); derr == nil {
+			best := time.Duration(1<<63 - 1)
+			for range repeat {
+				start := time.Now()
+				codes, err = capture.DecodeImage(img)
+				best = min(best, time.Since(start))
+			}
+			r.MS = ms(best)
+		}
+		switch {
+		case err != nil:
+			r.Error = err.Error()
+		case codes[0].Text != e.Payload:
+			r.Error = fmt.Sprintf("wrong text %q", codes[0].Text)
+		default:
+			r.OK = true
+		}
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
