@@ -1,0 +1,61 @@
+# leadcap — make run: the desktop app; make test: every test, against a real Tryton.
+SHELL := /bin/bash
+GO ?= go
+DB ?=
+CORE := ./lead/... ./capture/... ./storage/... ./syncer/... ./workflow/... ./cmd/...
+
+.PHONY: run cli test test-short bench vet deps tryton-start tryton-stop screenshots package clean
+
+## run: build and start the desktop app (installs the GLFW/OpenGL headers if missing)
+run:
+	@scripts/deps.sh build
+	$(GO) run . $(if $(DB),--db $(DB))
+
+## cli: build the headless command line into bin/leadcap (no cgo)
+cli:
+	CGO_ENABLED=0 $(GO) build -o bin/leadcap ./cmd/leadcap
+
+## test: install what the tests need, start a real Tryton, run every test
+test:
+	@scripts/deps.sh test
+	$(GO) mod download
+	@scripts/tryton.sh start
+	CGO_ENABLED=0 $(GO) build $(CORE)
+	CGO_ENABLED=0 $(GO) vet $(CORE) ./app/... ./assets/...
+	$(GO) test -count=1 -timeout 30m ./...
+
+## test-short: the tests that need no server and no cgo
+test-short:
+	CGO_ENABLED=0 $(GO) test ./lead/... ./capture/... ./storage/... ./workflow/... ./app/... ./assets/...
+
+## bench: the benchmarks behind docs/benchmarks.md
+bench:
+	@scripts/deps.sh test
+	@scripts/tryton.sh start
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+
+vet:
+	$(GO) vet ./...
+
+deps:
+	@scripts/deps.sh all
+
+tryton-start:
+	@scripts/tryton.sh start
+
+tryton-stop:
+	@scripts/tryton.sh stop
+
+## screenshots: the real app under Xvfb with demo data, PNGs in docs/screenshots/
+screenshots:
+	@scripts/deps.sh build
+	@scripts/deps.sh tools
+	@scripts/screenshots.sh
+
+## package: an installable Linux archive (binary, .desktop file, icon)
+package:
+	@scripts/deps.sh build
+	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package -os linux --release
+
+clean:
+	rm -rf bin

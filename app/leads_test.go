@@ -1,0 +1,193 @@
+package app
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"leadcap/lead"
+	"leadcap/storage"
+)
+
+// demo stores four leads at two events; Grace Hopper is a prospect.
+func demo(t *testing.T, st *storage.Store) (hannover, berlin lead.Event, leads []lead.Lead) {
+	t.Helper()
+	hannover = addEvent(t, st, "Hannover Messe", "DE")
+	berlin = addEvent(t, st, "IFA Berlin", "DE")
+	leads = []lead.Lead{
+		addLead(t, st, hannover, 1, "Ada", "Lovelace", "Analytical Engines", "ada@example.com"),
+		addLead(t, st, hannover, 2, "Jürgen", "Müller", "Müller Maschinenbau GmbH", "j.mueller@example.de"),
+		addLead(t, st, berlin, 3, "Grace", "Hopper", "Navy Labs", "grace@example.org"),
+		addLead(t, st, berlin, 4, "Linus", "Torvalds", "", "linus@example.net"),
+	}
+	_, err := st.UpdateLead(leads[2].ID, func(l *lead.Lead) error {
+		l.Qualification = lead.Qualification{Fit: lead.Yes, Budget: lead.Yes, Authority: lead.Yes, Interest: lead.Yes}
+		return nil
+	})
+	require.NoError(t, err)
+	return hannover, berlin, leads
+}
+
+func TestLeadsEmptyStoreSaysHowToAddLeads(t *testing.T) {
+	st := newStore(t)
+	t.Setenv("LEADCAP_DB", st.Path()) // the CLI finds this store without --db
+	u := newTestUI(t, st)
+	s := u.leads
+
+	assert.Zero(t, s.list.Length())
+	assert.True(t, s.empty.Visible())
+	assert.Equal(t, "No leads yet", s.emptyT.Text)
+	assert.Equal(t, `leadcap event create --name "Hannover Messe" --country DE --use`+"\n"+
+		`leadcap add --name "Ada Lovelace" --org "Analytical Engines" --email ada@example.com`, s.emptyC.Text,
+		"a fresh store has no event yet: the hint creates one first")
+	assert.False(t, s.clear.Visible(), "nothing to clear in an empty store")
+	assert.Equal(t, "0 leads · 0 prospects · 0 not synced", s.counts.Text)
+	test.AssertRendersToMarkup(t, golden("leads_empty.xml"), u.win.Canvas())
+}
+
+func TestLeadsEmptyStoreHintNamesTheDatabase(t *testing.T) {
+	st := newStore(t)
+	ev := addEvent(t, st, "Hannover Messe", "DE")
+	require.NoError(t, st.SetActiveEvent(ev.ID))
+	t.Setenv("LEADCAP_DB", "")
+	u := newTestUI(t, st)
+	assert.Equal(t, "leadcap --db "+shellQuote(st.Path())+` add --name "Ada Lovelace" --org "Analytical Engines" --email ada@example.com`,
+		u.leads.emptyC.Text, "with an active event, adding a lead is one command")
+}
+
+func TestShellQuote(t *testing.T) {
+	assert.Equal(t, "/home/anna/leads.db", shellQuote("/home/anna/leads.db"))
+	assert.Equal(t, `'/home/anna/my leads.db'`, shellQuote("/home/anna/my leads.db"))
+	assert.Equal(t, `'/tmp/anna'\''s.db'`, shellQuote("/tmp/anna's.db"))
+}
+
+func TestLeadsListsEveryLeadWithEventStageAndSync(t *testing.T) {
+	st := newStore(t)
+	demo(t, st)
+	u := newTestUI(t, st)
+	s := u.leads
+
+	assert.False(t, s.empty.Visible())
+	assert.Equal(t, 4, s.list.Length())
+	assert.Equal(t, "4 leads · 1 prospect · 4 not synced", s.counts.Text)
+	assert.Equal(t, []string{
+		"Linus Torvalds | IFA Berlin · linus@example.net · 2026-11-27 09:34 | Lead | Not synced",
+		"Grace Hopper — Navy Labs | IFA Berlin · grace@example.org · 2026-11-27 09:33 | Prospect | Not synced",
+		"Jürgen Müller — Müller Maschinenbau GmbH | Hannover Messe · j.mueller@example.de · 2026-11-27 09:32 | Lead | Not synced",
+		"Ada Lovelace — Analytical Engines | Hannover Messe · ada@example.com · 2026-11-27 09:31 | Lead | Not synced",
+	}, rowTexts(t, u))
+	test.AssertRendersToMarkup(t, golden("leads.xml"), u.win.Canvas())
+}
+
+func TestLeadsSearchAsYouType(t *testing.T) {
+	st := newStore(t)
+	demo(t, st)
+	u := newTestUI(t, st)
+	s := u.leads
+
+	test.Type(s.search, "mull") // accents and case do not matter
+	require.Equal(t, 1, s.list.Length())
+	assert.Equal(t, "Jürgen Müller — Müller Maschinenbau GmbH", rowsOf(t, u)[0].name.Text)
+	assert.Equal(t, "1 of 4 leads · 0 prospects · 1 not synced", s.counts.Text)
+
+	test.Type(s.search, "x")
+	assert.Zero(t, s.list.Length())
+	assert.True(t, s.empty.Visible())
+	assert.Equal(t, "No leads match", s.emptyT.Text)
+	assert.True(t, s.clear.Visible())
+
+	test.Tap(s.clear)
+	assert.Empty(t, s.search.Text)
+	assert.Equal(t, 4, s.list.Length())
+	assert.False(t, s.empty.Visible())
+}
+
+func TestLeadsFilterByEventStageAndSync(t *testing.T) {
+	st := newStore(t)
+	_, berlin, leads := demo(t, st)
+	// Ada's lead reached the CRM.
+	require.NoError(t, st.MarkDone(leads[0].ID, 1, "crm-1"))
+	u := newTestUI(t, st)
+	s := u.leads
+
+	assert.Equal(t, []string{"All events", "Hannover Messe", "IFA Berlin"}, s.event.Options)
+	s.event.SetSelected("IFA Berlin")
+	assert.Equal(t, berlin.ID, s.query().EventID)
+	assert.Equal(t, 2, s.list.Length())
+	assert.Equal(t, "2 of 4 leads · 1 prospect · 2 not synced", s.counts.Text)
+
+	s.stage.SetSelected("Prospect")
+	require.Equal(t, 1, s.list.Length())
+	assert.Equal(t, "Grace Hopper — Navy Labs", rowsOf(t, u)[0].name.Text)
+
+	s.event.SetSelectedIndex(0)
+	s.stage.SetSelectedIndex(0)
+	s.sync.SetSelected("Synced")
+	require.Equal(t, 1, s.list.Length())
+	row := rowsOf(t, u)[0]
+	assert.Equal(t, "Ada Lovelace — Analytical Engines", row.name.Text)
+	assert.Equal(t, "Synced", row.sync.text)
+	assert.Equal(t, "1 of 4 leads · 0 prospects · 0 not synced", s.counts.Text)
+}
+
+func TestLeadsRunsOneQueryAtATimeAndShowsTheLatest(t *testing.T) {
+	st := newStore(t)
+	demo(t, st)
+	u := newTestUI(t, st)
+	s := u.leads
+	var queued []func()
+	u.opts.run = func(f func()) { queued = append(queued, f) }
+
+	test.Type(s.search, "a") // "a": every lead
+	test.Type(s.search, "d") // "ad": only Ada
+	test.Type(s.search, "a") // "ada"
+	require.Len(t, queued, 1, "keystrokes during a query wait for it")
+	queued[0]() // the query for "a" ends
+	assert.Equal(t, 4, s.list.Length(), "the stale result for \"a\" is not shown")
+	require.Len(t, queued, 2, "one query for the latest text follows")
+	queued[1]()
+	assert.Equal(t, 1, s.list.Length())
+	assert.Equal(t, "Ada Lovelace — Analytical Engines", rowsOf(t, u)[0].name.Text)
+	assert.Equal(t, "1 of 4 leads · 0 prospects · 1 not synced", s.counts.Text)
+	assert.Len(t, queued, 2, "nothing more to do")
+}
+
+func TestLeadsTapOpensTheLead(t *testing.T) {
+	st := newStore(t)
+	_, _, leads := demo(t, st)
+	u := newTestUI(t, st)
+
+	row := rowsOf(t, u)[1] // Grace Hopper
+	test.TapCanvas(u.win.Canvas(), fyne.CurrentApp().Driver().AbsolutePositionForObject(row).AddXY(5, 5))
+	require.NotNil(t, u.lead)
+	assert.Equal(t, leads[2].ID, u.lead.id)
+	assert.Equal(t, "grace@example.org", u.lead.email.Text)
+	assert.Equal(t, "Prospect", u.lead.stage.text)
+	assert.False(t, u.leads.content.Visible(), "the lead covers the list")
+
+	u.nav.Back()
+	assert.True(t, u.leads.content.Visible())
+}
+
+func TestLeadsFiltersFoldAwayOnAPhone(t *testing.T) {
+	st := newStore(t)
+	demo(t, st)
+	u := newTestUI(t, st)
+	s := u.leads
+	if !fyne.CurrentDevice().IsMobile() {
+		assert.Nil(t, s.filter, "a desktop shows the filters all the time")
+		assert.True(t, s.filters.Visible())
+		return
+	}
+	assert.False(t, s.filters.Visible(), "a phone starts with the list, not the filters")
+	test.Tap(s.filter)
+	assert.True(t, s.filters.Visible())
+	s.stage.SetSelected("Prospect")
+	assert.Equal(t, 1, s.list.Length())
+	test.Tap(s.filter)
+	assert.False(t, s.filters.Visible())
+	assert.Equal(t, 1, s.list.Length(), "hiding the filters keeps them applied")
+}

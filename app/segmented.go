@@ -1,0 +1,69 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// segmented is a row of buttons of which one is selected, e.g. yes / no /
+// unknown: big touch targets, one tap to change.
+type segmented struct {
+	buttons   []*widget.Button
+	kinds     []widget.Importance // importance of each button when selected
+	selected  int
+	onChanged func(int)
+	content   *fyne.Container
+}
+
+// newSegmented builds the row; kinds gives each option's colour when it is
+// selected. onChanged is called with the new index when the user taps an
+// option that was not selected.
+func newSegmented(labels []string, kinds []widget.Importance, onChanged func(int)) *segmented {
+	g := &segmented{kinds: kinds, selected: -1, onChanged: onChanged}
+	objs := make([]fyne.CanvasObject, len(labels))
+	for i, l := range labels {
+		b := widget.NewButton(l, func() { g.onTapped(i) })
+		g.buttons = append(g.buttons, b)
+		objs[i] = b
+	}
+	g.content = container.NewGridWithColumns(len(labels), objs...)
+	g.setSelected(-1)
+	return g
+}
+
+func (g *segmented) onTapped(i int) {
+	if i == g.selected {
+		return
+	}
+	g.setSelected(i)
+	if g.onChanged != nil {
+		g.onChanged(i)
+	}
+}
+
+// setSelected shows option i as selected without calling onChanged.
+func (g *segmented) setSelected(i int) {
+	g.selected = i
+	for j, b := range g.buttons {
+		imp := widget.LowImportance
+		if j == i {
+			imp = g.kinds[j]
+		}
+		if b.Importance != imp {
+			b.Importance = imp
+			b.Refresh()
+		}
+	}
+}
+
+// setEnabled enables or disables every option.
+func (g *segmented) setEnabled(on bool) {
+	for _, b := range g.buttons {
+		if on {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+}

@@ -1,0 +1,170 @@
+package app
+
+import (
+	"errors"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/google/uuid"
+
+	"leadcap/lead"
+	"leadcap/storage"
+)
+
+// Options tune the UI. The zero value is ready to use.
+type Options struct {
+	// Staff is who is working the booth; it becomes the author of notes.
+	Staff string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// run executes background work; nil means a new goroutine. do applies
+	// its result on the UI goroutine; nil means fyne.Do. The tests of this
+	// package run both synchronously on the test's goroutine.
+	run, do func(func())
+}
+
+// UI is leadcap's main window and the screens in it.
+type UI struct {
+	win  fyne.Window
+	st   *storage.Store
+	opts Options
+
+	nav   *container.Navigation
+	leads *leadsScreen
+	lead  *leadScreen // the lead on show, if any
+}
+
+// New builds the main window over an open store and starts loading the
+// leads in the background. Call Window().ShowAndRun() to show it.
+func New(a fyne.App, st *storage.Store, opts Options) *UI {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.run == nil {
+		opts.run = func(f func()) { go f() }
+	}
+	if opts.do == nil {
+		opts.do = fyne.Do
+	}
+	u := &UI{st: st, opts: opts}
+	u.win = a.NewWindow("leadcap")
+	u.leads = newLeadsScreen(u)
+	u.nav = container.NewNavigationWithTitle(u.leads.content, lang.L("Leads"))
+	// Navigation only extends its BaseWidget when it first renders, so a
+	// resize before that would not lay it out.
+	u.nav.ExtendBaseWidget(u.nav)
+	u.win.SetContent(u.nav)
+	if !fyne.CurrentDevice().IsMobile() {
+		u.win.Resize(fyne.NewSize(960, 640))
+	}
+	u.win.SetMaster()
+	u.addShortcuts()
+	u.leads.reload()
+	return u
+}
+
+// Window returns the main window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// background runs work off the UI goroutine. If work returns a function,
+// that function is run on the UI goroutine (inside fyne.Do) to apply the
+// result to the widgets. This is the one door from workers to widgets.
+func (u *UI) background(work func() (apply func())) {
+	u.opts.run(func() {
+		if apply := work(); apply != nil {
+			u.opts.do(apply)
+		}
+	})
+}
+
+// openLead shows a lead's screen on top of the list.
+func (u *UI) openLead(id uuid.UUID) {
+	s := newLeadScreen(u, id)
+	u.lead = s
+	u.nav.PushWithTitle(s.content, lang.L("Lead"))
+	s.load()
+}
+
+// leadOnShow returns the lead screen if it is the one on top.
+func (u *UI) leadOnShow() *leadScreen {
+	if u.lead != nil && u.lead.content.Visible() {
+		return u.lead
+	}
+	return nil
+}
+
+// onSearchShortcut goes back to the list and puts the cursor in the search.
+func (u *UI) onSearchShortcut() {
+	for u.nav.Back() != nil {
+		// pop every screen above the list
+	}
+	u.win.Canvas().Focus(u.leads.search)
+}
+
+// onSaveShortcut saves the lead on show.
+func (u *UI) onSaveShortcut() {
+	if s := u.leadOnShow(); s != nil && !s.save.Disabled() {
+		s.onSaveTapped()
+	}
+}
+
+// leadSaved refreshes what shows a lead after it was changed.
+func (u *UI) leadSaved(lead.Lead) {
+	u.leads.reload()
+}
+
+// showError tells the user what went wrong and what to do, in a dialog.
+func (u *UI) showError(err error) {
+	dialog.ShowError(errors.New(userMessage(err)), u.win)
+}
+
+// ErrorMessage turns an error from opening or using the store into a
+// sentence that tells the user what to do, in the user's language.
+func ErrorMessage(err error) string { return userMessage(err) }
+
+// NewOpenFailedWindow returns a window that says why the database at path
+// could not be opened and what to do, with a Quit button. main shows it
+// instead of the UI when storage.Open fails.
+func NewOpenFailedWindow(a fyne.App, path string, err error) fyne.Window {
+	w := a.NewWindow("leadcap")
+	title := widget.NewLabelWithStyle(lang.L("leadcap cannot open the lead database"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	msg := widget.NewLabel(userMessage(err))
+	msg.Wrapping = fyne.TextWrapWord
+	file := widget.NewLabelWithStyle(path, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	file.Wrapping = fyne.TextWrapBreak
+	file.Selectable = true
+	quit := widget.NewButtonWithIcon(lang.L("Quit"), theme.CancelIcon(), a.Quit)
+	quit.Importance = widget.HighImportance
+	w.SetContent(container.NewPadded(container.NewVBox(title, msg, file, container.NewHBox(layout.NewSpacer(), quit))))
+	w.Resize(fyne.NewSize(520, 220))
+	w.SetMaster()
+	return w
+}
+
+// userMessage turns an error into a sentence for the user.
+func userMessage(err error) string {
+	var fe *lead.FieldError
+	var dup *storage.DuplicateError
+	switch {
+	case errors.Is(err, storage.ErrLocked):
+		return lang.L("The lead database is in use by another leadcap window or command. Close it and try again.")
+	case errors.Is(err, storage.ErrDamaged):
+		return lang.L("The lead database is damaged or is not a leadcap database. Restore it from a backup.")
+	case errors.Is(err, storage.ErrNewerSchema):
+		return lang.L("The lead database was written by a newer leadcap. Update leadcap to open it.")
+	case errors.Is(err, storage.ErrNotFound):
+		return lang.L("This lead no longer exists. It may have been merged or restored from a backup.")
+	case errors.As(err, &dup):
+		return lang.L("This person is already a lead at this event.")
+	case errors.As(err, &fe):
+		return fieldMessage(fe)
+	}
+	return lang.L("Something went wrong: {{.Err}}", map[string]any{"Err": err.Error()})
+}

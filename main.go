@@ -1,0 +1,48 @@
+// Command leadcap-app is leadcap's desktop and phone app: it opens the lead
+// database and shows the booth UI. The headless command line is cmd/leadcap.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"leadcap/app"
+	"leadcap/assets"
+	"leadcap/storage"
+)
+
+// appID must match the ID in FyneApp.toml.
+const appID = "app.leadcap.booth"
+
+func main() {
+	db := flag.String("db", "", "the lead database (default: $LEADCAP_DB, else leadcap/leadcap.db in the user data directory)")
+	staff := flag.String("staff", os.Getenv("LEADCAP_STAFF"), "who is working the booth; the author of notes")
+	flag.Parse()
+
+	a := fyneapp.NewWithID(appID)
+	a.SetIcon(assets.Icon)
+	if err := assets.LoadTranslations(); err != nil {
+		fmt.Fprintln(os.Stderr, "leadcap:", err) // the UI falls back to English
+	}
+
+	path := *db
+	if path == "" {
+		var err error
+		if path, err = storage.DefaultPath(); err != nil {
+			fmt.Fprintln(os.Stderr, "leadcap: no place for the lead database:", err, "- pass --db PATH or set LEADCAP_DB")
+			os.Exit(1)
+		}
+	}
+	st, err := storage.Open(path, nil)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "leadcap: %s (%s)\n", app.ErrorMessage(err), path)
+		app.NewOpenFailedWindow(a, path, err).ShowAndRun()
+		os.Exit(1)
+	}
+	defer st.Close()
+
+	app.New(a, st, app.Options{Staff: *staff}).Window().ShowAndRun()
+}
