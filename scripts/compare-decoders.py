@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare leadcap's QR decoder with ZXing-C++ and ZBar on the same photos.
 
-Usage: scripts/compare-decoders.py [-n 242] [--size 1920x1080] [--dir DIR] [--keep]
+Usage: scripts/compare-decoders.py [-n 242] [--size 1920x1080] [--dir DIR [--reuse]] [--json FILE]
 
 1. Generates the synthetic fair-photo set with internal/cardgen (the same
    generator the tests and BenchmarkDecode use), plus each file's decoded
@@ -15,8 +15,9 @@ Usage: scripts/compare-decoders.py [-n 242] [--size 1920x1080] [--dir DIR] [--ke
 Timing: leadcap and ZXing-C++ and libzbar are timed on an image already in
 memory (file reading and JPEG/PNG decoding excluded), one image at a time,
 on one core each; each image is decoded --repeat times (default 3) and the
-fastest run counts, so that other processes on the machine skew less. zbarimg is only counted, not timed (its wall time is
-dominated by process start and file decoding).
+fastest run counts, so that other processes on the machine skew less.
+zbarimg's wall time is shown too, but it includes process start and file
+decoding, so only libzbar's time compares with the others.
 
 Comparison tools only: nothing here is a runtime dependency of leadcap.
 Debian: apt-get install python3-zxing-cpp python3-numpy zbar-tools
@@ -109,7 +110,8 @@ def main():
     ap.add_argument("-n", type=int, default=242, help="number of images (default 242, 22 per degradation)")
     ap.add_argument("--size", default="1920x1080")
     ap.add_argument("--dir", help="work folder (default: a temporary one)")
-    ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --dir: keep the images already there (same -n and --size) instead of generating them again")
     ap.add_argument("--json", help="also write per-image results to this file")
     ap.add_argument("--repeat", type=int, default=3,
                     help="decode each image this many times with each library and keep the fastest (filters out other load)")
@@ -120,9 +122,11 @@ def main():
     try:
         binpath = os.path.join(work, "cardgen")
         run(["go", "build", "-o", binpath, "./internal/cardgen/cmd/cardgen"])
-        print(f"generating {args.n} photos ({args.size}) in {work} ...", file=sys.stderr)
-        run([binpath, "-out", work, "-n", str(args.n), "-size", args.size, "-pgm"])
-        manifest = json.load(open(os.path.join(work, "manifest.json"), encoding="utf-8"))
+        mpath = os.path.join(work, "manifest.json")
+        if not (args.reuse and os.path.exists(mpath) and len(json.load(open(mpath))) == args.n):
+            print(f"generating {args.n} photos ({args.size}) in {work} ...", file=sys.stderr)
+            run([binpath, "-out", work, "-n", str(args.n), "-size", args.size, "-pgm"])
+        manifest = json.load(open(mpath, encoding="utf-8"))
 
         print("decoding with leadcap ...", file=sys.stderr)
         out = run([binpath, "-decode", work, "-repeat", str(args.repeat)], capture_output=True, text=True).stdout
@@ -143,10 +147,12 @@ def main():
                 zb_texts, zb_dt = zbar.decode(arr)
                 zb_ms = min(zb_ms, zb_dt * 1000)
             zx_texts = [r.text for r in res]
-            zbi_texts = []
+            zbi_texts, zbi_ms = [], float("nan")
             if have_zbarimg:
+                t0 = time.perf_counter()
                 p = subprocess.run(["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable",
                                     os.path.join(work, name)], capture_output=True)
+                zbi_ms = (time.perf_counter() - t0) * 1000
                 zbi_texts = [p.stdout.decode("utf-8", "replace").rstrip("\n")] if p.returncode == 0 else []
             o = ours[name]
             rows.append({
@@ -154,13 +160,13 @@ def main():
                 "ours_ok": o["ok"], "ours_ms": o["ms"], "ours_total_ms": o["total_ms"], "ours_error": o.get("error", ""),
                 "zxing_ok": payload in zx_texts, "zxing_any": bool(zx_texts), "zxing_ms": zx_ms,
                 "zbar_ok": payload in zb_texts, "zbar_any": bool(zb_texts), "zbar_ms": zb_ms,
-                "zbarimg_ok": payload in zbi_texts, "zbarimg_any": bool(zbi_texts),
+                "zbarimg_ok": payload in zbi_texts, "zbarimg_any": bool(zbi_texts), "zbarimg_ms": zbi_ms,
             })
         if args.json:
             json.dump(rows, open(args.json, "w"), indent=1)
         report(rows, args)
     finally:
-        if not args.keep and not args.dir:
+        if not args.dir:
             shutil.rmtree(work, ignore_errors=True)
 
 
@@ -175,7 +181,7 @@ def report(rows, args):
     print(f"\n{len(rows)} synthetic fair photos, {args.size}; exact text match; "
           "times in ms per image (median over all images, image already in memory, fastest of "
           f"{args.repeat} runs)\n")
-    hdr = f"{'degradation':<12} {'n':>4}  {'leadcap':>8} {'ms':>6}  {'ZXing-C++':>9} {'ms':>6}  {'libzbar':>8} {'ms':>6}  {'zbarimg':>8}"
+    hdr = f"{'degradation':<12} {'n':>4}  {'leadcap':>8} {'ms':>6}  {'ZXing-C++':>9} {'ms':>6}  {'libzbar':>8} {'ms':>6}  {'zbarimg':>8} {'wall ms':>7}"
     print(hdr)
     print("-" * len(hdr))
 
@@ -184,7 +190,7 @@ def report(rows, args):
         pct = lambda k: f"{100 * sum(r[k] for r in rs) / n:7.1f}%"
         print(f"{label:<12} {n:>4}  {pct('ours_ok'):>8} {med([r['ours_ms'] for r in rs]):6.1f}  "
               f"{pct('zxing_ok'):>9} {med([r['zxing_ms'] for r in rs]):6.1f}  "
-              f"{pct('zbar_ok'):>8} {med([r['zbar_ms'] for r in rs]):6.1f}  {pct('zbarimg_ok'):>8}")
+              f"{pct('zbar_ok'):>8} {med([r['zbar_ms'] for r in rs]):6.1f}  {pct('zbarimg_ok'):>8} {med([r['zbarimg_ms'] for r in rs]):7.1f}")
 
     for d in degs:
         line(d, [r for r in rows if r["degradation"] == d])

@@ -101,7 +101,7 @@ start_trytond() { # start_trytond DIR -> sets PORT
 	for try in 1 2 3; do # another process may take the free port first
 		PORT=$(free_port)
 		write_conf "$1" "$PORT"
-		setsid trytond -c "$1/trytond.conf" >"$1/trytond.log" 2>&1 </dev/null &
+		setsid trytond -c "$1/trytond.conf" >"$1/trytond.log" 2>&1 </dev/null 9>&- &
 		echo $! >"$1/trytond.pid"
 		wait_up "http://127.0.0.1:$PORT/" "$1/trytond.pid" && return 0
 		stop_pidfile "$1/trytond.pid"

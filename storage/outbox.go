@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
 
 	"leadcap/lead"
 )
@@ -84,6 +85,9 @@ func (s *Store) ClaimDue(now time.Time, max int, lease time.Duration) ([]lead.Ou
 			if err := b.reschedule(id, &r, now.Add(lease)); err != nil {
 				return err
 			}
+			if err := b.lease(id); err != nil {
+				return err
+			}
 			out = append(out, lead.OutboxEntry{
 				Lead: l, Event: ev, Attempts: r.Attempts, NextAttempt: r.NextAttempt,
 				LastError: r.LastError, RemoteID: b.syncState(id).RemoteID,
@@ -95,6 +99,53 @@ func (s *Store) ClaimDue(now time.Time, max int, lease time.Duration) ([]lead.Ou
 		return nil, fmt.Errorf("storage: claim outbox entries: %w", err)
 	}
 	return out, nil
+}
+
+// releaseLeases makes the entries claimed by a relay that died (killed,
+// crashed, power lost) due at once instead of after their lease. The file
+// lock guarantees that no other process holds it, so every lease found at
+// open is stale. It costs no write when there is nothing to release.
+func (s *Store) releaseLeases() error {
+	pending := true
+	err := s.db.View(func(tx *bolt.Tx) error {
+		lb := tx.Bucket(bLeases)
+		if lb != nil {
+			k, _ := lb.Cursor().First()
+			pending = k != nil
+		}
+		return nil
+	})
+	if err != nil || !pending {
+		return err
+	}
+	now := s.now().UTC()
+	return s.db.Update(func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(bLeases); err != nil {
+			return err
+		}
+		b := buckets(tx)
+		var ids []uuid.UUID
+		err := b.leases.ForEach(func(k, _ []byte) error {
+			if id, ok := idOf(k); ok {
+				ids = append(ids, id)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if r, ok := b.outboxRec(id); ok {
+				if err := b.reschedule(id, &r, now); err != nil {
+					return err
+				}
+			}
+			if err := b.unlease(id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // MarkDone records that the CRM confirmed version of the lead (and its

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -271,4 +272,53 @@ func TestClaimDueSkipsDamagedLead(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, es, 1)
 	assert.Equal(t, a.ID, es[0].Lead.ID)
+}
+
+// A relay killed after claiming must not hold its batch back for the whole
+// lease: the next Open hands the claimed entries out again at once, while
+// entries in back-off keep their schedule.
+func TestOpenReleasesStaleLeases(t *testing.T) {
+	c := newClock()
+	path := filepath.Join(t.TempDir(), "leadcap.db")
+	s, err := Open(path, &Options{Now: c.Now})
+	require.NoError(t, err)
+	ev := mustEvent(t, s, "Fair", "DE")
+	a := mustAdd(t, s, newLead(ev, "A", "Org", "a@example.com"))
+	b := mustAdd(t, s, newLead(ev, "B", "Org", "b@example.com"))
+	failing := mustAdd(t, s, newLead(ev, "C", "Org", "c@example.com"))
+
+	claimed, err := s.ClaimDue(c.Now(), 10, time.Hour)
+	require.NoError(t, err)
+	require.Len(t, claimed, 3)
+	retryAt := c.Now().Add(30 * time.Minute)
+	require.NoError(t, s.MarkFailed(failing.ID, failing.Version, "CRM answered 503", retryAt))
+	again, err := s.ClaimDue(c.Now(), 10, time.Hour)
+	require.NoError(t, err)
+	assert.Empty(t, again, "a live lease keeps a second claimer away")
+	require.NoError(t, s.Close()) // the relay dies here, without marking a or b
+
+	s, err = Open(path, &Options{Now: c.Now})
+	require.NoError(t, err)
+	defer func() { assert.NoError(t, s.Check()); _ = s.Close() }()
+	again, err = s.ClaimDue(c.Now(), 10, time.Hour)
+	require.NoError(t, err)
+	var ids []string
+	for _, e := range again {
+		ids = append(ids, e.Lead.ID.String())
+	}
+	assert.ElementsMatch(t, []string{a.ID.String(), b.ID.String()}, ids, "claimed entries are due at once after reopening; the failed one keeps its back-off")
+
+	// Marked entries leave no lease behind: a further reopen releases nothing.
+	for _, e := range again {
+		require.NoError(t, s.MarkDone(e.Lead.ID, e.Lead.Version, "remote-"+e.Lead.ID.String()[:8]))
+	}
+	require.NoError(t, s.Close())
+	s, err = Open(path, &Options{Now: c.Now})
+	require.NoError(t, err)
+	n, err := s.PendingCount()
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "only the failed entry is still pending")
+	due, err := s.ClaimDue(c.Now(), 10, time.Hour)
+	require.NoError(t, err)
+	assert.Empty(t, due, "the failed entry is not due before its retry time")
 }

@@ -25,6 +25,10 @@ var (
 	bDead      = []byte("dead")      // lead ID (16) -> JSON DeadLetter
 	bSummaries = []byte("summaries") // timeKey(captured) (8) + lead ID (16) -> compact summary
 	bIndexes   = []byte("indexes")   // nested buckets below
+	// bLeases holds the IDs of outbox entries claimed by a relay and not yet
+	// marked. Only one process can hold the file, so any lease found when the
+	// file is opened belongs to a relay that died: see releaseLeases.
+	bLeases = []byte("leases") // lead ID (16) -> empty
 )
 
 // Buckets inside bIndexes. Keys only; values are empty unless noted.

@@ -148,6 +148,11 @@ func openGuarded(path string, o Options) (s *Store, err error) {
 	if err := s.migrate(o.ReadOnly); err != nil {
 		return nil, err
 	}
+	if !o.ReadOnly {
+		if err := s.releaseLeases(); err != nil {
+			return nil, fmt.Errorf("storage: open %s: release the claims of an earlier sync: %w", path, err)
+		}
+	}
 	return s, nil
 }
 

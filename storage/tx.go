@@ -20,7 +20,7 @@ import (
 type bx struct {
 	tx                                                     *bolt.Tx
 	meta, events, leads, settings, sync, outbox, due, dead *bolt.Bucket
-	summaries, ixEvent, ixDup, ixStage                     *bolt.Bucket
+	summaries, ixEvent, ixDup, ixStage, leases             *bolt.Bucket
 	events0                                                map[uuid.UUID]lead.Event
 }
 
@@ -29,6 +29,7 @@ func buckets(tx *bolt.Tx) *bx {
 		tx: tx, meta: tx.Bucket(bMeta), events: tx.Bucket(bEvents), leads: tx.Bucket(bLeads),
 		settings: tx.Bucket(bSettings), sync: tx.Bucket(bSync), outbox: tx.Bucket(bOutbox),
 		due: tx.Bucket(bDue), dead: tx.Bucket(bDead), summaries: tx.Bucket(bSummaries),
+		leases: tx.Bucket(bLeases),
 	}
 	if ix := tx.Bucket(bIndexes); ix != nil {
 		b.ixEvent, b.ixDup, b.ixStage = ix.Bucket(ixEvent), ix.Bucket(ixDup), ix.Bucket(ixStage)
@@ -208,6 +209,9 @@ func (b *bx) putOutbox(id uuid.UUID, r *outboxRec) error {
 
 // reschedule moves an outbox entry to a new next-attempt time.
 func (b *bx) reschedule(id uuid.UUID, r *outboxRec, next time.Time) error {
+	if err := b.unlease(id); err != nil {
+		return err
+	}
 	if err := b.due.Delete(r.dueKey()); err != nil {
 		return fatal(err)
 	}
@@ -219,6 +223,9 @@ func (b *bx) reschedule(id uuid.UUID, r *outboxRec, next time.Time) error {
 }
 
 func (b *bx) dropOutbox(id uuid.UUID, r *outboxRec) error {
+	if err := b.unlease(id); err != nil {
+		return err
+	}
 	if err := b.due.Delete(r.dueKey()); err != nil {
 		return fatal(err)
 	}
@@ -368,4 +375,20 @@ func (b *bx) unindex(l *lead.Lead) error {
 		}
 	}
 	return nil
+}
+
+// lease records that a relay claimed the lead's outbox entry.
+func (b *bx) lease(id uuid.UUID) error {
+	if b.leases == nil {
+		return nil
+	}
+	return fatal(b.leases.Put(id[:], []byte{}))
+}
+
+// unlease forgets a claim: the entry was marked, rescheduled or dropped.
+func (b *bx) unlease(id uuid.UUID) error {
+	if b.leases == nil {
+		return nil
+	}
+	return fatal(b.leases.Delete(id[:]))
 }

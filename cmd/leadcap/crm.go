@@ -179,5 +179,5 @@ func crmError(what string, err error) error {
 		// missing property): its reason says what to fix.
 		return failf("%s: %s.", what, strings.TrimSuffix(pe.Reason, "."))
 	}
-	return failf("%s: %s.", what, strings.TrimSuffix(err.Error(), "."))
+	return failf("%s: %s.", what, strings.TrimSuffix(strings.TrimPrefix(err.Error(), "workflow: "), "."))
 }

@@ -88,9 +88,9 @@ func runSync(c *cli, args []string) error {
 		switch {
 		case err == nil, errors.Is(err, syncer.ErrOffline), errors.Is(err, context.Canceled):
 		case errors.Is(err, syncer.ErrAuth) && errors.As(err, &pe):
-			return c.syncResult(s, sum, failf("%s.", strings.TrimSuffix(pe.Reason, ".")))
+			return c.syncResult(s, sum, failf("%s.", strings.TrimSuffix(pe.Reason, ".")), "")
 		default:
-			return c.syncResult(s, sum, crmError("the sync failed", err))
+			return c.syncResult(s, sum, crmError("the sync failed", err), "")
 		}
 		note := ""
 		switch {
@@ -104,22 +104,22 @@ func runSync(c *cli, args []string) error {
 }
 
 // syncResult prints the final line, with dead and pending counted in the
-// whole store, and returns fail when the sync failed, else the exit status
-// that says what is left.
-func (c *cli) syncResult(s *storage.Store, sum syncer.Summary, fail error, note ...string) error {
+// whole store, and returns failure when the sync failed, else the exit
+// status that says what is left, with note for stderr.
+func (c *cli) syncResult(s *storage.Store, sum syncer.Summary, failure error, note string) error {
 	st, err := s.Stats()
 	if err != nil {
-		if fail != nil {
-			return fail
+		if failure != nil {
+			return failure
 		}
 		return failf("could not count the leads left to sync (%v): run 'leadcap status'.", err)
 	}
 	sum.Dead, sum.Pending = st.Dead, st.OutboxPending
 	fmt.Fprintln(c.stdout, sum.String())
-	if fail != nil {
-		return fail
+	if failure != nil {
+		return failure
 	}
-	return syncExit(sum, strings.Join(note, " "))
+	return syncExit(sum, note)
 }
 
 // offlineSentence explains an unreachable CRM with the connector's reason.

@@ -289,3 +289,49 @@ func TestRacingCreateOfOpportunity(t *testing.T) {
 		t.Errorf("the prospect's surviving opportunity is %q", o.State)
 	}
 }
+
+// TestEachFaultIsTransient checks how each fault reaches the relay: as a
+// *syncer.TransientError (with the Retry-After where one was given), never
+// as a lead's permanent failure; the next push then confirms the lead.
+func TestEachFaultIsTransient(t *testing.T) {
+	env := liveTryton(t)
+	db := admin(t, env)
+	for _, tc := range []struct {
+		f          fault
+		method     string
+		retryAfter time.Duration // 0: any
+		inMessage  string
+	}{
+		{unavailable, "model.party.party.search_read", time.Second, "503"},
+		{tooMany, "model.sale.opportunity.search_read", 0, "429"},
+		{htmlError, "model.party.contact_mechanism.search_read", 0, "500 Internal Server Error"},
+		{dropReply, "model.party.party.create", 0, "cannot be reached"},
+		{slowReply, "model.sale.opportunity.create", 0, "no answer in time"},
+	} {
+		t.Run(string(tc.f), func(t *testing.T) {
+			srv := newFaultProxy(t, env.URL, map[string][]fault{tc.method: {tc.f}})
+			c := newConnector(t, env, func(cfg *Config) { cfg.URL, cfg.Timeout = srv.URL+"/", 2*time.Second })
+			e := newEntry(t, nil)
+			res := c.Push(context.Background(), []lead.OutboxEntry{e})
+			var te *syncer.TransientError
+			if !errors.As(res[0].Err, &te) {
+				t.Fatalf("got %v, want a *syncer.TransientError", res[0].Err)
+			}
+			if tc.retryAfter != 0 && te.RetryAfter != tc.retryAfter {
+				t.Errorf("RetryAfter %v, want %v", te.RetryAfter, tc.retryAfter)
+			}
+			if tc.f == tooMany && (te.RetryAfter <= 0 || te.RetryAfter > 3*time.Second) {
+				t.Errorf("RetryAfter %v from an HTTP date 3 s ahead", te.RetryAfter)
+			}
+			if !bytes.Contains([]byte(te.Error()), []byte(tc.inMessage)) {
+				t.Errorf("message %q lacks %q", te.Error(), tc.inMessage)
+			}
+			pushOK(t, c, e)
+			code := e.Lead.ID.String()
+			if n := count(t, db, "party.party", []any{"code", "=", code}); n != 1 {
+				t.Errorf("%d parties, want 1", n)
+			}
+			onlyOpportunity(t, db, code)
+		})
+	}
+}

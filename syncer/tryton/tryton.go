@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,8 +70,8 @@ func New(cfg Config) (*Connector, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("tryton: %s missing: set it with leadcap crm set tryton", strings.Join(missing, ", "))
 	}
-	if !strings.HasPrefix(cfg.URL, "http://") && !strings.HasPrefix(cfg.URL, "https://") {
-		return nil, fmt.Errorf("tryton: the server address %q must start with http:// or https://", cfg.URL)
+	if u, err := url.Parse(cfg.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("tryton: the server address %q is not a web address such as http://crm.example.com:8000/", cfg.URL)
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -206,10 +207,6 @@ func classify(err error) error {
 	default:
 		return syncer.Transient(err, 0)
 	}
-}
-
-type record struct {
-	ID int64 `json:"id"`
 }
 
 // pushGroup delivers items in a fixed sequence of calls, each of which is

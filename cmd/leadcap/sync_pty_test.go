@@ -1,0 +1,66 @@
+//go:build linux
+
+package main_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+// openPTY opens a pseudo-terminal pair: what the child writes to tty, the
+// test reads from pty.
+func openPTY(t *testing.T) (pty, tty *os.File) {
+	t.Helper()
+	pty, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	require.NoError(t, err)
+	require.NoError(t, unix.IoctlSetPointerInt(int(pty.Fd()), unix.TIOCSPTLCK, 0))
+	n, err := unix.IoctlGetInt(int(pty.Fd()), unix.TIOCGPTN)
+	require.NoError(t, err)
+	tty, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	require.NoError(t, err)
+	return pty, tty
+}
+
+// TestSyncProgressBarOnATerminal runs sync with its standard output on a
+// terminal: a progress bar is drawn over one line, cleared, and the final
+// line stands alone.
+func TestSyncProgressBarOnATerminal(t *testing.T) {
+	const secret = "whsec-progress"
+	f := newWebhookFake(t, secret)
+	e := newCRMEnv(t, secret)
+	e.okCRM("crm", "set", "webhook", "--url", f.URL, "--rate", "50")
+	e.seed(30, nil)
+
+	pty, tty := openPTY(t)
+	defer pty.Close()
+	cmd := exec.Command(bin, "--db", e.db, "sync", "--batch", "10")
+	cmd.Env = append(os.Environ(), "LEADCAP_DB=", "LEADCAP_CRM_SECRET="+secret)
+	var errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = tty, &errb
+	require.NoError(t, cmd.Start())
+	tty.Close() // the child has its copy; EOF (EIO) comes when it exits
+	var out bytes.Buffer
+	read := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(&out, pty) // ends with EIO once the child closed the terminal
+		close(read)
+	}()
+	require.NoError(t, cmd.Wait(), "stderr %q", errb.String())
+	<-read
+	screen := strings.ReplaceAll(out.String(), "\r\n", "\n") // the terminal's ONLCR
+	t.Logf("terminal output %q", screen)
+	assert.Empty(t, errb.String())
+	assert.Contains(t, screen, "\r[..............................] 0/30 leads")
+	assert.Contains(t, screen, "\r[##############################] 30/30 leads")
+	assert.True(t, strings.HasSuffix(screen, "\r\033[Ksynced 30, failed 0, dead 0, pending 0\n"), "the bar is cleared before the final line: %q", screen)
+}
