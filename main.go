@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	fyneapp "fyne.io/fyne/v2/app"
 
@@ -20,10 +21,12 @@ const appID = "app.leadcap.booth"
 func main() {
 	db := flag.String("db", "", "the lead database (default: $LEADCAP_DB, else leadcap/leadcap.db in the user data directory)")
 	staff := flag.String("staff", os.Getenv("LEADCAP_STAFF"), "who is working the booth; the author of notes")
+	tab := flag.String("tab", "", "the screen to start on: "+strings.Join(app.Tabs, ", "))
 	flag.Parse()
 
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(assets.Icon)
+	app.ApplyPreferences(a) // language and theme chosen in Settings, before the translations load
 	if err := assets.LoadTranslations(); err != nil {
 		fmt.Fprintln(os.Stderr, "leadcap:", err) // the UI falls back to English
 	}
@@ -44,5 +47,9 @@ func main() {
 	}
 	defer st.Close()
 
-	app.New(a, st, app.Options{Staff: *staff}).Window().ShowAndRun()
+	u := app.New(a, st, app.Options{Staff: *staff})
+	if *tab != "" && !u.ShowTab(*tab) {
+		fmt.Fprintf(os.Stderr, "leadcap: no screen %q: use one of %s\n", *tab, strings.Join(app.Tabs, ", "))
+	}
+	u.Window().ShowAndRun()
 }

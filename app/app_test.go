@@ -72,6 +72,7 @@ func newTestUI(t *testing.T, st *storage.Store) *UI {
 		u.win.Resize(fyne.NewSize(900, 640))
 	}
 	t.Cleanup(u.win.Close)
+	u.showLeads() // the tests of the list start on its tab
 	return u
 }
 

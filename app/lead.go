@@ -53,6 +53,10 @@ type leadScreen struct {
 	save     *widget.Button
 	content  fyne.CanvasObject
 
+	// draft is set when the form shows a lead that is not saved yet: a
+	// scan under review, or one being typed in (see capture.go).
+	draft *draft
+
 	// Only touched on the UI goroutine.
 	event  lead.Event
 	qual   lead.Qualification // as being edited
@@ -425,6 +429,10 @@ func (e edits) apply(l *lead.Lead) {
 
 func (s *leadScreen) onSaveTapped() {
 	if !s.loaded {
+		return
+	}
+	if s.draft != nil {
+		s.saveDraft()
 		return
 	}
 	e := s.edits()

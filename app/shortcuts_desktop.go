@@ -8,7 +8,8 @@ import (
 )
 
 // addShortcuts binds the keyboard shortcuts of a desktop: Ctrl+F (Cmd+F on
-// macOS) searches the leads, Ctrl+S saves the lead on show.
+// macOS) searches the leads, Ctrl+S saves the lead on show, Ctrl+N starts
+// a new lead typed in on Capture.
 func (u *UI) addShortcuts() {
 	c := u.win.Canvas()
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
@@ -16,5 +17,8 @@ func (u *UI) addShortcuts() {
 	})
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
 		u.onSaveShortcut()
+	})
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		u.onNewLeadShortcut()
 	})
 }

@@ -35,10 +35,24 @@ type UI struct {
 	win  fyne.Window
 	st   *storage.Store
 	opts Options
+	// device names this device on the leads it captures; set on the event
+	// screen. Only touched on the UI goroutine.
+	device string
 
-	nav   *container.Navigation
-	leads *leadsScreen
-	lead  *leadScreen // the lead on show, if any
+	// tabs holds the screens; see [UI.tabs] for their order.
+	tabs     *container.AppTabs
+	leadsTab *container.TabItem
+
+	nav     *container.Navigation
+	leads   *leadsScreen
+	lead    *leadScreen // the lead on show, if any
+	capture *captureScreen
+	meeting *meetingScreen
+	office  *office // Sync and Settings, the background relay (lifecycle.go)
+
+	// closers run when the window closes: they stop the goroutines the
+	// screens own (e.g. the scanner's flush timer).
+	closers []func()
 }
 
 // New builds the main window over an open store and starts loading the
@@ -60,15 +74,62 @@ func New(a fyne.App, st *storage.Store, opts Options) *UI {
 	// Navigation only extends its BaseWidget when it first renders, so a
 	// resize before that would not lay it out.
 	u.nav.ExtendBaseWidget(u.nav)
-	u.win.SetContent(u.nav)
+	u.capture = newCaptureScreen(u)
+	u.meeting = newMeetingScreen(u)
+	u.office = newOffice(u)
+
+	u.tabs = container.NewAppTabs(u.tabItems()...)
+	if fyne.CurrentDevice().IsMobile() {
+		u.tabs.SetTabLocation(container.TabLocationBottom)
+	}
+	u.tabs.OnSelected = u.onTabSelected
+	u.win.SetContent(u.tabs)
 	if !fyne.CurrentDevice().IsMobile() {
 		u.win.Resize(fyne.NewSize(960, 640))
 	}
 	u.win.SetMaster()
+	u.win.SetOnClosed(u.closed)
 	u.addShortcuts()
 	u.leads.reload()
+	u.capture.start()
+	u.office.start()
 	return u
 }
+
+// tabItems returns the tabs of the main window, in order: Capture (the home
+// screen at a booth), Leads, Meeting notes, then the back-office screens.
+// This is the one place where tabs are added.
+func (u *UI) tabItems() []*container.TabItem {
+	u.leadsTab = container.NewTabItemWithIcon(lang.L("Leads"), theme.ListIcon(), u.nav)
+	tabs := []*container.TabItem{
+		container.NewTabItemWithIcon(lang.L("Capture"), theme.MediaRecordIcon(), u.capture.content),
+		u.leadsTab,
+		container.NewTabItemWithIcon(lang.L("Meeting notes"), theme.DocumentCreateIcon(), u.meeting.content),
+	}
+	tabs = append(tabs, u.office.tabs()...) // Sync, Settings
+	return tabs
+}
+
+// onTabSelected refreshes a screen when its tab comes up.
+func (u *UI) onTabSelected(t *container.TabItem) {
+	if t.Content == u.meeting.content {
+		u.meeting.picker.reload()
+	}
+}
+
+// onClose registers f to run when the window closes.
+func (u *UI) onClose(f func()) { u.closers = append(u.closers, f) }
+
+// closed stops what the screens run in the background.
+func (u *UI) closed() {
+	for _, f := range u.closers {
+		f()
+	}
+	u.closers = nil
+}
+
+// showLeads selects the Leads tab.
+func (u *UI) showLeads() { u.tabs.Select(u.leadsTab) }
 
 // Window returns the main window.
 func (u *UI) Window() fyne.Window { return u.win }
@@ -86,6 +147,7 @@ func (u *UI) background(work func() (apply func())) {
 
 // openLead shows a lead's screen on top of the list.
 func (u *UI) openLead(id uuid.UUID) {
+	u.showLeads()
 	s := newLeadScreen(u, id)
 	u.lead = s
 	u.nav.PushWithTitle(s.content, lang.L("Lead"))
@@ -102,22 +164,34 @@ func (u *UI) leadOnShow() *leadScreen {
 
 // onSearchShortcut goes back to the list and puts the cursor in the search.
 func (u *UI) onSearchShortcut() {
+	u.showLeads()
 	for u.nav.Back() != nil {
 		// pop every screen above the list
 	}
 	u.win.Canvas().Focus(u.leads.search)
 }
 
-// onSaveShortcut saves the lead on show.
+// onSaveShortcut saves the lead on show: the one under review on Capture
+// when that tab is selected, else the one on top of the list.
 func (u *UI) onSaveShortcut() {
-	if s := u.leadOnShow(); s != nil && !s.save.Disabled() {
+	s := u.leadOnShow()
+	if u.tabs.SelectedIndex() == 0 {
+		s = u.capture.review
+	}
+	if s != nil && !s.save.Disabled() {
 		s.onSaveTapped()
 	}
+}
+
+// onNewLeadShortcut starts a new lead, typed in, on Capture.
+func (u *UI) onNewLeadShortcut() {
+	u.capture.onTypeItInTapped()
 }
 
 // leadSaved refreshes what shows a lead after it was changed.
 func (u *UI) leadSaved(lead.Lead) {
 	u.leads.reload()
+	u.office.leadSaved() // the relay sends it now when the CRM is reachable
 }
 
 // showError tells the user what went wrong and what to do, in a dialog.
@@ -159,6 +233,8 @@ func userMessage(err error) string {
 		return lang.L("The lead database is damaged or is not a leadcap database. Restore it from a backup.")
 	case errors.Is(err, storage.ErrNewerSchema):
 		return lang.L("The lead database was written by a newer leadcap. Update leadcap to open it.")
+	case errors.Is(err, storage.ErrNoActiveEvent):
+		return lang.L("Choose the event first: tap Capture and say which event you are at.")
 	case errors.Is(err, storage.ErrNotFound):
 		return lang.L("This lead no longer exists. It may have been merged or restored from a backup.")
 	case errors.As(err, &dup):

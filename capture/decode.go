@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"fmt"
 	"image"
 	"math"
 	"strconv"
@@ -65,6 +66,9 @@ type reader struct {
 		DecodeMultiple(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]any) ([]*gozxing.Result, error)
 	}
 	codes []Code
+	// Candidate regions, computed once per decode by rois.
+	roiCache []roi
+	roisDone bool
 }
 
 func newReader() *reader {
@@ -295,7 +299,14 @@ const maxWorkPixels = 16_000_000
 
 // decodeGray runs the cascade on g: each step is tried only when the cheaper
 // ones before it found nothing.
-func decodeGray(g *gray) ([]Code, error) {
+func decodeGray(g *gray) (codes []Code, err error) {
+	defer func() {
+		// gozxing is not written for hostile input; a panic deep in it
+		// must not take the app down with the photo.
+		if p := recover(); p != nil {
+			codes, err = nil, fmt.Errorf("%w (decoder failure: %v)", ErrNoCode, p)
+		}
+	}()
 	if g.w < 21 || g.h < 21 {
 		return nil, ErrNoCode
 	}
@@ -329,15 +340,17 @@ type step func(r *reader, g *gray) bool
 var cascade = []step{
 	// 1. The whole frame, as it is: clean photos end here.
 	func(r *reader, g *gray) bool { return r.attempt(g, hybrid, false, identity) },
-	// 2. The other binarizer: flat lighting, fine modules.
+	// 2. Regions of interest from a cheap texture map, enlarged, read
+	// once each: small codes and codes among clutter.
+	func(r *reader, g *gray) bool { return r.regionsQuick(g) },
+	// 3. The other binarizer: flat lighting, fine modules.
 	func(r *reader, g *gray) bool { return r.attempt(g, globalHistogram, false, identity) },
-	// 3. Smaller scales: a different module-size estimate, and averaging
+	// 4. Smaller scales: a different module-size estimate, and averaging
 	// cleans noise and JPEG blocks.
 	func(r *reader, g *gray) bool { return r.scaledAttempt(g, 0.75) },
-	// 4. gozxing found finder patterns but guessed the size wrong.
+	// 5. gozxing found finder patterns but guessed the size wrong.
 	func(r *reader, g *gray) bool { return r.finderRetry(g, hybrid, identity) },
-	// 6. Regions of interest from a cheap texture map, enlarged and
-	// enhanced.
+	// 6. The regions again, enhanced and warped.
 	func(r *reader, g *gray) bool { return r.regions(g) },
 }
 

@@ -126,13 +126,13 @@ func (r *reader) finderRetry(g *gray, bin binarizerKind, back mapping) bool {
 func plausible(bl, tl, tr *detector.FinderPattern) bool {
 	m := []float64{bl.GetEstimatedModuleSize(), tl.GetEstimatedModuleSize(), tr.GetEstimatedModuleSize()}
 	lo, hi := math.Min(m[0], math.Min(m[1], m[2])), math.Max(m[0], math.Max(m[1], m[2]))
-	if hi > 2*lo {
+	if hi > 2.5*lo {
 		return false
 	}
 	ax, ay := tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()
 	bx, by := bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()
 	la, lb := math.Hypot(ax, ay), math.Hypot(bx, by)
-	if la < 10*lo || lb < 10*lo || la > 2.5*lb || lb > 2.5*la {
+	if la < 10*lo || lb < 10*lo || la > 3*lb || lb > 3*la {
 		return false
 	}
 	cos := (ax*bx + ay*by) / (la * lb)

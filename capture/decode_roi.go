@@ -19,38 +19,69 @@ func candidateRegions(g *gray, maxRegions int) []image.Rectangle {
 	if bw < 2 || bh < 2 {
 		return nil
 	}
-	hot := make([]bool, bw*bh)
+	// First pass: the range of every cell. Most cells are background, so
+	// the median range measures the frame's noise (sensor noise, JPEG
+	// ringing); a cell must stand well above it, or on a noisy photo every
+	// cell looks like a code and the region becomes the whole frame.
+	lo, hi, mean := make([]uint8, bw*bh), make([]uint8, bw*bh), make([]uint8, bw*bh)
+	hist := make([]int, 256)
 	for by := 0; by < bh; by++ {
 		for bx := 0; bx < bw; bx++ {
 			x0, y0 := bx*roiBlock, by*roiBlock
-			lo, hi, sum := 255, 0, 0
+			l, h, sum := 255, 0, 0
 			for y := y0; y < y0+roiBlock; y++ {
 				for _, p := range g.pix[y*g.w+x0 : y*g.w+x0+roiBlock] {
 					v := int(p)
-					lo, hi, sum = min(lo, v), max(hi, v), sum+v
+					l, h, sum = min(l, v), max(h, v), sum+v
 				}
 			}
-			if hi-lo < 20 {
+			i := by*bw + bx
+			lo[i], hi[i], mean[i] = uint8(l), uint8(h), uint8(sum/(roiBlock*roiBlock))
+			hist[h-l]++
+		}
+	}
+	median, seen := 0, 0
+	for r, n := range hist {
+		if seen += n; 2*seen >= bw*bh {
+			median = r
+			break
+		}
+	}
+	minRange := max(20, median*3/2)
+	hot := make([]bool, bw*bh)
+	for by := 0; by < bh; by++ {
+		for bx := 0; bx < bw; bx++ {
+			i := by*bw + bx
+			rng := int(hi[i]) - int(lo[i])
+			if rng < minRange {
 				continue
 			}
-			mean := uint8(sum / (roiBlock * roiBlock))
+			// Transitions with hysteresis: a pixel switches sides only
+			// when it passes the mean by an eighth of the range, so
+			// noise around a flat level does not count.
+			m, band := int(mean[i]), max(rng/8, 3)
+			x0, y0 := bx*roiBlock, by*roiBlock
 			var hc, vc int
 			for y := y0; y < y0+roiBlock; y++ {
 				row := g.pix[y*g.w+x0 : y*g.w+x0+roiBlock]
-				for x := 1; x < roiBlock; x++ {
-					if (row[x] > mean) != (row[x-1] > mean) {
+				dark := int(row[0]) < m
+				for _, p := range row[1:] {
+					if v := int(p); dark && v > m+band || !dark && v < m-band {
+						dark = !dark
 						hc++
 					}
 				}
 			}
 			for x := x0; x < x0+roiBlock; x++ {
+				dark := int(g.pix[y0*g.w+x]) < m
 				for y := y0 + 1; y < y0+roiBlock; y++ {
-					if (g.pix[y*g.w+x] > mean) != (g.pix[(y-1)*g.w+x] > mean) {
+					if v := int(g.pix[y*g.w+x]); dark && v > m+band || !dark && v < m-band {
+						dark = !dark
 						vc++
 					}
 				}
 			}
-			hot[by*bw+bx] = hc >= 12 && vc >= 12
+			hot[i] = hc >= 12 && vc >= 12
 		}
 	}
 	// Connected groups, joining cells up to one cell apart.
@@ -102,32 +133,91 @@ func candidateRegions(g *gray, maxRegions int) []image.Rectangle {
 		dx, dy := (r.Dx()+3)/4, (r.Dy()+3)/4
 		r = image.Rect(r.Min.X-dx, r.Min.Y-dy, r.Max.X+dx, r.Max.Y+dy)
 		r = image.Rect(r.Min.X*roiBlock, r.Min.Y*roiBlock, r.Max.X*roiBlock, r.Max.Y*roiBlock)
-		out = append(out, r.Intersect(image.Rect(0, 0, g.w, g.h)))
+		r = r.Intersect(image.Rect(0, 0, g.w, g.h))
+		// A code seen at an angle or under glare can fall apart into
+		// neighbouring groups: join the regions that overlap.
+		merged := false
+		for i, o := range out {
+			if o.Overlaps(r) {
+				out[i], merged = o.Union(r), true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, r)
+		}
 	}
 	return out
 }
 
-// regions decodes the candidate regions one by one: cut out, enlarged so
-// that small modules get a few pixels each, then read as they are, with
-// local contrast evened out and sharpened, and with the finder retry.
-func (r *reader) regions(g *gray) bool {
+// roi is a candidate region cut out of the working frame and enlarged so
+// that small modules get a few pixels each.
+type roi struct {
+	rect image.Rectangle
+	f    float64 // enlargement
+	crop *gray
+	back mapping
+}
+
+// rois returns the candidate regions of g, computed on first use and kept
+// for the later steps of the same decode.
+func (r *reader) rois(g *gray) []roi {
+	if r.roisDone {
+		return r.roiCache
+	}
+	r.roisDone = true
 	for _, rect := range candidateRegions(g, 3) {
 		long := max(rect.Dx(), rect.Dy())
 		f := math.Min(4, 720/float64(long))
 		if f < 1.25 {
 			f = 1
 		}
+		if a := float64(rect.Dx()) * float64(rect.Dy()) * f * f; a > maxRegionPixels {
+			f = math.Sqrt(maxRegionPixels / float64(rect.Dx()*rect.Dy()))
+		}
 		w, h := int(float64(rect.Dx())*f), int(float64(rect.Dy())*f)
 		if w < 21 || h < 21 {
 			continue
 		}
-		crop := g.resize(rect, w, h)
-		back := scaled(rect, w, h)
-		if r.attempt(crop, hybrid, true, back) {
+		r.roiCache = append(r.roiCache, roi{rect, f, g.resize(rect, w, h), scaled(rect, w, h)})
+	}
+	return r.roiCache
+}
+
+// regionsQuick reads each candidate region as it is: one gozxing pass on a
+// small crop, cheap enough to come right after the whole-frame read, and
+// enough for most small codes and busy backgrounds.
+func (r *reader) regionsQuick(g *gray) bool {
+	for _, c := range r.rois(g) {
+		if r.attempt(c.crop, hybrid, true, c.back) {
 			return true
+		}
+	}
+	return false
+}
+
+// regions works hard on each candidate region (regionsQuick has read it as
+// it is): another scale, local contrast evened out and sharpened,
+// sharpening alone, the finder retry, smoothing, and perspective warps.
+func (r *reader) regions(g *gray) bool {
+	for _, c := range r.rois(g) {
+		crop, back, f, rect := c.crop, c.back, c.f, c.rect
+		if f >= 2.5 {
+			// Another sampling of a small code: the module-size estimate
+			// and the binarizer's blocks fall differently.
+			mid := g.resize(rect, crop.w*3/5, crop.h*3/5)
+			if r.attempt(mid, hybrid, true, scaled(rect, mid.w, mid.h)) {
+				return true
+			}
 		}
 		enh := crop.equalize(max(8, int(f*8))).sharpen()
 		if r.attempt(enh, hybrid, true, back) {
+			return true
+		}
+		// Blur: sharpen without the contrast step (which amplifies the
+		// noise the sharpening then picks up), at the module scale and
+		// at a coarser one for strong defocus.
+		if r.attempt(crop.unsharp(1, 2), hybrid, true, back) || r.attempt(crop.unsharp(3, 2), hybrid, true, back) {
 			return true
 		}
 		if r.finderRetry(crop, hybrid, back) || r.finderRetry(enh, hybrid, back) {
@@ -136,8 +226,76 @@ func (r *reader) regions(g *gray) bool {
 		if r.attempt(crop.boxBlur(1), hybrid, true, back) {
 			return true
 		}
+		if r.perspectiveRetry(crop, back) {
+			return true
+		}
 	}
 	return false
+}
+
+// perspK are the strengths of the perspective warps: the magnified side
+// comes out 1.5, 2.3 and 4 times as large as the opposite one.
+var perspK = [...]float64{0.2, 0.4, 0.6}
+
+// maxWarpPixels bounds the crops that perspectiveRetry warps, and
+// maxRegionPixels the crops that regions works on.
+const (
+	maxWarpPixels   = 600_000
+	maxRegionPixels = 2_500_000
+)
+
+// compose returns the mapping that applies first and then second.
+func compose(first, second mapping) mapping {
+	return func(x, y float64) (float64, float64) { return second(first(x, y)) }
+}
+
+// perspectiveRetry undoes strong foreshortening. gozxing samples the grid
+// from three finder patterns (an affine fit) and, in larger codes, one
+// alignment pattern; when a card is seen at a steep angle the far side's
+// modules are half the size of the near side's and the fit misses. Any
+// perspective is a similarity and an affine map (which gozxing handles)
+// after a purely projective one, so it is enough to try a few projective
+// warps that magnify one side of the crop, in eight directions.
+func (r *reader) perspectiveRetry(crop *gray, back mapping) bool {
+	if n := crop.w * crop.h; n > maxWarpPixels {
+		// Bound the cost of the 24 warps on a large region.
+		f := math.Sqrt(float64(maxWarpPixels) / float64(n))
+		small := crop.resize(image.Rect(0, 0, crop.w, crop.h), int(float64(crop.w)*f), int(float64(crop.h)*f))
+		back = compose(scaled(image.Rect(0, 0, crop.w, crop.h), small.w, small.h), back)
+		crop = small
+	}
+	for _, k := range perspK {
+		for i := range 8 {
+			a := float64(i) * math.Pi / 4
+			w, m := crop.project(math.Cos(a), math.Sin(a), k)
+			if r.attempt(w, hybrid, true, compose(m, back)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// project warps g with the homography that keeps the edge in direction
+// (dx, dy) and shrinks the frame towards the opposite edge, so the side in
+// direction (dx, dy) comes out (1+k)/(1-k) times larger than the opposite
+// side. It returns the warped frame and the map from it back to g.
+func (g *gray) project(dx, dy, k float64) (*gray, mapping) {
+	cx, cy := float64(g.w)/2, float64(g.h)/2
+	l := (math.Abs(dx)*float64(g.w) + math.Abs(dy)*float64(g.h)) / 2
+	m := func(x, y float64) (float64, float64) {
+		u := (dx*(x-cx) + dy*(y-cy)) / l
+		f := (1 + k) / (1 + k*u)
+		return cx + (x-cx)*f, cy + (y-cy)*f
+	}
+	out := newGray(g.w, g.h)
+	for y := 0; y < g.h; y++ {
+		for x := 0; x < g.w; x++ {
+			sx, sy := m(float64(x)+0.5, float64(y)+0.5)
+			out.pix[y*g.w+x] = g.bilinear(sx-0.5, sy-0.5)
+		}
+	}
+	return out, m
 }
 
 // boxBlur averages each pixel with its neighbours within radius.
@@ -218,6 +376,18 @@ func (g *gray) equalize(tile int) *gray {
 			v := (float64(g.pix[y*g.w+x]) - l) * 255 / max(h-l, 1)
 			out.pix[y*g.w+x] = uint8(min(max(v, 0), 255))
 		}
+	}
+	return out
+}
+
+// unsharp adds amount times the difference from the box average of the
+// given radius.
+func (g *gray) unsharp(radius int, amount float64) *gray {
+	b := g.boxBlur(radius)
+	out := newGray(g.w, g.h)
+	for i, p := range g.pix {
+		v := float64(p) + amount*(float64(p)-float64(b.pix[i]))
+		out.pix[i] = uint8(min(max(v, 0), 255))
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package capture
 import (
 	"image"
 	"image/color"
-	"math"
 )
 
 // gray is an 8-bit luminance frame, the form gozxing reads through
@@ -142,23 +141,28 @@ func (g *gray) resize(r image.Rectangle, w, h int) *gray {
 	sy := float64(r.Dy()) / float64(h)
 	if sx > 1.2 || sy > 1.2 {
 		// Box filter: average every source pixel whose centre falls in the
-		// destination pixel's footprint.
+		// destination pixel's footprint. Column spans are the same on
+		// every row, so they are computed once.
+		xs := make([]int, w+1)
+		for x := range xs {
+			xs[x] = min(r.Min.X+int(float64(x)*sx), g.w)
+		}
 		for y := 0; y < h; y++ {
 			y0 := r.Min.Y + int(float64(y)*sy)
-			y1 := max(y0+1, r.Min.Y+int(float64(y+1)*sy))
-			for x := 0; x < w; x++ {
-				x0 := r.Min.X + int(float64(x)*sx)
-				x1 := max(x0+1, r.Min.X+int(float64(x+1)*sx))
+			y1 := min(max(y0+1, r.Min.Y+int(float64(y+1)*sy)), g.h)
+			dst := out.pix[y*w : (y+1)*w]
+			for x := range dst {
+				x0, x1 := xs[x], max(xs[x]+1, xs[x+1])
+				x1 = min(x1, g.w)
 				var sum, n uint32
-				for yy := y0; yy < min(y1, g.h); yy++ {
-					row := g.pix[yy*g.w:]
-					for xx := x0; xx < min(x1, g.w); xx++ {
-						sum += uint32(row[xx])
-						n++
+				for yy := y0; yy < y1; yy++ {
+					for _, p := range g.pix[yy*g.w+x0 : yy*g.w+x1] {
+						sum += uint32(p)
 					}
+					n += uint32(x1 - x0)
 				}
 				if n > 0 {
-					out.pix[y*w+x] = uint8((sum + n/2) / n)
+					dst[x] = uint8((sum + n/2) / n)
 				}
 			}
 		}
@@ -175,13 +179,29 @@ func (g *gray) resize(r image.Rectangle, w, h int) *gray {
 }
 
 // bilinear samples g at (x, y); outside the frame it repeats the edge.
+// Weights are in 1/256 steps, which is finer than the 8-bit values need.
 func (g *gray) bilinear(x, y float64) uint8 {
-	x = math.Max(0, math.Min(x, float64(g.w-1)))
-	y = math.Max(0, math.Min(y, float64(g.h-1)))
+	if x < 0 {
+		x = 0
+	} else if mx := float64(g.w - 1); x > mx {
+		x = mx
+	}
+	if y < 0 {
+		y = 0
+	} else if my := float64(g.h - 1); y > my {
+		y = my
+	}
 	x0, y0 := int(x), int(y)
-	x1, y1 := min(x0+1, g.w-1), min(y0+1, g.h-1)
-	fx, fy := x-float64(x0), y-float64(y0)
-	a := float64(g.pix[y0*g.w+x0])*(1-fx) + float64(g.pix[y0*g.w+x1])*fx
-	b := float64(g.pix[y1*g.w+x0])*(1-fx) + float64(g.pix[y1*g.w+x1])*fx
-	return uint8(a*(1-fy) + b*fy + 0.5)
+	fx, fy := int((x-float64(x0))*256), int((y-float64(y0))*256)
+	x1, y1 := x0+1, y0+1
+	if x1 >= g.w {
+		x1 = x0
+	}
+	if y1 >= g.h {
+		y1 = y0
+	}
+	r0, r1 := g.pix[y0*g.w:], g.pix[y1*g.w:]
+	a := int(r0[x0])*(256-fx) + int(r0[x1])*fx
+	b := int(r1[x0])*(256-fx) + int(r1[x1])*fx
+	return uint8((a*(256-fy) + b*fy + 1<<15) >> 16)
 }

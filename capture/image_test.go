@@ -3,6 +3,7 @@ package capture
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -257,4 +258,40 @@ func noCodePNG(t testing.TB) []byte {
 	var buf bytes.Buffer
 	require.NoError(t, png.Encode(&buf, img))
 	return buf.Bytes()
+}
+
+// FuzzDecodeBytes checks that no input makes DecodeBytes panic or return
+// something other than codes or one of its sentinel errors.
+func FuzzDecodeBytes(f *testing.F) {
+	webp, err := os.ReadFile(filepath.Join("testdata", "images", "mecard-utf8.webp"))
+	require.NoError(f, err)
+	bm, err := cardgen.QR(mecardDK, cardgen.UTF8ECI)
+	require.NoError(f, err)
+	img := image.NewGray(image.Rect(0, 0, bm.GetWidth()*2, bm.GetHeight()*2))
+	for i := range img.Pix {
+		if !bm.Get(i%img.Rect.Dx()/2, i/img.Rect.Dx()/2) {
+			img.Pix[i] = 255
+		}
+	}
+	var pngBuf, jpegBuf, gifBuf bytes.Buffer
+	require.NoError(f, png.Encode(&pngBuf, img))
+	require.NoError(f, jpeg.Encode(&jpegBuf, img, &jpeg.Options{Quality: 75}))
+	require.NoError(f, gif.Encode(&gifBuf, img, nil))
+	for _, seed := range [][]byte{webp, pngBuf.Bytes(), jpegBuf.Bytes(), gifBuf.Bytes(),
+		withEXIFOrientation(jpegBuf.Bytes(), binary.BigEndian, 6), pngHeader(10000, 10000), []byte("hello")} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		codes, _, err := DecodeBytes(data)
+		if err == nil {
+			require.NotEmpty(t, codes)
+			return
+		}
+		for _, want := range []error{ErrNotImage, ErrTruncated, ErrTooLarge, ErrNoCode} {
+			if errors.Is(err, want) {
+				return
+			}
+		}
+		t.Fatalf("unexpected error %v", err)
+	})
 }

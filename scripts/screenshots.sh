@@ -151,4 +151,4 @@ shoot() {
 }
 
 shoot desktop 1280x800 ""
-shoot mobile 1600x1600 "${MOBILE_WINDOW:-480x960}" # it paints black until resized
+shoot mobile 1600x1600 "${MOBILE_WINDOW:-600x1200}" # it paints black until resized

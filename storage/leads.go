@@ -597,3 +597,39 @@ func (s *Store) DeleteLead(id uuid.UUID) error {
 	}
 	return nil
 }
+
+// FindDuplicate returns the lead that the contact's person already is at the
+// event: the same duplicate key (normalized email, else E.164 phone, else
+// name and organization) as AddLead and AddOrMerge use. The contact is
+// normalized on a copy with the event's country; found is false when the
+// contact has no key or nobody matches.
+func (s *Store) FindDuplicate(eventID uuid.UUID, c lead.Contact) (existing lead.Lead, found bool, err error) {
+	c.Emails = append([]string(nil), c.Emails...)
+	c.Phones = append([]lead.Phone(nil), c.Phones...)
+	c.URLs = append([]string(nil), c.URLs...)
+	err = s.view(func(b *bx) error {
+		ev, err := b.event(eventID)
+		if err != nil {
+			return err
+		}
+		if err := c.Normalize(ev.Country); err != nil {
+			return err
+		}
+		key := c.DuplicateKey()
+		if key == "" {
+			return nil
+		}
+		v := b.ixDup.Get(cat(eventID[:], []byte(key)))
+		id, ok := idOf(v)
+		if !ok {
+			return nil
+		}
+		existing, err = b.lead(id)
+		found = err == nil
+		return err
+	})
+	if err != nil {
+		return lead.Lead{}, false, fmt.Errorf("storage: find duplicate at event %s: %w", eventID, err)
+	}
+	return existing, found, nil
+}

@@ -482,3 +482,33 @@ func TestDeleteLead(t *testing.T) {
 	// The person can be captured again.
 	mustAdd(t, s, newLead(ev, "Ada Lovelace", "", "ada@example.com"))
 }
+
+func TestFindDuplicate(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "Fair", "DE")
+	other := mustEvent(t, s, "Other fair", "FR")
+	byMail := mustAdd(t, s, newLead(ev, "Anna Schmidt", "Beispiel GmbH", "anna@beispiel.example"))
+	byPhone := mustAdd(t, s, &lead.Lead{EventID: ev.ID, Contact: lead.Contact{Phones: []lead.Phone{{Raw: "0511 123456"}}}})
+
+	got, found, err := s.FindDuplicate(ev.ID, lead.Contact{FullName: "A. Schmidt", Emails: []string{"ANNA@beispiel.example"}})
+	require.NoError(t, err)
+	require.True(t, found)
+	assert.Equal(t, byMail.ID, got.ID)
+
+	got, found, err = s.FindDuplicate(ev.ID, lead.Contact{Phones: []lead.Phone{{Raw: "+49 511 123456"}}})
+	require.NoError(t, err)
+	require.True(t, found, "a phone written another way is the same person")
+	assert.Equal(t, byPhone.ID, got.ID)
+
+	_, found, err = s.FindDuplicate(other.ID, lead.Contact{Emails: []string{"anna@beispiel.example"}})
+	require.NoError(t, err)
+	assert.False(t, found, "another event is another visit")
+
+	_, found, err = s.FindDuplicate(ev.ID, lead.Contact{Organization: "Beispiel GmbH"})
+	require.NoError(t, err)
+	assert.False(t, found, "no key, no match")
+
+	_, _, err = s.FindDuplicate(ev.ID, lead.Contact{Emails: []string{"not-an-email"}})
+	var fe *lead.FieldError
+	assert.ErrorAs(t, err, &fe)
+}

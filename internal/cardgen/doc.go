@@ -4,7 +4,7 @@
 // motion-blurred, noisy, dim, with glare, heavily JPEG-compressed.
 //
 // The photos are deterministic: the same Spec always gives the same bytes, so
-// tests, the decode benchmark and scripts/compare-decoders.sh all work on the
+// tests, the decode benchmark and scripts/compare-decoders.py all work on the
 // same image set. QR codes are written with gozxing's QR writer.
 //
 // cardgen is a test and measurement tool; the app never imports it.

@@ -1,0 +1,264 @@
+package app
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+
+	"leadcap/storage"
+	"leadcap/syncer"
+	"leadcap/workflow"
+)
+
+// office is the back-office side of the window: the Sync and Settings
+// screens, the CRM secret (kept in memory only, never in the database) and
+// the background relay that delivers leads whenever the CRM can be reached.
+// It owns every goroutine it starts: they end when the window closes.
+type office struct {
+	ui       *UI
+	sync     *syncScreen
+	settings *settingsScreen
+
+	ctx    context.Context // ends when the window closes
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // the background relay and on-demand syncs
+
+	mu        sync.Mutex
+	secret    string             // the CRM secret, in memory only
+	relay     *syncer.Relay      // the running background relay, if any
+	stopRelay context.CancelFunc // stops it
+	relayOn   bool               // background sync is wanted (the app has started)
+
+	closeWarning dialog.Dialog // the "not synced yet" question on close, when shown
+}
+
+func newOffice(u *UI) *office {
+	o := &office{ui: u, secret: workflow.CRMSecret()}
+	o.ctx, o.cancel = context.WithCancel(context.Background())
+	o.sync = newSyncScreen(u, o)
+	o.settings = newSettingsScreen(u, o)
+	u.win.SetCloseIntercept(o.onCloseRequested)
+	return o
+}
+
+// tabs returns the Sync and Settings tabs.
+func (o *office) tabs() []*container.TabItem {
+	return []*container.TabItem{
+		container.NewTabItemWithIcon(lang.L("Sync"), theme.ViewRefreshIcon(), o.sync.content),
+		container.NewTabItemWithIcon(lang.L("Settings"), theme.SettingsIcon(), o.settings.content),
+	}
+}
+
+// start loads both screens and arranges for the background relay to start
+// once the app runs (the test driver never starts an app, so UI tests run
+// without a relay unless they start one). Closing the window stops it.
+func (o *office) start() {
+	o.sync.refresh()
+	o.settings.load()
+	fyne.CurrentApp().Lifecycle().SetOnStarted(o.startRelay)
+	o.ui.onClose(o.stop)
+}
+
+// startRelay turns background sync on.
+func (o *office) startRelay() {
+	o.mu.Lock()
+	o.relayOn = true
+	o.mu.Unlock()
+	o.restartRelay()
+}
+
+// restartRelay stops the background relay, if one runs, and starts one with
+// the CRM set up in the store and the secret in memory. Without a CRM or a
+// secret the Sync screen says what is missing. Call it after the settings
+// changed.
+func (o *office) restartRelay() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.stopRelay != nil {
+		o.stopRelay()
+		o.stopRelay, o.relay = nil, nil
+	}
+	if !o.relayOn || o.ctx.Err() != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(o.ctx)
+	o.stopRelay = cancel
+	st, secret := o.ui.st, o.secret
+	o.wg.Add(1)
+	go func() {
+		defer o.wg.Done()
+		r, err := workflow.NewRelay(st, workflow.SyncOptions{Secret: secret, OnStatus: o.onStatus, OnProgress: o.onRelayProgress})
+		if err != nil {
+			o.onStatus(syncer.Status{Err: err})
+			return
+		}
+		o.mu.Lock()
+		if ctx.Err() != nil {
+			o.mu.Unlock()
+			return
+		}
+		o.relay = r
+		o.mu.Unlock()
+		if err := r.Run(ctx); err != nil {
+			o.onStatus(syncer.Status{Err: err})
+		}
+	}()
+}
+
+// onStatus shows the relay's connection state; any goroutine may call it.
+func (o *office) onStatus(s syncer.Status) {
+	o.ui.opts.do(func() { o.sync.showStatus(s) })
+}
+
+// onRelayProgress follows the background relay: when a round has
+// delivered everything it saw, it records the time and refreshes the Sync
+// screen. It runs on the relay's goroutine.
+func (o *office) onRelayProgress(p syncer.Progress) {
+	if p.Total == 0 || p.Done+p.Dead+p.Failed < p.Total {
+		return
+	}
+	if p.Done > 0 {
+		recordSynced(o.ui.st, o.ui.opts.Now())
+	}
+	o.ui.opts.do(o.sync.refresh)
+}
+
+// wake asks the background relay to look for due leads now.
+func (o *office) wake() {
+	o.mu.Lock()
+	r := o.relay
+	o.mu.Unlock()
+	if r != nil {
+		r.Wake()
+	}
+}
+
+// leadSaved is called after a lead was saved: the relay sends it now when
+// the CRM is reachable, and the Sync screen counts it.
+func (o *office) leadSaved() {
+	o.wake()
+	o.sync.refresh()
+}
+
+// setSecret keeps the CRM secret in memory for the next sync.
+func (o *office) setSecret(secret string) {
+	o.mu.Lock()
+	o.secret = strings.TrimSpace(secret)
+	o.mu.Unlock()
+}
+
+// secretValue is the CRM secret in memory.
+func (o *office) secretValue() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.secret
+}
+
+// stop ends the background relay and any sync in flight, and waits until
+// what they had delivered is recorded. A lead the CRM had not confirmed
+// stays in the outbox and is sent next time.
+func (o *office) stop() {
+	o.cancel()
+	o.wg.Wait()
+}
+
+// onCloseRequested is the window's close intercept: with leads not synced
+// yet it says so before closing; nothing is lost either way.
+func (o *office) onCloseRequested() {
+	st := o.ui.st
+	o.ui.background(func() func() {
+		n, err := unsynced(st)
+		return func() {
+			if err != nil || n == 0 {
+				o.ui.win.Close()
+				return
+			}
+			msg := lang.N("{{.Count}} leads are not synced yet. They are kept safely on this device and will sync next time.", n, map[string]any{"Count": n})
+			d := dialog.NewConfirm(lang.L("Close leadcap?"), msg, func(ok bool) {
+				o.closeWarning = nil
+				if ok {
+					o.ui.win.Close()
+				}
+			}, o.ui.win)
+			d.SetConfirmText(lang.L("Close"))
+			d.SetDismissText(lang.L("Keep open"))
+			o.closeWarning = d
+			d.Show()
+		}
+	})
+}
+
+// unsynced counts the leads the CRM does not have yet: pending, failed and
+// refused ones.
+func unsynced(st *storage.Store) (int, error) {
+	s, err := st.Stats()
+	if err != nil {
+		return 0, err
+	}
+	return s.OutboxPending + s.Dead, nil
+}
+
+// Preference keys of the app (fyne preferences, per user and device).
+const (
+	prefLanguage = "language" // "", "en" or "de"
+	prefTheme    = "theme"    // "", "light" or "dark"
+)
+
+// ApplyPreferences applies the language and theme chosen in Settings. Call
+// it right after creating the app and before loading the translations:
+// fyne's lang package reads the language from the environment.
+func ApplyPreferences(a fyne.App) {
+	if l := a.Preferences().String(prefLanguage); l != "" {
+		setLanguageEnv(l)
+	}
+	applyTheme(a, a.Preferences().String(prefTheme))
+}
+
+// setLanguageEnv makes fyne's lang package pick language l. LANGUAGE wins
+// over LANG unless the locale is C or POSIX, which switches translation off.
+func setLanguageEnv(l string) {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(k); v != "" {
+			if v == "C" || v == "POSIX" {
+				os.Setenv(k, "C.UTF-8")
+			}
+			break
+		}
+	}
+	os.Setenv("LANGUAGE", l)
+}
+
+// Tabs names the screens ShowTab can start on, in the order of the tabs;
+// "lead" opens the newest lead.
+var Tabs = []string{"capture", "leads", "meeting", "sync", "settings", "lead"}
+
+// ShowTab selects a screen by its name in Tabs, e.g. for `leadcap-app --tab
+// sync`; it reports false for an unknown name.
+func (u *UI) ShowTab(name string) bool {
+	i := indexOf(Tabs, strings.ToLower(strings.TrimSpace(name)))
+	switch {
+	case i < 0:
+		return false
+	case Tabs[i] == "lead":
+		st := u.st
+		u.background(func() func() {
+			rows, err := st.List(storage.Query{Limit: 1})
+			if err != nil || len(rows) == 0 {
+				return u.showLeads
+			}
+			return func() { u.openLead(rows[0].ID) }
+		})
+		return true
+	case i < len(u.tabs.Items):
+		u.tabs.SelectIndex(i)
+		return true
+	}
+	return false
+}

@@ -1,0 +1,380 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"image/color"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"leadcap/storage"
+	"leadcap/workflow"
+)
+
+// SettingDefaultCountry is the store setting with the country (ISO 3166
+// alpha-2) that new events start with.
+const SettingDefaultCountry = "default_country"
+
+// testTimeout bounds "Test connection".
+const testTimeout = 15 * time.Second
+
+// settingsScreen sets up the CRM connector and its non-secret settings
+// (saved in the store), the secret (kept in memory only), the default
+// country, the language and the theme (saved in the app's preferences).
+type settingsScreen struct {
+	ui     *UI
+	office *office
+
+	connector  *widget.Select
+	url        *widget.Entry
+	database   *widget.Entry
+	user       *widget.Entry
+	externalID *widget.Entry
+	apiVersion *widget.Entry
+	details    *widget.Entry
+	secret     *widget.Entry
+	crmItems   []*widget.FormItem // the rows on show for the chosen connector
+	crm        *fyne.Container
+	test       *widget.Button
+	testResult *widget.Label
+
+	country  *widget.Entry
+	language *widget.Select
+	theme    *widget.Select
+	restart  *widget.Label
+
+	save    *widget.Button
+	message *widget.Label
+	content fyne.CanvasObject
+}
+
+// The options of the language and theme selects, in display order.
+var (
+	languages = []string{"", "en", "de"}
+	themes    = []string{"", "light", "dark"}
+)
+
+func newSettingsScreen(u *UI, o *office) *settingsScreen {
+	s := &settingsScreen{ui: u, office: o}
+
+	s.connector = widget.NewSelect(workflow.Connectors, func(string) { s.onConnectorChanged() })
+	s.connector.PlaceHolder = lang.L("Choose a CRM")
+	s.url = widget.NewEntry()
+	s.database = widget.NewEntry()
+	s.user = widget.NewEntry()
+	s.externalID = widget.NewEntry()
+	s.apiVersion = widget.NewEntry()
+	s.apiVersion.SetPlaceHolder("v62.0")
+	s.details = widget.NewEntry()
+	s.secret = widget.NewPasswordEntry()
+	s.secret.SetText(o.secretValue())
+	s.secret.OnChanged = o.setSecret
+	s.crm = container.NewStack()
+	s.test = widget.NewButtonWithIcon(lang.L("Test connection"), theme.MediaPlayIcon(), s.onTestTapped)
+	s.testResult = widget.NewLabel("")
+	s.testResult.Wrapping = fyne.TextWrapWord
+	s.onConnectorChanged()
+
+	s.country = widget.NewEntry()
+	s.country.SetPlaceHolder("DE")
+	s.country.Validator = validateCountry
+	s.language = widget.NewSelect([]string{lang.L("System language"), "English", "Deutsch"}, func(string) { s.onLanguageChanged() })
+	s.theme = widget.NewSelect([]string{lang.L("System"), lang.L("Light"), lang.L("Dark")}, func(string) { s.onThemeChanged() })
+	s.restart = widget.NewLabel("")
+	s.restart.Wrapping = fyne.TextWrapWord
+	s.restart.Importance = widget.LowImportance
+	prefs := fyne.CurrentApp().Preferences()
+	s.language.Selected = s.language.Options[max(0, indexOf(languages, prefs.String(prefLanguage)))]
+	s.theme.Selected = s.theme.Options[max(0, indexOf(themes, prefs.String(prefTheme)))]
+
+	s.save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), s.onSaveTapped)
+	s.save.Importance = widget.HighImportance
+	s.message = widget.NewLabel("")
+	s.message.Wrapping = fyne.TextWrapWord
+
+	var testRow fyne.CanvasObject = container.NewBorder(nil, nil, s.test, nil, s.testResult)
+	if fyne.CurrentDevice().IsMobile() {
+		testRow = container.NewVBox(s.test, s.testResult) // room for the result line
+	}
+	crm := widget.NewCard(lang.L("CRM"), lang.L("Where leads are sent"), container.NewVBox(s.crm, testRow))
+	general := widget.NewCard(lang.L("This device"), "", container.NewVBox(formRows(
+		&widget.FormItem{Text: lang.L("Default country"), Widget: s.country, HintText: lang.L("For new events and phone numbers without a country code, e.g. DE")},
+		widget.NewFormItem(lang.L("Language"), s.language),
+		widget.NewFormItem(lang.L("Theme"), s.theme),
+	), s.restart))
+	bar := container.NewBorder(nil, nil, nil, s.save, s.message)
+	s.content = container.NewBorder(nil, container.NewPadded(bar), nil, nil,
+		container.NewVScroll(container.NewVBox(crm, general, layout.NewSpacer())))
+	return s
+}
+
+func indexOf(list []string, v string) int {
+	for i, x := range list {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// formRows lays out labelled fields: a form with the labels beside the
+// fields on a desktop; on a phone, too narrow for that, each label above its
+// field and each hint below it, wrapped.
+func formRows(items ...*widget.FormItem) fyne.CanvasObject {
+	if !fyne.CurrentDevice().IsMobile() {
+		return widget.NewForm(items...)
+	}
+	box := container.NewVBox()
+	for _, it := range items {
+		box.Add(widget.NewLabelWithStyle(it.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		box.Add(it.Widget)
+		if it.HintText != "" {
+			hint := widget.NewLabel(it.HintText)
+			hint.Wrapping = fyne.TextWrapWord
+			hint.SizeName = theme.SizeNameCaptionText
+			hint.Importance = widget.LowImportance
+			box.Add(hint)
+		}
+	}
+	return box
+}
+
+// validateCountry accepts an empty field or an ISO 3166 alpha-2 code.
+func validateCountry(s string) error {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if s == "" || (len(s) == 2 && phonenumbers.GetCountryCodeForRegion(s) != 0) {
+		return nil
+	}
+	return errors.New(lang.L("Use a two-letter country code such as DE, FR or US."))
+}
+
+// onConnectorChanged shows the fields the chosen connector uses.
+func (s *settingsScreen) onConnectorChanged() {
+	item := func(label string, w fyne.CanvasObject, hint string) *widget.FormItem {
+		return &widget.FormItem{Text: label, Widget: w, HintText: hint}
+	}
+	items := []*widget.FormItem{item(lang.L("Connector"), s.connector, "")}
+	secretHint := lang.L("Kept in memory only, never saved; or set LEADCAP_CRM_SECRET.")
+	switch s.connector.Selected {
+	case "tryton":
+		items = append(items,
+			item(lang.L("Server"), s.url, lang.L("e.g. http://127.0.0.1:8000/")),
+			item(lang.L("Database"), s.database, ""),
+			item(lang.L("User"), s.user, ""),
+			item(lang.L("Password"), s.secret, secretHint))
+	case "hubspot":
+		items = append(items,
+			item(lang.L("API address"), s.url, lang.L("Leave empty for HubSpot's own")),
+			item(lang.L("Lead ID property"), s.externalID, lang.L("Leave empty for the default")),
+			item(lang.L("Details property"), s.details, lang.L("Leave empty for the default")),
+			item(lang.L("Access token"), s.secret, secretHint))
+	case "salesforce":
+		items = append(items,
+			item(lang.L("Instance"), s.url, lang.L("e.g. https://mycompany.my.salesforce.com")),
+			item(lang.L("API version"), s.apiVersion, ""),
+			item(lang.L("External ID field"), s.externalID, lang.L("Leave empty for the default")),
+			item(lang.L("Details field"), s.details, lang.L("Leave empty for the default")),
+			item(lang.L("Access token"), s.secret, secretHint))
+	case "webhook":
+		items = append(items,
+			item(lang.L("Endpoint"), s.url, lang.L("e.g. https://crm.example.com/leadcap")),
+			item(lang.L("Signing key"), s.secret, secretHint))
+	}
+	s.crmItems = items
+	s.crm.Objects = []fyne.CanvasObject{formRows(items...)}
+	s.crm.Refresh()
+	if s.content != nil {
+		s.content.Refresh() // the form changed height: lay out the page again
+	}
+	if s.connector.Selected == "" {
+		s.test.Disable()
+	} else {
+		s.test.Enable()
+	}
+}
+
+// form reads the CRM settings from the widgets.
+func (s *settingsScreen) form() workflow.CRMSettings {
+	cs := workflow.CRMSettings{Connector: s.connector.Selected, URL: strings.TrimSpace(s.url.Text)}
+	switch cs.Connector {
+	case "tryton":
+		cs.Database, cs.User = strings.TrimSpace(s.database.Text), strings.TrimSpace(s.user.Text)
+	case "hubspot":
+		cs.ExternalID, cs.DetailsField = strings.TrimSpace(s.externalID.Text), strings.TrimSpace(s.details.Text)
+	case "salesforce":
+		cs.APIVersion = strings.TrimSpace(s.apiVersion.Text)
+		cs.ExternalID, cs.DetailsField = strings.TrimSpace(s.externalID.Text), strings.TrimSpace(s.details.Text)
+	}
+	return cs
+}
+
+// settingsLoaded is what a background load of the settings hands back.
+type settingsLoaded struct {
+	crm     workflow.CRMSettings
+	country string
+	err     error
+}
+
+// load reads the settings from the store in the background.
+func (s *settingsScreen) load() {
+	st := s.ui.st
+	s.ui.background(func() func() {
+		var r settingsLoaded
+		r.crm, r.err = workflow.LoadCRM(st)
+		if r.err == nil {
+			r.country, r.err = st.Setting(SettingDefaultCountry)
+		}
+		return func() { s.show(r) }
+	})
+}
+
+func (s *settingsScreen) show(r settingsLoaded) {
+	if r.err != nil {
+		s.message.SetText(userMessage(r.err))
+		return
+	}
+	cs := r.crm
+	s.url.SetText(cs.URL)
+	s.database.SetText(cs.Database)
+	s.user.SetText(cs.User)
+	s.externalID.SetText(cs.ExternalID)
+	s.apiVersion.SetText(cs.APIVersion)
+	s.details.SetText(cs.DetailsField)
+	if cs.Connector != "" {
+		s.connector.SetSelected(cs.Connector)
+	}
+	s.country.SetText(r.country)
+}
+
+// onSaveTapped saves the CRM set-up and the default country in the store
+// (the secret stays in memory) and restarts the background sync with them.
+func (s *settingsScreen) onSaveTapped() {
+	cs := s.form()
+	country := strings.ToUpper(strings.TrimSpace(s.country.Text))
+	if err := validateCountry(country); err != nil {
+		s.showMessage(err.Error(), widget.DangerImportance)
+		return
+	}
+	s.office.setSecret(s.secret.Text)
+	s.save.Disable()
+	st := s.ui.st
+	s.ui.background(func() func() {
+		var err error
+		if cs.Connector != "" {
+			err = workflow.SaveCRM(st, cs)
+		}
+		if err == nil {
+			err = st.SetSetting(SettingDefaultCountry, country)
+		}
+		return func() {
+			s.save.Enable()
+			if err != nil {
+				s.showMessage(settingsErrorText(err), widget.DangerImportance)
+				return
+			}
+			s.country.SetText(country)
+			s.showMessage(lang.L("Saved."), widget.SuccessImportance)
+			s.office.restartRelay()
+			s.office.sync.refresh()
+		}
+	})
+}
+
+// onTestTapped checks the CRM on the form (saved or not) with one cheap
+// call, off the UI goroutine, and says in one line how it went.
+func (s *settingsScreen) onTestTapped() {
+	cs, secret := s.form(), strings.TrimSpace(s.secret.Text)
+	s.test.Disable()
+	s.testResult.Importance = widget.MediumImportance
+	s.testResult.SetText(lang.L("Testing…"))
+	ctx := s.office.ctx
+	s.ui.background(func() func() {
+		c, _, err := workflow.NewConnector(cs, secret)
+		if err == nil {
+			tctx, cancel := context.WithTimeout(ctx, testTimeout)
+			err = c.Probe(tctx)
+			cancel()
+		}
+		return func() {
+			s.test.Enable()
+			if err != nil {
+				s.testResult.Importance = widget.DangerImportance
+				s.testResult.SetText(lang.L("Connection failed: {{.Reason}}", map[string]any{"Reason": settingsErrorText(err)}))
+				return
+			}
+			s.testResult.Importance = widget.SuccessImportance
+			s.testResult.SetText(lang.L("Connection works: {{.CRM}} answered and accepted the credentials.", map[string]any{"CRM": cs.Connector}))
+		}
+	})
+}
+
+// settingsErrorText says what to do about a CRM set-up error.
+func settingsErrorText(err error) string {
+	switch {
+	case errors.Is(err, workflow.ErrNoSecret):
+		return lang.L("Enter the CRM's password, access token or signing key first.")
+	case errors.Is(err, workflow.ErrNoCRM):
+		return lang.L("Choose a CRM first.")
+	case errors.Is(err, storage.ErrSecretSetting):
+		return lang.L("Secrets are never saved in the database.")
+	}
+	return syncErrorText(err)
+}
+
+func (s *settingsScreen) showMessage(text string, imp widget.Importance) {
+	s.message.Importance = imp
+	s.message.SetText(text)
+}
+
+// onLanguageChanged stores the language for the next start: fyne picks
+// the language once, when the app starts.
+func (s *settingsScreen) onLanguageChanged() {
+	l := languages[max(0, s.language.SelectedIndex())]
+	prefs := fyne.CurrentApp().Preferences()
+	if prefs.String(prefLanguage) == l {
+		return
+	}
+	prefs.SetString(prefLanguage, l)
+	s.restart.SetText(lang.L("The language takes effect after a restart of leadcap."))
+}
+
+// onThemeChanged applies and stores the theme.
+func (s *settingsScreen) onThemeChanged() {
+	t := themes[max(0, s.theme.SelectedIndex())]
+	a := fyne.CurrentApp()
+	a.Preferences().SetString(prefTheme, t)
+	applyTheme(a, t)
+}
+
+// applyTheme sets the default theme, in a fixed variant for "light" and
+// "dark" and following the system otherwise.
+func applyTheme(a fyne.App, variant string) {
+	switch variant {
+	case "light":
+		a.Settings().SetTheme(&fixedVariant{Theme: theme.DefaultTheme(), variant: theme.VariantLight})
+	case "dark":
+		a.Settings().SetTheme(&fixedVariant{Theme: theme.DefaultTheme(), variant: theme.VariantDark})
+	default:
+		a.Settings().SetTheme(theme.DefaultTheme())
+	}
+}
+
+// fixedVariant is a theme that always uses one variant, light or dark,
+// whatever the system prefers.
+type fixedVariant struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (t *fixedVariant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.variant)
+}

@@ -1,0 +1,547 @@
+package app
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/google/uuid"
+
+	"leadcap/storage"
+	"leadcap/syncer"
+	"leadcap/workflow"
+)
+
+// settingLastSync is the store setting with the time of the last sync that
+// delivered leads (RFC 3339).
+const settingLastSync = "sync.last_success"
+
+// maxProblems caps the failed and refused leads listed on the Sync screen.
+const maxProblems = 200
+
+// syncScreen is the back office's view of the CRM sync: whether the CRM can
+// be reached, how many leads wait, "Sync now" with a progress bar, when the
+// last sync delivered leads, and the leads that failed or that the CRM
+// refused, with the CRM's reason and a retry.
+type syncScreen struct {
+	ui     *UI
+	office *office
+
+	statusIcon *widget.Icon
+	status     *widget.Label
+	counts     *widget.Label
+	last       *widget.Label
+	syncNow    *widget.Button
+	value      binding.Float // delivered / total, set from the relay's goroutines
+	bar        *widget.ProgressBar
+	activity   *widget.Activity // while the total is unknown
+	result     *widget.Label
+	problems   *fyne.Container
+	noProblems *widget.Label
+	retryAll   *widget.Button
+	content    fyne.CanvasObject
+
+	meter *meter
+
+	// Only touched on the UI goroutine.
+	running bool
+	loading bool // a refresh runs
+	again   bool // another refresh is wanted when it is done
+}
+
+func newSyncScreen(u *UI, o *office) *syncScreen {
+	s := &syncScreen{ui: u, office: o}
+	s.statusIcon = widget.NewIcon(theme.QuestionIcon())
+	s.status = widget.NewLabelWithStyle(lang.L("Not connected yet"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.status.Wrapping = fyne.TextWrapWord
+	s.counts = widget.NewLabel(lang.L("Counting leads…"))
+	s.counts.Wrapping = fyne.TextWrapWord
+	s.last = widget.NewLabel("")
+	s.last.Importance = widget.LowImportance
+	s.last.Wrapping = fyne.TextWrapWord
+
+	s.syncNow = widget.NewButtonWithIcon(lang.L("Sync now"), theme.UploadIcon(), s.onSyncNowTapped)
+	s.syncNow.Importance = widget.HighImportance
+	s.value = binding.NewFloat()
+	s.meter = &meter{every: time.Second / 60, value: s.value}
+	s.bar = widget.NewProgressBarWithData(s.value)
+	s.bar.TextFormatter = s.meter.text
+	s.activity = widget.NewActivity()
+	s.activity.Hide()
+	s.result = widget.NewLabel("")
+	s.result.Wrapping = fyne.TextWrapWord
+
+	s.problems = container.NewVBox()
+	s.noProblems = widget.NewLabel(lang.L("No failed or refused leads."))
+	s.noProblems.Importance = widget.LowImportance
+	s.retryAll = widget.NewButtonWithIcon(lang.L("Retry all"), theme.ViewRefreshIcon(), s.onRetryAllTapped)
+	s.retryAll.Hide()
+
+	connection := widget.NewCard(lang.L("CRM connection"), "", container.NewVBox(
+		container.NewBorder(nil, nil, s.statusIcon, nil, s.status),
+		s.counts, s.last,
+	))
+	s.bar.Hide() // until a sync runs
+	progress := container.NewStack(s.bar, s.activity)
+	var run fyne.CanvasObject
+	if fyne.CurrentDevice().IsMobile() {
+		run = container.NewVBox(s.syncNow, progress) // a full-width button for a thumb
+	} else {
+		run = container.NewBorder(nil, nil, s.syncNow, nil, progress)
+	}
+	sending := widget.NewCard(lang.L("Send to the CRM"), "", container.NewVBox(run, s.result))
+	attention := widget.NewCard(lang.L("Needs attention"), "", container.NewVBox(
+		s.noProblems, s.problems, container.NewHBox(layout.NewSpacer(), s.retryAll)))
+	s.content = container.NewVScroll(container.NewVBox(connection, sending, attention))
+	return s
+}
+
+// meter turns the relay's progress into the progress bar's value and text,
+// at most every so often (about 60 times a second) and always for the final
+// value. Its methods are safe from any goroutine: the value is a binding.
+type meter struct {
+	every time.Duration
+	value binding.Float
+
+	mu    sync.Mutex
+	last  time.Time
+	shown syncer.Progress
+	known bool // a total was shown
+}
+
+// report takes a progress snapshot; final ones are always shown. It
+// returns true when this is the first snapshot with a known total.
+func (m *meter) report(p syncer.Progress, final bool) (first bool) {
+	m.mu.Lock()
+	now := time.Now()
+	if !final && now.Sub(m.last) < m.every {
+		m.mu.Unlock()
+		return false
+	}
+	m.last, m.shown = now, p
+	first = !m.known && p.Total > 0
+	m.known = m.known || p.Total > 0
+	m.mu.Unlock()
+	v := 0.0
+	if p.Total > 0 {
+		v = float64(p.Done) / float64(p.Total)
+	}
+	_ = m.value.Set(v) // a float binding does not fail
+	return first
+}
+
+// reset starts a new sync: the total is unknown again.
+func (m *meter) reset() {
+	m.mu.Lock()
+	m.shown, m.known, m.last = syncer.Progress{}, false, time.Time{}
+	m.mu.Unlock()
+	_ = m.value.Set(0)
+}
+
+// text is the progress bar's text: "312 of 1,000".
+func (m *meter) text() string {
+	m.mu.Lock()
+	p := m.shown
+	m.mu.Unlock()
+	return lang.L("{{.Done}} of {{.Total}}", map[string]any{"Done": thousands(p.Done), "Total": thousands(p.Total)})
+}
+
+// thousands writes n with a thousands separator in the user's language:
+// 1,000 in English, 1.000 in German.
+func thousands(n int) string {
+	digits := strconv.Itoa(n)
+	neg := strings.HasPrefix(digits, "-")
+	digits = strings.TrimPrefix(digits, "-")
+	sep := ","
+	if strings.HasPrefix(lang.SystemLocale().LanguageString(), "de") {
+		sep = "."
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// syncData is what a background load of the Sync screen hands back.
+type syncData struct {
+	stats    storage.Stats
+	problems []problem
+	more     int // problems not listed
+	last     time.Time
+	err      error
+}
+
+// problem is a lead that failed to sync or that the CRM refused.
+type problem struct {
+	id      uuid.UUID
+	name    string
+	dead    bool
+	reason  string
+	next    time.Time // failed: the next attempt
+	tries   int
+	stopped bool // failed because the sync was stopped, not by the CRM
+}
+
+// loadSyncData reads counts, problems and the last sync, off the UI
+// goroutine.
+func loadSyncData(st *storage.Store) syncData {
+	var d syncData
+	if d.stats, d.err = st.Stats(); d.err != nil {
+		return d
+	}
+	if v, err := st.Setting(settingLastSync); err == nil && v != "" {
+		d.last, _ = time.Parse(time.RFC3339, v)
+	}
+	if d.last.IsZero() && d.stats.BySync[storage.SyncSynced] > 0 {
+		d.last = lastSyncedOfRecent(st) // synced by the command line
+	}
+	dead, err := st.DeadLetters()
+	if err != nil {
+		d.err = err
+		return d
+	}
+	for _, dl := range dead {
+		if len(d.problems) == maxProblems {
+			d.more++
+			continue
+		}
+		d.problems = append(d.problems, problem{id: dl.LeadID, name: leadName(st, dl.LeadID), dead: true, reason: dl.Reason, tries: dl.Attempts})
+	}
+	failed, err := st.List(storage.Query{Sync: storage.SyncFailed, Limit: maxProblems})
+	if err != nil {
+		d.err = err
+		return d
+	}
+	d.more += max(0, d.stats.BySync[storage.SyncFailed]-len(failed))
+	for _, f := range failed {
+		info, err := st.SyncInfo(f.ID)
+		if err != nil {
+			continue // synced or removed meanwhile
+		}
+		p := problem{id: f.ID, name: summaryName(f), reason: info.LastError, next: info.NextAttempt, tries: info.Attempts}
+		p.stopped = strings.Contains(info.LastError, "sync stopped")
+		d.problems = append(d.problems, p)
+	}
+	return d
+}
+
+// lastSyncedOfRecent is when the most recently captured synced leads
+// reached the CRM: the last sync, when no sync of the app recorded it.
+func lastSyncedOfRecent(st *storage.Store) time.Time {
+	var last time.Time
+	rows, err := st.List(storage.Query{Sync: storage.SyncSynced, Limit: 20})
+	if err != nil {
+		return last
+	}
+	for _, r := range rows {
+		if info, err := st.SyncInfo(r.ID); err == nil && info.SyncedAt.After(last) {
+			last = info.SyncedAt
+		}
+	}
+	return last
+}
+
+// leadName is how a problem row names a lead.
+func leadName(st *storage.Store, id uuid.UUID) string {
+	l, err := st.Lead(id)
+	if err != nil {
+		return id.String()[:8]
+	}
+	c := l.Contact
+	name := strings.TrimSpace(c.GivenName + " " + c.FamilyName)
+	if name == "" {
+		name = c.FullName
+	}
+	if name == "" {
+		name = first(c.Emails)
+	}
+	if c.Organization != "" {
+		name += " — " + c.Organization
+	}
+	return name
+}
+
+func summaryName(sum storage.Summary) string {
+	name := sum.Name
+	if name == "" {
+		name = sum.Email
+	}
+	if sum.Organization != "" {
+		name += " — " + sum.Organization
+	}
+	return name
+}
+
+// recordSynced notes the time of a sync that delivered leads.
+func recordSynced(st *storage.Store, now time.Time) {
+	_ = st.SetSetting(settingLastSync, now.UTC().Format(time.RFC3339)) // shown on the Sync screen only
+}
+
+// refresh reloads the counts and problems in the background. Refreshes
+// asked for while one runs are folded into one more.
+func (s *syncScreen) refresh() {
+	if s.loading {
+		s.again = true
+		return
+	}
+	s.loading = true
+	st := s.ui.st
+	s.ui.background(func() func() {
+		d := loadSyncData(st)
+		return func() { s.show(d) }
+	})
+}
+
+// show applies loaded data; it runs on the UI goroutine.
+func (s *syncScreen) show(d syncData) {
+	s.loading = false
+	if s.again {
+		s.again = false
+		s.refresh()
+	}
+	if d.err != nil {
+		s.counts.SetText(userMessage(d.err))
+		return
+	}
+	waiting, dead := d.stats.OutboxPending, d.stats.Dead
+	synced := d.stats.BySync[storage.SyncSynced]
+	parts := []string{
+		lang.N("{{.Count}} leads waiting to be sent", waiting, map[string]any{"Count": thousands(waiting)}),
+		lang.N("{{.Count}} refused by the CRM", dead, map[string]any{"Count": thousands(dead)}),
+		lang.N("{{.Count}} synced", synced, map[string]any{"Count": thousands(synced)}),
+	}
+	s.counts.SetText(strings.Join(parts, " · "))
+	if d.last.IsZero() {
+		s.last.SetText(lang.L("No sync has delivered leads yet."))
+	} else {
+		s.last.SetText(lang.L("Last successful sync: {{.Time}}", map[string]any{"Time": d.last.Local().Format("2006-01-02 15:04")}))
+	}
+	s.showProblems(d)
+	if !s.running {
+		if waiting == 0 {
+			s.syncNow.Disable()
+		} else {
+			s.syncNow.Enable()
+		}
+	}
+}
+
+// showProblems lists the refused and failed leads.
+func (s *syncScreen) showProblems(d syncData) {
+	objs := make([]fyne.CanvasObject, 0, len(d.problems)+1)
+	anyDead := false
+	for _, p := range d.problems {
+		objs = append(objs, s.problemRow(p))
+		anyDead = anyDead || p.dead
+	}
+	if d.more > 0 {
+		more := widget.NewLabel(lang.N("… and {{.Count}} more", d.more, map[string]any{"Count": thousands(d.more)}))
+		more.Importance = widget.LowImportance
+		objs = append(objs, more)
+	}
+	s.problems.Objects = objs
+	s.problems.Refresh()
+	if len(objs) == 0 {
+		s.noProblems.Show()
+	} else {
+		s.noProblems.Hide()
+	}
+	if anyDead {
+		s.retryAll.Show()
+	} else {
+		s.retryAll.Hide()
+	}
+	s.content.Refresh() // the list changed height: lay out the page again
+}
+
+// problemRow shows one lead with the CRM's reason: a refused lead with a
+// Retry button, a failed one with when it is tried again.
+func (s *syncScreen) problemRow(p problem) fyne.CanvasObject {
+	name := widget.NewLabelWithStyle(p.name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.Truncation = fyne.TextTruncateEllipsis
+	var state string
+	var b *badge
+	if p.dead {
+		b = newBadge(syncLabel(storage.SyncDead), syncColor(storage.SyncDead))
+		state = lang.L("The CRM refused this lead: {{.Reason}}", map[string]any{"Reason": p.reason})
+	} else {
+		b = newBadge(syncLabel(storage.SyncFailed), syncColor(storage.SyncFailed))
+		state = lang.N("Failed {{.Count}} times, next try {{.Time}}: {{.Reason}}", p.tries,
+			map[string]any{"Count": p.tries, "Time": p.next.Local().Format("15:04"), "Reason": p.reason})
+	}
+	reason := widget.NewLabel(state)
+	reason.Wrapping = fyne.TextWrapWord
+	reason.SizeName = theme.SizeNameCaptionText
+	head := container.NewBorder(nil, nil, nil, container.NewCenter(b), name)
+	row := container.NewVBox(head, reason)
+	if !p.dead {
+		return row
+	}
+	id := p.id
+	retry := widget.NewButtonWithIcon(lang.L("Retry"), theme.ViewRefreshIcon(), func() { s.onRetryTapped(id) })
+	open := widget.NewButtonWithIcon(lang.L("Open lead"), theme.DocumentIcon(), func() { s.ui.openLead(id) })
+	row.Add(container.NewHBox(layout.NewSpacer(), open, retry))
+	return row
+}
+
+// showStatus shows the CRM connection as the relay sees it.
+func (s *syncScreen) showStatus(st syncer.Status) {
+	switch {
+	case st.Online:
+		s.statusIcon.SetResource(theme.ConfirmIcon())
+		s.status.SetText(lang.L("Online: leads are sent to the CRM as they are saved."))
+	case errors.Is(st.Err, workflow.ErrNoCRM):
+		s.statusIcon.SetResource(theme.WarningIcon())
+		s.status.SetText(lang.L("No CRM is set up: choose one in Settings."))
+	case errors.Is(st.Err, workflow.ErrNoSecret):
+		s.statusIcon.SetResource(theme.WarningIcon())
+		s.status.SetText(lang.L("The CRM secret is missing: enter it in Settings."))
+	case errors.Is(st.Err, syncer.ErrAuth):
+		s.statusIcon.SetResource(theme.ErrorIcon())
+		s.status.SetText(lang.L("The CRM refused the credentials: check them in Settings."))
+	default:
+		s.statusIcon.SetResource(theme.ErrorIcon())
+		text := lang.L("Offline: leads stay safe on this device and are sent when the CRM can be reached.")
+		if !st.NextProbe.IsZero() {
+			text += " " + lang.L("Next try at {{.Time}}.", map[string]any{"Time": st.NextProbe.Local().Format("15:04:05")})
+		}
+		s.status.SetText(text)
+	}
+}
+
+// onSyncNowTapped sends everything due to the CRM now, with a progress bar.
+func (s *syncScreen) onSyncNowTapped() {
+	if s.running {
+		return
+	}
+	s.startSync()
+}
+
+// startSync runs a bulk sync in the background; the relay reports progress
+// through the meter, the summary comes back on the UI goroutine.
+func (s *syncScreen) startSync() {
+	o := s.office
+	if o.ctx.Err() != nil {
+		return
+	}
+	s.running = true
+	s.syncNow.Disable()
+	s.meter.reset()
+	s.bar.Hide()
+	s.activity.Show()
+	s.activity.Start()
+	s.result.Importance = widget.MediumImportance
+	s.result.SetText(lang.L("Connecting to the CRM…"))
+	st, secret, ctx, now := s.ui.st, o.secretValue(), o.ctx, s.ui.opts.Now
+	o.wg.Add(1)
+	s.ui.background(func() func() {
+		defer o.wg.Done()
+		onProgress := func(p syncer.Progress) {
+			if s.meter.report(p, false) {
+				s.ui.opts.do(s.showBar)
+			}
+		}
+		sum, err := workflow.SyncNow(ctx, st, workflow.SyncOptions{Secret: secret, OnProgress: onProgress, OnStatus: o.onStatus})
+		if err == nil && sum.Done > 0 {
+			recordSynced(st, now())
+		}
+		d := loadSyncData(st)
+		return func() { s.onSyncDone(sum, err, d) }
+	})
+}
+
+// showBar swaps the activity for the progress bar once the total is known.
+func (s *syncScreen) showBar() {
+	s.activity.Stop()
+	s.activity.Hide()
+	s.bar.Show()
+}
+
+// onSyncDone shows the outcome of a bulk sync.
+func (s *syncScreen) onSyncDone(sum syncer.Summary, err error, d syncData) {
+	s.running = false
+	s.meter.report(syncer.Progress{Total: sum.Done + sum.Dead + sum.Pending, Done: sum.Done, Failed: sum.Failed, Dead: sum.Dead}, true)
+	s.showBar()
+	s.bar.Refresh()
+	line := lang.L("Synced {{.Done}}, failed {{.Failed}}, refused {{.Dead}}, still waiting {{.Pending}}.",
+		map[string]any{"Done": thousands(sum.Done), "Failed": thousands(sum.Failed), "Dead": thousands(sum.Dead), "Pending": thousands(sum.Pending)})
+	switch {
+	case err != nil && sum == (syncer.Summary{}):
+		s.result.Importance = widget.DangerImportance
+		line = syncErrorText(err) // it stopped before it began
+	case err != nil:
+		s.result.Importance = widget.DangerImportance
+		line = syncErrorText(err) + " " + line
+	case sum.Dead > 0 || sum.Pending > 0:
+		s.result.Importance = widget.WarningImportance
+	default:
+		s.result.Importance = widget.SuccessImportance
+	}
+	s.result.SetText(line)
+	s.show(d)
+	s.ui.leads.reload() // the list's sync badges changed
+}
+
+// syncErrorText says in a sentence why a sync stopped and what to do.
+func syncErrorText(err error) string {
+	switch {
+	case errors.Is(err, workflow.ErrNoCRM):
+		return lang.L("No CRM is set up: choose one in Settings.")
+	case errors.Is(err, workflow.ErrNoSecret):
+		return lang.L("The CRM secret is missing: enter it in Settings.")
+	case errors.Is(err, syncer.ErrAuth):
+		var pe *syncer.PermanentError
+		if errors.As(err, &pe) && pe.Reason != "" {
+			reason := strings.TrimSuffix(pe.Reason, ": "+syncer.ErrAuth.Error())
+			return lang.L("The CRM refused the credentials ({{.Reason}}): check them in Settings.", map[string]any{"Reason": reason})
+		}
+		return lang.L("The CRM refused the credentials: check them in Settings.")
+	case errors.Is(err, syncer.ErrOffline):
+		return lang.L("The CRM cannot be reached: check the network and the CRM address. Leads stay safe on this device.")
+	}
+	return userMessage(err)
+}
+
+// onRetryTapped queues a refused lead again and sends it.
+func (s *syncScreen) onRetryTapped(id uuid.UUID) {
+	s.retry(func(st *storage.Store) error { return st.RetryDead(id) })
+}
+
+// onRetryAllTapped queues every refused lead again and sends them.
+func (s *syncScreen) onRetryAllTapped() {
+	s.retry(func(st *storage.Store) error { _, err := st.RetryAllDead(); return err })
+}
+
+func (s *syncScreen) retry(queue func(*storage.Store) error) {
+	st := s.ui.st
+	s.ui.background(func() func() {
+		if err := queue(st); err != nil {
+			return func() { s.ui.showError(err) }
+		}
+		return func() {
+			s.office.wake()
+			if s.running {
+				s.refresh()
+				return
+			}
+			s.startSync()
+		}
+	})
+}
