@@ -24,10 +24,15 @@ type Code struct {
 }
 
 // DecodeImage returns every QR code found in img, or an error wrapping
-// ErrNoCode. It tries the cheap reads first (the whole frame as it is), and
-// only when those fail works harder: other binarizers and scales, regions of
-// interest found by a first pass, local contrast, sharpening, and rotation
-// and perspective retries. The work done is bounded by the image size.
+// ErrNoCode (ErrTooLarge past MaxPixels). It tries the cheap read first (the
+// whole frame as it is, which is where clean photos end), and only when that
+// fails works harder: regions of interest found by a cheap texture map and
+// enlarged, the other binarizer, a smaller scale, a finder-pattern retry
+// that samples neighbouring grid sizes, then on each region local contrast,
+// sharpening, smoothing and perspective warps. Codes at any rotation are
+// read by the first steps already. The work is bounded: frames above 16
+// megapixels are scaled down first, and regions and warps are capped in
+// size.
 func DecodeImage(img image.Image) ([]Code, error) {
 	b := img.Bounds()
 	if int64(b.Dx())*int64(b.Dy()) > MaxPixels {

@@ -215,9 +215,18 @@ func (r *reader) regions(g *gray) bool {
 			return true
 		}
 		// Blur: sharpen without the contrast step (which amplifies the
-		// noise the sharpening then picks up), at the module scale and
-		// at a coarser one for strong defocus.
-		if r.attempt(crop.unsharp(1, 2), hybrid, true, back) || r.attempt(crop.unsharp(3, 2), hybrid, true, back) {
+		// noise the sharpening then picks up), at a few scales for the
+		// module sizes a crop can have; then a band-pass (smooth, then
+		// sharpen coarsely) for blur under noise.
+		for _, u := range [...]struct {
+			radius int
+			amount float64
+		}{{1, 2}, {2, 3}, {3, 2}} {
+			if r.attempt(crop.unsharp(u.radius, u.amount), hybrid, true, back) {
+				return true
+			}
+		}
+		if r.attempt(crop.boxBlur(2).unsharp(4, 2), hybrid, true, back) {
 			return true
 		}
 		if r.finderRetry(crop, hybrid, back) || r.finderRetry(enh, hybrid, back) {

@@ -34,12 +34,14 @@ func toGray(img image.Image) *gray {
 		}
 	case *image.RGBA:
 		for y := 0; y < g.h; y++ {
-			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
+			off := m.PixOffset(b.Min.X, b.Min.Y+y)
+			row := m.Pix[off : off+4*g.w]
 			dst := g.pix[y*g.w : (y+1)*g.w]
 			for x := range dst {
-				p := row[4*x : 4*x+4 : 4*x+4]
 				// Premultiplied: over white adds 255-a.
-				dst[x] = uint8(luma(uint32(p[0]), uint32(p[1]), uint32(p[2])) + 255 - uint32(p[3]))
+				r, gr, bl, a := uint32(row[0]), uint32(row[1]), uint32(row[2]), uint32(row[3])
+				dst[x] = uint8((19595*r+38470*gr+7471*bl+1<<15)>>16 + 255 - a)
+				row = row[4:]
 			}
 		}
 	case *image.NRGBA:
