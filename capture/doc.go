@@ -8,7 +8,7 @@
 // code in a photo (PNG, JPEG with its EXIF orientation, GIF, WebP) using
 // github.com/makiuchi-d/gozxing, helped by image work around it (grey
 // conversion, scales, other binarizers, regions of interest, local contrast,
-// sharpening, rotation and perspective retries), cheap reads first so that
+// sharpening, perspective warps), cheap reads first so that
 // clean photos stay fast. Files that are not images, truncated files and
 // images that are too large are refused with errors that say what to do.
 // The text of a code's byte segments is turned into a string by
