@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -35,6 +36,9 @@ type office struct {
 	relay     *syncer.Relay      // the running background relay, if any
 	stopRelay context.CancelFunc // stops it
 	relayOn   bool               // background sync is wanted (the app has started)
+	lastShown time.Time          // when the relay's progress was last shown
+	relayDone bool               // it delivered leads since then
+	trailing  *time.Timer        // shows the end of a burst of progress
 
 	closeWarning dialog.Dialog // the "not synced yet" question on close, when shown
 }
@@ -117,14 +121,44 @@ func (o *office) onStatus(s syncer.Status) {
 	o.ui.opts.do(func() { o.sync.showStatus(s) })
 }
 
-// onRelayProgress follows the background relay: when a round has
-// delivered everything it saw, it records the time and refreshes the Sync
-// screen. It runs on the relay's goroutine.
+// onRelayProgress follows the background relay: when it delivered leads it
+// records the time and refreshes the Sync screen, at most once a second
+// while it drains (a timer shows the last state of a burst) and always at
+// the end of a round. It runs on the relay's goroutine.
 func (o *office) onRelayProgress(p syncer.Progress) {
-	if p.Total == 0 || p.Done+p.Dead+p.Failed < p.Total {
+	if p.Done+p.Dead == 0 {
 		return
 	}
-	if p.Done > 0 {
+	o.mu.Lock()
+	o.relayDone = o.relayDone || p.Done > 0
+	wait := time.Second - time.Since(o.lastShown)
+	if p.Done+p.Dead+p.Failed < p.Total && wait > 0 {
+		if o.trailing == nil {
+			o.trailing = time.AfterFunc(wait, o.showRelayProgress)
+		}
+		o.mu.Unlock()
+		return
+	}
+	o.mu.Unlock()
+	o.showRelayProgress()
+}
+
+// showRelayProgress records the last sync and refreshes the Sync screen
+// after the background relay delivered leads.
+func (o *office) showRelayProgress() {
+	o.mu.Lock()
+	if o.trailing != nil {
+		o.trailing.Stop()
+		o.trailing = nil
+	}
+	o.lastShown = time.Now()
+	done := o.relayDone
+	o.relayDone = false
+	o.mu.Unlock()
+	if o.ctx.Err() != nil {
+		return
+	}
+	if done {
 		recordSynced(o.ui.st, o.ui.opts.Now())
 	}
 	o.ui.opts.do(o.sync.refresh)
@@ -167,6 +201,13 @@ func (o *office) secretValue() string {
 func (o *office) stop() {
 	o.cancel()
 	o.wg.Wait()
+	o.mu.Lock()
+	o.relay, o.stopRelay = nil, nil
+	if o.trailing != nil {
+		o.trailing.Stop()
+		o.trailing = nil
+	}
+	o.mu.Unlock()
 }
 
 // onCloseRequested is the window's close intercept: with leads not synced

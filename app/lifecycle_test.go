@@ -82,3 +82,18 @@ func overlayTexts(u *UI) (texts []string, buttons map[string]*widget.Button) {
 	walk(top)
 	return texts, buttons
 }
+
+func TestShowTabPicksTheStartingScreen(t *testing.T) {
+	st := newStore(t)
+	_, _, leads := demo(t, st)
+	u := newTestUI(t, st)
+	for i, name := range []string{"capture", "leads", "meeting", "sync", "settings"} {
+		require.True(t, u.ShowTab(name), name)
+		assert.Equal(t, i, u.tabs.SelectedIndex(), name)
+	}
+	require.True(t, u.ShowTab("Lead"))
+	assert.Same(t, u.leadsTab, u.tabs.Selected())
+	require.NotNil(t, u.lead)
+	assert.Equal(t, leads[3].ID, u.lead.id, "the newest lead")
+	assert.False(t, u.ShowTab("reports"))
+}

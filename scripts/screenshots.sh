@@ -132,12 +132,16 @@ shoot() {
   for _ in $(seq 50); do DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
   kill -0 "$xvfb" 2>/dev/null || { echo "screenshots: Xvfb $display did not start" >&2; exit 1; }
   for s in "${screens[@]}"; do
-    DISPLAY=$display "$work/app-$variant" --db "$db" --tab "$s" >"$work/app.log" 2>&1 &
-    local app=$!
-    pids+=("$app")
-    local win # the app's is the only window on this display
-    win=$(DISPLAY=$display timeout 20 xdotool search --sync --onlyvisible --name . | head -1) ||
-      { echo "screenshots: the $variant app showed no window:" >&2; cat "$work/app.log" >&2; exit 1; }
+    local app win="" try
+    for try in 1 2; do # a cold start on a busy machine may miss the first wait
+      DISPLAY=$display "$work/app-$variant" --db "$db" --tab "$s" >"$work/app.log" 2>&1 &
+      app=$!
+      pids+=("$app")
+      # the app's is the only window on this display
+      win=$(DISPLAY=$display timeout 20 xdotool search --sync --onlyvisible --name . | head -1) && [ -n "$win" ] && break
+      kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true
+    done
+    [ -n "$win" ] || { echo "screenshots: the $variant app showed no window:" >&2; cat "$work/app.log" >&2; exit 1; }
     if [ -n "$size" ]; then
       DISPLAY=$display xdotool windowsize "$win" ${size/x/ }
     fi
