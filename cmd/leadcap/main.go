@@ -65,7 +65,7 @@ type command struct {
 func commands() []*command {
 	return []*command{
 		eventCommand(),
-		addCommand(), listCommand(), showCommand(), qualifyCommand(), noteCommand(), consentCommand(),
+		addCommand(), listCommand(), showCommand(), editCommand(), qualifyCommand(), noteCommand(), consentCommand(),
 		exportCommand(), importCommand(),
 		decodeCommand(), scanCommand(), parseCommand(),
 		crmCommand(), syncCommand(), deadCommand(),

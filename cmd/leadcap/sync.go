@@ -35,8 +35,9 @@ every lead carries its ID to the CRM, so a lead sent again updates its CRM
 record instead of creating a second one.
 Exit status: 0 when nothing is pending and nothing is dead, 3 when some leads
 are still pending (the CRM is down or slow: run it again later), else 4 when
-some are dead (fix them, then 'leadcap dead retry'); 1 on an error such as
-refused credentials.`,
+some are dead (fix them with 'leadcap edit', which queues them again, or
+retry them with 'leadcap dead retry'); 1 on an error such as refused
+credentials.`,
 		run: runSync,
 	}
 }
@@ -49,7 +50,7 @@ func syncExit(sum syncer.Summary, note string) error {
 		return &exitStatus{code: exitPending, msg: note}
 	case sum.Dead > 0:
 		if note == "" {
-			note = fmt.Sprintf("the CRM refused %d lead(s): see why with 'leadcap dead list', fix them, then run 'leadcap dead retry --all' and 'leadcap sync'.", sum.Dead)
+			note = fmt.Sprintf("the CRM refused %d lead(s): see why with 'leadcap dead list', fix them with 'leadcap edit ID ...' (or, if the CRM side was at fault, run 'leadcap dead retry --all'), then run 'leadcap sync'.", sum.Dead)
 		}
 		return &exitStatus{code: exitDead, msg: note}
 	}
