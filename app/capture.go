@@ -35,11 +35,12 @@ import (
 type captureScreen struct {
 	ui *UI
 
-	sink      *scanSink      // catches the scanner's keys once a Tab moved the focus
-	chip      *widget.Button // the active event; tap to switch
-	status    *widget.Label  // what the last scan did
+	sink      *scanSink     // catches the scanner's keys once a Tab moved the focus
+	chip      *chipButton   // the active event; tap to switch
+	status    *widget.Label // what the last scan did
 	openPhoto *widget.Button
 	typeIn    *widget.Button
+	cam       *cameraView
 	idle      fyne.CanvasObject
 
 	review      *leadScreen // the unsaved lead under review, if any
@@ -93,11 +94,13 @@ func newCaptureScreen(u *UI) *captureScreen {
 	hint := widget.NewLabel(lang.L("Scan a badge or business card with the handheld scanner, open a photo of its QR code or drop the photo here."))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Alignment = fyne.TextAlignCenter
-	icon := widget.NewIcon(theme.ViewFullScreenIcon())
+	icon := container.NewCenter(container.NewGridWrap(fyne.NewSize(96, 96), widget.NewIcon(theme.ViewFullScreenIcon())))
+	s.cam = newCameraView(s, icon) // the live camera (camera.go): its button and preview show only when there is one
 	s.idle = container.NewVBox(layout.NewSpacer(),
-		container.NewCenter(container.NewGridWrap(fyne.NewSize(96, 96), icon)),
+		icon,
+		s.cam.box,
 		hint,
-		container.NewCenter(container.NewHBox(s.openPhoto, s.typeIn)),
+		captureButtons(s.openPhoto, s.cam.toggle, s.typeIn),
 		s.status,
 		layout.NewSpacer())
 
@@ -108,7 +111,7 @@ func newCaptureScreen(u *UI) *captureScreen {
 	s.dupText.Importance = widget.WarningImportance
 	s.update = widget.NewButtonWithIcon(lang.L("Update the existing lead"), theme.ViewRefreshIcon(), s.onUpdateTapped)
 	s.update.Importance = widget.HighImportance
-	s.dupBox = container.NewBorder(nil, nil, nil, s.update, s.dupText)
+	s.dupBox = beside(s.dupText, s.update)
 	s.dupBox.Hide()
 	s.reviewBody = container.NewStack()
 	s.reviewBox = container.NewBorder(
@@ -130,7 +133,7 @@ func newCaptureScreen(u *UI) *captureScreen {
 	ask := widget.NewLabel(lang.L("Save it as a note on a lead? No contact is made up from it."))
 	ask.Wrapping = fyne.TextWrapWord
 	s.noteBox = container.NewBorder(
-		container.NewVBox(s.noteKind, s.noteRaw, ask, container.NewHBox(s.attach, s.noteNew, s.noteDiscard)),
+		container.NewVBox(s.noteKind, s.noteRaw, ask, buttonRow(false, s.attach, s.noteNew, s.noteDiscard)),
 		nil, nil, nil, s.picker.content)
 	s.noteBox.Hide()
 
@@ -153,6 +156,7 @@ func (s *captureScreen) start() {
 	c.SetOnTypedKey(s.onTypedKey)
 	s.ui.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { s.onDropped(uris) })
 	s.ui.onClose(s.stop)
+	s.cam.start()
 
 	st := s.ui.st
 	s.ui.background(func() func() {

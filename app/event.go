@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -32,7 +33,7 @@ type eventScreen struct {
 	name, venue, city, country, booth *widget.Entry
 	start, end                        *widget.DateEntry
 	staff, device                     *widget.Entry
-	form                              *widget.Form
+	form                              fyne.CanvasObject // see formRows
 	message                           *widget.Label
 	use                               *widget.Button
 	cancel                            *widget.Button
@@ -40,6 +41,8 @@ type eventScreen struct {
 
 	// Only touched on the UI goroutine.
 	events []lead.Event
+	// defaultCountry (Settings) is the country a new event starts with.
+	defaultCountry string
 	// done is called with the event that became active.
 	done func(lead.Event)
 }
@@ -64,7 +67,7 @@ func newEventScreen(u *UI, done func(lead.Event)) *eventScreen {
 	for _, e := range []*widget.Entry{s.name, s.venue, s.city, s.country, s.booth, s.staff, s.device} {
 		e.OnSubmitted = func(string) { s.onUseTapped() }
 	}
-	s.form = widget.NewForm(
+	s.form = formRows(
 		widget.NewFormItem(lang.L("Event"), s.pick),
 		widget.NewFormItem(lang.L("Name"), s.name),
 		widget.NewFormItem(lang.L("Venue"), s.venue),
@@ -74,7 +77,7 @@ func newEventScreen(u *UI, done func(lead.Event)) *eventScreen {
 		widget.NewFormItem(lang.L("Starts"), s.start),
 		widget.NewFormItem(lang.L("Ends"), s.end),
 	)
-	who := widget.NewForm(
+	who := formRows(
 		widget.NewFormItem(lang.L("Staff name"), s.staff),
 		&widget.FormItem{Text: lang.L("Device"), Widget: s.device, HintText: lang.L("Tells apart the leads of several devices at one booth")},
 	)
@@ -90,8 +93,15 @@ func newEventScreen(u *UI, done func(lead.Event)) *eventScreen {
 	body := container.NewVBox(title,
 		widget.NewCard(lang.L("Event"), "", s.form),
 		widget.NewCard(lang.L("Who is working"), "", who))
-	bar := container.NewBorder(nil, nil, nil, container.NewHBox(s.cancel, s.use), s.message)
-	s.content = container.NewBorder(nil, container.NewPadded(bar), nil, nil, container.NewVScroll(body))
+	bar := actionBar(s.message, s.cancel, s.use)
+	if fyne.CurrentDevice().IsMobile() {
+		// The message above the buttons; the main one takes the width,
+		// Cancel is a square with its icon beside it.
+		s.cancel.SetText("")
+		bar = container.NewPadded(container.NewVBox(s.message,
+			container.NewBorder(nil, nil, nil, container.New(atLeast(fyne.NewSquareSize(touchHeight)), s.cancel), tall(s.use))))
+	}
+	s.content = container.NewBorder(nil, bar, nil, nil, container.NewVScroll(body))
 	return s
 }
 
@@ -101,6 +111,7 @@ type eventLoaded struct {
 	active        lead.Event
 	hasActive     bool
 	staff, device string
+	country       string // the default country of new events
 	err           error
 }
 
@@ -126,6 +137,7 @@ func loadEvents(st *storage.Store) eventLoaded {
 	if r.device == "" {
 		r.device, _ = os.Hostname()
 	}
+	r.country, r.err = st.Setting(SettingDefaultCountry)
 	return r
 }
 
@@ -144,7 +156,7 @@ func (s *eventScreen) show(r eventLoaded) {
 		s.message.SetText(userMessage(r.err))
 		return
 	}
-	s.events = r.events
+	s.events, s.defaultCountry = r.events, r.country
 	opts := []string{lang.L("New event")}
 	for _, ev := range r.events {
 		opts = append(opts, eventLabel(ev))
@@ -197,9 +209,13 @@ func (s *eventScreen) picked() (lead.Event, bool) {
 	return lead.Event{}, false
 }
 
-// onPicked fills the form from the chosen event, or empties it for a new one.
+// onPicked fills the form from the chosen event, or empties it for a new
+// one, which starts in the default country.
 func (s *eventScreen) onPicked() {
-	ev, _ := s.picked()
+	ev, existing := s.picked()
+	if !existing {
+		ev.Country = s.defaultCountry
+	}
 	s.name.SetText(ev.Name)
 	s.venue.SetText(ev.Venue)
 	s.city.SetText(ev.City)
@@ -307,13 +323,56 @@ func eventMessage(err error) string {
 	return userMessage(err)
 }
 
-// eventChip is the button at the top of Capture that names the active event
-// and opens the event screen: switching events is one tap away.
-func eventChip(tapped func()) *widget.Button {
-	b := widget.NewButtonWithIcon(lang.L("Choose event"), theme.MenuDropDownIcon(), tapped)
-	b.IconPlacement = widget.ButtonIconTrailingText
-	b.Alignment = widget.ButtonAlignLeading
-	return b
+// eventChip returns the bar at the top of Capture that names the active
+// event and opens the event screen: switching events is one tap away.
+func eventChip(tapped func()) *chipButton {
+	c := &chipButton{Text: lang.L("Choose event")}
+	c.button = widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), tapped)
+	c.button.Alignment = widget.ButtonAlignTrailing
+	c.label = widget.NewLabelWithStyle(c.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	c.label.Truncation = fyne.TextTruncateEllipsis
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// chipButton looks and acts like a button with its icon at the trailing
+// edge, but its text is cut with an ellipsis where it does not fit, as an
+// event's name, booth and staff do not on a phone; a button would make the
+// whole screen as wide as its text.
+type chipButton struct {
+	widget.BaseWidget
+
+	// Text is what it says; change it with SetText.
+	Text string
+
+	button *widget.Button // the background, hover, focus, tap and icon
+	label  *widget.Label
+}
+
+// SetText changes what the chip says.
+func (c *chipButton) SetText(text string) {
+	c.Text = text
+	c.label.SetText(text)
+}
+
+// Tapped acts as a tap on the button.
+func (c *chipButton) Tapped(*fyne.PointEvent) {
+	if c.button.OnTapped != nil {
+		c.button.OnTapped()
+	}
+}
+
+func (c *chipButton) CreateRenderer() fyne.WidgetRenderer {
+	th := c.Theme()
+	icon := th.Size(theme.SizeNameInlineIcon) + 2*th.Size(theme.SizeNameInnerPadding)
+	// The text fills the width left of the icon, in the middle of the height.
+	text := container.New(layout.NewCustomPaddedLayout(0, 0, 0, icon),
+		container.NewVBox(layout.NewSpacer(), c.label, layout.NewSpacer()))
+	var height float32
+	if fyne.CurrentDevice().IsMobile() {
+		height = touchHeight
+	}
+	return widget.NewSimpleRenderer(container.New(atLeast{Height: height}, c.button, text))
 }
 
 // chipText is what the event chip says: the event, its booth, who works.

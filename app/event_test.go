@@ -105,3 +105,29 @@ func mustEvents(t *testing.T, u *UI) []lead.Event {
 	require.NoError(t, err)
 	return evs
 }
+
+func TestEventNewEventStartsInTheDefaultCountry(t *testing.T) {
+	st := newStore(t)
+	require.NoError(t, st.SetSetting(SettingDefaultCountry, "AT"))
+	u := newTestUI(t, st)
+	u.tabs.SelectIndex(0)
+	e := u.capture.event
+	require.True(t, e.content.Visible(), "first start")
+	assert.Equal(t, "AT", e.country.Text, "a new event starts in the country of Settings")
+	test.Type(e.name, "Smart Automation Linz")
+	test.Tap(e.use)
+	ev, err := st.ActiveEvent()
+	require.NoError(t, err)
+	assert.Equal(t, "AT", ev.Country)
+
+	// An existing event keeps its own country; a new one starts in the default.
+	ifa := lead.Event{Name: "IFA", City: "Berlin", Country: "DE"}
+	require.NoError(t, st.CreateEvent(&ifa))
+	test.Tap(u.capture.chip)
+	e.pick.SetSelected("IFA · Berlin")
+	assert.Equal(t, "DE", e.country.Text)
+	e.pick.SetSelectedIndex(0)
+	assert.Equal(t, "New event", e.pick.Selected)
+	assert.Equal(t, "AT", e.country.Text)
+	assert.Empty(t, e.name.Text)
+}

@@ -29,8 +29,8 @@ type leadScreen struct {
 
 	given, family, org, title *widget.Entry
 	email, phone, web         *widget.Entry
-	contact                   *widget.Form
-	consent                   *widget.Form
+	contact                   fyne.CanvasObject // the contact fields, see formRows
+	consent                   fyne.CanvasObject
 
 	fit, budget, authority, interest *segmented
 	disqualify                       *widget.Check
@@ -87,15 +87,15 @@ func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 	for _, e := range []*widget.Entry{s.email, s.phone} {
 		e.OnChanged = func(string) { s.updateSave() }
 	}
-	s.contact = &widget.Form{Items: []*widget.FormItem{
-		{Text: lang.L("Given name"), Widget: s.given},
-		{Text: lang.L("Family name"), Widget: s.family},
-		{Text: lang.L("Organization"), Widget: s.org},
-		{Text: lang.L("Job title"), Widget: s.title},
-		{Text: lang.L("Email"), Widget: s.email},
-		{Text: lang.L("Phone"), Widget: s.phone, HintText: lang.L("With country code, or in the event's country")},
-		{Text: lang.L("Web"), Widget: s.web},
-	}}
+	s.contact = formRows(
+		widget.NewFormItem(lang.L("Given name"), s.given),
+		widget.NewFormItem(lang.L("Family name"), s.family),
+		widget.NewFormItem(lang.L("Organization"), s.org),
+		widget.NewFormItem(lang.L("Job title"), s.title),
+		widget.NewFormItem(lang.L("Email"), s.email),
+		&widget.FormItem{Text: lang.L("Phone"), Widget: s.phone, HintText: lang.L("With country code, or in the event's country")},
+		widget.NewFormItem(lang.L("Web"), s.web),
+	)
 
 	toggle := func(set func(lead.Answer)) *segmented {
 		return newSegmented([]string{lang.L("Yes"), lang.L("No"), lang.L("Unknown")},
@@ -142,7 +142,7 @@ func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 	s.save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), s.onSaveTapped)
 	s.save.Importance = widget.HighImportance
 
-	criteria := labelled(
+	criteria := formRows(
 		widget.NewFormItem(lang.L("Fits our target market"), s.fit.content),
 		widget.NewFormItem(lang.L("Has the budget"), s.budget.content),
 		widget.NewFormItem(lang.L("Can decide"), s.authority.content),
@@ -151,18 +151,19 @@ func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 	qualification := widget.NewCard(lang.L("Qualification"), "", container.NewVBox(
 		container.NewHBox(widget.NewLabel(lang.L("Stage")), container.NewCenter(s.stage)),
 		s.missing, criteria, s.disqualify,
-		labelled(widget.NewFormItem(lang.L("Rating"), s.rating.content)),
+		formRows(widget.NewFormItem(lang.L("Rating"), s.rating.content)),
 	))
-	s.consent = widget.NewForm(
+	s.consent = formRows(
 		widget.NewFormItem(lang.L("Legal basis"), s.basis),
 		widget.NewFormItem(lang.L("Status"), s.status),
 		widget.NewFormItem(lang.L("Wording version"), s.wording),
 	)
 	consent := widget.NewCard(lang.L("Permission to contact"), "", s.consent)
-	notes := widget.NewCard(lang.L("Notes"), "", container.NewVBox(
-		s.notes, s.noteText,
-		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Follow up")), s.addNote, s.followUp),
-	))
+	var addRow fyne.CanvasObject = container.NewBorder(nil, nil, widget.NewLabel(lang.L("Follow up")), s.addNote, s.followUp)
+	if fyne.CurrentDevice().IsMobile() {
+		addRow = container.NewVBox(formRows(widget.NewFormItem(lang.L("Follow up"), s.followUp)), tall(s.addNote))
+	}
+	notes := widget.NewCard(lang.L("Notes"), "", container.NewVBox(s.notes, s.noteText, addRow))
 	s.captured = widget.NewLabel("")
 	s.captured.Wrapping = fyne.TextWrapWord
 	s.captured.SizeName = theme.SizeNameCaptionText
@@ -173,25 +174,9 @@ func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 		cols = container.NewVBox(left, right) // one column, each card as tall as it needs
 	}
 	body := container.NewVScroll(cols)
-	bar := container.NewBorder(nil, nil, nil, s.save, s.message)
-	s.content = container.NewBorder(nil, container.NewPadded(bar), nil, nil, body)
+	s.content = container.NewBorder(nil, actionBar(s.message, s.save), nil, nil, body)
 	s.setEnabled(false)
 	return s
-}
-
-// labelled lays out rows of toggles with their labels: beside them in a
-// form on a desktop, above them on a phone, where a label and three buttons
-// do not fit in one line.
-func labelled(items ...*widget.FormItem) fyne.CanvasObject {
-	if !fyne.CurrentDevice().IsMobile() {
-		return widget.NewForm(items...)
-	}
-	box := container.NewVBox()
-	for _, it := range items {
-		box.Add(widget.NewLabelWithStyle(it.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		box.Add(it.Widget)
-	}
-	return box
 }
 
 // leadLoaded is what a background load of the lead hands back.

@@ -104,7 +104,9 @@ func newLeadsScreen(u *UI) *leadsScreen {
 		s.filters = container.NewVBox(s.event, s.stage, s.sync)
 		s.filters.Hide()
 		s.filter = widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), s.onFilterTapped)
-		top = container.NewVBox(container.NewBorder(nil, nil, nil, s.filter, s.search), s.filters, s.counts)
+		filter := container.New(atLeast(fyne.NewSquareSize(touchHeight)), s.filter)   // for a thumb
+		search := container.NewVBox(layout.NewSpacer(), s.search, layout.NewSpacer()) // in the middle of the row
+		top = container.NewVBox(container.NewBorder(nil, nil, nil, filter, search), s.filters, s.counts)
 	} else {
 		s.filters = container.NewGridWithColumns(3, s.event, s.stage, s.sync)
 		top = container.NewVBox(s.search, s.filters, s.counts)

@@ -55,8 +55,8 @@ func newOffice(u *UI) *office {
 // tabs returns the Sync and Settings tabs.
 func (o *office) tabs() []*container.TabItem {
 	return []*container.TabItem{
-		container.NewTabItemWithIcon(lang.L("Sync"), theme.ViewRefreshIcon(), o.sync.content),
-		container.NewTabItemWithIcon(lang.L("Settings"), theme.SettingsIcon(), o.settings.content),
+		container.NewTabItemWithIcon(tabName(lang.L("Sync"), lang.X("tab.sync", "Sync")), theme.ViewRefreshIcon(), o.sync.content),
+		container.NewTabItemWithIcon(tabName(lang.L("Settings"), lang.X("tab.settings", "Setup")), theme.SettingsIcon(), o.settings.content),
 	}
 }
 

@@ -32,7 +32,7 @@ type meetingScreen struct {
 	other                     *widget.Button
 	given, family, org, email *widget.Entry
 	phone                     *widget.Entry
-	newForm                   *widget.Form // a new lead's contact
+	newForm                   fyne.CanvasObject // a new lead's contact, see formRows
 	note                      *widget.Entry
 	followUp                  *widget.DateEntry
 	message                   *widget.Label
@@ -48,14 +48,14 @@ func newMeetingScreen(u *UI) *meetingScreen {
 	s := &meetingScreen{ui: u}
 	s.picker = newLeadPicker(u, s.onPicked)
 	s.newLead = widget.NewButtonWithIcon(lang.L("New lead"), theme.ContentAddIcon(), s.onNewLeadTapped)
-	s.find = container.NewBorder(nil, s.newLead, nil, nil, s.picker.content)
+	s.find = container.NewBorder(nil, tall(s.newLead), nil, nil, s.picker.content)
 
 	s.who = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.who.Wrapping = fyne.TextWrapWord
 	s.other = widget.NewButtonWithIcon(lang.L("Other lead"), theme.NavigateBackIcon(), s.onOtherTapped)
 	s.given, s.family, s.org, s.email, s.phone = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	s.email.Validator = validateEmail
-	s.newForm = widget.NewForm(
+	s.newForm = formRows(
 		widget.NewFormItem(lang.L("Given name"), s.given),
 		widget.NewFormItem(lang.L("Family name"), s.family),
 		widget.NewFormItem(lang.L("Organization"), s.org),
@@ -74,13 +74,12 @@ func newMeetingScreen(u *UI) *meetingScreen {
 	s.save.Importance = widget.HighImportance
 	s.save.Disable()
 	body := container.NewVBox(
-		container.NewBorder(nil, nil, nil, s.other, s.who),
+		container.NewBorder(nil, nil, nil, tall(s.other), s.who),
 		s.newForm,
 		s.note,
-		widget.NewForm(widget.NewFormItem(lang.L("Follow up"), s.followUp)),
+		formRows(widget.NewFormItem(lang.L("Follow up"), s.followUp)),
 	)
-	bar := container.NewBorder(nil, nil, nil, s.save, s.message)
-	s.write = container.NewBorder(nil, container.NewPadded(bar), nil, nil, container.NewVScroll(body))
+	s.write = container.NewBorder(nil, actionBar(s.message, s.save), nil, nil, container.NewVScroll(body))
 	s.write.Hide()
 	s.content = container.NewStack(container.NewPadded(s.find), s.write)
 	return s

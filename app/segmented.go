@@ -28,6 +28,18 @@ func newSegmented(labels []string, kinds []widget.Importance, onChanged func(int
 		objs[i] = b
 	}
 	g.content = container.NewGridWithColumns(len(labels), objs...)
+	if fyne.CurrentDevice().IsMobile() {
+		// Tall for a thumb; more than three options go in two rows, as four
+		// do not fit across a phone.
+		cols := len(labels)
+		if cols > 3 {
+			cols = (cols + 1) / 2
+		}
+		g.content = container.NewGridWithColumns(cols)
+		for _, o := range objs {
+			g.content.Add(container.New(atLeast{Height: touchHeight}, o))
+		}
+	}
 	g.setSelected(-1)
 	return g
 }

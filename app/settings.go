@@ -103,7 +103,7 @@ func newSettingsScreen(u *UI, o *office) *settingsScreen {
 
 	var testRow fyne.CanvasObject = container.NewBorder(nil, nil, s.test, nil, s.testResult)
 	if fyne.CurrentDevice().IsMobile() {
-		testRow = container.NewVBox(s.test, s.testResult) // room for the result line
+		testRow = container.NewVBox(tall(s.test), s.testResult) // room for the result line
 	}
 	crm := widget.NewCard(lang.L("CRM"), lang.L("Where leads are sent"), container.NewVBox(s.crm, testRow))
 	general := widget.NewCard(lang.L("This device"), "", container.NewVBox(formRows(
@@ -111,8 +111,7 @@ func newSettingsScreen(u *UI, o *office) *settingsScreen {
 		widget.NewFormItem(lang.L("Language"), s.language),
 		widget.NewFormItem(lang.L("Theme"), s.theme),
 	), s.restart))
-	bar := container.NewBorder(nil, nil, nil, s.save, s.message)
-	s.content = container.NewBorder(nil, container.NewPadded(bar), nil, nil,
+	s.content = container.NewBorder(nil, actionBar(s.message, s.save), nil, nil,
 		container.NewVScroll(container.NewVBox(crm, general, layout.NewSpacer())))
 	return s
 }
@@ -124,28 +123,6 @@ func indexOf(list []string, v string) int {
 		}
 	}
 	return -1
-}
-
-// formRows lays out labelled fields: a form with the labels beside the
-// fields on a desktop; on a phone, too narrow for that, each label above its
-// field and each hint below it, wrapped.
-func formRows(items ...*widget.FormItem) fyne.CanvasObject {
-	if !fyne.CurrentDevice().IsMobile() {
-		return widget.NewForm(items...)
-	}
-	box := container.NewVBox()
-	for _, it := range items {
-		box.Add(widget.NewLabelWithStyle(it.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		box.Add(it.Widget)
-		if it.HintText != "" {
-			hint := widget.NewLabel(it.HintText)
-			hint.Wrapping = fyne.TextWrapWord
-			hint.SizeName = theme.SizeNameCaptionText
-			hint.Importance = widget.LowImportance
-			box.Add(hint)
-		}
-	}
-	return box
 }
 
 // validateCountry accepts an empty field or an ISO 3166 alpha-2 code.

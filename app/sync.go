@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -95,13 +94,13 @@ func newSyncScreen(u *UI, o *office) *syncScreen {
 	progress := container.NewStack(s.bar, s.activity)
 	var run fyne.CanvasObject
 	if fyne.CurrentDevice().IsMobile() {
-		run = container.NewVBox(s.syncNow, progress) // a full-width button for a thumb
+		run = container.NewVBox(tall(s.syncNow), progress) // a full-width button for a thumb
 	} else {
 		run = container.NewBorder(nil, nil, s.syncNow, nil, progress)
 	}
 	sending := widget.NewCard(lang.L("Send to the CRM"), "", container.NewVBox(run, s.result))
 	attention := widget.NewCard(lang.L("Needs attention"), "", container.NewVBox(
-		s.noProblems, s.problems, container.NewHBox(layout.NewSpacer(), s.retryAll)))
+		s.noProblems, s.problems, buttonRow(true, s.retryAll)))
 	s.content = container.NewVScroll(container.NewVBox(connection, sending, attention))
 	return s
 }
@@ -397,7 +396,7 @@ func (s *syncScreen) problemRow(p problem) fyne.CanvasObject {
 	id := p.id
 	retry := widget.NewButtonWithIcon(lang.L("Retry"), theme.ViewRefreshIcon(), func() { s.onRetryTapped(id) })
 	open := widget.NewButtonWithIcon(lang.L("Open lead"), theme.DocumentIcon(), func() { s.ui.openLead(id) })
-	row.Add(container.NewHBox(layout.NewSpacer(), open, retry))
+	row.Add(buttonRow(true, open, retry))
 	return row
 }
 

@@ -100,11 +100,15 @@ func New(a fyne.App, st *storage.Store, opts Options) *UI {
 // screen at a booth), Leads, Meeting notes, then the back-office screens.
 // This is the one place where tabs are added.
 func (u *UI) tabItems() []*container.TabItem {
-	u.leadsTab = container.NewTabItemWithIcon(lang.L("Leads"), theme.ListIcon(), u.nav)
+	u.leadsTab = container.NewTabItemWithIcon(tabName(lang.L("Leads"), lang.X("tab.leads", "Leads")), theme.ListIcon(), u.nav)
+	captureIcon := theme.MediaRecordIcon()
+	if fyne.CurrentDevice().IsMobile() {
+		captureIcon = theme.ViewFullScreenIcon() // the scan frame of the Capture screen
+	}
 	tabs := []*container.TabItem{
-		container.NewTabItemWithIcon(lang.L("Capture"), theme.MediaRecordIcon(), u.capture.content),
+		container.NewTabItemWithIcon(tabName(lang.L("Capture"), lang.X("tab.capture", "Scan")), captureIcon, u.capture.content),
 		u.leadsTab,
-		container.NewTabItemWithIcon(lang.L("Meeting notes"), theme.DocumentCreateIcon(), u.meeting.content),
+		container.NewTabItemWithIcon(tabName(lang.L("Meeting notes"), lang.X("tab.meeting", "Notes")), theme.DocumentCreateIcon(), u.meeting.content),
 	}
 	tabs = append(tabs, u.office.tabs()...) // Sync, Settings
 	return tabs
