@@ -159,7 +159,7 @@ func (o *office) showRelayProgress() {
 		return
 	}
 	if done {
-		recordSynced(o.ui.st, o.ui.opts.Now())
+		workflow.RecordSynced(o.ui.st, o.ui.opts.Now())
 	}
 	o.ui.opts.do(o.sync.refresh)
 }

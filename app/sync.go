@@ -21,10 +21,6 @@ import (
 	"leadcap/workflow"
 )
 
-// settingLastSync is the store setting with the time of the last sync that
-// delivered leads (RFC 3339).
-const settingLastSync = "sync.last_success"
-
 // maxProblems caps the failed and refused leads listed on the Sync screen.
 const maxProblems = 200
 
@@ -205,12 +201,7 @@ func loadSyncData(st *storage.Store) syncData {
 	if d.stats, d.err = st.Stats(); d.err != nil {
 		return d
 	}
-	if v, err := st.Setting(settingLastSync); err == nil && v != "" {
-		d.last, _ = time.Parse(time.RFC3339, v)
-	}
-	if d.last.IsZero() && d.stats.BySync[storage.SyncSynced] > 0 {
-		d.last = lastSyncedOfRecent(st) // synced by the command line
-	}
+	d.last = workflow.LastSynced(st)
 	dead, err := st.DeadLetters()
 	if err != nil {
 		d.err = err
@@ -239,22 +230,6 @@ func loadSyncData(st *storage.Store) syncData {
 		d.problems = append(d.problems, p)
 	}
 	return d
-}
-
-// lastSyncedOfRecent is when the most recently captured synced leads
-// reached the CRM: the last sync, when no sync of the app recorded it.
-func lastSyncedOfRecent(st *storage.Store) time.Time {
-	var last time.Time
-	rows, err := st.List(storage.Query{Sync: storage.SyncSynced, Limit: 20})
-	if err != nil {
-		return last
-	}
-	for _, r := range rows {
-		if info, err := st.SyncInfo(r.ID); err == nil && info.SyncedAt.After(last) {
-			last = info.SyncedAt
-		}
-	}
-	return last
 }
 
 // leadName is how a problem row names a lead.
@@ -286,11 +261,6 @@ func summaryName(sum storage.Summary) string {
 		name += " — " + sum.Organization
 	}
 	return name
-}
-
-// recordSynced notes the time of a sync that delivered leads.
-func recordSynced(st *storage.Store, now time.Time) {
-	_ = st.SetSetting(settingLastSync, now.UTC().Format(time.RFC3339)) // shown on the Sync screen only
 }
 
 // refresh reloads the counts and problems in the background. Refreshes
@@ -457,10 +427,7 @@ func (s *syncScreen) startSync() {
 				s.ui.opts.do(s.showBar)
 			}
 		}
-		sum, err := workflow.SyncNow(ctx, st, workflow.SyncOptions{Secret: secret, OnProgress: onProgress, OnStatus: o.onStatus})
-		if err == nil && sum.Done > 0 {
-			recordSynced(st, now())
-		}
+		sum, err := workflow.SyncNow(ctx, st, workflow.SyncOptions{Secret: secret, OnProgress: onProgress, OnStatus: o.onStatus, Now: now})
 		d := loadSyncData(st)
 		return func() { s.onSyncDone(sum, err, d) }
 	})

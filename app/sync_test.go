@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 	"leadcap/storage"
 	"leadcap/syncer"
 	"leadcap/syncer/webhook"
+	"leadcap/workflow"
 )
 
 // hookSecret is the webhook's signing key in these tests.
@@ -215,7 +217,7 @@ func TestSyncScreenListsFailedAndRefusedLeads(t *testing.T) {
 	require.Len(t, claimed, 2)
 	require.NoError(t, st.MarkDead(leads[0].ID, 1, "LastName is required"))
 	require.NoError(t, st.MarkFailed(leads[1].ID, 1, "webhook: 503 Service Unavailable", now.Add(5*time.Minute)))
-	require.NoError(t, st.SetSetting(settingLastSync, t0.Add(-24*time.Hour).Format(time.RFC3339)))
+	require.NoError(t, st.SetSetting(workflow.SettingLastSync, t0.Add(-24*time.Hour).Format(time.RFC3339)))
 	u := newTestUI(t, st)
 	s := u.office.sync
 	selectTab(t, u, "Sync")
@@ -311,15 +313,14 @@ func fakeProgress(done, total int) syncer.Progress { return syncer.Progress{Done
 
 func TestLastSyncOfTheCommandLineIsShown(t *testing.T) {
 	st := newStore(t)
-	leads := someLeads(t, st, 2)
-	// `leadcap sync` delivered one lead; it records no setting of the app.
-	claimed, err := st.ClaimDue(t0.Add(3*time.Hour), 1, time.Minute)
+	someLeads(t, st, 2)
+	hook := newCRMHook(t)
+	// `leadcap crm set webhook` and `leadcap sync`, as the command line runs them.
+	require.NoError(t, workflow.SaveCRM(st, workflow.CRMSettings{Connector: "webhook", URL: hook.srv.URL}))
+	at := t0.Add(5 * time.Hour)
+	sum, err := workflow.SyncNow(context.Background(), st, workflow.SyncOptions{Secret: hookSecret, Timeout: 10 * time.Second, Now: func() time.Time { return at }})
 	require.NoError(t, err)
-	require.Len(t, claimed, 1)
-	require.NoError(t, st.MarkDone(leads[0].ID, 1, "crm-1"))
-	info, err := st.SyncInfo(leads[0].ID)
-	require.NoError(t, err)
-	require.False(t, info.SyncedAt.IsZero())
+	require.Equal(t, 2, sum.Done)
 	u := newTestUI(t, st)
-	assert.Equal(t, "Last successful sync: "+info.SyncedAt.Format("2006-01-02 15:04"), u.office.sync.last.Text)
+	assert.Equal(t, "Last successful sync: "+at.Local().Format("2006-01-02 15:04"), u.office.sync.last.Text)
 }

@@ -34,6 +34,8 @@ type SyncOptions struct {
 	// Relay is the base for the relay's options (clock, backoff bounds);
 	// the fields above take precedence.
 	Relay syncer.Options
+	// Now stamps the last successful sync (see LastSynced); nil: time.Now.
+	Now func() time.Time
 }
 
 // NewRelay builds the relay that drains the store's outbox into the CRM set
@@ -81,5 +83,33 @@ func SyncNow(ctx context.Context, s *storage.Store, opt SyncOptions) (syncer.Sum
 	if timeout <= 0 {
 		timeout = DefaultSyncTimeout
 	}
-	return r.SyncAll(ctx, timeout)
+	sum, err := r.SyncAll(ctx, timeout)
+	if sum.Done > 0 {
+		now := time.Now
+		if opt.Now != nil {
+			now = opt.Now
+		}
+		RecordSynced(s, now())
+	}
+	return sum, err
+}
+
+// SettingLastSync is the store setting with the time (RFC 3339) of the last
+// sync that delivered leads, whether the app or the command line ran it.
+const SettingLastSync = "sync.last_success"
+
+// RecordSynced notes the time of a sync that delivered leads. It is for
+// display only, so a failure to write it is not reported.
+func RecordSynced(s *storage.Store, now time.Time) {
+	_ = s.SetSetting(SettingLastSync, now.UTC().Format(time.RFC3339))
+}
+
+// LastSynced returns the time RecordSynced noted, or the zero time.
+func LastSynced(s *storage.Store) time.Time {
+	v, err := s.Setting(SettingLastSync)
+	if err != nil || v == "" {
+		return time.Time{}
+	}
+	t, _ := time.Parse(time.RFC3339, v)
+	return t
 }
