@@ -101,10 +101,7 @@ func New(a fyne.App, st *storage.Store, opts Options) *UI {
 // This is the one place where tabs are added.
 func (u *UI) tabItems() []*container.TabItem {
 	u.leadsTab = container.NewTabItemWithIcon(tabName(lang.L("Leads"), lang.X("tab.leads", "Leads")), theme.ListIcon(), u.nav)
-	captureIcon := theme.MediaRecordIcon()
-	if fyne.CurrentDevice().IsMobile() {
-		captureIcon = theme.ViewFullScreenIcon() // the scan frame of the Capture screen
-	}
+	captureIcon := theme.ViewFullScreenIcon() // the scan frame of the Capture screen
 	tabs := []*container.TabItem{
 		container.NewTabItemWithIcon(tabName(lang.L("Capture"), lang.X("tab.capture", "Scan")), captureIcon, u.capture.content),
 		u.leadsTab,
