@@ -30,6 +30,16 @@ var ErrNewerSchema = errors.New("the database was written by a newer leadcap: up
 // record.
 var ErrAmbiguous = errors.New("matches more than one record: give more of the ID")
 
+// ErrBadID means a lead ID given to look a lead up is not one: it has
+// other characters than hexadecimal digits and dashes. A lead ID is a UUID
+// or at least 8 of its hexadecimal characters, as list shows it.
+var ErrBadID = errors.New("not a lead ID: a lead ID is a UUID or at least 8 of its hex characters")
+
+// ErrShortID means an ID prefix has fewer than 8 hexadecimal characters,
+// too few to look a lead up by (leads captured within the same hour share
+// their first 8).
+var ErrShortID = errors.New("too short for a lead ID: give at least 8 of its hex characters")
+
 // ErrExists means a record with that ID already exists.
 var ErrExists = errors.New("already exists")
 

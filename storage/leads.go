@@ -183,17 +183,29 @@ func (s *Store) UpdateLead(id uuid.UUID, fn func(*lead.Lead) error) (lead.Lead, 
 	return saved, nil
 }
 
-// put is PutLead inside a transaction.
-func (b *bx) put(l *lead.Lead, now time.Time) (bool, error) {
+// put is PutLead inside a transaction. When the lead's event is not stored
+// and bring has it, the event is created together with the lead, after
+// every check passed: a refused lead leaves no event behind.
+func (b *bx) put(l *lead.Lead, now time.Time, bring map[uuid.UUID]lead.Event) (out PutOutcome, eventCreated bool, err error) {
 	if l.ID == uuid.Nil {
-		return false, &lead.FieldError{Field: "id", Reason: "is missing: imported leads keep their ID"}
+		return PutFailed, false, &lead.FieldError{Field: "id", Reason: "is missing: imported leads keep their ID"}
 	}
 	ev, err := b.event(l.EventID)
+	var newEvent *lead.Event
+	if e, ok := bring[l.EventID]; ok && errors.Is(err, ErrNotFound) {
+		if err := e.Validate(); err != nil {
+			return PutFailed, false, fmt.Errorf("event %s: %w", e.ID, err)
+		}
+		if e.CreatedAt.IsZero() {
+			e.CreatedAt = now
+		}
+		ev, newEvent, err = e, &e, nil
+	}
 	if err != nil {
-		return false, err
+		return PutFailed, false, err
 	}
 	if err := l.Normalize(ev.Country); err != nil {
-		return false, err
+		return PutFailed, false, err
 	}
 	if l.Version < 1 {
 		l.Version = 1
@@ -204,30 +216,43 @@ func (b *bx) put(l *lead.Lead, now time.Time) (bool, error) {
 	if l.UpdatedAt.IsZero() {
 		l.UpdatedAt = now
 	}
+	var prev *lead.Lead
 	old, err := b.lead(l.ID)
-	if errors.Is(err, ErrNotFound) {
-		return true, b.save(nil, l, now)
-	}
-	if err != nil {
-		return false, err
-	}
-	if old.Version >= l.Version {
+	switch {
+	case errors.Is(err, ErrNotFound):
+		out = PutCreated
+	case err != nil:
+		return PutFailed, false, err
+	case old.Version >= l.Version:
 		*l = old
-		return false, nil
+		return PutUnchanged, false, nil
+	default:
+		out, prev = PutUpdated, &old
 	}
-	return false, b.save(&old, l, now)
+	if err := b.save(prev, l, now); err != nil {
+		return PutFailed, false, err
+	}
+	if newEvent != nil {
+		// The lead is written: a failure now must abandon the transaction.
+		if err := b.putEvent(newEvent); err != nil {
+			return PutFailed, false, fatal(err)
+		}
+	}
+	return out, newEvent != nil, nil
 }
 
 // PutLead stores an imported lead as it is, keyed by its ID: a lead already
 // stored with the same or a higher Version is left alone (importing the
 // same file twice changes nothing); a higher Version replaces it and is
-// queued for the CRM. The event must exist (see PutEvent). A different lead
-// of the same person at the same event fails with *DuplicateError.
+// queued for the CRM. The event must exist (see PutEvent, or PutLeads,
+// which can bring it along). A different lead of the same person at the
+// same event fails with *DuplicateError.
 func (s *Store) PutLead(l *lead.Lead) (created bool, err error) {
 	now := s.now().UTC()
 	c := *l
 	err = s.update(func(b *bx) error {
-		created, err = b.put(&c, now)
+		out, _, err := b.put(&c, now, nil)
+		created = out == PutCreated
 		return err
 	})
 	if err != nil {
@@ -238,21 +263,37 @@ func (s *Store) PutLead(l *lead.Lead) (created bool, err error) {
 }
 
 // PutLeads is PutLead for many leads in one transaction (one fsync), for
-// imports. A lead that fails (validation, duplicate, unknown event) is
-// skipped and reported in its PutResult; the others are saved. The error is
-// for the transaction as a whole, in which case nothing was saved.
-func (s *Store) PutLeads(ls []lead.Lead) ([]PutResult, error) {
+// imports. Each PutResult says whether its lead was created, updated or
+// left unchanged. A lead that fails (validation, duplicate, unknown event)
+// is skipped and reported in its PutResult; the others are saved. The error
+// is for the transaction as a whole, in which case nothing was saved.
+//
+// events are the events the leads bring along (the first one of an ID
+// counts). When a lead's event is not stored and is among them, it is
+// created in the same transaction as the first lead that is saved with it,
+// so an event whose leads were all refused or unchanged is not created. An
+// event already stored is left as it is.
+func (s *Store) PutLeads(ls []lead.Lead, events ...lead.Event) ([]PutResult, error) {
 	now := s.now().UTC()
+	var bring map[uuid.UUID]lead.Event
+	for _, ev := range events {
+		if _, ok := bring[ev.ID]; !ok && ev.ID != uuid.Nil {
+			if bring == nil {
+				bring = map[uuid.UUID]lead.Event{}
+			}
+			bring[ev.ID] = ev
+		}
+	}
 	res := make([]PutResult, len(ls))
 	err := s.update(func(b *bx) error {
 		for i := range ls {
 			c := ls[i]
-			created, err := b.put(&c, now)
+			out, evCreated, err := b.put(&c, now, bring)
 			var f fatalError
 			if errors.As(err, &f) {
 				return err
 			}
-			res[i] = PutResult{ID: c.ID, Created: created}
+			res[i] = PutResult{ID: c.ID, Outcome: out, EventCreated: evCreated}
 			if err != nil {
 				res[i].Err = fmt.Errorf("storage: import lead %s: %w", c.ID, err)
 			}
@@ -283,26 +324,27 @@ func (s *Store) Lead(id uuid.UUID) (lead.Lead, error) {
 // characters of it (dashes optional). Leads captured within the same hour
 // share their first 8 characters (the IDs are time-ordered), so when no
 // prefix matches, a unique suffix of at least 8 characters (an even number)
-// is accepted too. Several matches fail with ErrAmbiguous, none with
-// ErrNotFound.
+// is accepted too. Input with other characters than hexadecimal digits and
+// dashes fails with ErrBadID, fewer than 8 of them with ErrShortID; several
+// matches fail with ErrAmbiguous, none with ErrNotFound.
 func (s *Store) FindLead(idOrPrefix string) (lead.Lead, error) {
 	in := strings.ToLower(strings.TrimSpace(idOrPrefix))
 	if id, err := uuid.Parse(in); err == nil {
 		return s.Lead(id)
 	}
 	h := strings.ReplaceAll(in, "-", "")
+	if strings.Trim(h, "0123456789abcdef") != "" {
+		return lead.Lead{}, fmt.Errorf("storage: find lead %q: %w", idOrPrefix, ErrBadID)
+	}
 	if len(h) < 8 {
-		return lead.Lead{}, fmt.Errorf("storage: find lead %q: give at least 8 characters of the lead ID", idOrPrefix)
+		return lead.Lead{}, fmt.Errorf("storage: find lead %q: %w", idOrPrefix, ErrShortID)
 	}
 	if len(h) > 32 {
 		return lead.Lead{}, fmt.Errorf("storage: find lead %q: %w", idOrPrefix, ErrNotFound)
 	}
 	prefix, err := hex.DecodeString(h[:len(h)/2*2])
 	if err != nil {
-		return lead.Lead{}, fmt.Errorf("storage: find lead %q: not a lead ID (use the hexadecimal ID that list shows)", idOrPrefix)
-	}
-	if len(h)%2 == 1 && !strings.ContainsRune("0123456789abcdef", rune(h[len(h)-1])) {
-		return lead.Lead{}, fmt.Errorf("storage: find lead %q: not a lead ID (use the hexadecimal ID that list shows)", idOrPrefix)
+		return lead.Lead{}, fmt.Errorf("storage: find lead %q: %w", idOrPrefix, ErrBadID)
 	}
 	var found []uuid.UUID
 	var l lead.Lead

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -317,10 +318,11 @@ func TestPutLeadsBatch(t *testing.T) {
 	for i, r := range res {
 		if i == 2 {
 			assert.Error(t, r.Err)
+			assert.Equal(t, PutFailed, r.Outcome)
 			continue
 		}
 		assert.NoError(t, r.Err)
-		assert.True(t, r.Created)
+		assert.Equal(t, PutCreated, r.Outcome)
 	}
 	n, err := s.Count(Query{})
 	require.NoError(t, err)
@@ -330,6 +332,154 @@ func TestPutLeadsBatch(t *testing.T) {
 	n, err = s.PendingCount()
 	require.NoError(t, err)
 	assert.Equal(t, 4, n)
+}
+
+// TestPutLeadsOutcome checks that each PutResult says what happened, and
+// that an unchanged lead writes nothing: a lead the CRM confirmed stays
+// synced.
+func TestPutLeadsOutcome(t *testing.T) {
+	s, c := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+	mk := func(i int, version int64, title string) lead.Lead {
+		l := lead.New(ev.ID, lead.MethodImport, time.Date(2026, 3, 1, 10, i, 0, 0, time.UTC))
+		l.ID = uuid.MustParse(fmt.Sprintf("01950000-0000-7000-8000-%012d", i))
+		l.Contact = lead.Contact{FullName: "Person", Title: title, Emails: []string{fmt.Sprintf("p%d@example.com", i)}}
+		l.Version = version
+		return *l
+	}
+	first, err := s.PutLeads([]lead.Lead{mk(1, 2, "v2"), mk(2, 2, "v2"), mk(3, 2, "v2")})
+	require.NoError(t, err)
+	for _, r := range first {
+		require.NoError(t, r.Err)
+		assert.Equal(t, PutCreated, r.Outcome)
+		assert.False(t, r.EventCreated)
+	}
+	claimed, err := s.ClaimDue(c.Now(), 10, time.Minute)
+	require.NoError(t, err)
+	require.Len(t, claimed, 3)
+	for _, e := range claimed {
+		require.NoError(t, s.MarkDone(e.Lead.ID, e.Lead.Version, "crm-"+e.Lead.ID.String()))
+	}
+
+	bad := mk(5, 1, "")
+	bad.Contact.Emails = []string{"broken"}
+	res, err := s.PutLeads([]lead.Lead{
+		mk(1, 3, "v3"),       // higher: replaces
+		mk(2, 2, "v2 again"), // same version: left alone
+		mk(3, 1, "v1"),       // lower: left alone
+		mk(4, 1, "new"),
+		bad,
+	})
+	require.NoError(t, err)
+	want := []PutOutcome{PutUpdated, PutUnchanged, PutUnchanged, PutCreated, PutFailed}
+	for i, r := range res {
+		assert.Equal(t, want[i], r.Outcome, "lead %d", i+1)
+		assert.Equal(t, i == 4, r.Err != nil, "lead %d: %v", i+1, r.Err)
+	}
+	assert.Equal(t, "updated unchanged created failed", strings.Join([]string{PutUpdated.String(), PutUnchanged.String(), PutCreated.String(), PutFailed.String()}, " "))
+
+	for i, wantTitle := range map[int]string{1: "v3", 2: "v2", 3: "v2", 4: "new"} {
+		l, err := s.Lead(mk(i, 1, "").ID)
+		require.NoError(t, err)
+		assert.Equal(t, wantTitle, l.Contact.Title, "lead %d", i)
+	}
+	for i, want := range map[int]SyncStatus{1: SyncPending, 2: SyncSynced, 3: SyncSynced, 4: SyncPending} {
+		si, err := s.SyncInfo(mk(i, 1, "").ID)
+		require.NoError(t, err)
+		assert.Equal(t, want, si.Status, "lead %d: only a created or updated lead is queued again", i)
+	}
+	created, err := s.PutLead(&[]lead.Lead{mk(1, 3, "v3")}[0])
+	require.NoError(t, err)
+	assert.False(t, created, "PutLead reports created only for a new lead")
+}
+
+// TestPutLeadsBringsEventAlong checks that an event handed to PutLeads is
+// created in the transaction of the first lead saved with it, and not at
+// all when every lead that needs it is refused or unchanged.
+func TestPutLeadsBringsEventAlong(t *testing.T) {
+	s, _ := openTest(t)
+	home := mustEvent(t, s, "Hannover Messe", "DE")
+	fair := lead.Event{ID: uuid.MustParse("01950000-0000-7000-8000-0000000000e1"), Name: "Salon Eurobois", Country: "fr"}
+	mk := func(i int, ev uuid.UUID, email string) lead.Lead {
+		l := lead.New(ev, lead.MethodImport, time.Date(2026, 3, 1, 10, i, 0, 0, time.UTC))
+		l.ID = uuid.MustParse(fmt.Sprintf("01950000-0000-7000-8000-%012d", i))
+		l.Contact = lead.Contact{FullName: "Élodie Roux", Emails: []string{email}, Phones: []lead.Phone{{Raw: "06 12 34 56 78"}}}
+		return *l
+	}
+	noFair := func(msg string) {
+		t.Helper()
+		_, err := s.Event(fair.ID)
+		require.ErrorIs(t, err, ErrNotFound, msg)
+	}
+
+	// Refused: an invalid field.
+	res, err := s.PutLeads([]lead.Lead{mk(1, fair.ID, "not-an-address")}, fair)
+	require.NoError(t, err)
+	var fe *lead.FieldError
+	require.ErrorAs(t, res[0].Err, &fe)
+	assert.False(t, res[0].EventCreated)
+	noFair("a refused lead leaves no event behind")
+
+	// Unchanged: the lead is stored in a newer version at another event.
+	stored := mk(2, home.ID, "elodie@example.fr")
+	stored.Version = 5
+	_, err = s.PutLead(&stored)
+	require.NoError(t, err)
+	moved := mk(2, fair.ID, "elodie@example.fr")
+	moved.Version = 4
+	res, err = s.PutLeads([]lead.Lead{moved}, fair)
+	require.NoError(t, err)
+	require.NoError(t, res[0].Err)
+	assert.Equal(t, PutUnchanged, res[0].Outcome)
+	assert.False(t, res[0].EventCreated)
+	noFair("an unchanged lead writes nothing, not even its event")
+
+	// Refused: the same person as a lead of the same batch at that event.
+	// The first lead creates the event, the duplicate adds nothing.
+	res, err = s.PutLeads([]lead.Lead{mk(3, fair.ID, "x"), mk(4, fair.ID, "ada@example.com"), mk(5, fair.ID, "ADA@example.com")}, fair, lead.Event{ID: fair.ID, Name: "ignored: the first of an ID counts"})
+	require.NoError(t, err)
+	require.Error(t, res[0].Err)
+	assert.False(t, res[0].EventCreated)
+	require.NoError(t, res[1].Err)
+	assert.Equal(t, PutCreated, res[1].Outcome)
+	assert.True(t, res[1].EventCreated)
+	var de *DuplicateError
+	require.ErrorAs(t, res[2].Err, &de)
+	assert.Equal(t, mk(4, fair.ID, "").ID, de.Existing)
+	assert.False(t, res[2].EventCreated, "the event was created once")
+	got, err := s.Event(fair.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Salon Eurobois", got.Name)
+	assert.Equal(t, "FR", got.Country, "the event is validated")
+	assert.False(t, got.CreatedAt.IsZero())
+	l, err := s.Lead(mk(4, fair.ID, "").ID)
+	require.NoError(t, err)
+	assert.Equal(t, "+33612345678", l.Contact.Phones[0].Number, "normalized with the brought event's country")
+	_, err = s.Lead(mk(5, fair.ID, "").ID)
+	require.ErrorIs(t, err, ErrNotFound)
+
+	// Once stored, an event is left as it is.
+	renamed := fair
+	renamed.Name = "Renamed"
+	res, err = s.PutLeads([]lead.Lead{mk(6, fair.ID, "luc@example.fr")}, renamed)
+	require.NoError(t, err)
+	require.NoError(t, res[0].Err)
+	assert.False(t, res[0].EventCreated)
+	got, err = s.Event(fair.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Salon Eurobois", got.Name)
+
+	// An invalid event refuses its lead; without the event the lead is
+	// refused as before.
+	broken := lead.Event{ID: uuid.MustParse("01950000-0000-7000-8000-0000000000e2"), Name: " "}
+	res, err = s.PutLeads([]lead.Lead{mk(7, broken.ID, "a@example.com"), mk(8, uuid.MustParse("01950000-0000-7000-8000-0000000000e3"), "b@example.com")}, broken)
+	require.NoError(t, err)
+	require.ErrorAs(t, res[0].Err, &fe)
+	assert.Equal(t, "name", fe.Field)
+	require.ErrorIs(t, res[1].Err, ErrNotFound)
+	evs, err := s.Events()
+	require.NoError(t, err)
+	assert.Len(t, evs, 2)
 }
 
 func TestFindLead(t *testing.T) {
@@ -354,17 +504,22 @@ func TestFindLead(t *testing.T) {
 	require.ErrorIs(t, err, ErrAmbiguous)
 	_, err = s.FindLead("01900001")
 	require.ErrorIs(t, err, ErrNotFound)
-	_, err = s.FindLead("0190")
-	require.ErrorContains(t, err, "at least 8")
-	_, err = s.FindLead("zzzzzzzzzz")
-	require.Error(t, err)
+	for _, in := range []string{"0190", "", "0190-00-0"} {
+		_, err = s.FindLead(in)
+		require.ErrorIs(t, err, ErrShortID, "%q", in)
+	}
+	for _, in := range []string{"zzzzzzzzzz", "01900000-aaaz", "0190000g", "zz", "01900000 aaaa"} {
+		_, err = s.FindLead(in)
+		require.ErrorIs(t, err, ErrBadID, "%q", in)
+		assert.NotErrorIs(t, err, ErrShortID, "%q: not hex comes first, even when short", in)
+	}
 
 	// A unique suffix works too (the random end of a time-ordered ID).
 	got, err := s.FindLead("00000001")
 	require.NoError(t, err)
 	assert.Equal(t, a.ID, got.ID)
 	_, err = s.FindLead("0000000")
-	require.ErrorContains(t, err, "at least 8")
+	require.ErrorIs(t, err, ErrShortID)
 }
 
 func TestListAndCount(t *testing.T) {

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -90,10 +91,45 @@ type DeadLetter struct {
 	Attempts int       `json:"attempts"`
 }
 
+// PutOutcome is what PutLeads did with one lead.
+type PutOutcome uint8
+
+// The outcomes.
+const (
+	// PutFailed: the lead was refused (PutResult.Err says why) and nothing
+	// of it was written.
+	PutFailed PutOutcome = iota
+	// PutCreated: the lead was not stored; now it is, queued for the CRM.
+	PutCreated
+	// PutUpdated: a lower version was stored; the lead replaced it and is
+	// queued for the CRM.
+	PutUpdated
+	// PutUnchanged: the same or a higher version was stored; nothing was
+	// written.
+	PutUnchanged
+)
+
+func (o PutOutcome) String() string {
+	switch o {
+	case PutFailed:
+		return "failed"
+	case PutCreated:
+		return "created"
+	case PutUpdated:
+		return "updated"
+	case PutUnchanged:
+		return "unchanged"
+	}
+	return fmt.Sprintf("PutOutcome(%d)", uint8(o))
+}
+
 // PutResult is the outcome of one lead in PutLeads.
 type PutResult struct {
 	ID      uuid.UUID
-	Created bool
+	Outcome PutOutcome
+	// EventCreated means the lead's event was created with it, from the
+	// events given to PutLeads.
+	EventCreated bool
 	// Err is the lead's own problem (validation, duplicate, unknown event);
 	// the other leads of the batch are saved regardless.
 	Err error

@@ -98,17 +98,18 @@ const importBatch = 500
 // they are, IDs included: importing the same file twice creates no
 // duplicates, and a lead already present keeps the higher version
 // (storage.PutLeads). An event a record brings along is created when the
-// database lacks it. Blank lines are skipped.
+// database lacks it, in the same transaction as the first lead saved with
+// it. Blank lines are skipped.
 //
 // A bad line (not JSON, an unknown field, a missing ID or event, a lead
 // that fails validation, the same person as another lead of the event) is
-// skipped and nothing of it is saved; the other lines are imported. The
-// error is then an *ImportError naming the bad lines; because an import is
-// idempotent, fixing them and importing the whole file again is safe. Other
-// errors (reading r, the database) stop the import; what was saved before
-// stays saved.
+// skipped and nothing of it is saved, not even the event it brought; the
+// other lines are imported. The error is then an *ImportError naming the
+// bad lines; because an import is idempotent, fixing them and importing the
+// whole file again is safe. Other errors (reading r, the database) stop the
+// import; what was saved before stays saved.
 func Import(ctx context.Context, s *storage.Store, r io.Reader) (ImportResult, error) {
-	im := importer{s: s, known: map[uuid.UUID]bool{}, inBatch: map[uuid.UUID]bool{}}
+	im := importer{s: s, known: map[uuid.UUID]bool{}, inBatch: map[uuid.UUID]bool{}, events: map[uuid.UUID]lead.Event{}}
 	br := bufio.NewReader(r)
 	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {
@@ -141,10 +142,8 @@ func Import(ctx context.Context, s *storage.Store, r io.Reader) (ImportResult, e
 }
 
 type pending struct {
-	line   int
-	lead   lead.Lead
-	exists bool  // the store had the lead before this batch
-	oldVer int64 // and in this version
+	line int
+	lead lead.Lead
 }
 
 type importer struct {
@@ -153,7 +152,8 @@ type importer struct {
 	bad     badLines
 	known   map[uuid.UUID]bool // events known to exist
 	batch   []pending
-	inBatch map[uuid.UUID]bool // lead IDs in batch
+	inBatch map[uuid.UUID]bool       // lead IDs in batch
+	events  map[uuid.UUID]lead.Event // events the input brought along, not stored yet
 }
 
 // line handles one non-blank line. Only database errors are returned; a bad
@@ -161,7 +161,7 @@ type importer struct {
 func (im *importer) line(n int, data []byte) error {
 	rec, err := decodeRecord(data)
 	if err == nil {
-		err = im.ensureEvent(rec)
+		err = im.checkEvent(rec)
 	}
 	if err != nil {
 		if isFatal(err) {
@@ -175,15 +175,7 @@ func (im *importer) line(n int, data []byte) error {
 			return err
 		}
 	}
-	p := pending{line: n, lead: rec.Lead}
-	old, err := im.s.Lead(rec.ID)
-	switch {
-	case err == nil:
-		p.exists, p.oldVer = true, old.Version
-	case !errors.Is(err, storage.ErrNotFound):
-		return fmt.Errorf("workflow: import: read lead %s: %w", rec.ID, err)
-	}
-	im.batch = append(im.batch, p)
+	im.batch = append(im.batch, pending{line: n, lead: rec.Lead})
 	im.inBatch[rec.ID] = true
 	if len(im.batch) >= importBatch {
 		return im.flush()
@@ -200,19 +192,28 @@ func (im *importer) flush() error {
 	for i := range im.batch {
 		leads[i] = im.batch[i].lead
 	}
-	res, err := im.s.PutLeads(leads)
+	events := make([]lead.Event, 0, len(im.events))
+	for _, ev := range im.events {
+		events = append(events, ev)
+	}
+	res, err := im.s.PutLeads(leads, events...)
 	if err != nil {
 		return fmt.Errorf("workflow: import: save leads: %w", err)
 	}
 	for i, r := range res {
-		p := &im.batch[i]
+		if r.EventCreated {
+			im.res.Events++
+			delete(im.events, leads[i].EventID)
+		}
 		switch {
 		case r.Err != nil:
-			im.bad = append(im.bad, &LineError{Line: p.line, Err: r.Err})
-		case r.Created || !p.exists:
+			im.bad = append(im.bad, &LineError{Line: im.batch[i].line, Err: r.Err})
+		case r.Outcome == storage.PutCreated:
 			im.res.Created++
-		case p.lead.Version > p.oldVer:
+			im.known[leads[i].EventID] = true
+		case r.Outcome == storage.PutUpdated:
 			im.res.Updated++
+			im.known[leads[i].EventID] = true
 		default:
 			im.res.Unchanged++
 		}
@@ -222,36 +223,33 @@ func (im *importer) flush() error {
 	return nil
 }
 
-// ensureEvent makes sure the record's event exists, creating it from the
-// record when the store lacks it. The lead is validated against the event
-// first, so a lead the store would refuse leaves no event behind.
-func (im *importer) ensureEvent(rec Record) error {
+// checkEvent makes sure the record's event exists or comes along: an event
+// the store lacks is taken from the first line that brings it (valid) and
+// handed to PutLeads with every batch until a saved lead has created it.
+// An event is thus created only with a lead, and a line without the event
+// may rely on an earlier line that brought it, wherever batches end.
+func (im *importer) checkEvent(rec Record) error {
 	if im.known[rec.EventID] {
 		return nil
 	}
-	ev, err := im.s.Event(rec.EventID)
+	if _, ok := im.events[rec.EventID]; ok {
+		return nil
+	}
+	_, err := im.s.Event(rec.EventID)
 	switch {
 	case err == nil:
-		im.known[ev.ID] = true
+		im.known[rec.EventID] = true
 		return nil
 	case !errors.Is(err, storage.ErrNotFound):
 		return &dbError{fmt.Errorf("workflow: import: read event %s: %w", rec.EventID, err)}
 	case rec.Event == nil:
 		return fmt.Errorf("event %s of lead %s is not in this database and the line does not include it: create the event first, or export with 'leadcap export --format jsonl', which includes it: %w", rec.EventID, rec.ID, storage.ErrNotFound)
 	}
-	ev = *rec.Event
+	ev := *rec.Event
 	if err := ev.Validate(); err != nil {
 		return fmt.Errorf("event %s: %w", ev.ID, err)
 	}
-	check := rec.Lead
-	if err := check.Normalize(ev.Country); err != nil {
-		return err
-	}
-	if err := im.s.CreateEvent(&ev); err != nil {
-		return &dbError{fmt.Errorf("workflow: import: create event %s: %w", ev.ID, err)}
-	}
-	im.known[ev.ID] = true
-	im.res.Events++
+	im.events[ev.ID] = ev
 	return nil
 }
 

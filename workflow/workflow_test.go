@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -385,6 +387,117 @@ func TestImportBadLines(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, evs, 1, "the bad line's event was not created either")
 	assert.Equal(t, fairID, evs[0].ID)
+}
+
+// TestImportRefusedLineLeavesNoEvent checks that an event a line brings is
+// created only together with a lead that is saved.
+func TestImportRefusedLineLeavesNoEvent(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	seed(t, s)
+	expo := func(n int, name, country string) lead.Event {
+		return lead.Event{ID: uuid.MustParse(fmt.Sprintf("01940000-0000-7000-8000-0000000000e%d", n)), Name: name, Country: country}
+	}
+	a, b, c := expo(1, "Expo A", "DE"), expo(2, "Expo B", "FR"), expo(3, "Expo C", "FR")
+	line := func(ev lead.Event, email string, bring bool) string {
+		l := lead.New(ev.ID, lead.MethodImport, t0)
+		l.Contact = lead.Contact{FullName: "Élodie Roux", Emails: []string{email}}
+		r := workflow.Record{Lead: *l}
+		if bring {
+			r.Event = &ev
+		}
+		return jsonOf(t, r)
+	}
+	hasEvent := func(ev lead.Event) bool {
+		_, err := s.Event(ev.ID)
+		if err != nil {
+			require.ErrorIs(t, err, storage.ErrNotFound)
+		}
+		return err == nil
+	}
+
+	// A lead stored in a newer version, moved to a new event in the file:
+	// unchanged, so its event is not created either.
+	stored := sampleLeads()[0]
+	older := stored
+	older.EventID, older.Version = a.ID, stored.Version-1
+	res, err := workflow.Import(ctx, s, strings.NewReader(jsonOf(t, workflow.Record{Lead: older, Event: &a})+"\n"))
+	require.NoError(t, err)
+	assert.Equal(t, workflow.ImportResult{Unchanged: 1}, res)
+	assert.False(t, hasEvent(a), "an unchanged line creates no event")
+
+	filler := make([]string, 600) // more than one batch
+	for i := range filler {
+		filler[i] = line(fair(), fmt.Sprintf("visitor%d@example.com", i), false)
+	}
+	in := strings.Join(append([]string{
+		line(b, "elodie@example.fr", true), // 1: created, creates Expo B
+		line(b, "ELODIE@example.fr", true), // 2: the same person under another ID: refused
+		line(c, "not-an-address", true),    // 3: refused, brings Expo C
+	}, append(filler,
+		line(c, "luc@example.fr", false), // 604: Expo C came with line 3, a batch earlier
+	)...), "\n")
+	res, err = workflow.Import(ctx, s, strings.NewReader(in))
+	var ie *workflow.ImportError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, workflow.ImportResult{Created: 602, Failed: 2, Events: 2}, res)
+	require.Len(t, ie.Lines, 2)
+	var de *storage.DuplicateError
+	assert.ErrorAs(t, ie.Lines[0], &de, "line 2 is a duplicate")
+	assert.Equal(t, 2, ie.Lines[0].Line)
+	var fe *lead.FieldError
+	assert.ErrorAs(t, ie.Lines[1], &fe, "line 3 has a bad email")
+	assert.Equal(t, 3, ie.Lines[1].Line)
+	assert.True(t, hasEvent(b))
+	assert.True(t, hasEvent(c), "created with the lead of line 604")
+	n, err := s.Count(storage.Query{EventID: c.ID})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+
+	// The duplicate again, alone, at an event that does not exist yet:
+	// refused, and nothing is left behind.
+	res, err = workflow.Import(ctx, s, strings.NewReader(line(b, "elodie@example.fr", true)+"\n"+line(a, "not-an-address", true)))
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, workflow.ImportResult{Failed: 2}, res)
+	assert.False(t, hasEvent(a), "a refused line creates no event")
+}
+
+// cancelOnSecondRead returns first, then cancels the import and returns
+// second: the import stops before it saves its batch.
+type cancelOnSecondRead struct {
+	first, second string
+	cancel        context.CancelFunc
+	reads         int
+}
+
+func (r *cancelOnSecondRead) Read(p []byte) (int, error) {
+	r.reads++
+	switch r.reads {
+	case 1:
+		return copy(p, r.first), nil
+	case 2:
+		r.cancel()
+		return copy(p, r.second), nil
+	}
+	return 0, io.EOF
+}
+
+func TestImportCancelledMidwayLeavesNoEvent(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	src := openStore(t)
+	seed(t, src)
+	lines := strings.SplitAfter(string(exportJSONL(t, src)), "\n")
+	dst := openStore(t)
+	res, err := workflow.Import(ctx, dst, &cancelOnSecondRead{first: lines[0], second: lines[1], cancel: cancel})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, workflow.ImportResult{}, res)
+	evs, err := dst.Events()
+	require.NoError(t, err)
+	assert.Empty(t, evs, "no event without its leads")
+	n, err := dst.Count(storage.Query{})
+	require.NoError(t, err)
+	assert.Zero(t, n)
 }
 
 func TestImportCancelled(t *testing.T) {

@@ -362,6 +362,9 @@ func TestExportAndImport(t *testing.T) {
 	assert.Equal(t, "created 0, updated 0, unchanged 2\n", r.stdout, "standard input")
 	assert.Equal(t, e.ok("list", "--json"), fresh.ok("list", "--json"), "the same leads, field for field")
 	assert.Equal(t, jsonl, fresh.ok("export", "--format", "jsonl"))
+	e.ok("note", a, "sent the quote")
+	require.NoError(t, os.WriteFile(filepath.Join(e.dir, "leads.jsonl"), []byte(e.ok("export", "--format", "jsonl")), 0o644))
+	assert.Equal(t, "created 0, updated 1, unchanged 1\n", fresh.ok("import", "leads.jsonl"), "the newer version of Ada replaces the older")
 
 	bad := strings.SplitN(jsonl, "\n", 2)[0] + "\n{\"id\": 42}\n"
 	require.NoError(t, os.WriteFile(filepath.Join(e.dir, "bad.jsonl"), []byte(bad), 0o644))

@@ -81,19 +81,14 @@ func runAdd(c *cli, args []string) error {
 // findLead resolves a full ID or a unique ID prefix.
 func findLead(s *storage.Store, key string) (lead.Lead, error) {
 	key = strings.TrimSpace(key)
-	if _, err := uuid.Parse(key); err != nil {
-		h := strings.ReplaceAll(key, "-", "")
-		if strings.Trim(strings.ToLower(h), "0123456789abcdef") != "" {
-			return lead.Lead{}, failf("%q is not a lead ID: use the ID that 'leadcap list' shows, or its first 8 or more characters.", key)
-		}
-		if len(h) < 8 {
-			return lead.Lead{}, failf("%q is too short for a lead ID: give the full ID or at least its first 8 characters (see 'leadcap list').", key)
-		}
-	}
 	l, err := s.FindLead(key)
 	switch {
 	case err == nil:
 		return l, nil
+	case errors.Is(err, storage.ErrBadID):
+		return l, failf("%q is not a lead ID: use the ID that 'leadcap list' shows, or its first 8 or more characters.", key)
+	case errors.Is(err, storage.ErrShortID):
+		return l, failf("%q is too short for a lead ID: give the full ID or at least its first 8 characters (see 'leadcap list').", key)
 	case errors.Is(err, storage.ErrNotFound):
 		return l, failf("no lead has the ID or ID prefix %q: run 'leadcap list' to see the IDs.", key)
 	case errors.Is(err, storage.ErrAmbiguous):

@@ -110,8 +110,9 @@ func importCommand() *command {
 		help: `Leads keep their IDs: importing the same file twice adds no duplicates, and a
 lead already in the database keeps its newer version. Events that come with
 the leads are created when missing. Prints how many leads were created,
-updated and unchanged. On a bad line the import stops and names the line;
-the lines before it stay imported.`,
+updated and unchanged. A bad line is skipped, and nothing of it is saved,
+not even the event it brought; the other lines are imported, and the
+bad lines are named.`,
 		run: runImport,
 	}
 }
