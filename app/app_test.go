@@ -104,29 +104,41 @@ func golden(name string) string {
 	return name
 }
 
+// walkTree visits o and, while visit returns true for an object, the
+// objects inside it: a container's and, through its renderer, a widget's.
+func walkTree(o fyne.CanvasObject, visit func(fyne.CanvasObject) (descend bool)) {
+	if !visit(o) {
+		return
+	}
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walkTree(c, visit)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			walkTree(c, visit)
+		}
+	}
+}
+
+// isContainer is a walkTree answer that descends into containers only.
+func isContainer(o fyne.CanvasObject) bool {
+	_, ok := o.(*fyne.Container)
+	return ok
+}
+
 // rowsOf returns the list rows that are on screen, top to bottom.
 func rowsOf(t *testing.T, u *UI) []*leadRow {
 	t.Helper()
 	var out []*leadRow
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if !o.Visible() {
-			return
+	walkTree(u.leads.list, func(o fyne.CanvasObject) bool {
+		if r, ok := o.(*leadRow); ok && o.Visible() {
+			out = append(out, r)
+			return false
 		}
-		switch x := o.(type) {
-		case *leadRow:
-			out = append(out, x)
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(x).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(u.leads.list)
+		return o.Visible()
+	})
 	d := fyne.CurrentApp().Driver()
 	sort.Slice(out, func(i, j int) bool {
 		return d.AbsolutePositionForObject(out[i]).Y < d.AbsolutePositionForObject(out[j]).Y
@@ -225,20 +237,15 @@ func TestOpenFailedWindowExplainsAndQuits(t *testing.T) {
 	t.Cleanup(w.Close)
 	var texts []string
 	var quit *widget.Button
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
+	walkTree(w.Content(), func(o fyne.CanvasObject) bool {
 		switch x := o.(type) {
 		case *widget.Label:
 			texts = append(texts, x.Text)
 		case *widget.Button:
 			quit = x
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
 		}
-	}
-	walk(w.Content())
+		return isContainer(o)
+	})
 	assert.Equal(t, []string{
 		"leadcap cannot open the lead database",
 		"The lead database is in use by another leadcap window or command. Close it and try again.",

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"image"
 	"image/color"
 	"sync"
@@ -89,6 +88,7 @@ type cameraView struct {
 	found    bool
 	on       bool       // the user turned the camera on
 	live     *cameraRun // the running camera, if any
+	stopping *cameraRun // the last camera paused, until it released the device
 	last     string     // the last code handed on, for the cooldown
 	lastSeen time.Time  // when that code was last in sight
 	closed   bool       // the window is closing
@@ -214,15 +214,18 @@ func (c *cameraView) resume() {
 	r := &cameraRun{cancel: cancel}
 	c.live = r
 	r.wg.Add(1)
-	go c.loop(ctx, r, c.dev)
+	go c.loop(ctx, r, c.dev, c.stopping)
 }
 
 // pause stops the running camera, without waiting for it: its goroutines
-// end on their own and what they still send is dropped.
+// end on their own and what they still send is dropped. The next run waits
+// for them before it opens the device, which a driver refuses while the
+// stream before is still open (a read notices the stop only after up to a
+// second).
 func (c *cameraView) pause() {
 	if c.live != nil {
 		c.live.cancel()
-		c.live = nil
+		c.stopping, c.live = c.live, nil
 	}
 }
 
@@ -230,8 +233,8 @@ func (c *cameraView) pause() {
 // released the device: the window is closing.
 func (c *cameraView) close() {
 	c.closed = true
-	r := c.live
 	c.pause()
+	r := c.stopping // a run ends only after the one it waited for
 	if r == nil {
 		return
 	}
@@ -244,12 +247,18 @@ func (c *cameraView) close() {
 	}
 }
 
-// loop is the camera's goroutine: it opens the device, shows frames at the
-// preview's pace, hands the latest frame to the decoder whenever the
-// decoder is free, and closes the device when ctx is done or the camera
-// fails.
-func (c *cameraView) loop(ctx context.Context, r *cameraRun, dev cameraDevice) {
+// loop is the camera's goroutine: once the run before it (if any) ended,
+// it opens the device, shows frames at the preview's pace, hands the latest
+// frame to the decoder whenever the decoder is free, and closes the device
+// when ctx is done or the camera fails.
+func (c *cameraView) loop(ctx context.Context, r *cameraRun, dev cameraDevice, before *cameraRun) {
 	defer r.wg.Done()
+	if before != nil {
+		before.wg.Wait()
+	}
+	if ctx.Err() != nil {
+		return
+	}
 	src, err := dev.open()
 	if err != nil {
 		fyne.LogError("camera: open "+dev.name, err)
@@ -373,17 +382,7 @@ func scanFrame(img image.Image, region string) (res cameraScan, ok bool) {
 		return cameraScan{}, false
 	}
 	took := time.Since(start)
-	for i, code := range codes {
-		p, err := capture.Parse(code.Text, region)
-		r := cameraScan{scanned: scanned{parsed: p, err: err, codes: len(codes), took: took}, text: code.Text}
-		var nc *capture.NotAContactError
-		if errors.As(err, &nc) {
-			if i == 0 {
-				res = r
-			}
-			continue
-		}
-		return r, true
-	}
+	res.scanned, res.text = parseCodes(codes, region)
+	res.took = took
 	return res, true
 }

@@ -161,14 +161,19 @@ func (f *fakeCamera) find() (cameraDevice, bool) {
 	return cameraDevice{name: "test camera", open: f.open}, true
 }
 
+// open opens the camera; like a V4L2 driver, it refuses while the stream
+// opened before is not closed yet.
 func (f *fakeCamera) open() (frameSource, error) {
 	if f.openErr != nil {
 		return nil, f.openErr
 	}
-	src := &fakeSource{cam: f, closed: make(chan struct{})}
 	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n := len(f.sources); n > 0 && !isClosed(f.sources[n-1].closed) {
+		return nil, errors.New("device or resource busy")
+	}
+	src := &fakeSource{cam: f, closed: make(chan struct{})}
 	f.sources = append(f.sources, src)
-	f.mu.Unlock()
 	return src, nil
 }
 
@@ -289,30 +294,10 @@ func isClosed(ch <-chan struct{}) bool {
 // in the window are visible.
 func visible(u *UI, o fyne.CanvasObject) bool {
 	found := false
-	var walk func(c fyne.CanvasObject) bool
-	walk = func(c fyne.CanvasObject) bool {
-		if !c.Visible() {
-			return false
-		}
-		if c == o {
-			found = true
-			return true
-		}
-		var children []fyne.CanvasObject
-		switch x := c.(type) {
-		case *fyne.Container:
-			children = x.Objects
-		case fyne.Widget:
-			children = test.WidgetRenderer(x).Objects()
-		}
-		for _, ch := range children {
-			if walk(ch) {
-				return true
-			}
-		}
-		return false
-	}
-	walk(u.win.Content())
+	walkTree(u.win.Content(), func(c fyne.CanvasObject) bool {
+		found = found || (c == o && c.Visible())
+		return !found && c.Visible()
+	})
 	return found
 }
 
@@ -517,6 +502,22 @@ func TestCameraStopsAndClosesTheSource(t *testing.T) {
 	assert.True(t, isClosed(src.closed), "closing the window closes the camera")
 	waitEnded(t, run)
 	assert.True(t, s.cam.closed)
+}
+
+// Back on Capture at once after another tab: the camera opens again once
+// the stream before released the device, instead of failing as busy.
+func TestCameraBackOnCaptureAtOnceReopens(t *testing.T) {
+	r := newCameraRig(t)
+	s := r.s
+	first := r.turnOn(t)
+	r.u.showLeads()
+	r.u.tabs.SelectIndex(0) // the paused stream may still be open
+	a := cameraFrame(t, "", 9)
+	r.show(t, a)
+	require.Len(t, r.cam.opened(), 2)
+	assert.True(t, isClosed(first.closed))
+	assert.Same(t, a, s.cam.preview.Image)
+	assert.Equal(t, "Stop camera", s.cam.toggle.Text)
 }
 
 func TestCameraThatCannotOpenSaysWhy(t *testing.T) {

@@ -366,23 +366,30 @@ func scanURI(uri fyne.URI, region string) scanned {
 
 func scanImage(data []byte, region string) scanned {
 	codes, took, err := capture.DecodeBytes(data)
-	r := scanned{err: err, codes: len(codes), took: took}
 	if err != nil {
-		return r
+		return scanned{err: err, codes: len(codes), took: took}
 	}
+	r, _ := parseCodes(codes, region)
+	r.took = took
+	return r
+}
+
+// parseCodes parses the codes of one image with region as the phone
+// region: the first code that holds a contact wins, else the first code
+// with its error. text is the chosen code's content. codes is not empty.
+func parseCodes(codes []capture.Code, region string) (r scanned, text string) {
 	for i, c := range codes {
 		p, err := capture.Parse(c.Text, region)
 		var nc *capture.NotAContactError
-		if errors.As(err, &nc) {
-			if i == 0 {
-				r.parsed, r.err = p, err
-			}
-			continue
+		contact := !errors.As(err, &nc)
+		if i == 0 || contact {
+			r, text = scanned{parsed: p, err: err, codes: len(codes)}, c.Text
 		}
-		r.parsed, r.err = p, err
-		return r
+		if contact {
+			break
+		}
 	}
-	return r
+	return r, text
 }
 
 // readImage reads a photo, refusing files larger than capture accepts
@@ -476,12 +483,8 @@ func (s *captureScreen) onDiscardTapped() {
 
 // onDuplicate offers to update the lead the scanned person already is.
 func (s *captureScreen) onDuplicate(existing lead.Lead) {
-	name := existing.Contact.Name()
-	if name == "" {
-		name = first(existing.Contact.Emails)
-	}
 	s.dupText.SetText(lang.L("{{.Name}} is already a lead at this event, captured {{.Date}}. Update that lead with what you see here?",
-		map[string]any{"Name": name, "Date": existing.CapturedAt.Local().Format("2006-01-02 15:04")}))
+		map[string]any{"Name": contactName(existing.Contact), "Date": existing.CapturedAt.Local().Format("2006-01-02 15:04")}))
 	s.dupBox.Show()
 	s.review.message.SetText(lang.L("Not saved yet."))
 	s.review.updateSave()
@@ -498,10 +501,7 @@ func (s *captureScreen) onUpdateTapped() {
 // onDraftSaved goes back to the ready state after the lead under review was
 // saved.
 func (s *captureScreen) onDraftSaved(saved workflow.Saved) {
-	name := saved.Lead.Contact.Name()
-	if name == "" {
-		name = first(saved.Lead.Contact.Emails)
-	}
+	name := contactName(saved.Lead.Contact)
 	s.showIdle()
 	if saved.Created {
 		s.showStatus(lang.L("Saved {{.Name}}. Ready for the next scan.", map[string]any{"Name": name}), false)
@@ -509,6 +509,14 @@ func (s *captureScreen) onDraftSaved(saved workflow.Saved) {
 		s.showStatus(lang.L("Updated {{.Name}}, who was already a lead. Ready for the next scan.", map[string]any{"Name": name}), false)
 	}
 	s.ui.leadSaved(saved.Lead)
+}
+
+// contactName names a person in a message: the name, else the email.
+func contactName(c lead.Contact) string {
+	if n := c.Name(); n != "" {
+		return n
+	}
+	return first(c.Emails)
 }
 
 // showNoteOffer offers to keep a code that holds no contact as a note.
@@ -719,10 +727,7 @@ func (x extras) apply(l *lead.Lead) error {
 // that it looks for that person: if found, the user is asked first.
 func (s *leadScreen) saveDraft() {
 	d := s.draft
-	x := extras{edits: s.edits(), note: strings.TrimSpace(s.noteText.Text), author: s.ui.opts.Staff}
-	if s.followUp.Date != nil {
-		x.followUp = *s.followUp.Date
-	}
+	x := extras{edits: s.edits(), note: strings.TrimSpace(s.noteText.Text), followUp: dateOf(s.followUp), author: s.ui.opts.Staff}
 	c := workflow.Capture{Method: d.method, Staff: s.ui.opts.Staff, DeviceID: s.ui.device, Now: s.ui.opts.Now}
 	p := d.parsed
 	var l lead.Lead
@@ -744,20 +749,10 @@ func (s *leadScreen) saveDraft() {
 			saved.Lead, err = st.UpdateLead(saved.Lead.ID, x.apply)
 		}
 		if err != nil {
-			return func() { s.onSaveFailed(draftError(err)) }
+			return func() { s.onSaveFailed(err) }
 		}
 		return func() { s.ui.capture.onDraftSaved(saved) }
 	})
-}
-
-// draftError turns an error of saving a draft into one the user can act
-// on: a badge with only its ID needs an email or phone.
-func draftError(err error) error {
-	if errors.Is(err, workflow.ErrOnlyBadgeID) {
-		var none lead.Contact
-		return none.Reachable()
-	}
-	return err
 }
 
 // findDuplicate looks for the lead the same person already is at the event,

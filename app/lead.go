@@ -114,11 +114,7 @@ func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 	s.missing = widget.NewLabel("")
 	s.missing.Wrapping = fyne.TextWrapWord
 	s.missing.Importance = widget.LowImportance
-	ratings := make([]string, len(lead.Ratings))
-	for i, r := range lead.Ratings {
-		ratings[i] = ratingLabel(r)
-	}
-	s.rating = newSegmented(ratings,
+	s.rating = newSegmented(mapLabels(lead.Ratings, ratingLabel),
 		[]widget.Importance{widget.DangerImportance, widget.WarningImportance, widget.HighImportance, widget.MediumImportance}, nil)
 
 	s.basis = widget.NewSelect(mapLabels(bases, basisLabel), nil)
@@ -425,11 +421,10 @@ func (s *leadScreen) onSaveTapped() {
 	s.message.SetText(lang.L("Saving…"))
 	st, id := s.ui.st, s.id
 	s.ui.background(func() func() {
-		_, err := st.UpdateLead(id, func(l *lead.Lead) error { e.apply(l); return nil })
-		r := readLead(st, id)
-		if err != nil {
+		if _, err := st.UpdateLead(id, func(l *lead.Lead) error { e.apply(l); return nil }); err != nil {
 			return func() { s.onSaveFailed(err) }
 		}
+		r := readLead(st, id)
 		return func() { s.onSaved(r, lang.L("Saved.")) }
 	})
 }
@@ -439,11 +434,7 @@ func (s *leadScreen) onAddNoteTapped() {
 	if !s.loaded || text == "" {
 		return
 	}
-	var follow time.Time
-	if s.followUp.Date != nil {
-		follow = *s.followUp.Date
-	}
-	author, now := s.ui.opts.Staff, s.ui.opts.Now()
+	follow, author, now := dateOf(s.followUp), s.ui.opts.Staff, s.ui.opts.Now()
 	s.addNote.Disable()
 	st, id := s.ui.st, s.id
 	s.ui.background(func() func() {
@@ -451,10 +442,10 @@ func (s *leadScreen) onAddNoteTapped() {
 			_, err := l.AddNote(text, author, now, follow)
 			return err
 		})
-		r := readLead(st, id)
 		if err != nil {
 			return func() { s.onSaveFailed(err) }
 		}
+		r := readLead(st, id)
 		return func() {
 			s.noteText.SetText("")
 			s.followUp.SetDate(nil)

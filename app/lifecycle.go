@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -39,6 +40,11 @@ type office struct {
 	lastShown time.Time          // when the relay's progress was last shown
 	relayDone bool               // it delivered leads since then
 	trailing  *time.Timer        // shows the end of a burst of progress
+
+	// recording is held while the last sync is recorded, so that stop can
+	// wait for a trailing timer that already fired: the store is closed
+	// after the window.
+	recording sync.Mutex
 
 	closeWarning dialog.Dialog // the "not synced yet" question on close, when shown
 }
@@ -155,6 +161,8 @@ func (o *office) showRelayProgress() {
 	done := o.relayDone
 	o.relayDone = false
 	o.mu.Unlock()
+	o.recording.Lock()
+	defer o.recording.Unlock()
 	if o.ctx.Err() != nil {
 		return
 	}
@@ -208,6 +216,8 @@ func (o *office) stop() {
 		o.trailing = nil
 	}
 	o.mu.Unlock()
+	o.recording.Lock() // a trailing timer that fired has recorded
+	o.recording.Unlock()
 }
 
 // onCloseRequested is the window's close intercept: with leads not synced
@@ -283,7 +293,7 @@ var Tabs = []string{"capture", "leads", "meeting", "sync", "settings", "lead"}
 // ShowTab selects a screen by its name in Tabs, e.g. for `leadcap-app --tab
 // sync`; it reports false for an unknown name.
 func (u *UI) ShowTab(name string) bool {
-	i := indexOf(Tabs, strings.ToLower(strings.TrimSpace(name)))
+	i := slices.Index(Tabs, strings.ToLower(strings.TrimSpace(name)))
 	switch {
 	case i < 0:
 		return false

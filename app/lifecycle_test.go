@@ -62,24 +62,17 @@ func overlayTexts(u *UI) (texts []string, buttons map[string]*widget.Button) {
 	if top == nil {
 		return nil, buttons
 	}
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
+	walkTree(top, func(o fyne.CanvasObject) bool {
 		switch x := o.(type) {
 		case *widget.Label:
 			texts = append(texts, x.Text)
 		case *widget.Button:
 			buttons[x.Text] = x
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(x).Objects() {
-				walk(c)
-			}
+		default:
+			return true
 		}
-	}
-	walk(top)
+		return false
+	})
 	return texts, buttons
 }
 

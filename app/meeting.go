@@ -146,11 +146,7 @@ func (s *meetingScreen) onSaveTapped() {
 	if text == "" {
 		return
 	}
-	var follow time.Time
-	if s.followUp.Date != nil {
-		follow = *s.followUp.Date
-	}
-	author, now, device := s.ui.opts.Staff, s.ui.opts.Now(), s.ui.device
+	follow, author, now, device := dateOf(s.followUp), s.ui.opts.Staff, s.ui.opts.Now(), s.ui.device
 	addNote := func(l *lead.Lead) error { _, err := l.AddNote(text, author, now, follow); return err }
 	target := s.target
 	contact := lead.Contact{GivenName: strings.TrimSpace(s.given.Text), FamilyName: strings.TrimSpace(s.family.Text),

@@ -50,20 +50,14 @@ func TestPhoneShowsEveryTab(t *testing.T) {
 	u := newTestUI(t, newStore(t))
 	u.win.Resize(fyne.NewSize(narrowestPhone, 600))
 	var more []*widget.Button // the overflow button is the only plain button of the tab bar
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch x := o.(type) {
-		case *widget.Button:
-			more = append(more, x)
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
-		}
-	}
 	for _, o := range test.WidgetRenderer(u.tabs).Objects() {
 		if _, isContent := o.(*container.Navigation); !isContent {
-			walk(o)
+			walkTree(o, func(o fyne.CanvasObject) bool {
+				if b, ok := o.(*widget.Button); ok {
+					more = append(more, b)
+				}
+				return isContainer(o)
+			})
 		}
 	}
 	require.Len(t, more, 1, "the tab bar has its overflow button")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image/color"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,8 +94,8 @@ func newSettingsScreen(u *UI, o *office) *settingsScreen {
 	s.restart.Wrapping = fyne.TextWrapWord
 	s.restart.Importance = widget.LowImportance
 	prefs := fyne.CurrentApp().Preferences()
-	s.language.Selected = s.language.Options[max(0, indexOf(languages, prefs.String(prefLanguage)))]
-	s.theme.Selected = s.theme.Options[max(0, indexOf(themes, prefs.String(prefTheme)))]
+	s.language.Selected = s.language.Options[max(0, slices.Index(languages, prefs.String(prefLanguage)))]
+	s.theme.Selected = s.theme.Options[max(0, slices.Index(themes, prefs.String(prefTheme)))]
 
 	s.save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), s.onSaveTapped)
 	s.save.Importance = widget.HighImportance
@@ -114,15 +115,6 @@ func newSettingsScreen(u *UI, o *office) *settingsScreen {
 	s.content = container.NewBorder(nil, actionBar(s.message, s.save), nil, nil,
 		container.NewVScroll(container.NewVBox(crm, general, layout.NewSpacer())))
 	return s
-}
-
-func indexOf(list []string, v string) int {
-	for i, x := range list {
-		if x == v {
-			return i
-		}
-	}
-	return -1
 }
 
 // validateCountry accepts an empty field or an ISO 3166 alpha-2 code.

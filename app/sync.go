@@ -207,12 +207,28 @@ func loadSyncData(st *storage.Store) syncData {
 		d.err = err
 		return d
 	}
+	names := map[uuid.UUID]string{}
+	if len(dead) > 0 {
+		// The names come from the list index, not from decoding every lead.
+		refused, err := st.List(storage.Query{Sync: storage.SyncDead})
+		if err != nil {
+			d.err = err
+			return d
+		}
+		for _, r := range refused {
+			names[r.ID] = summaryName(r)
+		}
+	}
 	for _, dl := range dead {
 		if len(d.problems) == maxProblems {
 			d.more++
 			continue
 		}
-		d.problems = append(d.problems, problem{id: dl.LeadID, name: leadName(st, dl.LeadID), dead: true, reason: dl.Reason, tries: dl.Attempts})
+		name, ok := names[dl.LeadID]
+		if !ok {
+			name = dl.LeadID.String()[:8] // removed meanwhile
+		}
+		d.problems = append(d.problems, problem{id: dl.LeadID, name: name, dead: true, reason: dl.Reason, tries: dl.Attempts})
 	}
 	failed, err := st.List(storage.Query{Sync: storage.SyncFailed, Limit: maxProblems})
 	if err != nil {
@@ -232,26 +248,7 @@ func loadSyncData(st *storage.Store) syncData {
 	return d
 }
 
-// leadName is how a problem row names a lead.
-func leadName(st *storage.Store, id uuid.UUID) string {
-	l, err := st.Lead(id)
-	if err != nil {
-		return id.String()[:8]
-	}
-	c := l.Contact
-	name := strings.TrimSpace(c.GivenName + " " + c.FamilyName)
-	if name == "" {
-		name = c.FullName
-	}
-	if name == "" {
-		name = first(c.Emails)
-	}
-	if c.Organization != "" {
-		name += " — " + c.Organization
-	}
-	return name
-}
-
+// summaryName is how a problem row names a lead.
 func summaryName(sum storage.Summary) string {
 	name := sum.Name
 	if name == "" {

@@ -301,12 +301,7 @@ func problemButton(t *testing.T, s *syncScreen, text string) *widget.Button {
 
 // walkObjects visits o and the objects in its containers, in order.
 func walkObjects(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
-	visit(o)
-	if c, ok := o.(*fyne.Container); ok {
-		for _, x := range c.Objects {
-			walkObjects(x, visit)
-		}
-	}
+	walkTree(o, func(o fyne.CanvasObject) bool { visit(o); return isContainer(o) })
 }
 
 func fakeProgress(done, total int) syncer.Progress { return syncer.Progress{Done: done, Total: total} }

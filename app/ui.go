@@ -16,6 +16,7 @@ import (
 
 	"leadcap/lead"
 	"leadcap/storage"
+	"leadcap/workflow"
 )
 
 // Options tune the UI. The zero value is ready to use.
@@ -236,6 +237,8 @@ func userMessage(err error) string {
 		return lang.L("The lead database was written by a newer leadcap. Update leadcap to open it.")
 	case errors.Is(err, storage.ErrNoActiveEvent):
 		return lang.L("Choose the event first: tap Capture and say which event you are at.")
+	case errors.Is(err, workflow.ErrOnlyBadgeID):
+		return lang.L("The badge holds only the organiser's badge ID: add the email or phone number.")
 	case errors.Is(err, storage.ErrNotFound):
 		return lang.L("This lead no longer exists. It may have been merged or restored from a backup.")
 	case errors.As(err, &dup):

@@ -71,6 +71,9 @@ type reader struct {
 		DecodeMultiple(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]any) ([]*gozxing.Result, error)
 	}
 	codes []Code
+	// frameBits is the whole frame's hybrid black matrix, kept from the
+	// first read for finderRetry.
+	frameBits *gozxing.BitMatrix
 	// Candidate regions, computed once per decode by rois.
 	roiCache []roi
 	roisDone bool
@@ -86,20 +89,29 @@ func newReader() *reader {
 // attempt runs gozxing on g and records the codes found; it reports
 // whether any was.
 func (r *reader) attempt(g *gray, bin binarizerKind, tryHarder bool, back mapping) bool {
-	src, err := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
+	bmp, err := gozxing.NewBinaryBitmap(binarizer(g, bin))
 	if err != nil {
 		return false
 	}
-	var bz gozxing.Binarizer
-	if bin == globalHistogram {
-		bz = gozxing.NewGlobalHistgramBinarizer(src)
-	} else {
-		bz = gozxing.NewHybridBinarizer(src)
-	}
-	bmp, err := gozxing.NewBinaryBitmap(bz)
+	return r.read(bmp, tryHarder, back)
+}
+
+// attemptKeep is attempt with the hybrid binarizer that also returns the
+// black matrix gozxing read (nil if binarizing failed), so that a
+// finderRetry on the same frame does not binarize it again.
+func (r *reader) attemptKeep(g *gray, tryHarder bool, back mapping) (bool, *gozxing.BitMatrix) {
+	bmp, err := gozxing.NewBinaryBitmap(binarizer(g, hybrid))
 	if err != nil {
-		return false
+		return false, nil
 	}
+	found := r.read(bmp, tryHarder, back)
+	bits, _ := bmp.GetBlackMatrix() // cached by the bitmap: no second pass
+	return found, bits
+}
+
+// read runs gozxing's readers on bmp and records the codes found; it
+// reports whether any was.
+func (r *reader) read(bmp *gozxing.BinaryBitmap, tryHarder bool, back mapping) bool {
 	hints := map[gozxing.DecodeHintType]any{
 		// Read byte segments 1:1 so that toText sees the raw bytes.
 		gozxing.DecodeHintType_CHARACTER_SET: charmap.ISO8859_1,
@@ -120,6 +132,17 @@ func (r *reader) attempt(g *gray, bin binarizerKind, tryHarder bool, back mappin
 		}
 	}
 	return found
+}
+
+// binarizer wraps g, which NewPlanarYUVLuminanceSource takes without
+// copying, in the binarizer of the given kind. The source cannot fail: g's
+// frame is the whole buffer.
+func binarizer(g *gray, bin binarizerKind) gozxing.Binarizer {
+	src, _ := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
+	if bin == globalHistogram {
+		return gozxing.NewGlobalHistgramBinarizer(src)
+	}
+	return gozxing.NewHybridBinarizer(src)
 }
 
 // add records res unless the same code was already found there.
@@ -344,7 +367,10 @@ type step func(r *reader, g *gray) bool
 
 var cascade = []step{
 	// 1. The whole frame, as it is: clean photos end here.
-	func(r *reader, g *gray) bool { return r.attempt(g, hybrid, false, identity) },
+	func(r *reader, g *gray) (found bool) {
+		found, r.frameBits = r.attemptKeep(g, false, identity)
+		return found
+	},
 	// 2. Regions of interest from a cheap texture map, enlarged, read
 	// once each: small codes and codes among clutter.
 	func(r *reader, g *gray) bool { return r.regionsQuick(g) },
@@ -354,7 +380,7 @@ var cascade = []step{
 	// cleans noise and JPEG blocks.
 	func(r *reader, g *gray) bool { return r.scaledAttempt(g, 0.75) },
 	// 5. gozxing found finder patterns but guessed the size wrong.
-	func(r *reader, g *gray) bool { return r.finderRetry(g, hybrid, identity) },
+	func(r *reader, g *gray) bool { return r.finderRetry(r.frameBits, identity) },
 	// 6. The regions again, enhanced and warped.
 	func(r *reader, g *gray) bool { return r.regions(g) },
 }
@@ -364,11 +390,6 @@ func (r *reader) scaledAttempt(g *gray, f float64) bool {
 	if w < 21 || h < 21 {
 		return false
 	}
-	var s *gray
-	if f == 0.5 {
-		s = g.half()
-	} else {
-		s = g.resize(image.Rect(0, 0, g.w, g.h), w, h)
-	}
-	return r.attempt(s, hybrid, false, scaled(image.Rect(0, 0, g.w, g.h), s.w, s.h))
+	frame := image.Rect(0, 0, g.w, g.h)
+	return r.attempt(g.resize(frame, w, h), hybrid, false, scaled(frame, w, h))
 }

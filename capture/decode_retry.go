@@ -10,34 +10,15 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
-// blackMatrix binarizes g.
-func blackMatrix(g *gray, bin binarizerKind) *gozxing.BitMatrix {
-	src, err := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
-	if err != nil {
-		return nil
-	}
-	var bz gozxing.Binarizer
-	if bin == globalHistogram {
-		bz = gozxing.NewGlobalHistgramBinarizer(src)
-	} else {
-		bz = gozxing.NewHybridBinarizer(src)
-	}
-	m, err := bz.GetBlackMatrix()
-	if err != nil {
-		return nil
-	}
-	return m
-}
-
 // finderRetry replaces gozxing's detector step when its guesses go wrong:
-// it takes the finder-pattern candidates gozxing found in g and, for the
+// it takes the finder-pattern candidates gozxing finds in bm (a frame's
+// hybrid black matrix, as attemptKeep returns it) and, for the
 // most plausible triples, samples the grid at the estimated dimension and at
 // its neighbours (±4, ±8 modules), with and without an alignment pattern.
 // gozxing rounds one estimate of the dimension from the module size, which
 // is off under perspective, blur and small modules ("dimension = 63" for a
 // 65-module code); sampling a few candidates is cheap next to a new scan.
-func (r *reader) finderRetry(g *gray, bin binarizerKind, back mapping) bool {
-	bm := blackMatrix(g, bin)
+func (r *reader) finderRetry(bm *gozxing.BitMatrix, back mapping) bool {
 	if bm == nil {
 		return false
 	}

@@ -4,6 +4,8 @@ import (
 	"image"
 	"math"
 	"sort"
+
+	"github.com/makiuchi-d/gozxing"
 )
 
 // roiBlock is the side in pixels of the cells of the texture map.
@@ -157,6 +159,9 @@ type roi struct {
 	f    float64 // enlargement
 	crop *gray
 	back mapping
+	// bits is crop's hybrid black matrix, kept by regionsQuick (which
+	// reads every region before regions runs) for finderRetry.
+	bits *gozxing.BitMatrix
 }
 
 // rois returns the candidate regions of g, computed on first use and kept
@@ -179,7 +184,7 @@ func (r *reader) rois(g *gray) []roi {
 		if w < 21 || h < 21 {
 			continue
 		}
-		r.roiCache = append(r.roiCache, roi{rect, f, g.resize(rect, w, h), scaled(rect, w, h)})
+		r.roiCache = append(r.roiCache, roi{rect: rect, f: f, crop: g.resize(rect, w, h), back: scaled(rect, w, h)})
 	}
 	return r.roiCache
 }
@@ -188,8 +193,11 @@ func (r *reader) rois(g *gray) []roi {
 // small crop, cheap enough to come right after the whole-frame read, and
 // enough for most small codes and busy backgrounds.
 func (r *reader) regionsQuick(g *gray) bool {
-	for _, c := range r.rois(g) {
-		if r.attempt(c.crop, hybrid, true, c.back) {
+	r.rois(g)
+	for i := range r.roiCache {
+		c := &r.roiCache[i]
+		var found bool
+		if found, c.bits = r.attemptKeep(c.crop, true, c.back); found {
 			return true
 		}
 	}
@@ -211,7 +219,8 @@ func (r *reader) regions(g *gray) bool {
 			}
 		}
 		enh := crop.equalize(max(8, int(f*8))).sharpen()
-		if r.attempt(enh, hybrid, true, back) {
+		found, enhBits := r.attemptKeep(enh, true, back)
+		if found {
 			return true
 		}
 		// Blur: sharpen without the contrast step (which amplifies the
@@ -229,7 +238,7 @@ func (r *reader) regions(g *gray) bool {
 		if r.attempt(crop.boxBlur(2).unsharp(4, 2), hybrid, true, back) {
 			return true
 		}
-		if r.finderRetry(crop, hybrid, back) || r.finderRetry(enh, hybrid, back) {
+		if r.finderRetry(c.bits, back) || r.finderRetry(enhBits, back) {
 			return true
 		}
 		if r.attempt(crop.boxBlur(1), hybrid, true, back) {

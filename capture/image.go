@@ -92,11 +92,9 @@ func DecodeBytes(data []byte) ([]Code, time.Duration, error) {
 	if err != nil {
 		return nil, time.Since(start), fmt.Errorf("%w (%v)", ErrTruncated, err)
 	}
-	if b := img.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+	if b := img.Bounds(); int64(b.Dx())*int64(b.Dy()) > MaxPixels {
 		// A decoder that disagrees with its own header: do not trust it.
-		if int64(b.Dx())*int64(b.Dy()) > MaxPixels {
-			return nil, time.Since(start), ErrTooLarge
-		}
+		return nil, time.Since(start), ErrTooLarge
 	}
 	g := toGray(img)
 	if format == "jpeg" {

@@ -121,24 +121,19 @@ func (g *gray) orient(o int) *gray {
 	return out
 }
 
-// half averages 2×2 blocks.
-func (g *gray) half() *gray {
-	out := newGray(g.w/2, g.h/2)
-	for y := 0; y < out.h; y++ {
-		r0 := g.pix[2*y*g.w:]
-		r1 := g.pix[(2*y+1)*g.w:]
-		dst := out.pix[y*out.w : (y+1)*out.w]
-		for x := range dst {
-			dst[x] = uint8((uint32(r0[2*x]) + uint32(r0[2*x+1]) + uint32(r1[2*x]) + uint32(r1[2*x+1]) + 2) >> 2)
-		}
-	}
-	return out
-}
-
 // resize scales the rectangle r of g to w×h: bilinear when enlarging,
 // box-averaged when shrinking, so that scaling down also averages noise.
 func (g *gray) resize(r image.Rectangle, w, h int) *gray {
 	out := newGray(w, h)
+	if r.Dx() == w && r.Dy() == h {
+		// Same size (a region that needs no enlargement): bilinear
+		// sampling at the pixel centres would copy each pixel, slowly.
+		for y := 0; y < h; y++ {
+			off := (r.Min.Y+y)*g.w + r.Min.X
+			copy(out.pix[y*w:(y+1)*w], g.pix[off:off+w])
+		}
+		return out
+	}
 	sx := float64(r.Dx()) / float64(w)
 	sy := float64(r.Dy()) / float64(h)
 	if sx > 1.2 || sy > 1.2 {

@@ -265,14 +265,8 @@ func noCodePNG(t testing.TB) []byte {
 func FuzzDecodeBytes(f *testing.F) {
 	webp, err := os.ReadFile(filepath.Join("testdata", "images", "mecard-utf8.webp"))
 	require.NoError(f, err)
-	bm, err := cardgen.QR(mecardDK, cardgen.UTF8ECI)
+	img, err := cardgen.Image(mecardDK, cardgen.UTF8ECI, 2)
 	require.NoError(f, err)
-	img := image.NewGray(image.Rect(0, 0, bm.GetWidth()*2, bm.GetHeight()*2))
-	for i := range img.Pix {
-		if !bm.Get(i%img.Rect.Dx()/2, i/img.Rect.Dx()/2) {
-			img.Pix[i] = 255
-		}
-	}
 	var pngBuf, jpegBuf, gifBuf bytes.Buffer
 	require.NoError(f, png.Encode(&pngBuf, img))
 	require.NoError(f, jpeg.Encode(&jpegBuf, img, &jpeg.Options{Quality: 75}))
@@ -294,4 +288,23 @@ func FuzzDecodeBytes(f *testing.F) {
 		}
 		t.Fatalf("unexpected error %v", err)
 	})
+}
+
+// TestResizeSameSize checks that a region resized to its own size is the
+// region's pixels, as bilinear sampling at the pixel centres gives them.
+func TestResizeSameSize(t *testing.T) {
+	g := newGray(9, 7)
+	for i := range g.pix {
+		g.pix[i] = uint8(i * 37)
+	}
+	r := image.Rect(2, 1, 7, 6)
+	out := g.resize(r, r.Dx(), r.Dy())
+	require.Equal(t, [2]int{r.Dx(), r.Dy()}, [2]int{out.w, out.h})
+	for y := range out.h {
+		for x := range out.w {
+			sx, sy := r.Min.X+x, r.Min.Y+y
+			require.Equal(t, g.pix[sy*g.w+sx], out.pix[y*out.w+x], "pixel (%d,%d)", x, y)
+			require.Equal(t, g.bilinear(float64(sx), float64(sy)), out.pix[y*out.w+x], "pixel (%d,%d)", x, y)
+		}
+	}
 }

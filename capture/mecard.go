@@ -197,8 +197,9 @@ func parseMATMSG(s string) (Parsed, error) {
 func parseMEBKM(s string) (Parsed, error) {
 	for _, f := range meFields(s[len("MEBKM:"):]) {
 		if f.key == "URL" {
-			if u, ok := looksLikeURL(meUnescape(f.value)); ok {
-				return parseURL(meUnescape(f.value), u)
+			v := meUnescape(f.value)
+			if u, ok := looksLikeURL(v); ok {
+				return parseURL(v, u)
 			}
 		}
 	}

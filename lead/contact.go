@@ -189,7 +189,7 @@ func (c *Contact) DuplicateKey() string {
 	if len(c.Phones) > 0 {
 		return "phone:" + c.Phones[0].Number
 	}
-	name, org := fold(c.Name()), fold(c.Organization)
+	name, org := Fold(c.Name()), Fold(c.Organization)
 	if name == "" {
 		return ""
 	}
@@ -199,11 +199,7 @@ func (c *Contact) DuplicateKey() string {
 // Fold lower-cases, strips accents and collapses white space, so that
 // "Jürgen  Müller" and "jurgen muller" compare equal. Search uses it on both
 // the text searched and the query.
-func Fold(s string) string { return fold(s) }
-
-// fold lower-cases, strips accents and collapses white space, so that
-// "Jürgen  Müller" and "jurgen muller" compare equal.
-func fold(s string) string {
+func Fold(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range norm.NFD.String(strings.ToLower(s)) {

@@ -89,6 +89,38 @@ func TestLeadNormalizeReachability(t *testing.T) {
 	}
 }
 
+// Ratings, consent and source arrive as text from imports and forms:
+// Normalize stores their canonical names, so filters and Permitted see
+// them, and refuses what is none of them.
+func TestLeadNormalizeRatingAndConsent(t *testing.T) {
+	l := lead.New(uuid.New(), lead.MethodImport, time.Now())
+	l.Contact.Emails = []string{"a@example.com"}
+	l.Rating, l.Consent = "HOT", lead.Consent{Basis: " Consent", Status: "ACTIVE"}
+	require.NoError(t, l.Normalize("DE"))
+	assert.Equal(t, lead.RatingHot, l.Rating)
+	assert.Equal(t, lead.Consent{Basis: lead.BasisConsent, Status: lead.ConsentActive}, l.Consent)
+	assert.True(t, l.Consent.Permitted())
+
+	l.Rating, l.Consent = "", lead.Consent{}
+	require.NoError(t, l.Normalize("DE"))
+	assert.Equal(t, lead.RatingUnrated, l.Rating)
+	assert.Equal(t, lead.Consent{Basis: lead.BasisNone}, l.Consent)
+
+	for field, mod := range map[string]func(*lead.Lead){
+		"rating":         func(l *lead.Lead) { l.Rating = "lukewarm" },
+		"consent.basis":  func(l *lead.Lead) { l.Consent.Basis = "opt-in" },
+		"consent.status": func(l *lead.Lead) { l.Consent.Status = "maybe" },
+		"source.channel": func(l *lead.Lead) { l.Source.Channel = "carrier-pigeon" },
+		"source.method":  func(l *lead.Lead) { l.Source.Method = "telepathy" },
+	} {
+		x := *l
+		mod(&x)
+		var fe *lead.FieldError
+		require.ErrorAs(t, x.Normalize("DE"), &fe, field)
+		assert.Equal(t, field, fe.Field)
+	}
+}
+
 func TestNewLeadDefaults(t *testing.T) {
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.FixedZone("CET", 3600))
 	ev := uuid.New()

@@ -2,6 +2,7 @@ package lead
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -121,11 +122,10 @@ type Lead struct {
 // New returns a lead for the event with a fresh time-ordered ID, captured
 // now, unrated, and with no permission to contact recorded.
 func New(eventID uuid.UUID, method Method, now time.Time) *Lead {
-	ch := ChannelOffline
 	return &Lead{
 		ID:         NewID(),
 		EventID:    eventID,
-		Source:     Source{Channel: ch, Method: method},
+		Source:     Source{Channel: ChannelOffline, Method: method},
 		CapturedAt: now.UTC(),
 		UpdatedAt:  now.UTC(),
 		Rating:     RatingUnrated,
@@ -147,10 +147,7 @@ func (l *Lead) AddNote(text, author string, at, followUp time.Time) (Note, error
 	if text == "" {
 		return Note{}, &FieldError{Field: "note", Reason: "is empty: write what was said or agreed"}
 	}
-	n := Note{ID: NewID(), At: at.UTC(), Author: strings.TrimSpace(author), Text: text}
-	if !followUp.IsZero() {
-		n.FollowUp = followUp
-	}
+	n := Note{ID: NewID(), At: at.UTC(), Author: strings.TrimSpace(author), Text: text, FollowUp: followUp}
 	l.Notes = append(l.Notes, n)
 	return n, nil
 }
@@ -168,26 +165,41 @@ func (l *Lead) NextFollowUp() time.Time {
 }
 
 // Normalize fills defaults, normalizes the contact (emails lower-cased,
-// phones to E.164 with region as the default country) and validates the lead.
-// region is the event's country; it may be empty.
+// phones to E.164 with region as the default country), the rating and the
+// consent's basis and status (their canonical lower-case names), and
+// validates the lead, its source included. region is the event's country; it may be empty.
 func (l *Lead) Normalize(region string) error {
 	if l.ID == uuid.Nil {
 		return &FieldError{Field: "id", Reason: "is missing"}
 	}
-	if l.Rating == "" {
-		l.Rating = RatingUnrated
-	}
-	if _, err := ParseRating(string(l.Rating)); err != nil {
+	r, err := ParseRating(string(l.Rating))
+	if err != nil {
 		return &FieldError{Field: "rating", Value: string(l.Rating), Reason: "is not hot, warm, cold or unrated"}
 	}
-	if l.Consent.Basis == "" {
-		l.Consent.Basis = BasisNone
+	l.Rating = r
+	b, err := ParseLegalBasis(string(l.Consent.Basis))
+	if err != nil {
+		return &FieldError{Field: "consent.basis", Value: string(l.Consent.Basis), Reason: "is not none, legitimate-interest or consent"}
+	}
+	l.Consent.Basis = b
+	if l.Consent.Status != ConsentNotAsked {
+		st, err := ParseConsentStatus(string(l.Consent.Status))
+		if err != nil {
+			return &FieldError{Field: "consent.status", Value: string(l.Consent.Status), Reason: "is not requested, active or revoked"}
+		}
+		l.Consent.Status = st
 	}
 	if l.Source.Channel == "" {
 		l.Source.Channel = ChannelOffline
 	}
+	if l.Source.Channel != ChannelOffline && l.Source.Channel != ChannelOnline {
+		return &FieldError{Field: "source.channel", Value: string(l.Source.Channel), Reason: "is not offline or online"}
+	}
 	if l.Source.Method == "" {
 		l.Source.Method = MethodManual
+	}
+	if !slices.Contains(Methods, l.Source.Method) {
+		return &FieldError{Field: "source.method", Value: string(l.Source.Method), Reason: "is not qr-scan, badge-scan, scanner, manual, import or meeting"}
 	}
 	if err := l.Contact.Normalize(region); err != nil {
 		return err

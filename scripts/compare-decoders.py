@@ -55,6 +55,22 @@ def read_pgm(path):
     return np.frombuffer(parts[3], dtype=np.uint8).reshape(h, w)
 
 
+def reusable(work, n, size):
+    """Whether work holds a set of n images of the given WxH size, with PGMs."""
+    mpath = os.path.join(work, "manifest.json")
+    if not os.path.exists(mpath):
+        return False
+    with open(mpath, encoding="utf-8") as f:
+        manifest = json.load(f)
+    if len(manifest) != n or not manifest:
+        return False
+    first = os.path.join(work, "pgm", os.path.splitext(manifest[0]["file"])[0] + ".pgm")
+    if not os.path.exists(first):
+        return False
+    h, w = read_pgm(first).shape
+    return f"{w}x{h}" == size
+
+
 class ZBar:
     """Minimal libzbar binding: decode a grey frame, return the texts."""
 
@@ -123,7 +139,7 @@ def main():
         binpath = os.path.join(work, "cardgen")
         run(["go", "build", "-o", binpath, "./internal/cardgen/cmd/cardgen"])
         mpath = os.path.join(work, "manifest.json")
-        if not (args.reuse and os.path.exists(mpath) and len(json.load(open(mpath))) == args.n):
+        if not (args.reuse and reusable(work, args.n, args.size)):
             print(f"generating {args.n} photos ({args.size}) in {work} ...", file=sys.stderr)
             run([binpath, "-out", work, "-n", str(args.n), "-size", args.size, "-pgm"])
         manifest = json.load(open(mpath, encoding="utf-8"))

@@ -27,26 +27,12 @@ CACHE=${LEADCAP_TRYTON_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/leadcap/tryton}
 DBNAME=leadcap
 # Debian's interpreter: trytond is installed for it, not for a pyenv or venv python3.
 PY=/usr/bin/python3
-PACKAGES=(tryton-server tryton-modules-party tryton-modules-sale-opportunity)
 
 log() { printf 'tryton.sh: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
-install_packages() {
-	local missing=()
-	for p in "${PACKAGES[@]}"; do
-		local st; st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-		[ "$st" = "install ok installed" ] || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	log "installing ${missing[*]} (about a minute)"
-	local sudo=()
-	[ "$(id -u)" -ne 0 ] && sudo=(sudo)
-	command -v apt-get >/dev/null || die "apt-get not found: install ${missing[*]} (Debian 12 packages) by hand"
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null ||
-		{ "${sudo[@]}" apt-get update -q >/dev/null && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; } ||
-		die "could not install ${missing[*]}: run 'apt-get install ${missing[*]}' as root and try again"
-}
+# install_packages: the Debian packages, when missing (scripts/deps.sh says how).
+install_packages() { "$ROOT/scripts/deps.sh" tryton; }
 
 trytond_version() { "$PY" -c 'import trytond; print(trytond.__version__)'; }
 
@@ -72,8 +58,8 @@ CONF
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-# rpc URL DB USER PASSWORD: run the JSON-RPC set-up script (stdin) against URL.
-wait_up() { # wait_up URL PIDFILE
+# wait_up URL PIDFILE: wait until trytond answers JSON-RPC at URL.
+wait_up() {
 	"$PY" - "$1" "$2" <<'PY'
 import json, os, sys, time, urllib.request
 url, pidfile = sys.argv[1], sys.argv[2]

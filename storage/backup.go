@@ -100,10 +100,11 @@ func syncDir(dir string) {
 // database that this leadcap can open (the check Restore makes on a
 // backup). It opens the file read-only and never changes it.
 func Verify(path string) error {
-	if _, err := os.Stat(path); err != nil {
+	fi, err := os.Stat(path)
+	if err != nil {
 		return fmt.Errorf("storage: verify %s: %w", path, err)
 	}
-	if fi, _ := os.Stat(path); fi.Size() == 0 {
+	if fi.Size() == 0 {
 		return fmt.Errorf("storage: verify %s: %w (the file is empty)", path, ErrDamaged)
 	}
 	if err := precheck(path); err != nil {
@@ -126,12 +127,7 @@ func Verify(path string) error {
 		if v > schemaVersion {
 			return fmt.Errorf("schema %d: %w", v, ErrNewerSchema)
 		}
-		for cerr := range tx.Check(bolt.WithKVStringer(redacted{})) {
-			if cerr != nil {
-				return fmt.Errorf("%w (%v)", ErrDamaged, cerr)
-			}
-		}
-		return nil
+		return checkBolt(tx)
 	})
 	if err != nil {
 		return fmt.Errorf("storage: verify %s: %w", path, err)

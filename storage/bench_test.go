@@ -148,11 +148,6 @@ func buildFixture(b *testing.B, path string, pageSize int) error {
 		return err
 	}
 	defer s.Close()
-	for _, ev := range fixtureEvs {
-		if _, err := s.PutEvent(&ev); err != nil {
-			return err
-		}
-	}
 	r := rand.New(rand.NewPCG(7, 11))
 	batch := make([]lead.Lead, 0, 1000)
 	for i := range benchLeads {
@@ -160,7 +155,7 @@ func buildFixture(b *testing.B, path string, pageSize int) error {
 		if len(batch) < cap(batch) && i < benchLeads-1 {
 			continue
 		}
-		res, err := s.PutLeads(batch)
+		res, err := s.PutLeads(batch, fixtureEvs...)
 		if err != nil {
 			return err
 		}

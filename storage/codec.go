@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,17 +35,15 @@ func summaryKey(l *lead.Lead) []byte {
 	return k
 }
 
-func cat(parts ...[]byte) []byte {
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	out := make([]byte, 0, n)
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return out
+// Index keys (see ixEvent, ixStage and ixDup in schema.go).
+
+func eventIndexKey(l *lead.Lead, sk []byte) []byte { return slices.Concat(l.EventID[:], sk) }
+
+func stageIndexKey(l *lead.Lead, sk []byte) []byte {
+	return slices.Concat([]byte{code(stageCodes, l.Stage())}, sk)
 }
+
+func dupIndexKey(eventID uuid.UUID, key string) []byte { return slices.Concat(eventID[:], []byte(key)) }
 
 var stageCodes = []lead.Stage{"", lead.StageLead, lead.StageProspect, lead.StageDisqualified}
 var ratingCodes = []lead.Rating{"", lead.RatingUnrated, lead.RatingHot, lead.RatingWarm, lead.RatingCold}

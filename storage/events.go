@@ -78,30 +78,6 @@ func (s *Store) UpdateEvent(ev *lead.Event) error {
 	return nil
 }
 
-// PutEvent creates or replaces an event by its ID, for imports. It reports
-// whether the event was created.
-func (s *Store) PutEvent(ev *lead.Event) (created bool, err error) {
-	c := *ev
-	err = s.update(func(b *bx) error {
-		if c.ID == uuid.Nil {
-			return &lead.FieldError{Field: "id", Reason: "is missing: imported events keep their ID"}
-		}
-		if err := c.Validate(); err != nil {
-			return err
-		}
-		created = b.events.Get(c.ID[:]) == nil
-		if c.CreatedAt.IsZero() {
-			c.CreatedAt = s.now().UTC()
-		}
-		return b.putEvent(&c)
-	})
-	if err != nil {
-		return false, fmt.Errorf("storage: import event %s: %w", c.ID, err)
-	}
-	*ev = c
-	return created, nil
-}
-
 // Event returns the event with that ID, or an error wrapping ErrNotFound.
 func (s *Store) Event(id uuid.UUID) (lead.Event, error) {
 	var ev lead.Event

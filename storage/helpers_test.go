@@ -50,6 +50,13 @@ func newLead(ev lead.Event, name, org string, emails ...string) *lead.Lead {
 	return &lead.Lead{EventID: ev.ID, Contact: lead.Contact{FullName: name, Organization: org, Emails: emails}}
 }
 
+func pendingCount(t *testing.T, s *Store) int {
+	t.Helper()
+	n, err := s.PendingCount()
+	require.NoError(t, err)
+	return n
+}
+
 func mustAdd(t *testing.T, s *Store, l *lead.Lead) lead.Lead {
 	t.Helper()
 	require.NoError(t, s.AddLead(l))

@@ -244,7 +244,7 @@ func (b *bx) put(l *lead.Lead, now time.Time, bring map[uuid.UUID]lead.Event) (o
 // PutLead stores an imported lead as it is, keyed by its ID: a lead already
 // stored with the same or a higher Version is left alone (importing the
 // same file twice changes nothing); a higher Version replaces it and is
-// queued for the CRM. The event must exist (see PutEvent, or PutLeads,
+// queued for the CRM. The event must exist (see CreateEvent, or PutLeads,
 // which can bring it along). A different lead of the same person at the
 // same event fails with *DuplicateError.
 func (s *Store) PutLead(l *lead.Lead) (created bool, err error) {
@@ -275,12 +275,9 @@ func (s *Store) PutLead(l *lead.Lead) (created bool, err error) {
 // event already stored is left as it is.
 func (s *Store) PutLeads(ls []lead.Lead, events ...lead.Event) ([]PutResult, error) {
 	now := s.now().UTC()
-	var bring map[uuid.UUID]lead.Event
+	bring := make(map[uuid.UUID]lead.Event, len(events))
 	for _, ev := range events {
 		if _, ok := bring[ev.ID]; !ok && ev.ID != uuid.Nil {
-			if bring == nil {
-				bring = map[uuid.UUID]lead.Event{}
-			}
 			bring[ev.ID] = ev
 		}
 	}
@@ -342,13 +339,10 @@ func (s *Store) FindLead(idOrPrefix string) (lead.Lead, error) {
 	if len(h) > 32 {
 		return lead.Lead{}, fmt.Errorf("storage: find lead %q: %w", idOrPrefix, ErrNotFound)
 	}
-	prefix, err := hex.DecodeString(h[:len(h)/2*2])
-	if err != nil {
-		return lead.Lead{}, fmt.Errorf("storage: find lead %q: %w", idOrPrefix, ErrBadID)
-	}
+	prefix, _ := hex.DecodeString(h[:len(h)/2*2]) // h is hex digits only
 	var found []uuid.UUID
 	var l lead.Lead
-	err = s.view(func(b *bx) error {
+	err := s.view(func(b *bx) error {
 		c := b.leads.Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(found) < 2; k, _ = c.Next() {
 			if strings.HasPrefix(hex.EncodeToString(k), h) {
@@ -370,6 +364,7 @@ func (s *Store) FindLead(idOrPrefix string) (lead.Lead, error) {
 		if len(found) != 1 {
 			return nil
 		}
+		var err error
 		l, err = b.lead(found[0])
 		return err
 	})
@@ -661,7 +656,7 @@ func (s *Store) FindDuplicate(eventID uuid.UUID, c lead.Contact) (existing lead.
 		if key == "" {
 			return nil
 		}
-		v := b.ixDup.Get(cat(eventID[:], []byte(key)))
+		v := b.ixDup.Get(dupIndexKey(eventID, key))
 		id, ok := idOf(v)
 		if !ok {
 			return nil

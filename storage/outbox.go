@@ -104,18 +104,19 @@ func (s *Store) ClaimDue(now time.Time, max int, lease time.Duration) ([]lead.Ou
 // releaseLeases makes the entries claimed by a relay that died (killed,
 // crashed, power lost) due at once instead of after their lease. The file
 // lock guarantees that no other process holds it, so every lease found at
-// open is stale. It costs no write when there is nothing to release.
+// open is stale. It also creates the leases bucket, which files written
+// before leases existed lack. It costs no write when the bucket exists and
+// is empty.
 func (s *Store) releaseLeases() error {
-	pending := true
+	work := true // the bucket is missing or holds leases
 	err := s.db.View(func(tx *bolt.Tx) error {
-		lb := tx.Bucket(bLeases)
-		if lb != nil {
+		if lb := tx.Bucket(bLeases); lb != nil {
 			k, _ := lb.Cursor().First()
-			pending = k != nil
+			work = k != nil
 		}
 		return nil
 	})
-	if err != nil || !pending {
+	if err != nil || !work {
 		return err
 	}
 	now := s.now().UTC()

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -74,6 +75,16 @@ func TestDefaultPath(t *testing.T) {
 	p, err = DefaultPath()
 	require.NoError(t, err)
 	assert.Equal(t, filepath.Join("leadcap", "leadcap.db"), filepath.Join(filepath.Base(filepath.Dir(p)), filepath.Base(p)))
+	switch runtime.GOOS {
+	case "windows", "darwin", "ios":
+	default:
+		assert.Equal(t, "/data/home/leadcap/leadcap.db", p, "XDG_DATA_HOME is honoured")
+		t.Setenv("XDG_DATA_HOME", "relative/dir")
+		t.Setenv("HOME", "/home/booth")
+		p, err = DefaultPath()
+		require.NoError(t, err)
+		assert.Equal(t, "/home/booth/.local/share/leadcap/leadcap.db", p, "a relative XDG_DATA_HOME is ignored")
+	}
 }
 
 // writeV1 writes a schema-1 database by hand, the way leadcap 1 laid it
@@ -476,4 +487,26 @@ func TestCheckAndRebuildIndexes(t *testing.T) {
 		require.NoError(t, json.Unmarshal(tx.Bucket(bOutbox).Get(l.ID[:]), &r))
 		return tx.Bucket(bDue).Put(r.dueKey(), l.ID[:])
 	}))
+	require.NoError(t, s.Check())
+
+	// A duplicate index entry that names no lead with that key turns a new
+	// person away; RebuildIndexes drops it.
+	stale := dupIndexKey(ev.ID, "email:gone@example.com")
+	require.NoError(t, s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bIndexes).Bucket(ixDup).Put(stale, l.ID[:])
+	}))
+	err = s.Check()
+	require.ErrorIs(t, err, ErrDamaged)
+	assert.Contains(t, err.Error(), "duplicate index")
+	assert.NotContains(t, err.Error(), "gone@", "no PII in the message")
+	require.NoError(t, s.RebuildIndexes())
+	require.NoError(t, s.Check())
+
+	// A lease must name an outbox entry.
+	claimAndDone(t, s, l.ID)
+	require.NoError(t, s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bLeases).Put(l.ID[:], nil) }))
+	err = s.Check()
+	require.ErrorIs(t, err, ErrDamaged)
+	assert.Contains(t, err.Error(), "lease")
+	require.NoError(t, s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bLeases).Delete(l.ID[:]) }))
 }

@@ -300,7 +300,7 @@ func (b *bx) checkDuplicate(l *lead.Lead) error {
 	if key == "" {
 		return nil
 	}
-	if v := b.ixDup.Get(cat(l.EventID[:], []byte(key))); v != nil && !bytes.Equal(v, l.ID[:]) {
+	if v := b.ixDup.Get(dupIndexKey(l.EventID, key)); v != nil && !bytes.Equal(v, l.ID[:]) {
 		other, _ := idOf(v)
 		return &DuplicateError{Existing: other, Key: key}
 	}
@@ -338,14 +338,14 @@ func (b *bx) index(l *lead.Lead) error {
 	if err := b.summaries.Put(sk, encodeSummary(l, b.status(l.ID))); err != nil {
 		return fatal(err)
 	}
-	if err := b.ixEvent.Put(cat(l.EventID[:], sk), nil); err != nil {
+	if err := b.ixEvent.Put(eventIndexKey(l, sk), nil); err != nil {
 		return fatal(err)
 	}
-	if err := b.ixStage.Put(cat([]byte{code(stageCodes, l.Stage())}, sk), nil); err != nil {
+	if err := b.ixStage.Put(stageIndexKey(l, sk), nil); err != nil {
 		return fatal(err)
 	}
 	if key := l.Contact.DuplicateKey(); key != "" {
-		if err := b.ixDup.Put(cat(l.EventID[:], []byte(key)), l.ID[:]); err != nil {
+		if err := b.ixDup.Put(dupIndexKey(l.EventID, key), l.ID[:]); err != nil {
 			return fatal(err)
 		}
 	}
@@ -359,15 +359,15 @@ func (b *bx) unindex(l *lead.Lead) error {
 		k []byte
 	}{
 		{b.summaries, sk},
-		{b.ixEvent, cat(l.EventID[:], sk)},
-		{b.ixStage, cat([]byte{code(stageCodes, l.Stage())}, sk)},
+		{b.ixEvent, eventIndexKey(l, sk)},
+		{b.ixStage, stageIndexKey(l, sk)},
 	} {
 		if err := del.b.Delete(del.k); err != nil {
 			return fatal(err)
 		}
 	}
 	if key := l.Contact.DuplicateKey(); key != "" {
-		k := cat(l.EventID[:], []byte(key))
+		k := dupIndexKey(l.EventID, key)
 		if bytes.Equal(b.ixDup.Get(k), l.ID[:]) {
 			if err := b.ixDup.Delete(k); err != nil {
 				return fatal(err)

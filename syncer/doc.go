@@ -17,5 +17,7 @@
 // is cancelled.
 //
 // The connectors live in subpackages: tryton, hubspot, salesforce, webhook.
-// Shared HTTP helpers for them are here: [RetryAfter] and [FromStatus].
+// Shared helpers for them are here: [NewRequest] and [Do] send a request
+// and read the reply, [NetError], [FromStatus] and [RetryAfter] classify
+// what went wrong, and [SplitName] and [Details] shape a lead for a CRM.
 package syncer

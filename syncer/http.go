@@ -1,9 +1,11 @@
 package syncer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -82,4 +84,50 @@ func Snippet(body []byte) string {
 		s = string(r[:300]) + "…"
 	}
 	return s
+}
+
+// maxReply bounds how much of a CRM's reply Do reads.
+const maxReply = 64 << 20
+
+// Reply is a CRM's complete answer to one request, whatever its status.
+type Reply struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// NewRequest builds a request to crm (e.g. "HubSpot") that sends body as
+// JSON (nil: no body) and accepts JSON. A request that cannot be built is a
+// *PermanentError.
+func NewRequest(ctx context.Context, crm, method, url string, body []byte) (*http.Request, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return nil, Permanent(crm + ": " + err.Error())
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return req, nil
+}
+
+// Do sends req with hc and reads the whole reply. A request without a
+// complete reply (network, timeout, stop, a body cut off) is classified by
+// NetError: nothing is confirmed. Any status, a failure too, comes back as
+// a Reply for the connector to read, usually with FromStatus.
+func Do(hc *http.Client, crm string, req *http.Request) (Reply, error) {
+	resp, err := hc.Do(req)
+	if err != nil {
+		return Reply{}, NetError(crm, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxReply))
+	if err != nil {
+		return Reply{}, NetError(crm, err)
+	}
+	return Reply{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
 }

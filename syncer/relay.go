@@ -243,7 +243,7 @@ func (t *tally) progress() Progress {
 }
 
 // earliest returns the earliest next attempt among entries that failed in
-// this round, and whether all of them are due after deadline.
+// this round and how many such entries wait.
 func (t *tally) earliest() (first time.Time, n int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"leadcap/lead"
+	"leadcap/syncer/syncertest"
 )
 
 // memOutbox is a small in-memory Outbox for the relay's state machine only;
@@ -118,42 +119,8 @@ func (m *memOutbox) entry(id uuid.UUID) (lead.OutboxEntry, bool) {
 	return e.e, true
 }
 
-// fakeClock advances only when the relay sleeps: no test waits for real time.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	slept  []time.Duration
-	onIdle func(ctx context.Context) // called for long sleeps, e.g. to block Run
-	idleAt time.Duration
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	c.mu.Lock()
-	c.slept = append(c.slept, d)
-	idle := c.onIdle != nil && c.idleAt > 0 && d >= c.idleAt
-	c.mu.Unlock()
-	if idle {
-		c.onIdle(ctx)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	if d > 0 {
-		c.now = c.now.Add(d)
-	}
-	c.mu.Unlock()
-	return nil
+func newFakeClock() *syncertest.Clock {
+	return syncertest.NewClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
 }
 
 // scripted is a Connector whose answer per lead and call is scripted.
@@ -210,7 +177,7 @@ func (s *scripted) Push(ctx context.Context, batch []lead.OutboxEntry) []Result 
 	return res
 }
 
-func testRelay(out Outbox, c Connector, clock *fakeClock, opt Options) *Relay {
+func testRelay(out Outbox, c Connector, clock *syncertest.Clock, opt Options) *Relay {
 	opt.Now, opt.Sleep = clock.Now, clock.Sleep
 	if opt.Rand == nil {
 		opt.Rand = func() float64 { return 0.5 }
@@ -442,12 +409,11 @@ func TestRunBacksOffWhileOfflineDrainsAndStopsOnCancel(t *testing.T) {
 	}}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	clock.idleAt = 30 * time.Second
 	idle := make(chan struct{}, 10)
-	clock.onIdle = func(ctx context.Context) {
+	clock.OnLongSleep(30*time.Second, func(ctx context.Context) {
 		idle <- struct{}{}
 		<-ctx.Done()
-	}
+	})
 	r := testRelay(out, c, clock, Options{Idle: 30 * time.Second, ProbeInitial: time.Second, ProbeMax: 8 * time.Second, Rand: func() float64 { return 0.999 }})
 	errc := make(chan error, 1)
 	go func() { errc <- r.Run(ctx) }()
@@ -460,13 +426,12 @@ func TestRunBacksOffWhileOfflineDrainsAndStopsOnCancel(t *testing.T) {
 	defer c.mu.Unlock()
 	assert.Equal(t, 4, c.probes)
 	assert.Len(t, c.calls, 3)
-	clock.mu.Lock()
-	defer clock.mu.Unlock()
 	// Probe backoff grew: ~1 s, ~2 s, ~4 s (full jitter at 0.999).
-	require.GreaterOrEqual(t, len(clock.slept), 3)
-	assert.InDelta(t, float64(time.Second), float64(clock.slept[0]), float64(10*time.Millisecond))
-	assert.InDelta(t, float64(2*time.Second), float64(clock.slept[1]), float64(10*time.Millisecond))
-	assert.InDelta(t, float64(4*time.Second), float64(clock.slept[2]), float64(10*time.Millisecond))
+	slept := clock.Slept()
+	require.GreaterOrEqual(t, len(slept), 3)
+	assert.InDelta(t, float64(time.Second), float64(slept[0]), float64(10*time.Millisecond))
+	assert.InDelta(t, float64(2*time.Second), float64(slept[1]), float64(10*time.Millisecond))
+	assert.InDelta(t, float64(4*time.Second), float64(slept[2]), float64(10*time.Millisecond))
 }
 
 func TestRunWakeSkipsIdleWait(t *testing.T) {
@@ -475,12 +440,11 @@ func TestRunWakeSkipsIdleWait(t *testing.T) {
 	c := &scripted{batch: 10}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	clock.idleAt = time.Hour
 	idle := make(chan struct{})
-	clock.onIdle = func(ctx context.Context) {
+	clock.OnLongSleep(time.Hour, func(ctx context.Context) {
 		idle <- struct{}{}
 		<-ctx.Done()
-	}
+	})
 	r := testRelay(out, c, clock, Options{Idle: time.Hour})
 	errc := make(chan error, 1)
 	go func() { errc <- r.Run(ctx) }()

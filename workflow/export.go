@@ -18,6 +18,7 @@ import (
 
 	"leadcap/lead"
 	"leadcap/storage"
+	"leadcap/syncer"
 )
 
 // ErrUnknownFormat means an export format other than csv, vcf or jsonl was
@@ -188,7 +189,7 @@ func (e *csvEncoder) close() error {
 // would run as a formula are defused with a leading apostrophe.
 func CSVRow(l *lead.Lead, ev lead.Event) []string {
 	c := &l.Contact
-	first, last := splitName(c)
+	first, last := syncer.SplitName(*c)
 	phone, mobile, otherPhones := pickPhones(c.Phones)
 	row := []string{
 		first, last, firstOf(c.Emails), phone, mobile,
@@ -228,19 +229,6 @@ func defuse(s string) string {
 		}
 	}
 	return s
-}
-
-// splitName returns the first and last name. A contact known only by its
-// full name is split before the last word, since both CRMs need a last name.
-func splitName(c *lead.Contact) (first, last string) {
-	if c.GivenName != "" || c.FamilyName != "" {
-		return c.GivenName, c.FamilyName
-	}
-	f := strings.Fields(c.FullName)
-	if len(f) == 0 {
-		return "", ""
-	}
-	return strings.Join(f[:len(f)-1], " "), f[len(f)-1]
 }
 
 // pickPhones returns the first phone that is not a mobile, the first mobile
@@ -341,7 +329,7 @@ func Card(l *lead.Lead, ev lead.Event) vcard.Card {
 		fn = c.Phones[0].Number
 	}
 	card.SetValue(vcard.FieldFormattedName, fn)
-	first, last := splitName(c)
+	first, last := syncer.SplitName(*c)
 	card.SetName(&vcard.Name{GivenName: component(first), FamilyName: component(last)})
 	if c.Organization != "" {
 		card.SetValue(vcard.FieldOrganization, component(c.Organization))

@@ -2,17 +2,15 @@ package workflow_test
 
 import (
 	"context"
-	"image/png"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"leadcap/capture"
+	"leadcap/internal/cardgen"
 	"leadcap/lead"
 	"leadcap/storage"
 	"leadcap/workflow"
@@ -30,13 +28,9 @@ const (
 // back).
 func writeQR(t *testing.T, path, text string) {
 	t.Helper()
-	hints := map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_CHARACTER_SET: "UTF-8"}
-	bm, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, 400, 400, hints)
+	data, err := cardgen.PNG(text, cardgen.UTF8ECI, 8)
 	require.NoError(t, err)
-	f, err := os.Create(path)
-	require.NoError(t, err)
-	require.NoError(t, png.Encode(f, bm))
-	require.NoError(t, f.Close())
+	require.NoError(t, os.WriteFile(path, data, 0o644))
 }
 
 func scanStore(t *testing.T) (*storage.Store, lead.Event) {

@@ -21,51 +21,23 @@ import (
 	"leadcap/syncer/hubspot"
 	"leadcap/syncer/hubspot/hubspottest"
 	"leadcap/syncer/salesforce/salesforcetest"
+	"leadcap/syncer/syncertest"
 	"leadcap/syncer/webhook"
 	"leadcap/workflow"
 )
 
 const syncToken = "pat-test-token"
 
-// syncClock is the one clock of store and relay; it moves only when the
-// relay sleeps, so backoff and Retry-After cost no real time.
-type syncClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newSyncClock() *syncClock {
-	return &syncClock{now: time.Date(2026, 4, 21, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *syncClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *syncClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if d > 0 {
-		c.now = c.now.Add(d)
-	}
-	return nil
-}
-
 type syncFixture struct {
 	st    *storage.Store
-	clock *syncClock
+	clock *syncertest.Clock // of store and relay: moves only when the relay sleeps
 	srv   *hubspottest.Server
 	ev    lead.Event
 }
 
 func newSyncFixture(t testing.TB) *syncFixture {
 	t.Helper()
-	clock := newSyncClock()
+	clock := syncertest.NewClock(time.Date(2026, 4, 21, 9, 0, 0, 0, time.UTC))
 	st, err := storage.Open(filepath.Join(t.TempDir(), "leadcap.db"), &storage.Options{Now: clock.Now})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
@@ -527,4 +499,77 @@ func TestSyncNowWithEachConnectorFromSettings(t *testing.T) {
 	c, _, err := workflow.NewConnector(workflow.CRMSettings{Connector: "tryton", URL: "http://127.0.0.1:8000/", Database: "leadcap", User: "admin"}, "pw")
 	require.NoError(t, err)
 	assert.Equal(t, "tryton", c.Name())
+}
+
+func TestSyncNowRecordsTheLastSuccessfulSync(t *testing.T) {
+	const key = "webhook-key"
+	var (
+		mu    sync.Mutex
+		down  bool
+		posts int
+	)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		posts++
+		switch {
+		case !webhook.Verify(key, body, r.Header.Get(webhook.HeaderSignature)):
+			w.WriteHeader(http.StatusUnauthorized)
+		case down:
+			w.WriteHeader(http.StatusServiceUnavailable)
+		default:
+			w.WriteHeader(http.StatusNoContent)
+		}
+	}))
+	defer hook.Close()
+	f := newSyncFixture(t)
+	require.NoError(t, workflow.SaveCRM(f.st, workflow.CRMSettings{Connector: "webhook", URL: hook.URL}))
+	assert.True(t, workflow.LastSynced(f.st).IsZero(), "never synced")
+
+	at := time.Date(2026, 4, 21, 17, 30, 0, 0, time.FixedZone("CEST", 2*60*60))
+	opt := workflow.SyncOptions{Secret: key, Timeout: time.Minute, Now: func() time.Time { return at },
+		Relay: syncer.Options{Now: f.clock.Now, Sleep: f.clock.Sleep}}
+	ctx := context.Background()
+
+	// Nothing pending: nothing delivered, nothing recorded.
+	sum, err := workflow.SyncNow(ctx, f.st, opt)
+	require.NoError(t, err)
+	assert.Zero(t, sum.Done)
+	assert.True(t, workflow.LastSynced(f.st).IsZero(), "a sync that delivered nothing is not recorded")
+
+	ids := f.addLeads(t, 3)
+	sum, err = workflow.SyncNow(ctx, f.st, opt)
+	require.NoError(t, err)
+	assert.Equal(t, 3, sum.Done)
+	assert.True(t, at.Equal(workflow.LastSynced(f.st)), "last sync %s, want %s", workflow.LastSynced(f.st), at)
+	v, err := f.st.Setting(workflow.SettingLastSync)
+	require.NoError(t, err)
+	assert.Equal(t, "2026-04-21T15:30:00Z", v, "stored in UTC")
+
+	// The CRM goes down: a failed sync keeps the time of the last good one.
+	mu.Lock()
+	down = true
+	before := posts
+	mu.Unlock()
+	_, err = f.st.UpdateLead(ids[0], func(l *lead.Lead) error {
+		_, err := l.AddNote("Call back in May", "jan", f.clock.Now(), time.Time{})
+		return err
+	})
+	require.NoError(t, err)
+	later := opt
+	later.Now = func() time.Time { return at.Add(time.Hour) }
+	sum, err = workflow.SyncNow(ctx, f.st, later)
+	require.ErrorIs(t, err, syncer.ErrOffline)
+	assert.Zero(t, sum.Done)
+	assert.Equal(t, 1, sum.Pending)
+	mu.Lock()
+	assert.Greater(t, posts, before, "the sync did try the CRM")
+	mu.Unlock()
+	assert.True(t, at.Equal(workflow.LastSynced(f.st)), "last sync %s, want %s", workflow.LastSynced(f.st), at)
+
+	// RecordSynced is what the app's background relay calls.
+	recordAt := at.Add(2 * time.Hour)
+	workflow.RecordSynced(f.st, recordAt)
+	assert.True(t, recordAt.Equal(workflow.LastSynced(f.st)))
 }

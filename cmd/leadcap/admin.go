@@ -53,7 +53,7 @@ func runStatus(c *cli, args []string) error {
 		for _, stage := range lead.Stages {
 			out.ByStage[stage] = st.ByStage[stage]
 		}
-		for _, sy := range syncStatuses {
+		for _, sy := range storage.SyncStatuses {
 			out.BySync[sy] = st.BySync[sy]
 		}
 		ev, err := s.ActiveEvent()
@@ -81,7 +81,7 @@ func runStatus(c *cli, args []string) error {
 			fmt.Fprintf(tw, "  %s:\t%d\n", stage, out.ByStage[stage])
 		}
 		fmt.Fprintf(tw, "sync:\t\n")
-		for _, sy := range syncStatuses {
+		for _, sy := range storage.SyncStatuses {
 			fmt.Fprintf(tw, "  %s:\t%d\n", sy, out.BySync[sy])
 		}
 		fmt.Fprintf(tw, "outbox pending:\t%d\n", out.OutboxPending)
@@ -89,8 +89,6 @@ func runStatus(c *cli, args []string) error {
 		return tw.Flush()
 	})
 }
-
-var syncStatuses = []storage.SyncStatus{storage.SyncPending, storage.SyncSynced, storage.SyncFailed, storage.SyncDead}
 
 func backupCommand() *command {
 	return &command{
@@ -140,7 +138,10 @@ func runRestore(c *cli, args []string) error {
 	if _, err := os.Stat(backup); err != nil {
 		return failf("there is no backup file %s: check the path.", backup)
 	}
-	path := c.dbPath()
+	path, err := c.resolveDB()
+	if err != nil {
+		return err
+	}
 	if err := storage.Restore(backup, path); err != nil {
 		if errors.Is(err, storage.ErrDamaged) {
 			return failf("%s is not a leadcap backup or is damaged: the database was not changed.", backup)
@@ -168,6 +169,9 @@ func runHelp(c *cli, args []string) error {
 	if len(args) == 0 {
 		printOverview(c.stdout)
 		return nil
+	}
+	if args[0] == "-h" || args[0] == "--help" {
+		return flag.ErrHelp
 	}
 	cmd := findCommand(args[0])
 	if cmd == nil {

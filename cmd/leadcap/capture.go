@@ -135,7 +135,8 @@ func describe(j codeJSON) string {
 	return s
 }
 
-// reason is the user-facing sentence of a capture or scan error.
+// reason strips a capture, scan or import error down to its user-facing
+// sentence.
 func reason(err error) string {
 	var nac *capture.NotAContactError
 	var fe *lead.FieldError
@@ -225,17 +226,14 @@ func runScan(c *cli, args []string) error {
 		return err
 	}
 	return c.withStore(func(s *storage.Store) error {
-		ev, err := workflow.ResolveEvent(s, *event)
+		ev, err := targetEvent(s, *event)
 		if err != nil {
-			if *event != "" {
-				return eventLookupError(*event, err)
-			}
 			return err
 		}
 		var progress func(done, total int, r workflow.FileResult)
 		if c.terminal {
 			progress = func(done, total int, _ workflow.FileResult) {
-				drawProgress(c.stdout, done, total)
+				drawBar(c.stdout, done, total, "files")
 				c.stdout.Flush()
 			}
 		}
@@ -279,11 +277,4 @@ func runScan(c *cli, args []string) error {
 		}
 		return nil
 	})
-}
-
-// drawProgress draws "[#####.....]  12/40 files" over the current line.
-func drawProgress(w io.Writer, done, total int) {
-	const width = 30
-	n := width * done / max(total, 1)
-	fmt.Fprintf(w, "\r[%s%s] %d/%d files", strings.Repeat("#", n), strings.Repeat(".", width-n), done, total)
 }

@@ -2,16 +2,15 @@ package main_test
 
 import (
 	"encoding/json"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"leadcap/internal/cardgen"
 )
 
 const (
@@ -24,13 +23,9 @@ const (
 
 func writeQR(t *testing.T, path, text string) {
 	t.Helper()
-	hints := map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_CHARACTER_SET: "UTF-8"}
-	bm, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, 400, 400, hints)
+	data, err := cardgen.PNG(text, cardgen.UTF8ECI, 8)
 	require.NoError(t, err)
-	f, err := os.Create(path)
-	require.NoError(t, err)
-	require.NoError(t, png.Encode(f, bm))
-	require.NoError(t, f.Close())
+	require.NoError(t, os.WriteFile(path, data, 0o644))
 }
 
 func TestDecode(t *testing.T) {
@@ -129,6 +124,9 @@ func TestScan(t *testing.T) {
 
 	var shown map[string]any
 	require.NoError(t, json.Unmarshal([]byte(e.ok("show", o["id"].(string), "--json")), &shown))
+	assert.Equal(t, o["id"], shown["id"])
+	assert.Equal(t, o["source"], shown["source"], "show --json is a line of list --json")
+	assert.Equal(t, "Lena", shown["captured_by"])
 	out := e.ok("export", "--format", "jsonl")
 	assert.Contains(t, out, `"raw_payload":"BEGIN:VCARD\nVERSION:3.0\nN:Weiß;Jonas`, "the raw payload is kept")
 	assert.Contains(t, out, `"badge_id":"CV-77812"`)

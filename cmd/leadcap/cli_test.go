@@ -51,15 +51,22 @@ type result struct {
 	code           int
 }
 
-// leadcap runs the binary in dir with args and stdin, without LEADCAP_DB
-// from the environment.
+// leadcapIn runs the binary in dir with args and stdin, without LEADCAP_DB
+// and LEADCAP_CRM_SECRET from the environment.
 func leadcapIn(t *testing.T, dir, stdin string, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	return leadcapEnvIn(t, dir, stdin, nil, args...)
+}
+
+// leadcapEnvIn is leadcapIn with extra environment variables (later ones
+// win), e.g. LEADCAP_CRM_SECRET.
+func leadcapEnvIn(t *testing.T, dir, stdin string, extra []string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "LEADCAP_DB=")
+	cmd.Env = append(append(os.Environ(), "LEADCAP_DB=", "LEADCAP_CRM_SECRET="), extra...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -191,7 +198,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 func TestHelp(t *testing.T) {
 	e := newEnv(t)
 	out := e.ok("help")
-	for _, cmd := range []string{"event", "add", "list", "show", "qualify", "note", "consent", "export", "import", "decode", "scan", "parse", "status", "backup", "restore"} {
+	for _, cmd := range []string{"event", "add", "list", "show", "edit", "qualify", "note", "consent", "export", "import",
+		"decode", "scan", "parse", "crm", "sync", "dead", "status", "backup", "restore", "help"} {
 		assert.Regexp(t, "(?m)^  "+cmd+" ", out)
 	}
 	out = e.ok("help", "add")
@@ -199,6 +207,8 @@ func TestHelp(t *testing.T) {
 	assert.Contains(t, out, "--email EMAIL")
 	assert.Equal(t, out, e.ok("add", "--help"))
 	assert.Contains(t, e.ok("help", "event"), "leadcap event use ID|NAME")
+	assert.Contains(t, e.ok("help", "help"), "usage: leadcap help [COMMAND]")
+	assert.Equal(t, e.ok("help", "help"), e.ok("help", "--help"))
 }
 
 func TestAddNeedsAnEvent(t *testing.T) {

@@ -27,7 +27,7 @@ leadcap crm set webhook --url U
     (see the flags below; --rate caps pushes per second).
 leadcap crm show
     prints the set-up and whether the secret is set, never the secret.
-leadcap crm test
+leadcap crm test [--timeout D]
     checks with one cheap call that the CRM answers and accepts the
     credentials; prints one line, exits 1 when it does not.
 

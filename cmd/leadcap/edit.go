@@ -65,17 +65,6 @@ func newContactEdit(fs *flag.FlagSet) *contactEdit {
 	return e
 }
 
-// any reports whether a flag other than --db was given.
-func (e *contactEdit) any() bool {
-	n := 0
-	e.fs.Visit(func(f *flag.Flag) {
-		if f.Name != "db" {
-			n++
-		}
-	})
-	return n > 0
-}
-
 // check validates the values that do not depend on the lead: emails and
 // the country code. Phones are checked in checkPhones with the event's
 // country.
@@ -160,7 +149,7 @@ func runEdit(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	if !e.any() {
+	if !anySet(fs) {
 		return usagef("nothing to change: give at least one of --given, --family, --name, --org, --title, --email, --phone, --url, " +
 			"--street, --city, --region, --postal-code, --country or a --clear- flag")
 	}

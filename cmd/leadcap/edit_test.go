@@ -10,7 +10,6 @@ import (
 
 	"leadcap/lead"
 	"leadcap/storage"
-	"leadcap/syncer/salesforce/salesforcetest"
 )
 
 // showJSON returns "show ID --json" as a map.
@@ -151,10 +150,7 @@ func TestEditErrors(t *testing.T) {
 // it, "edit --org" fills it in, and the next sync delivers it.
 func TestEditFixesARefusedLead(t *testing.T) {
 	const token = "00D5g000004Edit!AQ4AQ.salesforce-edit-test"
-	sf := salesforcetest.New(token, "Leadcap_Lead_ID__c")
-	defer sf.Close()
-	e := newCRMEnv(t, token)
-	e.okCRM("crm", "set", "salesforce", "--url", sf.URL, "--rate", "50")
+	e, sf := newSalesforceEnv(t, token)
 	ids := e.seed(4, func(i int, l *lead.Lead) {
 		if i == 2 {
 			l.Contact.Organization = "" // typed in a hurry

@@ -9,8 +9,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/google/uuid"
+
 	"leadcap/lead"
 	"leadcap/storage"
+	"leadcap/workflow"
 )
 
 func eventCommand() *command {
@@ -152,6 +155,29 @@ func runEventUse(c *cli, args []string) error {
 		fmt.Fprintf(c.stdout, "active event: %s (%s)\n", ev.Name, ev.ID)
 		return nil
 	})
+}
+
+// targetEvent returns the event new leads go to: the one --event names
+// (key), else the active event.
+func targetEvent(s *storage.Store, key string) (lead.Event, error) {
+	ev, err := workflow.ResolveEvent(s, key)
+	if err != nil && key != "" {
+		return ev, eventLookupError(key, err)
+	}
+	return ev, err
+}
+
+// eventFilter returns the ID of the event --event names (key) to filter
+// leads by, or uuid.Nil (all events) when key is empty.
+func eventFilter(s *storage.Store, key string) (uuid.UUID, error) {
+	if key == "" {
+		return uuid.Nil, nil
+	}
+	ev, err := s.FindEvent(key)
+	if err != nil {
+		return uuid.Nil, eventLookupError(key, err)
+	}
+	return ev.ID, nil
 }
 
 // eventLookupError explains a failed FindEvent.

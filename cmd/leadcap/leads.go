@@ -3,9 +3,9 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -15,7 +15,6 @@ import (
 
 	"leadcap/lead"
 	"leadcap/storage"
-	"leadcap/workflow"
 )
 
 func addCommand() *command {
@@ -54,11 +53,8 @@ func runAdd(c *cli, args []string) error {
 		ct.Phones = append(ct.Phones, lead.Phone{Raw: p})
 	}
 	return c.withStore(func(s *storage.Store) error {
-		ev, err := workflow.ResolveEvent(s, *event)
+		ev, err := targetEvent(s, *event)
 		if err != nil {
-			if *event != "" {
-				return eventLookupError(*event, err)
-			}
 			return err
 		}
 		now := c.now()
@@ -134,14 +130,11 @@ func runList(c *cli, args []string) error {
 		return err
 	}
 	return c.withStore(func(s *storage.Store) error {
-		q := storage.Query{Stage: stage, Sync: sync, Text: *search, Limit: *limit}
-		if *event != "" {
-			ev, err := s.FindEvent(*event)
-			if err != nil {
-				return eventLookupError(*event, err)
-			}
-			q.EventID = ev.ID
+		evID, err := eventFilter(s, *event)
+		if err != nil {
+			return err
 		}
+		q := storage.Query{EventID: evID, Stage: stage, Sync: sync, Text: *search, Limit: *limit}
 		if *asJSON {
 			// Stream: 100,000 leads are never all in memory.
 			enc := json.NewEncoder(c.stdout)
@@ -205,8 +198,7 @@ func printTable(w io.Writer, header []string, n int, row func(i int) []string) {
 }
 
 func parseSync(s string) (storage.SyncStatus, error) {
-	switch st := storage.SyncStatus(strings.ToLower(strings.TrimSpace(s))); st {
-	case storage.SyncPending, storage.SyncSynced, storage.SyncFailed, storage.SyncDead:
+	if st := storage.SyncStatus(strings.ToLower(strings.TrimSpace(s))); slices.Contains(storage.SyncStatuses, st) {
 		return st, nil
 	}
 	return "", fmt.Errorf("%q is not a sync status: use pending, synced, failed or dead", s)
@@ -436,13 +428,7 @@ func runQualify(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	changed := 0
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name != "db" {
-			changed++
-		}
-	})
-	if changed == 0 {
+	if !anySet(fs) {
 		return usagef("nothing to record: give --fit, --budget, --authority, --interest, --rating or --disqualify")
 	}
 	return c.withStore(func(s *storage.Store) error {

@@ -214,7 +214,7 @@ func (c *cli) explain(err error) string {
 	case errors.Is(err, storage.ErrNoActiveEvent):
 		return "there is no active event: create one with 'leadcap event create --name NAME --use', or select one with 'leadcap event use ID|NAME', or pass --event ID."
 	case errors.As(err, &le):
-		return fmt.Sprintf("line %d of the import: %s: fix the line and import the file again (a second import adds no duplicates).", le.Line, sentence(le.Err))
+		return fmt.Sprintf("line %d of the import: %s: fix the line and import the file again (a second import adds no duplicates).", le.Line, reason(le.Err))
 	case errors.As(err, &de):
 		return fmt.Sprintf("this person is already a lead at this event (%s): see it with 'leadcap show %s'.", de.Existing, de.Existing)
 	case errors.As(err, &fe):
@@ -230,19 +230,6 @@ func (c *cli) explain(err error) string {
 	return fmt.Sprintf("%s failed (%v): check the path and the disk, and try again.", c.cmd.name, err)
 }
 
-// sentence strips a wrapped error down to its user-facing part.
-func sentence(err error) string {
-	var fe *lead.FieldError
-	var de *storage.DuplicateError
-	switch {
-	case errors.As(err, &fe):
-		return fe.Error()
-	case errors.As(err, &de):
-		return de.Error()
-	}
-	return err.Error()
-}
-
 func (c *cli) dbPath() string {
 	if c.db != "" {
 		return c.db
@@ -254,22 +241,25 @@ func (c *cli) dbPath() string {
 	return p
 }
 
-// open opens the database, creating it when it does not exist yet.
-func (c *cli) open() (*storage.Store, error) {
-	path := c.db
-	if path == "" {
+// resolveDB settles the database path: --db, else the default.
+func (c *cli) resolveDB() (string, error) {
+	if c.db == "" {
 		p, err := storage.DefaultPath()
 		if err != nil {
-			return nil, failf("cannot find a place for the database (%v): pass --db PATH or set LEADCAP_DB.", err)
+			return "", failf("cannot find a place for the database (%v): pass --db PATH or set LEADCAP_DB.", err)
 		}
-		path = p
+		c.db = p
 	}
-	c.db = path
-	s, err := storage.Open(path, nil)
+	return c.db, nil
+}
+
+// open opens the database, creating it when it does not exist yet.
+func (c *cli) open() (*storage.Store, error) {
+	path, err := c.resolveDB()
 	if err != nil {
 		return nil, err
 	}
-	return s, nil
+	return storage.Open(path, nil)
 }
 
 // withStore opens the database, runs fn and closes it.
@@ -321,7 +311,7 @@ func (c *cli) printHelp(w io.Writer, cmd *command) {
 			name = " " + name
 		}
 		def := ""
-		if f.DefValue != "" && f.DefValue != "false" && f.Name != "db" {
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.Name != "db" {
 			def = " (default " + f.DefValue + ")"
 		}
 		fmt.Fprintf(tw, "  --%s%s\t%s%s\n", f.Name, name, usage, def)
@@ -438,5 +428,12 @@ func answerFlag(fs *flag.FlagSet, name, usage string) *lead.Answer {
 func wasSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// anySet reports whether a flag other than --db was given.
+func anySet(fs *flag.FlagSet) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name != "db" })
 	return set
 }

@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
-
 	"leadcap/storage"
 	"leadcap/syncer"
 	"leadcap/workflow"
@@ -182,8 +180,8 @@ func (b *progressBar) close() {
 	}
 }
 
-// drawBar draws "[#####.....] 12/40 UNIT" over the current line, as
-// drawProgress does for scan.
+// drawBar draws "[#####.....] 12/40 UNIT" over the current line: the
+// progress of scan (files) and of sync (leads).
 func drawBar(w io.Writer, done, total int, unit string) {
 	const width = 30
 	n := min(width, width*done/max(total, 1))
@@ -202,8 +200,8 @@ leadcap dead list [--json]
     lead_id, version, attempts, at and reason.
 leadcap dead retry ID|--all
     puts one dead lead (full ID or unique prefix) or all of them back into the
-    outbox; 'leadcap sync' then sends them again. Changing a dead lead (qualify,
-    note, consent, import) queues it again by itself.`,
+    outbox; 'leadcap sync' then sends them again. Changing a dead lead (edit,
+    qualify, note, consent, import) queues it again by itself.`,
 		run: runDead,
 	}
 }
@@ -223,15 +221,6 @@ func runDead(c *cli, args []string) error {
 	return usagef("unknown subcommand %q: use list or retry", args[0])
 }
 
-// deadJSON is one line of "dead list --json".
-type deadJSON struct {
-	LeadID   uuid.UUID `json:"lead_id"`
-	Version  int64     `json:"version"`
-	Attempts int       `json:"attempts"`
-	At       time.Time `json:"at"`
-	Reason   string    `json:"reason"`
-}
-
 func runDeadList(c *cli, args []string) error {
 	fs := c.newFlags()
 	asJSON := fs.Bool("json", false, "one JSON object per line")
@@ -247,7 +236,7 @@ func runDeadList(c *cli, args []string) error {
 			enc := json.NewEncoder(c.stdout)
 			enc.SetEscapeHTML(false)
 			for _, d := range dead {
-				if err := enc.Encode(deadJSON{LeadID: d.LeadID, Version: d.Version, Attempts: d.Attempts, At: d.At, Reason: d.Reason}); err != nil {
+				if err := enc.Encode(d); err != nil { // lead_id, version, reason, at, attempts
 					return fail("could not write the dead leads", err)
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -63,4 +64,40 @@ func TestSyncProgressBarOnATerminal(t *testing.T) {
 	assert.Contains(t, screen, "\r[..............................] 0/30 leads")
 	assert.Contains(t, screen, "\r[##############################] 30/30 leads")
 	assert.True(t, strings.HasSuffix(screen, "\r\033[Ksynced 30, failed 0, dead 0, pending 0\n"), "the bar is cleared before the final line: %q", screen)
+}
+
+// TestScanProgressBarOnATerminal runs scan with its standard output on a
+// terminal: the same bar as sync's counts files, and is cleared before the
+// per-file lines.
+func TestScanProgressBarOnATerminal(t *testing.T) {
+	e := newEnv(t)
+	e.withEvent()
+	dir := filepath.Join(e.dir, "photos")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	writeQR(t, filepath.Join(dir, "1-card.png"), vcardJonas)
+	writeQR(t, filepath.Join(dir, "2-badge.png"), mecardJonas)
+
+	pty, tty := openPTY(t)
+	defer pty.Close()
+	cmd := exec.Command(bin, "--db", e.db, "scan", "photos")
+	cmd.Dir = e.dir
+	cmd.Env = append(os.Environ(), "LEADCAP_DB=")
+	var errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = tty, &errb
+	require.NoError(t, cmd.Start())
+	tty.Close()
+	var out bytes.Buffer
+	read := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(&out, pty)
+		close(read)
+	}()
+	require.NoError(t, cmd.Wait(), "stderr %q", errb.String())
+	<-read
+	screen := strings.ReplaceAll(out.String(), "\r\n", "\n")
+	t.Logf("terminal output %q", screen)
+	assert.Empty(t, errb.String())
+	assert.Contains(t, screen, "\r[###############...............] 1/2 files")
+	assert.Contains(t, screen, "\r[##############################] 2/2 files\r\033[Knew ")
+	assert.True(t, strings.HasSuffix(screen, "2 files: 1 new, 1 updated, 0 failed (event Hannover Messe 2026)\n"), "%q", screen)
 }

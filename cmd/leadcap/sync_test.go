@@ -3,7 +3,6 @@ package main_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -16,7 +15,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -34,27 +32,15 @@ import (
 	"leadcap/syncer/webhook"
 )
 
-// leadcapEnv is leadcapIn with extra environment variables (later ones win),
-// e.g. LEADCAP_CRM_SECRET.
-func leadcapEnv(t *testing.T, dir string, extra []string, args ...string) result {
+// newSalesforceEnv is a crmEnv whose CRM is a fake Salesforce org that
+// accepts token; the org closes with the test.
+func newSalesforceEnv(t *testing.T, token string) (*crmEnv, *salesforcetest.Server) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "LEADCAP_DB=", "LEADCAP_CRM_SECRET="), extra...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	require.NoError(t, ctx.Err(), "leadcap %v hung", args)
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else {
-		require.NoError(t, err)
-	}
-	return result{out.String(), errb.String(), code}
+	sf := salesforcetest.New(token, "Leadcap_Lead_ID__c")
+	t.Cleanup(sf.Close)
+	e := newCRMEnv(t, token)
+	e.okCRM("crm", "set", "salesforce", "--url", sf.URL, "--rate", "50")
+	return e, sf
 }
 
 // crmEnv is an env whose commands see LEADCAP_CRM_SECRET=secret.
@@ -68,7 +54,7 @@ func newCRMEnv(t *testing.T, secret string) *crmEnv { return &crmEnv{env: newEnv
 // with runs leadcap --db <db> args with the secret given (may be empty).
 func (e *crmEnv) with(secret string, args ...string) result {
 	e.t.Helper()
-	return leadcapEnv(e.t, e.dir, []string{"LEADCAP_CRM_SECRET=" + secret}, append([]string{"--db", e.db}, args...)...)
+	return leadcapEnvIn(e.t, e.dir, "", []string{"LEADCAP_CRM_SECRET=" + secret}, append([]string{"--db", e.db}, args...)...)
 }
 
 // sync runs a command with the env's secret and returns its result.
@@ -356,10 +342,7 @@ func TestSyncHubSpotDeliversEveryLeadOnce(t *testing.T) {
 
 func TestSyncSalesforceRefusalsGoToDeadLetters(t *testing.T) {
 	const token = "00D5g000004Sync!AQ4AQ.salesforce-test-token"
-	sf := salesforcetest.New(token, "Leadcap_Lead_ID__c")
-	defer sf.Close()
-	e := newCRMEnv(t, token)
-	e.okCRM("crm", "set", "salesforce", "--url", sf.URL, "--rate", "50")
+	e, sf := newSalesforceEnv(t, token)
 	// Two leads were typed in a hurry: no company.
 	ids := e.seed(12, func(i int, l *lead.Lead) {
 		if i == 3 || i == 8 {
@@ -756,45 +739,11 @@ func trytonEnvironment(t *testing.T) (url, db, user, password string) {
 	return url, vars["LEADCAP_TRYTON_DB"], vars["LEADCAP_TRYTON_USER"], vars["LEADCAP_TRYTON_PASSWORD"]
 }
 
-// trytonCount counts records of model matching domain by JSON-RPC.
-func trytonCount(t *testing.T, url, db, user, password, model string, domain []any) int {
-	t.Helper()
-	endpoint := strings.TrimRight(url, "/") + "/" + db + "/"
-	call := func(auth, method string, params []any, out any) {
-		body, err := json.Marshal(map[string]any{"id": 1, "method": method, "params": params})
-		require.NoError(t, err)
-		req, err := http.NewRequest(http.MethodPost, endpoint, bytes.NewReader(body))
-		require.NoError(t, err)
-		req.Header.Set("Content-Type", "application/json")
-		if auth != "" {
-			req.Header.Set("Authorization", auth)
-		}
-		resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		var reply struct {
-			Result json.RawMessage `json:"result"`
-			Error  any             `json:"error"`
-		}
-		require.Equal(t, http.StatusOK, resp.StatusCode, method)
-		require.NoError(t, json.NewDecoder(resp.Body).Decode(&reply))
-		require.Nil(t, reply.Error, "%s", method)
-		require.NoError(t, json.Unmarshal(reply.Result, out))
-	}
-	var pair []any
-	call("", "common.db.login", []any{user, map[string]any{"password": password}, "en"}, &pair)
-	require.Len(t, pair, 2)
-	uid := strconv.FormatFloat(pair[0].(float64), 'f', -1, 64)
-	auth := "Session " + base64.StdEncoding.EncodeToString([]byte(user+":"+uid+":"+pair[1].(string)))
-	var n int
-	call(auth, "model."+model+".search_count", []any{domain, map[string]any{"active_test": false}}, &n)
-	return n
-}
-
 // TestSyncRealTryton runs crm set, crm test and sync against the Tryton
 // that scripts/tryton.sh started.
 func TestSyncRealTryton(t *testing.T) {
 	url, db, user, password := trytonEnvironment(t)
+	cl := newTrytonRPC(t, url, db, user, password)
 	e := newCRMEnv(t, password)
 	out := e.okCRM("crm", "set", "tryton", "--url", url, "--database", db, "--user", user)
 	assert.Contains(t, out, "CRM set to tryton")
@@ -811,10 +760,10 @@ func TestSyncRealTryton(t *testing.T) {
 	require.Equal(t, 0, r.code, "stdout %q stderr %q", r.stdout, r.stderr)
 	assert.Equal(t, "synced 4, failed 0, dead 0, pending 0\n", r.stdout)
 	for _, id := range ids {
-		assert.Equal(t, 1, trytonCount(t, url, db, user, password, "party.party", []any{[]any{"code", "=", id.String()}}), "lead %s: one party", id)
-		assert.Equal(t, 1, trytonCount(t, url, db, user, password, "sale.opportunity", []any{[]any{"reference", "=", id.String()}}), "lead %s: one opportunity", id)
+		assert.Equal(t, 1, cl.count("party.party", []any{[]any{"code", "=", id.String()}}), "lead %s: one party", id)
+		assert.Equal(t, 1, cl.count("sale.opportunity", []any{[]any{"reference", "=", id.String()}}), "lead %s: one opportunity", id)
 	}
-	assert.Equal(t, 1, trytonCount(t, url, db, user, password, "sale.opportunity",
+	assert.Equal(t, 1, cl.count("sale.opportunity",
 		[]any{[]any{"reference", "=", ids[2].String()}, []any{"state", "=", "opportunity"}}), "a prospect is an opportunity")
 
 	// A change updates the same records; a second sync sends nothing.
@@ -822,8 +771,8 @@ func TestSyncRealTryton(t *testing.T) {
 	assert.Equal(t, "synced 1, failed 0, dead 0, pending 0\n", e.okCRM("sync"))
 	assert.Equal(t, "synced 0, failed 0, dead 0, pending 0\n", e.okCRM("sync"))
 	for _, id := range ids {
-		assert.Equal(t, 1, trytonCount(t, url, db, user, password, "party.party", []any{[]any{"code", "=", id.String()}}), "lead %s: still one party", id)
-		assert.Equal(t, 1, trytonCount(t, url, db, user, password, "sale.opportunity", []any{[]any{"reference", "=", id.String()}}), "lead %s: still one opportunity", id)
+		assert.Equal(t, 1, cl.count("party.party", []any{[]any{"code", "=", id.String()}}), "lead %s: still one party", id)
+		assert.Equal(t, 1, cl.count("sale.opportunity", []any{[]any{"reference", "=", id.String()}}), "lead %s: still one opportunity", id)
 	}
 	e.assertSecretNotStored()
 }

@@ -47,23 +47,19 @@ func runExport(c *cli, args []string) error {
 		return usagef("--format %q is not known: use csv, vcf or jsonl", *format)
 	}
 	return c.withStore(func(s *storage.Store) error {
-		q := storage.Query{Stage: stage}
-		if *event != "" {
-			ev, err := s.FindEvent(*event)
-			if err != nil {
-				return eventLookupError(*event, err)
-			}
-			q.EventID = ev.ID
+		evID, err := eventFilter(s, *event)
+		if err != nil {
+			return err
 		}
+		q := storage.Query{EventID: evID, Stage: stage}
 		if *out == "" || *out == "-" {
-			_, err := workflow.Export(c.ctx, s, c.stdout, f, q)
-			if err != nil {
+			if _, err := workflow.Export(c.ctx, s, c.stdout, f, q); err != nil {
 				return fail("could not export the leads", err)
 			}
 			return nil
 		}
 		var n int
-		err := writeFileAtomic(*out, func(w io.Writer) error {
+		err = writeFileAtomic(*out, func(w io.Writer) error {
 			var err error
 			n, err = workflow.Export(c.ctx, s, w, f, q)
 			return err
@@ -152,7 +148,7 @@ func runImport(c *cli, args []string) error {
 		if errors.As(err, &ie) {
 			var lines []string
 			for _, le := range ie.Lines {
-				lines = append(lines, fmt.Sprintf("line %d: %s", le.Line, sentence(le.Err)))
+				lines = append(lines, fmt.Sprintf("line %d: %s", le.Line, reason(le.Err)))
 			}
 			if ie.More > 0 {
 				lines = append(lines, fmt.Sprintf("and %d more", ie.More))

@@ -84,6 +84,14 @@ func (c *trytonRPC) model(out any, name, method string, args ...any) {
 	c.call(out, "model."+name+"."+method, append(args, map[string]any{"active_test": false})...)
 }
 
+// count counts the records of model matching domain, archived ones too.
+func (c *trytonRPC) count(model string, domain []any) int {
+	c.t.Helper()
+	var n int
+	c.model(&n, model, "search_count", domain)
+	return n
+}
+
 // slowTryton is a reverse proxy in front of the real Tryton that holds
 // every reply 100–300 ms (a Tryton under load) and counts the requests.
 // When armed, it kills the sync process at the armed request: either before

@@ -174,6 +174,39 @@ func QR(payload string, enc Encoding) (*gozxing.BitMatrix, error) {
 	return qrcode.NewQRCodeWriter().Encode(payload, gozxing.BarcodeFormat_QR_CODE, 0, 0, hints)
 }
 
+// Image draws payload as a QR code (see QR), black on white, with scale
+// pixels per module.
+func Image(payload string, enc Encoding, scale int) (*image.Gray, error) {
+	bm, err := QR(payload, enc)
+	if err != nil {
+		return nil, err
+	}
+	scale = max(scale, 1)
+	img := image.NewGray(image.Rect(0, 0, bm.GetWidth()*scale, bm.GetHeight()*scale))
+	for y := range img.Rect.Dy() {
+		for x := range img.Rect.Dx() {
+			if !bm.Get(x/scale, y/scale) {
+				img.Pix[y*img.Stride+x] = 0xFF
+			}
+		}
+	}
+	return img, nil
+}
+
+// PNG is Image encoded as PNG: a plain code file for tests that decode from
+// disk.
+func PNG(payload string, enc Encoding, scale int) ([]byte, error) {
+	img, err := Image(payload, enc, scale)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
 // defaultEncodingMu guards gozxing's encoder.Encoder_DEFAULT_BYTE_MODE_ENCODING
 // while QR writes it.
 var defaultEncodingMu sync.RWMutex

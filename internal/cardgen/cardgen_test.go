@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/jpeg"
+	"image/png"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -63,4 +64,22 @@ func TestQREncodings(t *testing.T) {
 		assert.False(t, bm.Get(3, 3), "quiet zone (%s)", enc)
 	}
 	assert.Len(t, Set(33, 640, 360), 33)
+}
+
+func TestPNG(t *testing.T) {
+	qr, err := QR("Søren Ørsted", UTF8ECI)
+	require.NoError(t, err)
+	data, err := PNG("Søren Ørsted", UTF8ECI, 3)
+	require.NoError(t, err)
+	img, err := png.Decode(bytes.NewReader(data))
+	require.NoError(t, err)
+	require.Equal(t, image.Rect(0, 0, 3*qr.GetWidth(), 3*qr.GetHeight()), img.Bounds())
+	for y := range img.Bounds().Dy() {
+		for x := range img.Bounds().Dx() {
+			r, _, _, _ := img.At(x, y).RGBA()
+			require.Equal(t, qr.Get(x/3, y/3), r == 0, "pixel (%d,%d)", x, y)
+		}
+	}
+	_, err = PNG("Kraków €", Latin1Raw, 3)
+	assert.Error(t, err, "QR's errors come through")
 }

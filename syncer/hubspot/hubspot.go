@@ -1,12 +1,10 @@
 package hubspot
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -91,16 +89,16 @@ func (c *Connector) Probe(ctx context.Context) error {
 		if prop == "" {
 			continue
 		}
-		status, hdr, body, err := c.do(ctx, http.MethodGet, "/crm/v3/properties/contacts/"+url.PathEscape(prop), nil)
+		r, err := c.do(ctx, http.MethodGet, "/crm/v3/properties/contacts/"+url.PathEscape(prop), nil)
 		if err != nil {
 			return err
 		}
-		switch {
-		case status == http.StatusOK:
-		case status == http.StatusNotFound:
+		switch r.Status {
+		case http.StatusOK:
+		case http.StatusNotFound:
 			return fmt.Errorf("HubSpot has no contact property %q: create it once (Settings > Properties > Contact properties, single-line text, unique values for the lead ID) and test again", prop)
 		default:
-			return c.statusError(status, hdr, body)
+			return c.statusError(r)
 		}
 	}
 	return nil
@@ -194,12 +192,12 @@ func (c *Connector) upsert(ctx context.Context, batch []lead.OutboxEntry, idx []
 		setAll(res, idx, syncer.Permanent("HubSpot: cannot encode the lead: "+err.Error()))
 		return
 	}
-	status, hdr, reply, err := c.do(ctx, http.MethodPost, "/crm/v3/objects/contacts/batch/upsert", body)
+	r, err := c.do(ctx, http.MethodPost, "/crm/v3/objects/contacts/batch/upsert", body)
 	if err != nil {
 		setAll(res, idx, err)
 		return
 	}
-	switch status {
+	switch r.Status {
 	case http.StatusOK, http.StatusCreated, http.StatusMultiStatus:
 	case http.StatusBadRequest:
 		if len(idx) > 1 {
@@ -208,15 +206,15 @@ func (c *Connector) upsert(ctx context.Context, batch []lead.OutboxEntry, idx []
 			}
 			return
 		}
-		setAll(res, idx, c.statusError(status, hdr, reply))
+		setAll(res, idx, c.statusError(r))
 		return
 	default:
-		setAll(res, idx, c.statusError(status, hdr, reply))
+		setAll(res, idx, c.statusError(r))
 		return
 	}
 	var br batchReply
-	if err := json.Unmarshal(reply, &br); err != nil {
-		setAll(res, idx, syncer.Transient(fmt.Errorf("HubSpot: unreadable reply (%v): %s", err, syncer.Snippet(reply)), 0))
+	if err := json.Unmarshal(r.Body, &br); err != nil {
+		setAll(res, idx, syncer.Transient(fmt.Errorf("HubSpot: unreadable reply (%v): %s", err, syncer.Snippet(r.Body)), 0))
 		return
 	}
 	byTrace := map[string]string{}
@@ -291,15 +289,15 @@ func setAll(res []syncer.Result, idx []int, err error) {
 
 // statusError turns a failed reply into a classified error, with HubSpot's
 // rate-limit policy and the 2 s minimum wait after 423 Locked.
-func (c *Connector) statusError(status int, hdr http.Header, body []byte) error {
+func (c *Connector) statusError(r syncer.Reply) error {
 	var e apiError
-	_ = json.Unmarshal(body, &e)
+	_ = json.Unmarshal(r.Body, &e)
 	reason := e.text()
 	if reason == "" {
-		reason = syncer.Snippet(body)
+		reason = syncer.Snippet(r.Body)
 	}
-	now := c.cfg.Now()
-	switch status {
+	now, hdr := c.cfg.Now(), r.Header
+	switch r.Status {
 	case http.StatusTooManyRequests:
 		wait := syncer.RetryAfter(hdr.Get("Retry-After"), now)
 		if wait == 0 {
@@ -313,7 +311,7 @@ func (c *Connector) statusError(status int, hdr http.Header, body []byte) error 
 		wait := max(syncer.RetryAfter(hdr.Get("Retry-After"), now), 2*time.Second)
 		return syncer.Transient(fmt.Errorf("HubSpot: 423 the contacts are locked by another operation: %s", reason), wait)
 	}
-	return syncer.FromStatus("HubSpot", status, hdr, reason, now)
+	return syncer.FromStatus("HubSpot", r.Status, hdr, reason, now)
 }
 
 // policyWait is how long a rate-limit policy needs to let a request through
@@ -330,32 +328,15 @@ func policyWait(policy string) time.Duration {
 	return 10 * time.Second
 }
 
-func (c *Connector) do(ctx context.Context, method, path string, body []byte) (int, http.Header, []byte, error) {
+func (c *Connector) do(ctx context.Context, method, path string, body []byte) (syncer.Reply, error) {
 	u := *c.base
 	u.Path += path
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	req, err := syncer.NewRequest(ctx, "HubSpot", method, u.String(), body)
 	if err != nil {
-		return 0, nil, nil, syncer.Permanent("HubSpot: " + err.Error())
+		return syncer.Reply{}, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.cfg.Token)
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.cfg.HTTPClient.Do(req)
-	if err != nil {
-		return 0, nil, nil, syncer.NetError("HubSpot", err)
-	}
-	defer resp.Body.Close()
-	reply, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-	if err != nil {
-		return 0, nil, nil, syncer.NetError("HubSpot", err)
-	}
-	return resp.StatusCode, resp.Header, reply, nil
+	return syncer.Do(c.cfg.HTTPClient, "HubSpot", req)
 }
 
 func primaryEmail(l lead.Lead) string {
@@ -388,14 +369,7 @@ func (c *Connector) input(e lead.OutboxEntry) input {
 	first := e.RemoteID == ""
 	if first {
 		ct := l.Contact
-		given, family := ct.GivenName, ct.FamilyName
-		if given == "" && family == "" && ct.FullName != "" {
-			if i := strings.LastIndexByte(ct.FullName, ' '); i > 0 {
-				given, family = ct.FullName[:i], ct.FullName[i+1:]
-			} else {
-				family = ct.FullName
-			}
-		}
+		given, family := syncer.SplitName(ct)
 		set := func(k, v string) {
 			if v != "" {
 				p[k] = v
@@ -428,24 +402,7 @@ func (c *Connector) input(e lead.OutboxEntry) input {
 		p["lifecyclestage"] = st
 	}
 	if c.cfg.DetailsProperty != "" {
-		p[c.cfg.DetailsProperty] = Details(e)
+		p[c.cfg.DetailsProperty] = syncer.Details(e)
 	}
 	return input{IDProperty: "email", ID: email, ObjectWriteTraceID: l.ID.String(), Properties: p}
-}
-
-// Details is the multi-line text for the details property: event,
-// stage, qualification, rating, consent and notes.
-func Details(e lead.OutboxEntry) string {
-	l := e.Lead
-	var b strings.Builder
-	fmt.Fprintf(&b, "Event: %s\n", e.Event.Name)
-	fmt.Fprintf(&b, "Captured: %s (%s)\n", l.CapturedAt.UTC().Format("2006-01-02 15:04 MST"), l.Source.Method)
-	q := l.Qualification
-	fmt.Fprintf(&b, "Stage: %s (fit %s, budget %s, authority %s, interest %s)\n", l.Stage(), q.Fit, q.Budget, q.Authority, q.Interest)
-	fmt.Fprintf(&b, "Rating: %s\n", l.Rating)
-	fmt.Fprintf(&b, "Consent: %s\n", l.Consent.Summary())
-	for _, n := range l.Notes {
-		fmt.Fprintf(&b, "Note %s: %s\n", n.At.UTC().Format("2006-01-02 15:04"), n.Text)
-	}
-	return strings.TrimRight(b.String(), "\n")
 }

@@ -53,7 +53,7 @@ func TestUpsertCreatesThenUpdatesOnlyOwnedFields(t *testing.T) {
 	assert.Equal(t, map[string]string{
 		"email": "erika@example.com", "firstname": "Erika", "lastname": "Mustermann", "company": "Beispiel GmbH",
 		"phone": "+4930123456", "mobilephone": "+491701234567", "lifecyclestage": "lead",
-		"leadcap_lead_id": e.Lead.ID.String(), "leadcap_details": hubspot.Details(e),
+		"leadcap_lead_id": e.Lead.ID.String(), "leadcap_details": syncer.Details(e),
 	}, got.Properties)
 
 	// A HubSpot user fixes the company; the booth qualifies the lead.

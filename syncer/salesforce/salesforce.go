@@ -1,12 +1,10 @@
 package salesforce
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -117,17 +115,17 @@ func (c *Connector) MaxBatch() int { return MaxBatch }
 // Probe reads the org's limits: one cheap call that checks the address, the
 // token and the daily API allowance.
 func (c *Connector) Probe(ctx context.Context) error {
-	status, hdr, body, err := c.do(ctx, http.MethodGet, "/services/data/"+c.cfg.APIVersion+"/limits", nil)
+	r, err := c.do(ctx, http.MethodGet, "/services/data/"+c.cfg.APIVersion+"/limits", nil)
 	if err != nil {
 		return err
 	}
-	if status != http.StatusOK {
-		return c.statusError(status, hdr, body)
+	if r.Status != http.StatusOK {
+		return c.statusError(r)
 	}
 	var lim struct {
 		Daily struct{ Max, Remaining int } `json:"DailyApiRequests"`
 	}
-	if json.Unmarshal(body, &lim) == nil && lim.Daily.Max > 0 {
+	if json.Unmarshal(r.Body, &lim) == nil && lim.Daily.Max > 0 {
 		c.mu.Lock()
 		c.used, c.max = lim.Daily.Max-lim.Daily.Remaining, lim.Daily.Max
 		c.mu.Unlock()
@@ -252,7 +250,7 @@ func (c *Connector) check(e lead.OutboxEntry) error {
 	if e.RemoteID != "" {
 		return nil
 	}
-	_, last := names(e.Lead.Contact)
+	_, last := syncer.SplitName(e.Lead.Contact)
 	var missing []string
 	if last == "" {
 		missing = append(missing, "last name")
@@ -282,18 +280,18 @@ func (c *Connector) upsert(ctx context.Context, batch []lead.OutboxEntry, idx []
 		return
 	}
 	path := "/services/data/" + c.cfg.APIVersion + "/composite/sobjects/Lead/" + url.PathEscape(c.cfg.ExternalIDField)
-	status, hdr, reply, err := c.do(ctx, http.MethodPatch, path, body)
+	r, err := c.do(ctx, http.MethodPatch, path, body)
 	if err != nil {
 		setAll(res, idx, err)
 		return
 	}
-	if status != http.StatusOK {
-		setAll(res, idx, c.statusError(status, hdr, reply))
+	if r.Status != http.StatusOK {
+		setAll(res, idx, c.statusError(r))
 		return
 	}
 	var results []upsertResult
-	if err := json.Unmarshal(reply, &results); err != nil || len(results) != len(idx) {
-		setAll(res, idx, syncer.Transient(fmt.Errorf("Salesforce: unexpected reply (%d results for %d records): %s", len(results), len(idx), syncer.Snippet(reply)), 0))
+	if err := json.Unmarshal(r.Body, &results); err != nil || len(results) != len(idx) {
+		setAll(res, idx, syncer.Transient(fmt.Errorf("Salesforce: unexpected reply (%d results for %d records): %s", len(results), len(idx), syncer.Snippet(r.Body)), 0))
 		return
 	}
 	// UpsertResults come in the order of the records.
@@ -363,9 +361,10 @@ func setAll(res []syncer.Result, idx []int, err error) {
 	}
 }
 
-func (c *Connector) statusError(status int, hdr http.Header, body []byte) error {
+func (c *Connector) statusError(r syncer.Reply) error {
+	status := r.Status
 	var errs []apiError
-	_ = json.Unmarshal(body, &errs)
+	_ = json.Unmarshal(r.Body, &errs)
 	var texts []string
 	code := ""
 	for _, e := range errs {
@@ -376,7 +375,7 @@ func (c *Connector) statusError(status int, hdr http.Header, body []byte) error 
 	}
 	reason := strings.Join(texts, "; ")
 	if reason == "" {
-		reason = syncer.Snippet(body)
+		reason = syncer.Snippet(r.Body)
 	}
 	switch {
 	case code == "INVALID_SESSION_ID":
@@ -387,49 +386,24 @@ func (c *Connector) statusError(status int, hdr http.Header, body []byte) error 
 		c.mu.Unlock()
 		return syncer.Transient(fmt.Errorf("Salesforce: %d %s (the org's API allowance is used up)", status, reason), time.Hour)
 	case code == "UNABLE_TO_LOCK_ROW" || code == "SERVER_UNAVAILABLE":
-		return syncer.Transient(fmt.Errorf("Salesforce: %d %s", status, reason), syncer.RetryAfter(hdr.Get("Retry-After"), c.cfg.Now()))
+		return syncer.Transient(fmt.Errorf("Salesforce: %d %s", status, reason), syncer.RetryAfter(r.Header.Get("Retry-After"), c.cfg.Now()))
 	}
-	return syncer.FromStatus("Salesforce", status, hdr, reason, c.cfg.Now())
+	return syncer.FromStatus("Salesforce", status, r.Header, reason, c.cfg.Now())
 }
 
-func (c *Connector) do(ctx context.Context, method, path string, body []byte) (int, http.Header, []byte, error) {
+func (c *Connector) do(ctx context.Context, method, path string, body []byte) (syncer.Reply, error) {
 	u := *c.base
 	u.Path += path
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	req, err := syncer.NewRequest(ctx, "Salesforce", method, u.String(), body)
 	if err != nil {
-		return 0, nil, nil, syncer.Permanent("Salesforce: " + err.Error())
+		return syncer.Reply{}, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.cfg.Token)
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	r, err := syncer.Do(c.cfg.HTTPClient, "Salesforce", req)
+	if err == nil {
+		c.readLimit(r.Header)
 	}
-	resp, err := c.cfg.HTTPClient.Do(req)
-	if err != nil {
-		return 0, nil, nil, syncer.NetError("Salesforce", err)
-	}
-	defer resp.Body.Close()
-	c.readLimit(resp.Header)
-	reply, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-	if err != nil {
-		return 0, nil, nil, syncer.NetError("Salesforce", err)
-	}
-	return resp.StatusCode, resp.Header, reply, nil
-}
-
-// names splits the contact's name into first and last name.
-func names(ct lead.Contact) (first, last string) {
-	if ct.GivenName != "" || ct.FamilyName != "" {
-		return ct.GivenName, ct.FamilyName
-	}
-	if i := strings.LastIndexByte(ct.FullName, ' '); i > 0 {
-		return ct.FullName[:i], ct.FullName[i+1:]
-	}
-	return "", ct.FullName
+	return r, err
 }
 
 // Status maps a stage to the configured Lead Status value.
@@ -459,7 +433,7 @@ func (c *Connector) record(e lead.OutboxEntry) map[string]any {
 	first := e.RemoteID == ""
 	if first {
 		ct := l.Contact
-		fn, ln := names(ct)
+		fn, ln := syncer.SplitName(ct)
 		set("FirstName", fn)
 		set("LastName", ln)
 		set("Company", ct.Organization)
@@ -498,22 +472,7 @@ func (c *Connector) record(e lead.OutboxEntry) map[string]any {
 		r["Status"] = c.Status(st)
 	}
 	if c.cfg.DetailsField != "" {
-		r[c.cfg.DetailsField] = details(e)
+		r[c.cfg.DetailsField] = syncer.Details(e)
 	}
 	return r
-}
-
-func details(e lead.OutboxEntry) string {
-	l := e.Lead
-	var b strings.Builder
-	fmt.Fprintf(&b, "Event: %s\n", e.Event.Name)
-	fmt.Fprintf(&b, "Captured: %s (%s)\n", l.CapturedAt.UTC().Format("2006-01-02 15:04 MST"), l.Source.Method)
-	q := l.Qualification
-	fmt.Fprintf(&b, "Stage: %s (fit %s, budget %s, authority %s, interest %s)\n", l.Stage(), q.Fit, q.Budget, q.Authority, q.Interest)
-	fmt.Fprintf(&b, "Rating: %s\n", l.Rating)
-	fmt.Fprintf(&b, "Consent: %s\n", l.Consent.Summary())
-	for _, n := range l.Notes {
-		fmt.Fprintf(&b, "Note %s: %s\n", n.At.UTC().Format("2006-01-02 15:04"), n.Text)
-	}
-	return strings.TrimRight(b.String(), "\n")
 }

@@ -80,23 +80,27 @@ func (m *cpuMeter) report(b *testing.B) {
 	}
 }
 
-// BenchmarkConnectorNewLeads: new leads through Push, MaxBatch per call.
-func BenchmarkConnectorNewLeads(b *testing.B) {
-	env := liveTryton(b)
-	c := newConnector(b, env, nil)
-	ctx := context.Background()
-	if err := c.Probe(ctx); err != nil {
-		b.Fatal(err)
-	}
-	es := benchEntries(b, nil)
-	m := startMeter(b, c.rpc)
+// pushAll pushes es through c, MaxBatch per call, and fails on any error.
+func pushAll(b *testing.B, c *Connector, es []lead.OutboxEntry) {
 	for start := 0; start < len(es); start += c.MaxBatch() {
-		for _, r := range c.Push(ctx, es[start:min(start+c.MaxBatch(), len(es))]) {
+		for _, r := range c.Push(context.Background(), es[start:min(start+c.MaxBatch(), len(es))]) {
 			if r.Err != nil {
 				b.Fatal(r.Err)
 			}
 		}
 	}
+}
+
+// BenchmarkConnectorNewLeads: new leads through Push, MaxBatch per call.
+func BenchmarkConnectorNewLeads(b *testing.B) {
+	env := liveTryton(b)
+	c := newConnector(b, env, nil)
+	if err := c.Probe(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	es := benchEntries(b, nil)
+	m := startMeter(b, c.rpc)
+	pushAll(b, c, es)
 	m.report(b)
 }
 
@@ -105,18 +109,8 @@ func BenchmarkConnectorNewLeads(b *testing.B) {
 func BenchmarkConnectorUpdates(b *testing.B) {
 	env := liveTryton(b)
 	c := newConnector(b, env, nil)
-	ctx := context.Background()
 	es := benchEntries(b, nil)
-	push := func() {
-		for start := 0; start < len(es); start += c.MaxBatch() {
-			for _, r := range c.Push(ctx, es[start:min(start+c.MaxBatch(), len(es))]) {
-				if r.Err != nil {
-					b.Fatal(r.Err)
-				}
-			}
-		}
-	}
-	push()
+	pushAll(b, c, es)
 	for i := range es {
 		if _, err := es[i].Lead.AddNote("Follow-up call booked", "Ben", time.Now(), time.Time{}); err != nil {
 			b.Fatal(err)
@@ -124,7 +118,7 @@ func BenchmarkConnectorUpdates(b *testing.B) {
 		es[i].Lead.Version++
 	}
 	m := startMeter(b, c.rpc)
-	push()
+	pushAll(b, c, es)
 	m.report(b)
 }
 
@@ -159,9 +153,10 @@ func directCreate(b *testing.B, cl *client, parties, opps []map[string]any) {
 	}
 }
 
-// BenchmarkDirectRPCBatched: Tryton's own ingest rate, two create calls
-// per batch of the connector's size (parties, then opportunities).
-func BenchmarkDirectRPCBatched(b *testing.B) {
+// benchDirect creates the records of b.N new leads by direct RPC calls,
+// per records at a time: two create calls each time (parties, then
+// opportunities).
+func benchDirect(b *testing.B, per int) {
 	env := liveTryton(b)
 	c := newConnector(b, env, nil)
 	if err := c.Probe(context.Background()); err != nil {
@@ -169,25 +164,17 @@ func BenchmarkDirectRPCBatched(b *testing.B) {
 	}
 	parties, opps := directValues(b, c, benchEntries(b, nil))
 	m := startMeter(b, c.rpc)
-	for start := 0; start < len(parties); start += benchBatch {
-		end := min(start+benchBatch, len(parties))
+	for start := 0; start < len(parties); start += per {
+		end := min(start+per, len(parties))
 		directCreate(b, c.rpc, parties[start:end], opps[start:end])
 	}
 	m.report(b)
 }
 
+// BenchmarkDirectRPCBatched: Tryton's own ingest rate, two create calls
+// per batch of the connector's size.
+func BenchmarkDirectRPCBatched(b *testing.B) { benchDirect(b, benchBatch) }
+
 // BenchmarkDirectRPCOneByOne: two create calls per record, as a simple
 // integration without batching would do.
-func BenchmarkDirectRPCOneByOne(b *testing.B) {
-	env := liveTryton(b)
-	c := newConnector(b, env, nil)
-	if err := c.Probe(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	parties, opps := directValues(b, c, benchEntries(b, nil))
-	m := startMeter(b, c.rpc)
-	for i := range parties {
-		directCreate(b, c.rpc, parties[i:i+1], opps[i:i+1])
-	}
-	m.report(b)
-}
+func BenchmarkDirectRPCOneByOne(b *testing.B) { benchDirect(b, 1) }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -153,45 +152,39 @@ func (c *client) post(ctx context.Context, auth, method string, params []any) (j
 	if err != nil {
 		return nil, fmt.Errorf("tryton: encode %s: %w", method, err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
+	req, err := syncer.NewRequest(ctx, "Tryton", http.MethodPost, c.endpoint, body)
 	if err != nil {
-		return nil, syncer.Permanent(fmt.Sprintf("the Tryton address %q is not a valid URL: %v", c.endpoint, err))
+		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/json")
 	c.calls.Add(1)
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
-	resp, err := c.http.Do(req)
+	r, err := syncer.Do(c.http, "Tryton", req)
 	if err != nil {
-		return nil, syncer.NetError("Tryton", err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return nil, syncer.NetError("Tryton", err)
+		return nil, err
 	}
 	switch {
-	case resp.StatusCode == http.StatusUnauthorized && method != "common.db.login":
+	case r.Status == http.StatusUnauthorized && method != "common.db.login":
 		return nil, errUnauthorized
-	case resp.StatusCode == http.StatusUnauthorized, resp.StatusCode == http.StatusForbidden && method == "common.db.login":
+	case r.Status == http.StatusUnauthorized, r.Status == http.StatusForbidden && method == "common.db.login":
 		return nil, syncer.AuthError(fmt.Sprintf("Tryton refused the login of user %q on database %q", c.user, c.db))
-	case resp.StatusCode == http.StatusNotFound && method == "common.db.login":
+	case r.Status == http.StatusNotFound && method == "common.db.login":
 		return nil, c.noDatabase()
-	case resp.StatusCode == http.StatusForbidden:
+	case r.Status == http.StatusForbidden:
 		// A set-up problem, not the lead's: the lead stays pending.
 		return nil, syncer.Transient(fmt.Errorf("%w (%s in database %q)", ErrNotActivated, method, c.db), 0)
-	case resp.StatusCode != http.StatusOK:
+	case r.Status != http.StatusOK:
 		// 429 (login rate limit), 423, 5xx, a proxy's 502/503: retry,
 		// honouring Retry-After. A 500 is an HTML page, not JSON.
-		return nil, syncer.FromStatus("Tryton", resp.StatusCode, resp.Header, httpReason(resp, data), c.now())
+		return nil, syncer.FromStatus("Tryton", r.Status, r.Header, httpReason(r), c.now())
 	}
 	var reply struct {
 		Result json.RawMessage `json:"result"`
 		Error  json.RawMessage `json:"error"`
 	}
-	if err := json.Unmarshal(data, &reply); err != nil {
-		return nil, syncer.Transient(fmt.Errorf("Tryton: the reply to %s is not JSON-RPC (%s): %w", method, syncer.Snippet(data), syncer.ErrOffline), 0)
+	if err := json.Unmarshal(r.Body, &reply); err != nil {
+		return nil, syncer.Transient(fmt.Errorf("Tryton: the reply to %s is not JSON-RPC (%s): %w", method, syncer.Snippet(r.Body), syncer.ErrOffline), 0)
 	}
 	if len(reply.Error) > 0 && string(reply.Error) != "null" {
 		return nil, parseRPCError(reply.Error)
@@ -207,11 +200,11 @@ func (c *client) noDatabase() error {
 
 // httpReason is a short reason for a non-200 reply: the status text for
 // HTML pages, the body's start otherwise.
-func httpReason(resp *http.Response, body []byte) string {
-	if strings.Contains(resp.Header.Get("Content-Type"), "html") || bytes.HasPrefix(bytes.TrimSpace(body), []byte("<")) {
-		return http.StatusText(resp.StatusCode)
+func httpReason(r syncer.Reply) string {
+	if strings.Contains(r.Header.Get("Content-Type"), "html") || bytes.HasPrefix(bytes.TrimSpace(r.Body), []byte("<")) {
+		return http.StatusText(r.Status)
 	}
-	return syncer.Snippet(body)
+	return syncer.Snippet(r.Body)
 }
 
 // login opens a new session and loads the user's context (company,

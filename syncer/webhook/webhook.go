@@ -1,7 +1,6 @@
 package webhook
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -9,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -171,30 +169,24 @@ func (c *Connector) Push(ctx context.Context, batch []lead.OutboxEntry) []syncer
 
 // post sends one document; 2xx and 409 (already received) mean done.
 func (c *Connector) post(ctx context.Context, key string, body []byte) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
+	req, err := syncer.NewRequest(ctx, "webhook", http.MethodPost, c.url, body)
 	if err != nil {
-		return "", syncer.Permanent("webhook: " + err.Error())
+		return "", err
 	}
-	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "leadcap-webhook/1")
 	req.Header.Set(HeaderIdempotencyKey, key)
 	req.Header.Set(HeaderSignature, Sign(c.cfg.Secret, body))
-	resp, err := c.cfg.HTTPClient.Do(req)
+	reply, err := syncer.Do(c.cfg.HTTPClient, "webhook", req)
 	if err != nil {
-		return "", syncer.NetError("webhook", err)
-	}
-	defer resp.Body.Close()
-	reply, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil && resp.StatusCode/100 != 2 {
-		return "", syncer.NetError("webhook", err)
+		return "", err
 	}
 	var r struct {
 		ID      string `json:"id"`
 		Error   string `json:"error"`
 		Message string `json:"message"`
 	}
-	_ = json.Unmarshal(reply, &r)
-	if resp.StatusCode/100 == 2 || resp.StatusCode == http.StatusConflict {
+	_ = json.Unmarshal(reply.Body, &r)
+	if reply.Status/100 == 2 || reply.Status == http.StatusConflict {
 		return r.ID, nil
 	}
 	reason := r.Error
@@ -202,7 +194,7 @@ func (c *Connector) post(ctx context.Context, key string, body []byte) (string, 
 		reason = r.Message
 	}
 	if reason == "" {
-		reason = syncer.Snippet(reply)
+		reason = syncer.Snippet(reply.Body)
 	}
-	return "", syncer.FromStatus("webhook", resp.StatusCode, resp.Header, reason, c.cfg.Now())
+	return "", syncer.FromStatus("webhook", reply.Status, reply.Header, reason, c.cfg.Now())
 }

@@ -77,7 +77,11 @@ func main() {
 }
 
 func write(dir string, n, w, h int, pgm bool) error {
-	if err := os.MkdirAll(filepath.Join(dir, "pgm"), 0o755); err != nil {
+	sub := dir
+	if pgm {
+		sub = filepath.Join(dir, "pgm")
+	}
+	if err := os.MkdirAll(sub, 0o755); err != nil {
 		return err
 	}
 	specs := cardgen.Set(n, w, h)
