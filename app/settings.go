@@ -15,8 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/nyaruka/phonenumbers"
-
+	"leadcap/lead"
 	"leadcap/storage"
 	"leadcap/workflow"
 )
@@ -119,8 +118,7 @@ func newSettingsScreen(u *UI, o *office) *settingsScreen {
 
 // validateCountry accepts an empty field or an ISO 3166 alpha-2 code.
 func validateCountry(s string) error {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	if s == "" || (len(s) == 2 && phonenumbers.GetCountryCodeForRegion(s) != 0) {
+	if strings.TrimSpace(s) == "" || lead.ValidCountry(s) {
 		return nil
 	}
 	return errors.New(lang.L("Use a two-letter country code such as DE, FR or US."))

@@ -174,8 +174,13 @@ func NormalizePhone(raw, region string) (string, error) {
 	return phonenumbers.Format(num, phonenumbers.E164), nil
 }
 
-func validRegion(cc string) bool {
-	return phonenumbers.GetCountryCodeForRegion(cc) != 0
+// ValidCountry reports whether cc is an ISO 3166 alpha-2 country code that
+// phone numbers know (e.g. "DE", "fr"); case and surrounding space do not
+// matter. Events, the default country setting and addresses typed as a code
+// are checked with it.
+func ValidCountry(cc string) bool {
+	cc = strings.ToUpper(strings.TrimSpace(cc))
+	return len(cc) == 2 && phonenumbers.GetCountryCodeForRegion(cc) != 0
 }
 
 // DuplicateKey identifies the person within an event: the first normalized

@@ -194,3 +194,12 @@ func TestEventValidate(t *testing.T) {
 	err = (&lead.Event{Name: "X", Start: start, End: start.AddDate(0, 0, -1)}).Validate()
 	assert.ErrorContains(t, err, "before the start")
 }
+
+func TestValidCountry(t *testing.T) {
+	for _, cc := range []string{"DE", "fr", " us ", "CH"} {
+		assert.True(t, lead.ValidCountry(cc), cc)
+	}
+	for _, cc := range []string{"", "D", "DEU", "Germany", "XX", "ZZ"} {
+		assert.False(t, lead.ValidCountry(cc), cc)
+	}
+}

@@ -41,7 +41,7 @@ func (e *Event) Validate() error {
 		return &FieldError{Field: "name", Reason: "an event needs a name"}
 	}
 	e.Country = strings.ToUpper(strings.TrimSpace(e.Country))
-	if e.Country != "" && !validRegion(e.Country) {
+	if e.Country != "" && !ValidCountry(e.Country) {
 		return &FieldError{Field: "country", Value: e.Country, Reason: "is not an ISO 3166 alpha-2 country code such as DE, US or FR"}
 	}
 	if !e.Start.IsZero() && !e.End.IsZero() && e.End.Before(e.Start) {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/nyaruka/phonenumbers"
-
 	"leadcap/lead"
 	"leadcap/storage"
 )
@@ -82,8 +80,8 @@ func (e *contactEdit) check() error {
 			return failf("--url is empty: give a web address such as https://example.com, or use --clear-urls to remove them.")
 		}
 	}
-	if cc := strings.ToUpper(strings.TrimSpace(e.country)); cc != "" {
-		if len(cc) != 2 || phonenumbers.GetCountryCodeForRegion(cc) == 0 {
+	if cc := strings.TrimSpace(e.country); cc != "" {
+		if !lead.ValidCountry(cc) {
 			return failf("--country %q is not an ISO 3166 country code: write two letters such as DE, AT or FR.", e.country)
 		}
 	}
