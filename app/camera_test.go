@@ -5,6 +5,8 @@ import (
 	"errors"
 	"image"
 	"math/rand/v2"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -147,6 +149,9 @@ type fakeCamera struct {
 
 	mu      sync.Mutex
 	sources []*fakeSource
+	refused int           // opens refused because the stream before was still open
+	gate    chan struct{} // when not nil, Close waits until it is closed
+	closing chan struct{} // closed when a Close starts waiting at the gate
 }
 
 type fakeSource struct {
@@ -170,6 +175,7 @@ func (f *fakeCamera) open() (frameSource, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if n := len(f.sources); n > 0 && !isClosed(f.sources[n-1].closed) {
+		f.refused++
 		return nil, errors.New("device or resource busy")
 	}
 	src := &fakeSource{cam: f, closed: make(chan struct{})}
@@ -188,9 +194,69 @@ func (s *fakeSource) Frames(ctx context.Context) <-chan image.Image {
 	return s.cam.frames
 }
 
+// Close releases the device; while the test holds the gate (holdClose),
+// it takes until the test lets it go, as a driver that needs a while to
+// stop streaming.
 func (s *fakeSource) Close() error {
+	s.cam.mu.Lock()
+	gate, closing := s.cam.gate, s.cam.closing
+	s.cam.mu.Unlock()
+	if gate != nil {
+		close(closing)
+		<-gate
+	}
 	close(s.closed) // a second Close panics: the camera closes its source once
 	return nil
+}
+
+// holdClose makes the next Close wait until release is called. closing is
+// closed once that Close started waiting.
+func (f *fakeCamera) holdClose(t *testing.T) (closing <-chan struct{}, release func()) {
+	gate, started := make(chan struct{}), make(chan struct{})
+	f.mu.Lock()
+	f.gate, f.closing = gate, started
+	f.mu.Unlock()
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			f.mu.Lock()
+			f.gate, f.closing = nil, nil
+			f.mu.Unlock()
+			close(gate)
+		})
+	}
+	t.Cleanup(release) // a failed test does not leave the camera's loop hanging
+	return started, release
+}
+
+func (f *fakeCamera) refusedCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.refused
+}
+
+// waitReopening waits until the camera's newest run either tried to open
+// the device or is waiting for the run before it to release the device: a
+// goroutine of the camera's loop blocked in WaitGroup.Wait. The timeout only
+// keeps a broken test from hanging.
+func (f *fakeCamera) waitReopening(t *testing.T, opensBefore int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	buf := make([]byte, 1<<20)
+	for {
+		if len(f.opened())+f.refusedCount() > opensBefore {
+			return
+		}
+		for _, g := range strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
+			if strings.Contains(g, "sync.(*WaitGroup).Wait(") && strings.Contains(g, ".(*cameraView).loop(") {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the camera was neither opened again nor waiting to be")
+		}
+		runtime.Gosched()
+	}
 }
 
 // send hands the camera's loop a frame.
@@ -510,8 +576,18 @@ func TestCameraBackOnCaptureAtOnceReopens(t *testing.T) {
 	r := newCameraRig(t)
 	s := r.s
 	first := r.turnOn(t)
+	closing, release := r.cam.holdClose(t)
 	r.u.showLeads()
-	r.u.tabs.SelectIndex(0) // the paused stream may still be open
+	select { // the paused stream is still being closed...
+	case <-closing:
+	case <-time.After(20 * time.Second):
+		t.Fatal("leaving Capture did not close the camera")
+	}
+	r.u.tabs.SelectIndex(0) // ...when Capture is back
+	r.cam.waitReopening(t, 1)
+	require.Zero(t, r.cam.refusedCount(), "the camera is not opened again while the stream before still holds it")
+	require.Len(t, r.cam.opened(), 1, "nor is it opened before that stream was closed")
+	release()
 	a := cameraFrame(t, "", 9)
 	r.show(t, a)
 	require.Len(t, r.cam.opened(), 2)

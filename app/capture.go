@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
-	"io"
 	"os"
 	"strings"
 	"time"
@@ -357,15 +356,12 @@ type scanned struct {
 // when none does, the first code's error is returned. It runs off the UI
 // goroutine.
 func scanURI(uri fyne.URI, region string) scanned {
-	data, err := readImage(uri)
+	rc, err := fynestorage.Reader(uri)
 	if err != nil {
-		return scanned{err: err}
+		return scanned{err: fmt.Errorf("open %s: %w", uri.Name(), err)}
 	}
-	return scanImage(data, region)
-}
-
-func scanImage(data []byte, region string) scanned {
-	codes, took, err := capture.DecodeBytes(data)
+	defer rc.Close()
+	codes, took, err := capture.DecodeReader(rc)
 	if err != nil {
 		return scanned{err: err, codes: len(codes), took: took}
 	}
@@ -390,22 +386,6 @@ func parseCodes(codes []capture.Code, region string) (r scanned, text string) {
 		}
 	}
 	return r, text
-}
-
-// readImage reads a photo, refusing files larger than capture accepts
-// before reading them.
-func readImage(uri fyne.URI) ([]byte, error) {
-	if uri.Scheme() == "file" {
-		if fi, err := os.Stat(uri.Path()); err == nil && fi.Size() > capture.MaxFileBytes {
-			return nil, capture.ErrTooLarge
-		}
-	}
-	rc, err := fynestorage.Reader(uri)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", uri.Name(), err)
-	}
-	defer rc.Close()
-	return io.ReadAll(io.LimitReader(rc, capture.MaxFileBytes+1))
 }
 
 // showScan shows what a scan gave: the lead form pre-filled for review,
@@ -722,13 +702,17 @@ func (x extras) apply(l *lead.Lead) error {
 	return nil
 }
 
-// saveDraft saves the lead under review through workflow.SaveParsed, which
-// merges the same person at the same event into the existing lead. Before
-// that it looks for that person: if found, the user is asked first.
+// saveDraft saves the lead under review, with what the user set beyond the
+// contact, through workflow.SaveParsed, which merges the same person at the
+// same event into the existing lead. Before that it looks for that person:
+// if found, the user is asked first.
 func (s *leadScreen) saveDraft() {
 	d := s.draft
 	x := extras{edits: s.edits(), note: strings.TrimSpace(s.noteText.Text), followUp: dateOf(s.followUp), author: s.ui.opts.Staff}
 	c := workflow.Capture{Method: d.method, Staff: s.ui.opts.Staff, DeviceID: s.ui.device, Now: s.ui.opts.Now}
+	if x.any() {
+		c.Edit = x.apply // saved with the lead, in the same transaction
+	}
 	p := d.parsed
 	var l lead.Lead
 	l.Contact = p.Contact
@@ -745,9 +729,6 @@ func (s *leadScreen) saveDraft() {
 			}
 		}
 		saved, err := workflow.SaveParsed(st, d.event, p, c)
-		if err == nil && x.any() {
-			saved.Lead, err = st.UpdateLead(saved.Lead.ID, x.apply)
-		}
 		if err != nil {
 			return func() { s.onSaveFailed(err) }
 		}

@@ -103,6 +103,7 @@ func TestCaptureScanPhotoReviewAndSave(t *testing.T) {
 	assert.Equal(t, lead.Yes, l.Qualification.Fit, "what was set on the form is kept")
 	require.Len(t, l.Notes, 1)
 	assert.Equal(t, "Wants a demo", l.Notes[0].Text)
+	assert.Equal(t, int64(1), l.Version, "the form's qualification and note land with the scan, in one version")
 
 	assert.Nil(t, s.review)
 	assert.True(t, s.idle.Visible(), "ready for the next visitor")
@@ -191,10 +192,13 @@ func TestCaptureSamePersonTwiceOffersUpdate(t *testing.T) {
 	assert.Equal(t, int64(1), allLeads(t, u)[0].Version, "nothing written yet")
 	test.AssertRendersToMarkup(t, golden("capture_duplicate.xml"), u.win.Canvas())
 
+	test.Type(s.review.noteText, "Met again on day two")
 	test.Tap(s.update)
 	ls := allLeads(t, u)
 	require.Len(t, ls, 1, "still one lead")
-	assert.Equal(t, int64(2), ls[0].Version)
+	assert.Equal(t, int64(2), ls[0].Version, "the merge and the note are one new version")
+	require.Len(t, ls[0].Notes, 1)
+	assert.Equal(t, "Met again on day two", ls[0].Notes[0].Text)
 	var numbers []string
 	for _, p := range ls[0].Contact.Phones {
 		numbers = append(numbers, p.Number)

@@ -438,24 +438,30 @@ func (s *leadScreen) onAddNoteTapped() {
 	s.addNote.Disable()
 	st, id := s.ui.st, s.id
 	s.ui.background(func() func() {
-		_, err := st.UpdateLead(id, func(l *lead.Lead) error {
+		saved, err := st.UpdateLead(id, func(l *lead.Lead) error {
 			_, err := l.AddNote(text, author, now, follow)
 			return err
 		})
 		if err != nil {
 			return func() { s.onSaveFailed(err) }
 		}
-		r := readLead(st, id)
+		si, err := st.SyncInfo(id)
 		return func() {
+			// The note is stored: it leaves the input for the list. Keep
+			// what is being edited in the other fields: only the notes and
+			// the sync status come from the store.
 			s.noteText.SetText("")
 			s.followUp.SetDate(nil)
-			// Keep what is being edited in the other fields: only the notes
-			// and the sync status come from the store.
-			s.showNotes(r.lead.Notes)
-			s.syncInfo.SetText(syncText(r.sync))
+			s.showNotes(saved.Notes)
+			s.ui.leadSaved(saved)
+			if err != nil {
+				s.onSaveFailed(err) // the sync status could not be read
+				return
+			}
+			s.syncInfo.SetText(syncText(si))
+			s.message.Importance = widget.MediumImportance
 			s.message.SetText(lang.L("Note added."))
 			s.updateSave()
-			s.ui.leadSaved(r.lead)
 		}
 	})
 }

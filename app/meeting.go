@@ -170,10 +170,9 @@ func (s *meetingScreen) onSaveTapped() {
 			if ev, err = workflow.ResolveEvent(st, ""); err == nil {
 				var saved workflow.Saved
 				p := capture.Parsed{Contact: contact, Method: lead.MethodMeeting}
-				c := workflow.Capture{Staff: author, DeviceID: device, Now: func() time.Time { return now }}
-				if saved, err = workflow.SaveParsed(st, ev, p, c); err == nil {
-					l, err = st.UpdateLead(saved.Lead.ID, addNote)
-				}
+				c := workflow.Capture{Staff: author, DeviceID: device, Now: func() time.Time { return now }, Edit: addNote}
+				saved, err = workflow.SaveParsed(st, ev, p, c)
+				l = saved.Lead
 			}
 		}
 		return func() {

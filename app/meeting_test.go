@@ -78,6 +78,7 @@ func TestMeetingNoteOnANewLead(t *testing.T) {
 	assert.Equal(t, "Anna", l.CapturedBy)
 	require.Len(t, l.Notes, 1)
 	assert.Equal(t, "Call back about the kernel booth", l.Notes[0].Text)
+	assert.Equal(t, int64(1), l.Version, "the lead and its note are saved together")
 }
 
 func TestMeetingNewLeadNeedsAWayToReachThePerson(t *testing.T) {

@@ -4,12 +4,12 @@
 //
 // # From image to payload
 //
-// The decoding half (DecodeFile, DecodeBytes, DecodeImage) returns every QR
-// code in a photo (PNG, JPEG with its EXIF orientation, GIF, WebP) using
-// github.com/makiuchi-d/gozxing, helped by image work around it (grey
-// conversion, scales, other binarizers, regions of interest, local contrast,
-// sharpening, perspective warps), cheap reads first so that
-// clean photos stay fast. Files that are not images, truncated files and
+// The decoding half (DecodeFile, DecodeReader, DecodeBytes, DecodeImage)
+// returns every QR code in a photo (PNG, JPEG with its EXIF orientation,
+// GIF, WebP) using github.com/makiuchi-d/gozxing, helped by image work
+// around it (grey conversion, scales, other binarizers, regions of
+// interest, local contrast, sharpening, perspective warps), cheap reads
+// first so that clean photos stay fast. Files that are not images, truncated files and
 // images that are too large are refused with errors that say what to do.
 // The text of a code's byte segments is turned into a string by
 // [DecodeText]: an ECI marker is honoured; without one, valid UTF-8 is UTF-8

@@ -10,15 +10,16 @@ import (
 	"image/jpeg"
 	_ "image/png" // register PNG
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
 	_ "golang.org/x/image/webp" // register WebP
 )
 
-// Limits on the images DecodeBytes and DecodeFile accept. They bound the
-// memory a single photo can take (a 50-megapixel frame is 50 MB of grey
-// pixels plus its decoded colour form).
+// Limits on the images DecodeBytes, DecodeReader and DecodeFile accept.
+// They bound the memory a single photo can take (a 50-megapixel frame is
+// 50 MB of grey pixels plus its decoded colour form).
 const (
 	MaxPixels    = 50_000_000
 	MaxFileBytes = 30 << 20
@@ -38,26 +39,41 @@ var ErrTruncated = errors.New("the image file is truncated or damaged: copy it a
 // ErrNoCode means the image was read but no QR code could be decoded in it.
 var ErrNoCode = errors.New("no QR code found in the image: hold the code flat, fill more of the frame with it and avoid reflections, then try again")
 
-// DecodeFile reads the image at path and decodes every QR code in it. The
-// duration is the decode time, file reading excluded.
+// DecodeFile reads the image at path and decodes every QR code in it, as
+// DecodeReader does. The duration is the decode time, file reading
+// excluded.
 func DecodeFile(path string) ([]Code, time.Duration, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, 0, fmt.Errorf("capture: %w", err)
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Size() > MaxFileBytes {
-		return nil, 0, fmt.Errorf("capture: %s is %d MB: %w", path, fi.Size()>>20, ErrTooLarge)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		return nil, 0, fmt.Errorf("capture: read %s: %w", path, err)
-	}
-	codes, d, err := DecodeBytes(data)
+	codes, d, err := DecodeReader(f)
 	if err != nil {
 		return nil, d, fmt.Errorf("capture: %s: %w", path, err)
 	}
 	return codes, d, nil
+}
+
+// DecodeReader reads an encoded image from r, at most MaxFileBytes of it,
+// and decodes every QR code in it with DecodeBytes: for images that are not
+// files, such as a document provider's content. A reader with a Stat method
+// (an *os.File) that says the file is larger than MaxFileBytes is refused
+// before it is read. The duration is the decode time, reading excluded.
+//
+// Errors are DecodeBytes' (ErrTooLarge for more than MaxFileBytes) or the
+// reader's.
+func DecodeReader(r io.Reader) ([]Code, time.Duration, error) {
+	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxFileBytes {
+			return nil, 0, fmt.Errorf("%d MB: %w", fi.Size()>>20, ErrTooLarge)
+		}
+	}
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return nil, 0, fmt.Errorf("read: %w", err)
+	}
+	return DecodeBytes(data)
 }
 
 // DecodeBytes decodes every QR code in an encoded PNG, JPEG, GIF or WebP

@@ -10,11 +10,15 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"testing/iotest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -109,6 +113,64 @@ func TestDecodeFile(t *testing.T) {
 	_, _, err = DecodeFile(notes)
 	require.ErrorIs(t, err, ErrNotImage)
 	assert.Contains(t, err.Error(), "notes.txt")
+}
+
+// statReader is a reader with a Stat method, as an *os.File or a Fyne
+// file URI reader has, that must not be read.
+type statReader struct {
+	t    *testing.T
+	size int64
+}
+
+func (r statReader) Read([]byte) (int, error) {
+	r.t.Error("a file larger than MaxFileBytes was read")
+	return 0, io.EOF
+}
+
+func (r statReader) Stat() (fs.FileInfo, error) { return sizedInfo(r.size), nil }
+
+type sizedInfo int64
+
+func (s sizedInfo) Name() string       { return "huge.jpg" }
+func (s sizedInfo) Size() int64        { return int64(s) }
+func (s sizedInfo) Mode() fs.FileMode  { return 0o644 }
+func (s sizedInfo) ModTime() time.Time { return time.Time{} }
+func (s sizedInfo) IsDir() bool        { return false }
+func (s sizedInfo) Sys() any           { return nil }
+
+func TestDecodeReader(t *testing.T) {
+	ph := cleanPhoto(t, "jpeg")
+	// A content provider's stream: no file, no size known in advance.
+	codes, d, err := DecodeReader(iotest.OneByteReader(bytes.NewReader(ph.Data)))
+	require.NoError(t, err)
+	require.Len(t, codes, 1)
+	assert.Equal(t, mecardDK, codes[0].Text)
+	assert.Positive(t, d)
+
+	// A stream longer than MaxFileBytes is refused after MaxFileBytes+1
+	// bytes, whatever it starts with.
+	long := io.MultiReader(bytes.NewReader(ph.Data), io.LimitReader(zeros{}, MaxFileBytes))
+	_, _, err = DecodeReader(long)
+	assert.ErrorIs(t, err, ErrTooLarge)
+	_, _, err = DecodeReader(io.LimitReader(zeros{}, MaxFileBytes))
+	assert.ErrorIs(t, err, ErrNotImage, "exactly MaxFileBytes is read and looked at")
+
+	// A file that says it is too large is refused before it is read.
+	_, _, err = DecodeReader(statReader{t: t, size: MaxFileBytes + 1})
+	require.ErrorIs(t, err, ErrTooLarge)
+	assert.Contains(t, err.Error(), "30 MB")
+
+	boom := errors.New("the document provider went away")
+	_, _, err = DecodeReader(iotest.ErrReader(boom))
+	assert.ErrorIs(t, err, boom)
+}
+
+// zeros reads zero bytes forever.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }
 
 func TestDecodeFileWebP(t *testing.T) {

@@ -74,11 +74,22 @@ func (s *Store) AddLead(l *lead.Lead) error {
 }
 
 // AddOrMerge is the scan flow: a new person is added like AddLead; the same
-// person at the same event is merged into the existing lead (new emails,
-// phones and URLs, empty fields filled, the raw payload and badge ID when
-// the existing lead has none, new notes), which is saved with Version+1 when
-// anything changed. It returns the stored lead and whether it was created.
+// person at the same event is merged into the existing lead (see
+// lead.Lead.MergeCapture: new emails, phones and URLs, empty fields filled,
+// the raw payload and badge ID when the existing lead has none, new notes),
+// which is saved with Version+1 when anything changed. It returns the
+// stored lead and whether it was created.
 func (s *Store) AddOrMerge(l *lead.Lead) (saved lead.Lead, created bool, err error) {
+	return s.AddOrMergeWith(l, nil)
+}
+
+// AddOrMergeWith is AddOrMerge with edit applied to the new or merged lead
+// before it is saved, in the same transaction: the lead, edit's changes,
+// its indexes and its outbox entry are written together or not at all. An
+// error from edit (or from validating what it left) saves nothing, neither
+// a new lead nor a change to the existing one. edit cannot change the ID,
+// the event or the version. A nil edit is AddOrMerge.
+func (s *Store) AddOrMergeWith(l *lead.Lead, edit func(*lead.Lead) error) (saved lead.Lead, created bool, err error) {
 	now := s.now().UTC()
 	c := *l
 	err = s.update(func(b *bx) error {
@@ -91,6 +102,11 @@ func (s *Store) AddOrMerge(l *lead.Lead) (saved lead.Lead, created bool, err err
 			if b.leads.Get(c.ID[:]) != nil {
 				return fmt.Errorf("lead %s: %w", c.ID, ErrExists)
 			}
+			if edit != nil {
+				if err := b.edit(&c, edit); err != nil {
+					return err
+				}
+			}
 			saved, created = c, true
 			return b.save(nil, &c, now)
 		}
@@ -102,32 +118,16 @@ func (s *Store) AddOrMerge(l *lead.Lead) (saved lead.Lead, created bool, err err
 			return err
 		}
 		cur, _ := b.lead(dup.Existing)
-		changed := cur.MergeContact(c.Contact)
-		if cur.RawPayload == "" && c.RawPayload != "" {
-			cur.RawPayload, changed = c.RawPayload, true
-		}
-		if cur.BadgeID == "" && c.BadgeID != "" {
-			cur.BadgeID, changed = c.BadgeID, true
-		}
-		for _, n := range c.Notes {
-			known := false
-			for _, m := range cur.Notes {
-				known = known || m.ID == n.ID
-			}
-			if !known {
-				cur.Notes, changed = append(cur.Notes, n), true
-			}
-		}
-		if !changed {
+		if !cur.MergeCapture(&c) && edit == nil {
 			saved = old
 			return nil
 		}
-		ev, err := b.event(cur.EventID)
-		if err != nil {
+		if err := b.edit(&cur, edit); err != nil {
 			return err
 		}
-		if err := cur.Normalize(ev.Country); err != nil {
-			return err
+		if unchanged(&old, &cur) {
+			saved = old
+			return nil
 		}
 		cur.Version = old.Version + 1
 		cur.UpdatedAt = now
@@ -138,6 +138,32 @@ func (s *Store) AddOrMerge(l *lead.Lead) (saved lead.Lead, created bool, err err
 		return lead.Lead{}, false, fmt.Errorf("storage: add lead %s: %w", c.ID, err)
 	}
 	return saved, created, nil
+}
+
+// edit lets fn, when not nil, change l (but not its ID, event, version or
+// update time), then normalizes l with its event's country.
+func (b *bx) edit(l *lead.Lead, fn func(*lead.Lead) error) error {
+	if fn != nil {
+		keep := *l
+		if err := callUser(func() error { return fn(l) }); err != nil {
+			return err
+		}
+		l.ID, l.EventID, l.Version, l.UpdatedAt = keep.ID, keep.EventID, keep.Version, keep.UpdatedAt
+	}
+	ev, err := b.event(l.EventID)
+	if err != nil {
+		return err
+	}
+	return l.Normalize(ev.Country)
+}
+
+// unchanged reports whether cur holds what old holds, the version and the
+// update time aside (cur takes old's).
+func unchanged(old, cur *lead.Lead) bool {
+	cur.Version, cur.UpdatedAt = old.Version, old.UpdatedAt
+	a, _ := json.Marshal(old)
+	c, _ := json.Marshal(cur)
+	return bytes.Equal(a, c)
 }
 
 // UpdateLead reads the lead, lets fn change it, re-normalizes it and saves
@@ -165,10 +191,7 @@ func (s *Store) UpdateLead(id uuid.UUID, fn func(*lead.Lead) error) (lead.Lead, 
 		if err := cur.Normalize(ev.Country); err != nil {
 			return err
 		}
-		cur.Version, cur.UpdatedAt = old.Version, old.UpdatedAt
-		a, _ := json.Marshal(&old)
-		c, _ := json.Marshal(&cur)
-		if bytes.Equal(a, c) {
+		if unchanged(&old, &cur) {
 			saved = old
 			return nil
 		}

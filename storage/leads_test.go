@@ -186,6 +186,93 @@ func TestAddOrMerge(t *testing.T) {
 	require.Len(t, found, 1, "the merged email is searchable")
 }
 
+func TestAddOrMergeWith(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "Hannover Messe", "DE")
+	boom := errors.New("staff cancelled")
+
+	// A new person whose edit fails leaves nothing behind: no lead, no
+	// index entry, no outbox entry.
+	scan := newLead(ev, "Grace Hopper", "US Navy", "grace@navy.example")
+	_, _, err := s.AddOrMergeWith(scan, func(x *lead.Lead) error {
+		x.Rating = lead.RatingHot
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	n, err := s.Count(Query{})
+	require.NoError(t, err)
+	assert.Zero(t, n, "no lead")
+	assert.Zero(t, pendingCount(t, s), "no outbox entry")
+	_, found, err := s.FindDuplicate(ev.ID, scan.Contact)
+	require.NoError(t, err)
+	assert.False(t, found, "no duplicate index entry")
+
+	// An edit that succeeds lands with the new lead, in version 1.
+	saved, created, err := s.AddOrMergeWith(scan, func(x *lead.Lead) error {
+		x.Qualification.Fit = lead.Yes
+		x.ID, x.Version = uuid.New(), 7 // ignored
+		_, err := x.AddNote("Wants a demo", "Kim", x.CapturedAt, time.Time{})
+		return err
+	})
+	require.NoError(t, err)
+	assert.True(t, created)
+	assert.Equal(t, int64(1), saved.Version)
+	got, err := s.Lead(saved.ID)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), got.Version)
+	assert.Equal(t, lead.Yes, got.Qualification.Fit)
+	require.Len(t, got.Notes, 1)
+	assert.Equal(t, "Wants a demo", got.Notes[0].Text)
+	assert.Equal(t, 1, pendingCount(t, s))
+	claimAndDone(t, s, got.ID)
+
+	// The same person again: a failing edit, or one that leaves an invalid
+	// lead, changes nothing of the existing lead and queues nothing.
+	again := newLead(ev, "Grace Hopper", "", "grace@navy.example", "grace@changed.example")
+	again.BadgeID = "B-1906"
+	_, _, err = s.AddOrMergeWith(again, func(x *lead.Lead) error {
+		x.Contact.Organization = "Changed Ltd"
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	assertUnchanged(t, s, got)
+	var fe *lead.FieldError
+	_, _, err = s.AddOrMergeWith(again, func(x *lead.Lead) error {
+		x.Contact.Organization = "Changed Ltd"
+		x.Contact.Emails = append(x.Contact.Emails, "broken@")
+		return nil
+	})
+	require.ErrorAs(t, err, &fe)
+	assertUnchanged(t, s, got)
+	stored, err := s.Lead(got.ID)
+	require.NoError(t, err)
+	assert.Empty(t, stored.BadgeID, "the merge was not saved either")
+
+	// A merge with an edit is one new version holding both.
+	saved, created, err = s.AddOrMergeWith(again, func(x *lead.Lead) error {
+		x.Rating = lead.RatingHot
+		return nil
+	})
+	require.NoError(t, err)
+	assert.False(t, created)
+	assert.Equal(t, got.ID, saved.ID)
+	assert.Equal(t, int64(2), saved.Version)
+	assert.Equal(t, []string{"grace@navy.example", "grace@changed.example"}, saved.Contact.Emails)
+	assert.Equal(t, "B-1906", saved.BadgeID)
+	assert.Equal(t, lead.RatingHot, saved.Rating)
+	assert.Len(t, saved.Notes, 1)
+	assert.Equal(t, 1, pendingCount(t, s))
+
+	// An edit that changes nothing on a merge that changes nothing saves
+	// nothing.
+	saved, _, err = s.AddOrMergeWith(again, func(x *lead.Lead) error {
+		x.Rating = lead.RatingHot
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), saved.Version)
+}
+
 func TestUpdateLeadVersioning(t *testing.T) {
 	s, c := openTest(t)
 	ev := mustEvent(t, s, "Hannover Messe", "DE")

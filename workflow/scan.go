@@ -32,6 +32,11 @@ type Capture struct {
 	DeviceID string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Edit, if not nil, changes the new or merged lead before it is saved,
+	// in the same transaction (storage AddOrMergeWith): e.g. the
+	// qualification, rating, consent or a note the user set while
+	// reviewing the scan. Its error saves nothing.
+	Edit func(*lead.Lead) error
 }
 
 func (c Capture) now() time.Time {
@@ -53,8 +58,9 @@ type Saved struct {
 // SavePayload parses a QR or scanner payload with the event's country as the
 // phone region and saves it as a lead of ev, raw payload and badge ID kept.
 // The same person at the same event is merged into the existing lead
-// (storage AddOrMerge) instead of adding a duplicate. It is one transaction:
-// on any error nothing is saved. Errors: those of capture.Parse (a
+// (storage AddOrMerge) instead of adding a duplicate; c.Edit is applied to
+// the new or merged lead. It is one transaction: on any error nothing is
+// saved. Errors: those of capture.Parse (a
 // *capture.NotAContactError, a wrapped *lead.FieldError), ErrOnlyBadgeID,
 // and the store's.
 func SavePayload(s *storage.Store, ev lead.Event, payload string, c Capture) (Saved, error) {
@@ -83,7 +89,7 @@ func SaveParsed(s *storage.Store, ev lead.Event, p capture.Parsed, c Capture) (S
 	l.BadgeID = p.BadgeID
 	l.CapturedBy = strings.TrimSpace(c.Staff)
 	l.DeviceID = c.DeviceID
-	saved, created, err := s.AddOrMerge(l)
+	saved, created, err := s.AddOrMergeWith(l, c.Edit)
 	if err != nil {
 		return Saved{}, fmt.Errorf("workflow: scan: save: %w", err)
 	}

@@ -2,6 +2,7 @@ package workflow_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -112,6 +113,25 @@ func TestSavePayload(t *testing.T) {
 	n, err := s.Count(storage.Query{})
 	require.NoError(t, err)
 	assert.Equal(t, 1, n, "failed payloads save nothing")
+}
+
+func TestSavePayloadEdit(t *testing.T) {
+	s, ev := scanStore(t)
+	boom := errors.New("note refused")
+	_, err := workflow.SavePayload(s, ev, mecardAnna, workflow.Capture{Edit: func(l *lead.Lead) error { return boom }})
+	require.ErrorIs(t, err, boom)
+	n, err := s.Count(storage.Query{})
+	require.NoError(t, err)
+	assert.Zero(t, n, "a failed edit saves no lead")
+
+	saved, err := workflow.SavePayload(s, ev, mecardAnna, workflow.Capture{Edit: func(l *lead.Lead) error {
+		l.Rating = lead.RatingHot
+		return nil
+	}})
+	require.NoError(t, err)
+	assert.True(t, saved.Created)
+	assert.Equal(t, int64(1), saved.Lead.Version, "the edit lands with the scan")
+	assert.Equal(t, lead.RatingHot, saved.Lead.Rating)
 }
 
 func TestImageFiles(t *testing.T) {
