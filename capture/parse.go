@@ -41,6 +41,9 @@ type Parsed struct {
 	Method lead.Method
 	// Payload is the input exactly as given to Parse.
 	Payload string
+	// NotTaken lists what was read but left out of Contact because it was
+	// not valid; empty when everything was taken over.
+	NotTaken []NotTaken
 }
 
 // Reachable reports whether the contact carries a way to reach the person

@@ -53,6 +53,9 @@ type Saved struct {
 	// event and the scan was merged into that lead instead.
 	Created bool
 	Format  capture.Format
+	// NotTaken is what the payload held but the lead did not take over
+	// (capture.Parsed.NotTaken), for the review form and CLI warnings.
+	NotTaken []capture.NotTaken
 }
 
 // SavePayload parses a QR or scanner payload with the event's country as the
@@ -93,7 +96,7 @@ func SaveParsed(s *storage.Store, ev lead.Event, p capture.Parsed, c Capture) (S
 	if err != nil {
 		return Saved{}, fmt.Errorf("workflow: scan: save: %w", err)
 	}
-	return Saved{Lead: saved, Created: created, Format: p.Format}, nil
+	return Saved{Lead: saved, Created: created, Format: p.Format, NotTaken: p.NotTaken}, nil
 }
 
 // FileResult is what a scan did with one image.
