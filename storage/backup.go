@@ -107,7 +107,7 @@ func Verify(path string) error {
 	if fi.Size() == 0 {
 		return fmt.Errorf("storage: verify %s: %w (the file is empty)", path, ErrDamaged)
 	}
-	if err := precheck(path); err != nil {
+	if err := precheck(path, time.Second); err != nil {
 		return err
 	}
 	db, err := openBolt(path, &bolt.Options{ReadOnly: true, Timeout: time.Second})
@@ -150,7 +150,12 @@ func Restore(backupPath, dbPath string) error {
 	}
 	_, statErr := os.Stat(dbPath)
 	exists := statErr == nil
-	if exists && precheck(dbPath) == nil {
+	if exists {
+		if err := precheck(dbPath, time.Second); errors.Is(err, ErrLocked) {
+			return fmt.Errorf("storage: restore %s: %w", dbPath, ErrLocked)
+		}
+	}
+	if exists && precheck(dbPath, time.Second) == nil {
 		// Hold a shared lock on the old file until it is replaced: it fails
 		// while a writer has it open.
 		db, err := openBolt(dbPath, &bolt.Options{ReadOnly: true, Timeout: time.Second})

@@ -22,6 +22,19 @@ var ErrNoActiveEvent = errors.New("no active event: choose the event you are cap
 // file is left untouched.
 var ErrDamaged = errors.New("the file is not a leadcap database or is damaged: restore it from a backup")
 
+// ErrEmptyFile means the database file exists but holds nothing (0 bytes),
+// as left by a full disk, a failed copy or a script that truncated it. It
+// is not taken as a new, empty database: the leads it held may be in a
+// backup.
+var ErrEmptyFile = errors.New("the database file is empty (0 bytes): restore it from a backup with 'leadcap restore FILE', or delete it to start a new database")
+
+// ErrIsDirectory means the database path names a directory.
+var ErrIsDirectory = errors.New("the database path is a directory: give the path of the database file (for example DIR/leadcap.db)")
+
+// ErrNotAFile means the database path names something that is neither a
+// file nor a directory (a pipe, a socket or a device).
+var ErrNotAFile = errors.New("the database path is not a regular file (a pipe, socket or device): give the path of the database file")
+
 // ErrNewerSchema means the file was written by a newer leadcap, which this
 // version cannot read without risking data loss.
 var ErrNewerSchema = errors.New("the database was written by a newer leadcap: update leadcap to open it")

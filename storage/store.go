@@ -1,11 +1,8 @@
 package storage
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -116,7 +113,7 @@ func Open(path string, opt *Options) (*Store, error) {
 	} else if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
-	if err := precheck(path); err != nil {
+	if err := precheck(path, o.Timeout); err != nil {
 		return nil, err
 	}
 	return openGuarded(path, o)
@@ -204,149 +201,61 @@ func (s *Store) Close() error {
 // Path is the file the store was opened from.
 func (s *Store) Path() string { return s.path }
 
-// bbolt's on-disk meta page (bbolt v1.5.0, internal/common/meta.go), read by
-// precheck before bbolt maps the file: a file whose meta pages are invalid
-// or that is shorter than its meta says would otherwise crash the process
-// when bbolt touches a page past the end.
-const (
-	boltMagic       = 0xED0CDAED
-	boltVersion     = 2
-	pageHeaderSize  = 16
-	metaChecksumOff = pageHeaderSize + 56
-)
-
-type boltMeta struct {
-	pageSize       uint32
-	root, freelist uint64
-	pgid           uint64
-	txid           uint64
+// precheck looks at the file before Open lets bbolt write to it. A
+// missing file is fine (Open creates it); a directory, a device, a pipe and
+// an empty file are refused with what they are, and a file that is there is
+// probed (see probe).
+func precheck(path string, timeout time.Duration) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("storage: open %s: %w", path, err)
+	case fi.IsDir():
+		return fmt.Errorf("storage: open %s: %w", path, ErrIsDirectory)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("storage: open %s: %w", path, ErrNotAFile)
+	case fi.Size() == 0:
+		return fmt.Errorf("storage: open %s: %w", path, ErrEmptyFile)
+	}
+	return probe(path, fi.Size(), timeout)
 }
 
-func readMeta(buf []byte) (boltMeta, bool) {
-	if len(buf) < metaChecksumOff+8 {
-		return boltMeta{}, false
-	}
-	m := buf[pageHeaderSize:]
-	le := binary.LittleEndian
-	if le.Uint32(m[0:]) != boltMagic || le.Uint32(m[4:]) != boltVersion {
-		return boltMeta{}, false
-	}
-	h := fnv.New64a()
-	h.Write(buf[pageHeaderSize:metaChecksumOff])
-	if h.Sum64() != le.Uint64(buf[metaChecksumOff:]) {
-		return boltMeta{}, false
-	}
-	return boltMeta{
-		pageSize: le.Uint32(m[8:]), root: le.Uint64(m[16:]), freelist: le.Uint64(m[32:]),
-		pgid: le.Uint64(m[40:]), txid: le.Uint64(m[48:]),
-	}, true
-}
-
-// precheck reads the file's meta pages without locking or writing. A
-// missing or empty file is fine (Open creates the database).
-func precheck(path string) error {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
+// probe opens the file read-only through bbolt (a shared lock; nothing is
+// written) and has bbolt read what a writable open trusts before it writes:
+// both meta pages (bbolt checks their checksums), the free page list
+// (PreLoadFreelist: bbolt panics on a page that is not one) and the root
+// of every bucket. Two things bbolt does not check on its own are asked
+// through its API: whether the file is as long as the meta page says
+// (tx.Size) and whether the free list frees a meta page (tx.Page), which a
+// writer would then overwrite. A crash inside bbolt on garbage becomes
+// ErrDamaged (openBolt, guard).
+func probe(path string, size int64, timeout time.Duration) (err error) {
+	db, err := openBolt(path, &bolt.Options{ReadOnly: true, PreLoadFreelist: true, Timeout: timeout})
 	if err != nil {
-		return fmt.Errorf("storage: open %s: %w", path, err)
+		return err
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("storage: open %s: %w", path, err)
-	}
-	size := fi.Size()
-	if size == 0 {
-		return nil
-	}
-	damaged := func(why string) error {
-		return fmt.Errorf("storage: open %s: %w (%s)", path, ErrDamaged, why)
-	}
-	buf := make([]byte, 4096)
-	n, _ := io.ReadFull(f, buf)
-	best, ok := readMeta(buf[:n])
-	// The second meta page sits one page further; try the page size of the
-	// first meta, then every size bbolt supports.
-	sizes := []int64{}
-	if ok {
-		sizes = append(sizes, int64(best.pageSize))
-	}
-	for i := 10; i <= 24; i++ {
-		sizes = append(sizes, 1<<i)
-	}
-	for _, ps := range sizes {
-		if ps >= size {
-			break
+	defer db.Close()
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("storage: open %s: %w", path, err)
 		}
-		n, _ := f.ReadAt(buf, ps)
-		if m, ok2 := readMeta(buf[:n]); ok2 && int64(m.pageSize) == ps {
-			if !ok || m.txid > best.txid {
-				best, ok = m, true
+	}()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer guard(&err)
+	return db.View(func(tx *bolt.Tx) error {
+		if need := tx.Size(); size < need {
+			return fmt.Errorf("%w (the file is %d bytes, expected at least %d: it was cut short)", ErrDamaged, size, need)
+		}
+		for id := range 2 {
+			if p, err := tx.Page(id); err != nil || p == nil || p.Type != "meta" {
+				return fmt.Errorf("%w (the free page list is damaged)", ErrDamaged)
 			}
-			break
 		}
-	}
-	if !ok {
-		return damaged("no valid bbolt header")
-	}
-	if best.pageSize < 1024 || best.pageSize&(best.pageSize-1) != 0 {
-		return damaged("impossible page size")
-	}
-	if need := int64(best.pgid) * int64(best.pageSize); size < need || size < 2*int64(best.pageSize) {
-		return damaged(fmt.Sprintf("file is %d bytes, expected at least %d: it was truncated", size, need))
-	}
-	if why := checkPages(f, best); why != "" {
-		return damaged(why)
-	}
-	return nil
-}
-
-// checkPages checks the root and freelist pages the meta points to, which
-// bbolt reads while opening; bbolt itself would panic on garbage there.
-func checkPages(f *os.File, m boltMeta) string {
-	const (
-		branch, leaf, freelist = 0x01, 0x02, 0x10
-		noFreelist             = ^uint64(0)
-	)
-	ps := int64(m.pageSize)
-	header := func(id uint64) (flags uint16, count uint16, overflow uint32, ok bool) {
-		var h [pageHeaderSize]byte
-		if id < 2 || id >= m.pgid {
-			return 0, 0, 0, false
-		}
-		if _, err := f.ReadAt(h[:], int64(id)*ps); err != nil {
-			return 0, 0, 0, false
-		}
-		le := binary.LittleEndian
-		return le.Uint16(h[8:]), le.Uint16(h[10:]), le.Uint32(h[12:]), le.Uint64(h[0:]) == id
-	}
-	if flags, _, _, ok := header(m.root); !ok || (flags != branch && flags != leaf) {
-		return "the root page is damaged"
-	}
-	if m.freelist == noFreelist {
-		return ""
-	}
-	flags, count, overflow, ok := header(m.freelist)
-	if !ok || flags != freelist || m.freelist+uint64(overflow) >= m.pgid {
-		return "the free page list is damaged"
-	}
-	buf := make([]byte, (int64(overflow)+1)*ps-pageHeaderSize)
-	if _, err := f.ReadAt(buf, int64(m.freelist)*ps+pageHeaderSize); err != nil {
-		return "the free page list is damaged"
-	}
-	n, ids := uint64(count), buf
-	if count == 0xFFFF {
-		n, ids = binary.LittleEndian.Uint64(buf), buf[8:]
-	}
-	if n > uint64(len(ids)/8) {
-		return "the free page list is damaged"
-	}
-	for i := range n {
-		if id := binary.LittleEndian.Uint64(ids[i*8:]); id < 2 || id >= m.pgid {
-			return "the free page list is damaged"
-		}
-	}
-	return ""
+		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+			b.Cursor().First()
+			return nil
+		})
+	})
 }

@@ -56,12 +56,22 @@ func TestOpenCreatesFileAndDirectory(t *testing.T) {
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "leads are personal data")
 	assert.Equal(t, schemaVersion, schemaOf(t, path))
 
-	// An empty file (e.g. touched by a script) becomes a new database.
+	// An empty file (a full disk, a failed copy) is not taken for a new
+	// database: its leads may be in a backup. It is left as it is.
 	empty := filepath.Join(t.TempDir(), "empty.db")
 	require.NoError(t, os.WriteFile(empty, nil, 0o600))
-	s, err = Open(empty, nil)
-	require.NoError(t, err)
-	require.NoError(t, s.Close())
+	for _, ro := range []bool{false, true} {
+		_, err = Open(empty, &Options{ReadOnly: ro})
+		require.ErrorIs(t, err, ErrEmptyFile)
+		fi, err = os.Stat(empty)
+		require.NoError(t, err)
+		assert.Zero(t, fi.Size())
+	}
+
+	// A directory is named as one, not called damaged.
+	_, err = Open(t.TempDir(), nil)
+	require.ErrorIs(t, err, ErrIsDirectory)
+	assert.NotErrorIs(t, err, ErrDamaged)
 }
 
 func TestDefaultPath(t *testing.T) {
