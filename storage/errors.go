@@ -35,6 +35,16 @@ var ErrIsDirectory = errors.New("the database path is a directory: give the path
 // file nor a directory (a pipe, a socket or a device).
 var ErrNotAFile = errors.New("the database path is not a regular file (a pipe, socket or device): give the path of the database file")
 
+// ErrBadVersion means a lead's version is impossible: negative, or higher
+// than MaxVersion, which no number of edits reaches. It would wrap to a
+// negative number on the next edit, after which an old copy would win.
+var ErrBadVersion = errors.New("the lead's version is impossible (negative or above 2^53): fix the \"version\" in the file; leadcap counts versions from 1")
+
+// ErrConflict means an imported lead has the same ID and version as the
+// stored one but different content: two copies were edited apart. Neither
+// is chosen; the stored one is kept.
+var ErrConflict = errors.New("the stored lead has the same version but different content (edited in two places): the stored lead was kept; edit it, or export it, merge the two by hand and import with a higher version")
+
 // ErrNewerSchema means the file was written by a newer leadcap, which this
 // version cannot read without risking data loss.
 var ErrNewerSchema = errors.New("the database was written by a newer leadcap: update leadcap to open it")

@@ -131,8 +131,9 @@ func (s *Store) AddOrMergeWith(l *lead.Lead, edit func(*lead.Lead) error) (saved
 			saved = old
 			return nil
 		}
-		cur.Version = old.Version + 1
-		cur.UpdatedAt = now
+		if err := bump(&old, &cur, now); err != nil {
+			return err
+		}
 		saved = cur
 		return b.save(&old, &cur, now)
 	})
@@ -168,6 +169,18 @@ func unchanged(old, cur *lead.Lead) bool {
 	return bytes.Equal(a, c)
 }
 
+// bump gives cur the version after old's and the update time now. A stored
+// version at MaxVersion (imported before versions were checked) is not
+// wrapped around: the edit is refused with ErrBadVersion.
+func bump(old, cur *lead.Lead, now time.Time) error {
+	if old.Version < 0 || old.Version >= MaxVersion {
+		return fmt.Errorf("lead %s version %d: %w", old.ID, old.Version, ErrBadVersion)
+	}
+	cur.Version = old.Version + 1
+	cur.UpdatedAt = now
+	return nil
+}
+
 // UpdateLead reads the lead, lets fn change it, re-normalizes it and saves
 // it with Version+1 and a new UpdatedAt, upserting its outbox entry, all in
 // one transaction. An error from fn (or from validation) saves nothing. A
@@ -197,8 +210,9 @@ func (s *Store) UpdateLead(id uuid.UUID, fn func(*lead.Lead) error) (lead.Lead, 
 			saved = old
 			return nil
 		}
-		cur.Version = old.Version + 1
-		cur.UpdatedAt = now
+		if err := bump(&old, &cur, now); err != nil {
+			return err
+		}
 		saved = cur
 		return b.save(&old, &cur, now)
 	})
@@ -232,7 +246,10 @@ func (b *bx) put(l *lead.Lead, now time.Time, bring map[uuid.UUID]lead.Event) (o
 	if err := l.Normalize(ev.Country); err != nil {
 		return PutFailed, false, err
 	}
-	if l.Version < 1 {
+	switch {
+	case l.Version < 0 || l.Version > MaxVersion:
+		return PutFailed, false, fmt.Errorf("lead %s version %d: %w", l.ID, l.Version, ErrBadVersion)
+	case l.Version == 0:
 		l.Version = 1
 	}
 	if l.CapturedAt.IsZero() {
@@ -248,6 +265,9 @@ func (b *bx) put(l *lead.Lead, now time.Time, bring map[uuid.UUID]lead.Event) (o
 		out = PutCreated
 	case err != nil:
 		return PutFailed, false, err
+	case old.Version == l.Version && !unchanged(&old, l):
+		*l = old
+		return PutConflict, false, fmt.Errorf("lead %s version %d: %w", l.ID, l.Version, ErrConflict)
 	case old.Version >= l.Version:
 		*l = old
 		return PutUnchanged, false, nil

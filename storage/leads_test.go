@@ -442,17 +442,18 @@ func TestPutLeadsOutcome(t *testing.T) {
 	bad.Contact.Emails = []string{"broken"}
 	res, err := s.PutLeads([]lead.Lead{
 		mk(1, 3, "v3"),       // higher: replaces
-		mk(2, 2, "v2 again"), // same version: left alone
+		mk(2, 2, "v2 again"), // same version, other content: a conflict, left alone
 		mk(3, 1, "v1"),       // lower: left alone
 		mk(4, 1, "new"),
 		bad,
 	})
 	require.NoError(t, err)
-	want := []PutOutcome{PutUpdated, PutUnchanged, PutUnchanged, PutCreated, PutFailed}
+	want := []PutOutcome{PutUpdated, PutConflict, PutUnchanged, PutCreated, PutFailed}
 	for i, r := range res {
 		assert.Equal(t, want[i], r.Outcome, "lead %d", i+1)
-		assert.Equal(t, i == 4, r.Err != nil, "lead %d: %v", i+1, r.Err)
+		assert.Equal(t, i == 1 || i == 4, r.Err != nil, "lead %d: %v", i+1, r.Err)
 	}
+	require.ErrorIs(t, res[1].Err, ErrConflict)
 	assert.Equal(t, "updated unchanged created failed", strings.Join([]string{PutUpdated.String(), PutUnchanged.String(), PutCreated.String(), PutFailed.String()}, " "))
 
 	for i, wantTitle := range map[int]string{1: "v3", 2: "v2", 3: "v2", 4: "new"} {

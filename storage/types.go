@@ -107,7 +107,15 @@ const (
 	// PutUnchanged: the same or a higher version was stored; nothing was
 	// written.
 	PutUnchanged
+	// PutConflict: the same version with different content was stored; it
+	// was kept and PutResult.Err wraps ErrConflict.
+	PutConflict
 )
+
+// MaxVersion is the highest lead version leadcap accepts (2^53, exact in
+// every JSON reader). Counting one edit per millisecond, it is reached
+// after 285,000 years.
+const MaxVersion = 1 << 53
 
 func (o PutOutcome) String() string {
 	switch o {
@@ -119,6 +127,8 @@ func (o PutOutcome) String() string {
 		return "updated"
 	case PutUnchanged:
 		return "unchanged"
+	case PutConflict:
+		return "conflict"
 	}
 	return fmt.Sprintf("PutOutcome(%d)", uint8(o))
 }

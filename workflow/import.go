@@ -21,6 +21,33 @@ import (
 // It comes wrapped in a *LineError that names the line.
 var ErrBadRecord = errors.New("not a leadcap lead record")
 
+// ErrLineTooLong means an import line is longer than MaxLineBytes. It comes
+// wrapped in a *LineError; the line is skipped without being held in memory.
+var ErrLineTooLong = errors.New("the line is longer than 4 MiB: a leadcap lead is a few kilobytes; this is not a file written by 'leadcap export --format jsonl', or it lost its line breaks")
+
+// MaxLineBytes is the longest import line read: a lead with long notes is
+// some kilobytes, so a longer line is not a lead, and holding it would cost
+// memory out of all proportion.
+const MaxLineBytes = 4 << 20
+
+// readLine reads one line (with its '\n') into buf, keeping at most
+// MaxLineBytes of it; size is the line's full length. A longer line is
+// read through and dropped, a bufio buffer at a time.
+func readLine(br *bufio.Reader, buf []byte) (line []byte, size int64, err error) {
+	for {
+		frag, err := br.ReadSlice('\n')
+		size += int64(len(frag))
+		if size <= MaxLineBytes {
+			buf = append(buf, frag...)
+		} else {
+			buf = buf[:0]
+		}
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return buf, size, err
+		}
+	}
+}
+
 // LineError is an import error on one line of the input. Nothing of that
 // line was saved.
 type LineError struct {
@@ -85,7 +112,8 @@ type ImportResult struct {
 	Created   int // leads that were not in the database
 	Updated   int // leads that were, in an older version, and were replaced
 	Unchanged int // leads that were, in the same or a newer version
-	Failed    int // bad lines, skipped
+	Failed    int // bad lines, skipped (conflicts included)
+	Conflicts int // leads stored with the same version but other content, kept as stored
 	Events    int // events created because the database did not have them
 }
 
@@ -111,18 +139,22 @@ const importBatch = 500
 func Import(ctx context.Context, s *storage.Store, r io.Reader) (ImportResult, error) {
 	im := importer{s: s, known: map[uuid.UUID]bool{}, inBatch: map[uuid.UUID]bool{}, events: map[uuid.UUID]lead.Event{}}
 	br := bufio.NewReader(r)
+	var buf []byte
 	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {
 			return im.res, err
 		}
-		line, rerr := br.ReadBytes('\n')
+		line, size, rerr := readLine(br, buf)
+		buf = line[:0]
 		if rerr != nil && !errors.Is(rerr, io.EOF) {
 			return im.res, fmt.Errorf("workflow: import: read line %d: %w", n, rerr)
 		}
 		if n == 1 {
 			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
 		}
-		if len(bytes.TrimSpace(line)) > 0 {
+		if size > MaxLineBytes {
+			im.bad = append(im.bad, &LineError{Line: n, Err: fmt.Errorf("%w (%.1f MiB)", ErrLineTooLong, float64(size)/(1<<20))})
+		} else if len(bytes.TrimSpace(line)) > 0 {
 			if err := im.line(n, line); err != nil {
 				return im.res, err
 			}
@@ -207,6 +239,9 @@ func (im *importer) flush() error {
 		}
 		switch {
 		case r.Err != nil:
+			if r.Outcome == storage.PutConflict {
+				im.res.Conflicts++
+			}
 			im.bad = append(im.bad, &LineError{Line: im.batch[i].line, Err: r.Err})
 		case r.Outcome == storage.PutCreated:
 			im.res.Created++

@@ -140,6 +140,9 @@ func runImport(c *cli, args []string) error {
 		if res.Failed > 0 {
 			fmt.Fprintf(c.stdout, ", failed %d", res.Failed)
 		}
+		if res.Conflicts > 0 {
+			fmt.Fprintf(c.stdout, " (%d of them conflicts: the same version with other content)", res.Conflicts)
+		}
 		if res.Events > 0 {
 			fmt.Fprintf(c.stdout, " (%d events created)", res.Events)
 		}
