@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -13,12 +14,12 @@ import (
 
 // Backup writes a consistent copy of the whole database to w while the
 // store stays in use (a read transaction; writers are not blocked). It
-// returns the number of bytes written.
-func (s *Store) Backup(w io.Writer) (int64, error) {
-	var n int64
-	err := s.db.View(func(tx *bolt.Tx) error {
+// returns the number of bytes written. A crash inside bbolt on a damaged
+// page is an error wrapping ErrDamaged.
+func (s *Store) Backup(w io.Writer) (n int64, err error) {
+	err = s.view(func(b *bx) error {
 		var err error
-		n, err = tx.WriteTo(w)
+		n, err = b.tx.WriteTo(w)
 		return err
 	})
 	if err != nil {
@@ -28,19 +29,75 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 }
 
 // BackupFile writes a backup to path: to a temporary file next to it first,
-// synced to disk, then renamed over path, so path never holds half a backup.
+// synced to disk and verified like Restore verifies a backup (bbolt's pages
+// and every lead with its indexes), then renamed over path, so path never
+// holds half a backup or a copy of damage. A damaged database fails with
+// ErrDamaged and leaves path as it was. path must not be the database or
+// one of its backup set (see WriteFile).
 func (s *Store) BackupFile(path string) error {
-	if same(path, s.path) {
-		return fmt.Errorf("storage: back up to %s: that is the database itself: choose another file", path)
-	}
-	err := writeAtomic(path, func(f *os.File) error {
+	err := s.writeFile(path, func(f *os.File) error {
 		_, err := s.Backup(f)
 		return err
-	})
+	}, Verify)
 	if err != nil {
 		return fmt.Errorf("storage: back up to %s: %w", path, err)
 	}
 	return nil
+}
+
+// WriteFile writes a file for the user (an export) through a synced
+// temporary file in the target's directory and a rename, so path holds the
+// old content or the complete new one, never half of it. A symbolic link
+// is followed: the file it names is replaced and the link stays. It
+// refuses, with ErrOwnFile, to write over the database itself or its
+// backup set: the files <database>.before-restore-* that Restore keeps.
+func (s *Store) WriteFile(path string, fill func(io.Writer) error) error {
+	err := s.writeFile(path, func(f *os.File) error { return fill(f) }, nil)
+	if err != nil {
+		return fmt.Errorf("storage: write %s: %w", path, err)
+	}
+	return nil
+}
+
+func (s *Store) writeFile(path string, fill func(f *os.File) error, verify func(string) error) error {
+	target, err := resolve(path)
+	if err != nil {
+		return err
+	}
+	if s.owns(target) {
+		return ErrOwnFile
+	}
+	return writeAtomic(target, fill, verify)
+}
+
+// resolve follows symbolic links in path; a path that does not exist yet
+// is taken as it is, and a directory is refused.
+func resolve(path string) (string, error) {
+	target, err := filepath.EvalSymlinks(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return path, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if fi, err := os.Stat(target); err == nil && fi.IsDir() {
+		return "", fmt.Errorf("%s is a directory: give a file name", path)
+	}
+	return target, nil
+}
+
+// owns reports whether target is the database or one of its backup set.
+func (s *Store) owns(target string) bool {
+	if same(target, s.path) {
+		return true
+	}
+	db, err := filepath.EvalSymlinks(s.path)
+	if err != nil {
+		db = s.path
+	}
+	db, _ = filepath.Abs(db)
+	t, _ := filepath.Abs(target)
+	return filepath.Dir(t) == filepath.Dir(db) && strings.HasPrefix(filepath.Base(t), filepath.Base(db)+".before-restore-")
 }
 
 func same(a, b string) bool {
@@ -55,7 +112,8 @@ func same(a, b string) bool {
 }
 
 // writeAtomic writes path through a synced temporary file and a rename.
-func writeAtomic(path string, fill func(f *os.File) error) (err error) {
+// verify, when not nil, checks the temporary file before the rename.
+func writeAtomic(path string, fill func(f *os.File) error, verify func(string) error) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -82,6 +140,11 @@ func writeAtomic(path string, fill func(f *os.File) error) (err error) {
 	if err := f.Close(); err != nil {
 		return err
 	}
+	if verify != nil {
+		if err := verify(f.Name()); err != nil {
+			return err
+		}
+	}
 	if err := os.Rename(f.Name(), path); err != nil {
 		return err
 	}
@@ -89,16 +152,12 @@ func writeAtomic(path string, fill func(f *os.File) error) (err error) {
 	return nil
 }
 
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
-}
-
 // Verify checks that the file at path is a complete, consistent leadcap
 // database that this leadcap can open (the check Restore makes on a
-// backup). It opens the file read-only and never changes it.
+// backup, and BackupFile on what it wrote): bbolt's pages, and every lead,
+// which must decode and, at the current schema, have its summary and index
+// entries (see Store.Check). It opens the file read-only and never changes
+// it.
 func Verify(path string) error {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -127,7 +186,13 @@ func Verify(path string) error {
 		if v > schemaVersion {
 			return fmt.Errorf("schema %d: %w", v, ErrNewerSchema)
 		}
-		return checkBolt(tx)
+		if err := checkBolt(tx); err != nil {
+			return err
+		}
+		if v < schemaVersion || b.meta.Get(keyRebuild) != nil {
+			return b.checkLeadsDecode() // the indexes are built when it is opened
+		}
+		return b.checkInvariants()
 	})
 	if err != nil {
 		return fmt.Errorf("storage: verify %s: %w", path, err)
@@ -182,7 +247,7 @@ func Restore(backupPath, dbPath string) error {
 	err = writeAtomic(dbPath, func(f *os.File) error {
 		_, err := io.Copy(f, src)
 		return err
-	})
+	}, nil)
 	if err != nil {
 		return fmt.Errorf("storage: restore %s: %w", dbPath, err)
 	}
@@ -198,5 +263,12 @@ func copyFile(from, to string) error {
 	return writeAtomic(to, func(f *os.File) error {
 		_, err := io.Copy(f, src)
 		return err
-	})
+	}, nil)
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
 }

@@ -114,6 +114,18 @@ func (b *bx) checkInvariants() error {
 	})
 }
 
+// checkLeadsDecode checks that every lead decodes and is stored under its
+// own ID (for a file whose indexes are built when it is next opened).
+func (b *bx) checkLeadsDecode() error {
+	return b.leads.ForEach(func(k, v []byte) error {
+		var l lead.Lead
+		if err := json.Unmarshal(v, &l); err != nil || !bytes.Equal(l.ID[:], k) {
+			return fmt.Errorf("%w (lead %x does not decode)", ErrDamaged, k)
+		}
+		return nil
+	})
+}
+
 // RebuildIndexes drops and rebuilds every summary and index from the leads,
 // in batches (about 7 s at 100,000 leads). Writes wait until it is done;
 // List, Count and search made meanwhile see an incomplete index. If it is

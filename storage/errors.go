@@ -45,6 +45,10 @@ var ErrBadVersion = errors.New("the lead's version is impossible (negative or ab
 // is chosen; the stored one is kept.
 var ErrConflict = errors.New("the stored lead has the same version but different content (edited in two places): the stored lead was kept; edit it, or export it, merge the two by hand and import with a higher version")
 
+// ErrOwnFile means an export or backup was aimed at the database itself
+// or at one of the copies Restore keeps next to it.
+var ErrOwnFile = errors.New("that file is the database or a copy kept by restore: choose another file name")
+
 // ErrNewerSchema means the file was written by a newer leadcap, which this
 // version cannot read without risking data loss.
 var ErrNewerSchema = errors.New("the database was written by a newer leadcap: update leadcap to open it")

@@ -108,7 +108,13 @@ func runBackup(c *cli, args []string) error {
 		return err
 	}
 	return c.withStore(func(s *storage.Store) error {
-		if err := s.BackupFile(pos[0]); err != nil {
+		err := s.BackupFile(pos[0])
+		switch {
+		case errors.Is(err, storage.ErrOwnFile):
+			return failf("%s is the database (or a copy restore kept): nothing was written; choose another file for the backup.", pos[0])
+		case errors.Is(err, storage.ErrDamaged):
+			return failf("the database %s is damaged, so no backup was written (%s was not changed): run 'leadcap check' to see what is wrong, then 'leadcap salvage %s -o NEW.db' to copy every lead that can still be read.", s.Path(), pos[0], s.Path())
+		case err != nil:
 			return fail("could not write the backup "+pos[0], err)
 		}
 		fmt.Fprintf(c.stdout, "backed up %s to %s\n", s.Path(), pos[0])

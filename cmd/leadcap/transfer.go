@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"leadcap/lead"
@@ -59,43 +58,20 @@ func runExport(c *cli, args []string) error {
 			return nil
 		}
 		var n int
-		err = writeFileAtomic(*out, func(w io.Writer) error {
+		err = s.WriteFile(*out, func(w io.Writer) error {
 			var err error
 			n, err = workflow.Export(c.ctx, s, w, f, q)
 			return err
 		})
+		if errors.Is(err, storage.ErrOwnFile) {
+			return failf("%s is the database (or a copy restore kept): nothing was written; choose another file for the export.", *out)
+		}
 		if err != nil {
 			return fail("could not write "+*out, err)
 		}
 		fmt.Fprintf(c.stdout, "exported %d leads to %s\n", n, *out)
 		return nil
 	})
-}
-
-// writeFileAtomic writes path through a temporary file in the same
-// directory, synced and renamed into place, so that a failure leaves either
-// the old file or none, never half an export.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = write(tmp); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 func importCommand() *command {
