@@ -40,7 +40,7 @@ func runStatus(c *cli, args []string) error {
 	if _, err := c.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	return c.withStore(func(s *storage.Store) error {
+	return c.withStoreRO(func(s *storage.Store) error {
 		st, err := s.Stats()
 		if err != nil {
 			return fail("could not count the leads", err)
@@ -70,9 +70,9 @@ func runStatus(c *cli, args []string) error {
 			return enc.Encode(out)
 		}
 		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "database:\t%s\n", out.Database)
+		fmt.Fprintf(tw, "database:\t%s\n", sanitize(out.Database))
 		if out.ActiveEvent != nil {
-			fmt.Fprintf(tw, "active event:\t%s (%s)\n", out.ActiveEvent.Name, out.ActiveEvent.ID)
+			fmt.Fprintf(tw, "active event:\t%s (%s)\n", sanitize(out.ActiveEvent.Name), out.ActiveEvent.ID)
 		} else {
 			fmt.Fprintf(tw, "active event:\tnone (leadcap event use ID|NAME)\n")
 		}

@@ -78,7 +78,7 @@ func runDecode(c *cli, args []string) error {
 	failed := 0
 	for _, f := range files {
 		out := decodeJSON{File: f, Codes: []codeJSON{}}
-		codes, took, err := capture.DecodeFile(f)
+		codes, took, err := decodeFile(f)
 		out.MS = float64(took.Microseconds()) / 1000
 		for _, code := range codes {
 			out.Codes = append(out.Codes, parsePayload(code.Text, *region))
@@ -109,12 +109,12 @@ func runDecode(c *cli, args []string) error {
 
 func printDecoded(w io.Writer, d decodeJSON) {
 	if d.Error != "" && len(d.Codes) == 0 {
-		fmt.Fprintf(w, "%s: %s\n", d.File, d.Error)
+		fmt.Fprintf(w, "%s: %s\n", sanitize(d.File), sanitize(d.Error))
 		return
 	}
-	fmt.Fprintf(w, "%s: %d code(s), %.1f ms\n", d.File, len(d.Codes), d.MS)
+	fmt.Fprintf(w, "%s: %d code(s), %.1f ms\n", sanitize(d.File), len(d.Codes), d.MS)
 	for _, code := range d.Codes {
-		fmt.Fprintf(w, "  %s: %s\n", code.Format, describe(code))
+		fmt.Fprintf(w, "  %s: %s\n", code.Format, sanitize(describe(code)))
 	}
 }
 
@@ -253,7 +253,7 @@ func runScan(c *cli, args []string) error {
 		for _, r := range sum.Results {
 			name := filepath.ToSlash(r.File)
 			if r.Status() == "failed" {
-				fmt.Fprintf(tw, "failed\t%s\t%s\n", name, reason(r.Err))
+				fmt.Fprintf(tw, "failed\t%s\t%s\n", sanitize(name), sanitize(reason(r.Err)))
 				continue
 			}
 			for _, sv := range r.Saved {
@@ -261,10 +261,10 @@ func runScan(c *cli, args []string) error {
 				if sv.Created {
 					status = "new"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", status, name, sv.Lead.ID, joinNonEmpty(", ", sv.Lead.Contact.Name(), sv.Lead.Contact.Organization))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", status, sanitize(name), sv.Lead.ID, sanitize(joinNonEmpty(", ", sv.Lead.Contact.Name(), sv.Lead.Contact.Organization)))
 			}
 			for _, e := range r.Skipped {
-				fmt.Fprintf(tw, "skipped\t%s\t%s\n", name, reason(e))
+				fmt.Fprintf(tw, "skipped\t%s\t%s\n", sanitize(name), sanitize(reason(e)))
 			}
 		}
 		tw.Flush()

@@ -129,7 +129,7 @@ func runList(c *cli, args []string) error {
 	if _, err := c.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	return c.withStore(func(s *storage.Store) error {
+	return c.withStoreRO(func(s *storage.Store) error {
 		evID, err := eventFilter(s, *event)
 		if err != nil {
 			return err
@@ -172,7 +172,7 @@ func printTable(w io.Writer, header []string, n int, row func(i int) []string) {
 	width := make([]int, len(header))
 	measure := func(cells []string) {
 		for j, cell := range cells {
-			width[j] = max(width[j], utf8.RuneCountInString(cell))
+			width[j] = max(width[j], utf8.RuneCountInString(sanitize(cell)))
 		}
 	}
 	measure(header)
@@ -181,6 +181,9 @@ func printTable(w io.Writer, header []string, n int, row func(i int) []string) {
 	}
 	var b strings.Builder
 	line := func(cells []string) {
+		for j := range cells {
+			cells[j] = sanitize(cells[j])
+		}
 		b.Reset()
 		for j, cell := range cells {
 			b.WriteString(cell)
@@ -308,7 +311,7 @@ func runShow(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.withStore(func(s *storage.Store) error {
+	return c.withStoreRO(func(s *storage.Store) error {
 		l, err := findLead(s, pos[0])
 		if err != nil {
 			return err
@@ -336,7 +339,7 @@ func printLead(c *cli, l *lead.Lead, ev lead.Event, info storage.SyncInfo) {
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(tw, "%s:\t%s\n", k, v)
+			fmt.Fprintf(tw, "%s:\t%s\n", k, sanitize(v))
 		}
 	}
 	ct := &l.Contact
@@ -387,7 +390,7 @@ func printLead(c *cli, l *lead.Lead, ev lead.Event, info storage.SyncInfo) {
 			if n.Author != "" {
 				line += " " + n.Author
 			}
-			line += ": " + n.Text
+			line = sanitize(line) + ": " + sanitizeLines(n.Text, "    ")
 			if !n.FollowUp.IsZero() {
 				line += " (follow up " + day(n.FollowUp) + ")"
 			}

@@ -70,6 +70,7 @@ func commands() []*command {
 		decodeCommand(), scanCommand(), parseCommand(),
 		crmCommand(), syncCommand(), deadCommand(),
 		statusCommand(), backupCommand(), restoreCommand(),
+		checkCommand(), salvageCommand(),
 		helpCommand(),
 	}
 }
@@ -208,7 +209,15 @@ func (c *cli) explain(err error) string {
 	case errors.Is(err, storage.ErrLocked):
 		return fmt.Sprintf("the database %s is in use by another leadcap process: close it (or wait until it is done) and try again.", path)
 	case errors.Is(err, storage.ErrDamaged):
-		return fmt.Sprintf("%s is not a leadcap database or is damaged: restore it from a backup with 'leadcap restore FILE'.", path)
+		return fmt.Sprintf("%s is not a leadcap database or is damaged: 'leadcap check' says what is wrong, 'leadcap salvage %s -o NEW.db' copies every lead that can still be read, or restore a backup with 'leadcap restore FILE'.", path, path)
+	case errors.Is(err, storage.ErrEmptyFile):
+		return fmt.Sprintf("%s: %s.", path, storage.ErrEmptyFile)
+	case errors.Is(err, storage.ErrIsDirectory):
+		return fmt.Sprintf("%s: %s.", path, storage.ErrIsDirectory)
+	case errors.Is(err, storage.ErrNotAFile):
+		return fmt.Sprintf("%s: %s.", path, storage.ErrNotAFile)
+	case errors.Is(err, storage.ErrReadOnly), errors.Is(err, os.ErrPermission):
+		return fmt.Sprintf("the database %s cannot be written (read-only file or folder): 'list', 'show', 'status' and 'export' still work; to change it, make it writable (chmod u+w) or work on a copy.", path)
 	case errors.Is(err, storage.ErrNewerSchema):
 		return fmt.Sprintf("%s was written by a newer version of leadcap: update leadcap to open it.", path)
 	case errors.Is(err, storage.ErrNoActiveEvent):

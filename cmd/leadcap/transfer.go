@@ -45,7 +45,7 @@ func runExport(c *cli, args []string) error {
 	if err != nil {
 		return usagef("--format %q is not known: use csv, vcf or jsonl", *format)
 	}
-	return c.withStore(func(s *storage.Store) error {
+	return c.withStoreRO(func(s *storage.Store) error {
 		evID, err := eventFilter(s, *event)
 		if err != nil {
 			return err
