@@ -97,7 +97,7 @@ func (s *Store) FindLead(idOrPrefix string) (lead.Lead, error) {
 func lastWithPrefix(c *bolt.Cursor, prefix []byte, fn func(k, v []byte) bool) {
 	var k, v []byte
 	if next := incPrefix(prefix); next != nil {
-		if k, v = c.Seek(next); k == nil {
+		if k, _ = c.Seek(next); k == nil {
 			k, v = c.Last()
 		} else {
 			k, v = c.Prev()

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/emersion/go-vcard"
 	"github.com/google/uuid"
@@ -131,7 +133,7 @@ func newEncoder(w io.Writer, f Format, events map[uuid.UUID]lead.Event) (encoder
 		}
 		return &csvEncoder{w: cw, events: events}, nil
 	case FormatVCard:
-		return &vcardEncoder{enc: vcard.NewEncoder(w), events: events}, nil
+		return &vcardEncoder{enc: vcard.NewEncoder(escapeSemicolons{w}), events: events}, nil
 	case FormatJSONL:
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
@@ -308,7 +310,9 @@ type vcardEncoder struct {
 func (e *vcardEncoder) encode(l *lead.Lead) error { return e.enc.Encode(Card(l, e.events[l.EventID])) }
 func (e *vcardEncoder) close() error              { return nil }
 
-// Card returns the lead as a vCard 4.0: FN, N (always, empty parts when
+// Card returns the lead as a vCard 4.0 (every value without CR or other
+// control characters; a semicolon inside a part of N, ORG or ADR held as
+// U+E000, which Export writes as "\;"): FN, N (always, empty parts when
 // unknown, for address books that need it), ORG, TITLE, EMAIL, TEL (as
 // tel: URIs), URL, ADR, NOTE (the notes), CATEGORIES (the event's name), REV
 // and UID (urn:uuid: with the lead's ID, so an address book updates instead
@@ -328,24 +332,24 @@ func Card(l *lead.Lead, ev lead.Event) vcard.Card {
 	if fn == "" && len(c.Phones) > 0 {
 		fn = c.Phones[0].Number
 	}
-	card.SetValue(vcard.FieldFormattedName, fn)
+	card.SetValue(vcard.FieldFormattedName, text(fn))
 	first, last := syncer.SplitName(*c)
 	card.SetName(&vcard.Name{GivenName: component(first), FamilyName: component(last)})
 	if c.Organization != "" {
 		card.SetValue(vcard.FieldOrganization, component(c.Organization))
 	}
 	if c.Title != "" {
-		card.SetValue(vcard.FieldTitle, c.Title)
+		card.SetValue(vcard.FieldTitle, text(c.Title))
 	}
 	for i, e := range c.Emails {
-		f := &vcard.Field{Value: e, Params: vcard.Params{}}
+		f := &vcard.Field{Value: text(e), Params: vcard.Params{}}
 		if i == 0 {
 			f.Params.Set(vcard.ParamPreferred, "1")
 		}
 		card.Add(vcard.FieldEmail, f)
 	}
 	for i, p := range c.Phones {
-		f := &vcard.Field{Value: "tel:" + p.Number, Params: vcard.Params{vcard.ParamValue: {"uri"}}}
+		f := &vcard.Field{Value: "tel:" + text(p.Number), Params: vcard.Params{vcard.ParamValue: {"uri"}}}
 		switch {
 		case isMobile(p):
 			f.Params.Add(vcard.ParamType, vcard.TypeCell)
@@ -360,7 +364,7 @@ func Card(l *lead.Lead, ev lead.Event) vcard.Card {
 		card.Add(vcard.FieldTelephone, f)
 	}
 	for _, u := range c.URLs {
-		card.AddValue(vcard.FieldURL, u)
+		card.AddValue(vcard.FieldURL, text(u))
 	}
 	if a := c.Address; !a.IsZero() {
 		card.AddAddress(&vcard.Address{
@@ -369,10 +373,10 @@ func Card(l *lead.Lead, ev lead.Event) vcard.Card {
 		})
 	}
 	if n := notesText(l.Notes); n != "" {
-		card.SetValue(vcard.FieldNote, n)
+		card.SetValue(vcard.FieldNote, text(n))
 	}
 	if ev.Name != "" {
-		card.SetValue(vcard.FieldCategories, ev.Name)
+		card.SetValue(vcard.FieldCategories, text(ev.Name))
 	}
 	if !l.UpdatedAt.IsZero() {
 		card.SetRevision(l.UpdatedAt.UTC())
@@ -381,10 +385,43 @@ func Card(l *lead.Lead, ev lead.Event) vcard.Card {
 	return card
 }
 
-// component makes a value safe as one part of a compound property (N, ADR,
-// ORG): go-vcard escapes commas but not the semicolons that separate the
-// parts, so a semicolon becomes a comma.
-func component(s string) string { return strings.ReplaceAll(s, ";", ",") }
+// semicolon stands for a semicolon inside one part of a compound property
+// (N, ADR, ORG) in a Card: go-vcard escapes commas and line feeds but not
+// semicolons, which separate the parts. vcardEncoder writes it as "\;".
+// text removes the character from what a lead holds, so it means nothing
+// else.
+const semicolon = "\uE000"
+
+// component makes a value one part of a compound property.
+func component(s string) string { return strings.ReplaceAll(text(s), ";", semicolon) }
+
+// text makes a value safe for a vCard line: a CR (alone or before a LF)
+// becomes a LF, which go-vcard escapes as \n; other control characters and
+// the semicolon mark are dropped. A raw CR would end the line for many
+// readers, and the rest of a note could then forge properties or cards.
+func text(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	return strings.Map(func(r rune) rune {
+		if (unicode.IsControl(r) && r != '\n') || string(r) == semicolon {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// escapeSemicolons writes go-vcard's output with the semicolon marks as
+// "\;". go-vcard writes a whole line per Write, so a mark is never split.
+type escapeSemicolons struct{ w io.Writer }
+
+func (e escapeSemicolons) Write(p []byte) (int, error) {
+	if !bytes.Contains(p, []byte(semicolon)) {
+		return e.w.Write(p)
+	}
+	if _, err := e.w.Write(bytes.ReplaceAll(p, []byte(semicolon), []byte(`\;`))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
 
 // Record is one line of the JSON Lines export: the complete lead, plus its
 // event so that an import into another database can recreate it. A program

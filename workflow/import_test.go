@@ -1,6 +1,7 @@
 package workflow_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,9 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/emersion/go-vcard"
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"leadcap/lead"
 	"leadcap/storage"
 	"leadcap/workflow"
 )
@@ -87,4 +91,31 @@ func TestImportConflictAndBadVersion(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, rec.Contact.Title, got.Contact.Title, "the first line is kept")
 	assert.Equal(t, rec.Version, got.Version)
+}
+
+// A CR in a note (alone or not) cannot end the NOTE line and forge
+// properties or a second card; a semicolon stays escaped in N and ADR.
+func TestVCardNoteCannotForgeCards(t *testing.T) {
+	l := lead.Lead{
+		ID: uuid.MustParse("01930000-0001-7000-8000-00000000000a"),
+		Contact: lead.Contact{GivenName: "Ada;Augusta", FamilyName: "Lovelace", Emails: []string{"ada@example.com"},
+			Address: lead.Address{Street: "1 St James's Sq; Flat 2", City: "London", Country: "GB"}},
+		Notes: []lead.Note{{Text: "fine\rEND:VCARD\rBEGIN:VCARD\rVERSION:4.0\rFN:Mallory\rEMAIL:m@evil.example\r\nok\x1b[2J"}},
+	}
+	var b bytes.Buffer
+	require.NoError(t, workflow.Encode(context.Background(), &b, workflow.FormatVCard, []lead.Lead{l}, nil))
+	out := b.String()
+	assert.Equal(t, 1, strings.Count("\r\n"+out, "\r\nBEGIN:VCARD\r\n"), "one card: %q", out)
+	assert.Equal(t, strings.Count(out, "\r"), strings.Count(out, "\r\n"), "no CR but at line ends")
+	assert.NotContains(t, out, "\x1b")
+	assert.Contains(t, out, `N:Lovelace;Ada\;Augusta;;;`)
+	assert.Contains(t, out, `ADR:;;1 St James's Sq\; Flat 2;London;;;GB`)
+
+	dec := vcard.NewDecoder(strings.NewReader(out))
+	card, err := dec.Decode()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ada@example.com"}, card.Values(vcard.FieldEmail), "no forged EMAIL")
+	assert.Contains(t, card.Value(vcard.FieldNote), "FN:Mallory", "the forged lines stay inside the note")
+	_, err = dec.Decode()
+	assert.ErrorIs(t, err, io.EOF, "one card")
 }

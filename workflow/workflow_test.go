@@ -186,6 +186,7 @@ func TestExportVCard(t *testing.T) {
 	assert.Equal(t, "urn:uuid:01930000-0001-7000-8000-00000000000a", c.Value(vcard.FieldUID))
 	assert.Contains(t, c.Value(vcard.FieldNote), "Call booked")
 	assert.NotContains(t, string(out), "Söhne GmbH; Werk", "a semicolon inside ORG would split it")
+	assert.Contains(t, string(out), `ORG:Müller & Söhne GmbH\; Werk 2`, "the semicolon is escaped, not replaced")
 
 	org := cards[1]
 	assert.Equal(t, "Fontaine", org.Name().FamilyName)

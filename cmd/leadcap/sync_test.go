@@ -293,8 +293,6 @@ func (f *webhookFake) snapshot() (records map[uuid.UUID]whRecord, requests, repl
 	return records, f.requests, f.replays, f.pings
 }
 
-const finalLine = `^synced \d+, failed \d+, dead \d+, pending \d+$`
-
 func TestSyncHubSpotDeliversEveryLeadOnce(t *testing.T) {
 	const token = "pat-eu1-hubspot-sync-test-token"
 	hs := hubspottest.New(token, "leadcap_lead_id")
