@@ -70,6 +70,7 @@ func commands() []*command {
 		decodeCommand(), scanCommand(), parseCommand(),
 		crmCommand(), syncCommand(), deadCommand(),
 		statusCommand(), backupCommand(), restoreCommand(),
+		initCommand(),
 		helpCommand(),
 	}
 }
@@ -211,6 +212,10 @@ func (c *cli) explain(err error) string {
 		return fmt.Sprintf("%s is not a leadcap database or is damaged: restore it from a backup with 'leadcap restore FILE'.", path)
 	case errors.Is(err, storage.ErrNewerSchema):
 		return fmt.Sprintf("%s was written by a newer version of leadcap: update leadcap to open it.", path)
+	case errors.Is(err, storage.ErrEncrypted):
+		return fmt.Sprintf("%s is encrypted: set %s to its passphrase and try again.", path, envPassphrase)
+	case errors.Is(err, storage.ErrWrongKey):
+		return fmt.Sprintf("the passphrase in %s does not open %s: nothing was changed; set the right one and try again.", envPassphrase, path)
 	case errors.Is(err, storage.ErrNoActiveEvent):
 		return "there is no active event: create one with 'leadcap event create --name NAME --use', or select one with 'leadcap event use ID|NAME', or pass --event ID."
 	case errors.As(err, &le):
@@ -259,7 +264,7 @@ func (c *cli) open() (*storage.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return storage.Open(path, nil)
+	return storage.Open(path, &storage.Options{Key: c.key()})
 }
 
 // withStore opens the database, runs fn and closes it.
