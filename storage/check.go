@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
-
 )
 
 // Check reads the whole database and verifies bbolt's page structure and

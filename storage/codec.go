@@ -43,7 +43,6 @@ func stageIndexKey(l *lead.Lead, sk []byte) []byte {
 	return slices.Concat([]byte{code(stageCodes, l.Stage())}, sk)
 }
 
-
 var stageCodes = []lead.Stage{"", lead.StageLead, lead.StageProspect, lead.StageDisqualified}
 var ratingCodes = []lead.Rating{"", lead.RatingUnrated, lead.RatingHot, lead.RatingWarm, lead.RatingCold}
 var syncCodes = []SyncStatus{"", SyncPending, SyncSynced, SyncFailed, SyncDead}
@@ -64,7 +63,6 @@ func decode[T any](list []T, c byte) T {
 	var zero T
 	return zero
 }
-
 
 // A summary is the compact record List and search read instead of the lead:
 //

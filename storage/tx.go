@@ -23,7 +23,7 @@ type bx struct {
 	summaries, ixEvent, ixDup, ixStage, leases             *bolt.Bucket
 	ixWords, counts                                        *bolt.Bucket
 	events0                                                map[uuid.UUID]lead.Event
-	rc                                                     *codec             // see record.go
+	rc                                                     *codec           // see record.go
 	deltas                                                 map[countKey]int // see counters.go
 }
 
