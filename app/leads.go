@@ -42,6 +42,9 @@ type leadsScreen struct {
 
 	// Only touched on the UI goroutine.
 	rows     []storage.Summary
+	next     string        // cursor of the next page of rows; "" when all are loaded
+	more     bool          // a next page is being loaded
+	stats    storage.Stats // counts of the leads matching the query
 	events   []lead.Event
 	eventIDs map[string]uuid.UUID // event select option -> ID
 	names    map[uuid.UUID]string // event ID -> name
@@ -130,12 +133,21 @@ func (s *leadsScreen) query() storage.Query {
 
 // leadsResult is what a background load of the list hands back.
 type leadsResult struct {
-	rows   []storage.Summary
+	page   storage.Page
+	stats  storage.Stats
 	events []lead.Event
 	total  int
 	hint   string
 	err    error
 }
+
+// leadsPage is how many rows the list loads at a time; the next page is
+// loaded when the list scrolls within leadsAhead rows of the end, so the
+// screen holds what was scrolled through, not the whole store.
+const (
+	leadsPage  = 200
+	leadsAhead = 50
+)
 
 // reload queries the store in the background and shows the result. It is
 // called on every keystroke in the search box and on every filter change.
@@ -162,12 +174,16 @@ func (s *leadsScreen) start() {
 	})
 }
 
-// loadLeads runs a query of the list, off the UI goroutine.
+// loadLeads runs a query of the list, off the UI goroutine: its first page
+// and its counts.
 func loadLeads(st *storage.Store, q storage.Query) leadsResult {
 	var r leadsResult
+	q.Limit = leadsPage
 	if r.events, r.err = st.Events(); r.err == nil {
-		if r.rows, r.err = st.List(q); r.err == nil {
-			r.total, r.err = st.Count(storage.Query{})
+		if r.page, r.err = st.Page(q); r.err == nil {
+			if r.stats, r.err = st.StatsOf(q); r.err == nil {
+				r.total, r.err = st.Count(storage.Query{})
+			}
 		}
 	}
 	if r.err == nil && r.total == 0 {
@@ -192,7 +208,7 @@ func (s *leadsScreen) apply(gen int, q storage.Query, r leadsResult) {
 		s.ui.showError(r.err)
 		return
 	}
-	s.rows, s.total = r.rows, r.total
+	s.rows, s.next, s.more, s.stats, s.total = r.page.Rows, r.page.Next, false, r.stats, r.total
 	s.setEvents(r.events)
 	s.list.UnselectAll()
 	s.list.Refresh()
@@ -250,18 +266,11 @@ func (s *leadsScreen) setEvents(evs []lead.Event) {
 // countsText is the line above the list: how many leads are shown, out of
 // how many, how many of them are prospects and how many are not synced.
 func (s *leadsScreen) countsText(q storage.Query) string {
-	prospects, unsynced := 0, 0
-	for _, r := range s.rows {
-		if r.Stage == lead.StageProspect {
-			prospects++
-		}
-		if r.Sync != storage.SyncSynced {
-			unsynced++
-		}
-	}
+	prospects := s.stats.ByStage[lead.StageProspect]
+	unsynced := s.stats.Leads - s.stats.BySync[storage.SyncSynced]
 	var parts []string
 	if q != (storage.Query{}) {
-		parts = append(parts, lang.N("{{.Count}} of {{.Total}} leads", s.total, map[string]any{"Count": len(s.rows), "Total": s.total}))
+		parts = append(parts, lang.N("{{.Count}} of {{.Total}} leads", s.total, map[string]any{"Count": s.stats.Leads, "Total": s.total}))
 	} else {
 		parts = append(parts, lang.N("{{.Count}} leads", s.total, map[string]any{"Count": s.total}))
 	}
@@ -369,6 +378,36 @@ func (s *leadsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if id >= 0 && id < len(s.rows) {
 		o.(*leadRow).show(s.rows[id], s.names)
 	}
+	if id >= len(s.rows)-leadsAhead {
+		s.loadMore()
+	}
+}
+
+// loadMore loads the next page of rows in the background, unless all are
+// loaded or a query or a page is under way. A page that arrives after the
+// query changed is dropped.
+func (s *leadsScreen) loadMore() {
+	if s.next == "" || s.more || s.busy {
+		return
+	}
+	s.more = true
+	gen, q, st := s.gen, s.query(), s.ui.st
+	q.Limit, q.Cursor = leadsPage, s.next
+	s.ui.background(func() func() {
+		p, err := st.Page(q)
+		return func() {
+			if gen != s.gen {
+				return
+			}
+			s.more = false
+			if err != nil {
+				s.ui.showError(err)
+				return
+			}
+			s.rows, s.next = append(s.rows, p.Rows...), p.Next
+			s.list.Refresh()
+		}
+	})
 }
 
 func (s *leadsScreen) onRowSelected(id widget.ListItemID) {

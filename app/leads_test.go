@@ -1,7 +1,9 @@
 package app
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -141,12 +143,12 @@ func TestLeadsRunsOneQueryAtATimeAndShowsTheLatest(t *testing.T) {
 	var queued []func()
 	u.opts.run = func(f func()) { queued = append(queued, f) }
 
-	test.Type(s.search, "a") // "a": every lead
-	test.Type(s.search, "d") // "ad": only Ada
-	test.Type(s.search, "a") // "ada"
+	test.Type(s.search, "e") // "e": every lead (their emails are at example.*)
+	test.Type(s.search, " ") // "e "
+	test.Type(s.search, "a") // "e a": only Ada (ada@example.com)
 	require.Len(t, queued, 1, "keystrokes during a query wait for it")
-	queued[0]() // the query for "a" ends
-	assert.Equal(t, 4, s.list.Length(), "the stale result for \"a\" is not shown")
+	queued[0]() // the query for "e" ends
+	assert.Equal(t, 4, s.list.Length(), "the stale result for \"e\" is not shown")
 	require.Len(t, queued, 2, "one query for the latest text follows")
 	queued[1]()
 	assert.Equal(t, 1, s.list.Length())
@@ -190,4 +192,37 @@ func TestLeadsFiltersFoldAwayOnAPhone(t *testing.T) {
 	test.Tap(s.filter)
 	assert.False(t, s.filters.Visible())
 	assert.Equal(t, 1, s.list.Length(), "hiding the filters keeps them applied")
+}
+
+// The list loads a page of rows at a time and the next one when it is
+// scrolled near the end: it never holds the whole store.
+func TestLeadsLoadsPagesAsTheListScrolls(t *testing.T) {
+	st := newStore(t)
+	ev := addEvent(t, st, "Hannover Messe", "DE")
+	const n = leadsPage + 60
+	var ls []lead.Lead
+	for i := range n {
+		l := lead.New(ev.ID, lead.MethodManual, t0.Add(time.Duration(i)*time.Minute))
+		l.Contact = lead.Contact{FullName: fmt.Sprintf("Person %03d", i), Emails: []string{fmt.Sprintf("p%d@example.com", i)}}
+		ls = append(ls, *l)
+	}
+	res, err := st.PutLeads(ls)
+	require.NoError(t, err)
+	for _, r := range res {
+		require.NoError(t, r.Err)
+	}
+	u := newTestUI(t, st)
+	s := u.leads
+	assert.Equal(t, leadsPage, s.list.Length(), "the first page")
+	assert.Equal(t, fmt.Sprintf("%d leads · 0 prospects · %d not synced", n, n), s.counts.Text, "counts cover every lead")
+	assert.Equal(t, "Person 259", rowsOf(t, u)[0].name.Text, "newest first")
+
+	s.list.ScrollToBottom()
+	assert.Equal(t, n, s.list.Length(), "the next page came when the list neared its end")
+	s.list.ScrollToBottom()
+	assert.Equal(t, "Person 000", rowsOf(t, u)[len(rowsOf(t, u))-1].name.Text)
+
+	test.Type(s.search, "person 25")
+	assert.Equal(t, 10, s.list.Length(), "a new query starts from its first page")
+	assert.Equal(t, fmt.Sprintf("10 of %d leads · 0 prospects · 10 not synced", n), s.counts.Text)
 }

@@ -2,12 +2,9 @@ package storage
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
-
-	"leadcap/lead"
 )
 
 // Check reads the whole database and verifies bbolt's page structure and
@@ -22,7 +19,10 @@ func (s *Store) Check() error {
 		if err := checkBolt(b.tx); err != nil {
 			return err
 		}
-		return b.checkInvariants()
+		if err := b.checkInvariants(); err != nil {
+			return err
+		}
+		return b.checkCounts()
 	})
 	if err != nil {
 		return fmt.Errorf("storage: check %s: %w", s.path, err)
@@ -37,8 +37,8 @@ func (b *bx) checkInvariants() error {
 	n, dups := 0, 0 // leads, and duplicate index entries naming their lead
 	err := b.leads.ForEach(func(k, v []byte) error {
 		n++
-		var l lead.Lead
-		if err := json.Unmarshal(v, &l); err != nil {
+		l, err := b.rc.decodeLead(k, v)
+		if err != nil {
 			return bad("lead %x does not decode", k)
 		}
 		if !bytes.Equal(l.ID[:], k) {
@@ -46,7 +46,7 @@ func (b *bx) checkInvariants() error {
 		}
 		sk := summaryKey(&l)
 		sv := b.summaries.Get(sk)
-		if sum, ok := decodeSummary(sk, sv); !ok || sum.EventID != l.EventID || sum.Stage != l.Stage() || sum.Sync != b.status(l.ID) {
+		if sum, ok := b.rc.decodeSummary(sk, sv); !ok || sum.EventID != l.EventID || sum.Stage != l.Stage() || sum.Sync != b.status(l.ID) {
 			return bad("lead %s has no or a stale summary", l.ID)
 		}
 		if b.ixEvent.Get(eventIndexKey(&l, sk)) == nil {
@@ -56,7 +56,7 @@ func (b *bx) checkInvariants() error {
 			return bad("lead %s is missing from the stage index", l.ID)
 		}
 		if key := l.Contact.DuplicateKey(); key != "" {
-			v := b.ixDup.Get(dupIndexKey(l.EventID, key))
+			v := b.ixDup.Get(b.dupIndexKey(l.EventID, key))
 			if v == nil {
 				return bad("lead %s is missing from the duplicate index", l.ID)
 			}
@@ -118,8 +118,8 @@ func (b *bx) checkInvariants() error {
 // own ID (for a file whose indexes are built when it is next opened).
 func (b *bx) checkLeadsDecode() error {
 	return b.leads.ForEach(func(k, v []byte) error {
-		var l lead.Lead
-		if err := json.Unmarshal(v, &l); err != nil || !bytes.Equal(l.ID[:], k) {
+		l, err := b.rc.decodeLead(k, v)
+		if err != nil || !bytes.Equal(l.ID[:], k) {
 			return fmt.Errorf("%w (lead %x does not decode)", ErrDamaged, k)
 		}
 		return nil

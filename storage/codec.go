@@ -43,8 +43,6 @@ func stageIndexKey(l *lead.Lead, sk []byte) []byte {
 	return slices.Concat([]byte{code(stageCodes, l.Stage())}, sk)
 }
 
-func dupIndexKey(eventID uuid.UUID, key string) []byte { return slices.Concat(eventID[:], []byte(key)) }
-
 var stageCodes = []lead.Stage{"", lead.StageLead, lead.StageProspect, lead.StageDisqualified}
 var ratingCodes = []lead.Rating{"", lead.RatingUnrated, lead.RatingHot, lead.RatingWarm, lead.RatingCold}
 var syncCodes = []SyncStatus{"", SyncPending, SyncSynced, SyncFailed, SyncDead}
@@ -68,105 +66,112 @@ func decode[T any](list []T, c byte) T {
 
 // A summary is the compact record List and search read instead of the lead:
 //
-//	[0]      format (1)
+//	[0]      format: sumPlain, or sumSealed when the store is encrypted
 //	[1:17]   event ID
 //	[17]     stage code
 //	[18]     rating code
 //	[19]     sync status code
-//	[20:]    uvarint-prefixed strings: folded search text, name,
-//	         organization, first email
+//	[20:]    uvarint-prefixed name, organization and emails (one per
+//	         line); sealed (see codec.seal) with the summary key as
+//	         additional data when the format is sumSealed
+//
+// The fixed part stays plain so that filters, counters and sync status
+// updates need no key. (Format 1, schema 2, also held folded search text;
+// a migration rebuilds every summary.)
 const (
-	sumFormat   = 1
+	sumPlain    = 2
+	sumSealed   = 3
 	sumEvent    = 1
 	sumStage    = 17
 	sumRating   = 18
 	sumSync     = 19
 	sumStrings  = 20
-	sumMinimumN = 21
+	sumMinimumN = 20
 )
 
-func searchText(c *lead.Contact) string {
-	parts := []string{lead.Fold(c.Name()), lead.Fold(c.Organization)}
-	for _, e := range c.Emails {
-		parts = append(parts, lead.Fold(e))
+func (c *codec) encodeSummary(sk []byte, l *lead.Lead, st SyncStatus) []byte {
+	var blob []byte
+	for _, s := range []string{l.Contact.Name(), l.Contact.Organization, strings.Join(l.Contact.Emails, "\n")} {
+		blob = binary.AppendUvarint(blob, uint64(len(s)))
+		blob = append(blob, s...)
 	}
-	return strings.Join(parts, "\n")
-}
-
-func encodeSummary(l *lead.Lead, st SyncStatus) []byte {
-	email := ""
-	if len(l.Contact.Emails) > 0 {
-		email = l.Contact.Emails[0]
-	}
-	strs := []string{searchText(&l.Contact), l.Contact.Name(), l.Contact.Organization, email}
-	n := sumStrings
-	for _, s := range strs {
-		n += binary.MaxVarintLen32 + len(s)
-	}
-	b := make([]byte, sumStrings, n)
-	b[0] = sumFormat
+	b := make([]byte, sumStrings, sumStrings+len(blob))
+	b[0] = sumPlain
 	copy(b[sumEvent:], l.EventID[:])
 	b[sumStage] = code(stageCodes, l.Stage())
 	b[sumRating] = code(ratingCodes, l.Rating)
 	b[sumSync] = code(syncCodes, st)
-	for _, s := range strs {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
+	if c.aead == nil {
+		return append(b, blob...)
 	}
-	return b
+	sealed := c.seal(sumSealed, blob, sk)
+	b[0] = sumSealed
+	return append(b, sealed[1:]...)
 }
 
-// summaryText returns the folded search text of an encoded summary.
-func summaryText(v []byte) []byte {
+// summaryStrings returns the name, organization and emails of a summary.
+func (c *codec) summaryStrings(k, v []byte) (strs [3]string, ok bool) {
 	if len(v) < sumMinimumN {
-		return nil
-	}
-	n, w := binary.Uvarint(v[sumStrings:])
-	start := sumStrings + w
-	if w <= 0 || start+int(n) > len(v) {
-		return nil
-	}
-	return v[start : start+int(n)]
-}
-
-func decodeSummary(k, v []byte) (Summary, bool) {
-	if len(k) != 24 || len(v) < sumMinimumN || v[0] != sumFormat {
-		return Summary{}, false
-	}
-	s := Summary{
-		ID:         uuid.UUID(k[8:24]),
-		EventID:    uuid.UUID(v[sumEvent : sumEvent+16]),
-		Stage:      decode(stageCodes, v[sumStage]),
-		Rating:     decode(ratingCodes, v[sumRating]),
-		Sync:       decode(syncCodes, v[sumSync]),
-		CapturedAt: fromTimeKey(binary.BigEndian.Uint64(k)),
+		return strs, false
 	}
 	rest := v[sumStrings:]
-	var strs [4]string
+	switch v[0] {
+	case sumPlain:
+	case sumSealed:
+		var err error
+		if rest, err = c.open(v[sumStrings-1:], k); err != nil {
+			return strs, false
+		}
+	default:
+		return strs, false
+	}
 	for i := range strs {
 		n, w := binary.Uvarint(rest)
-		if w <= 0 || w+int(n) > len(rest) {
-			return Summary{}, false
+		if w <= 0 || uint64(len(rest)-w) < n {
+			return strs, false
 		}
 		strs[i] = string(rest[w : w+int(n)])
 		rest = rest[w+int(n):]
 	}
-	s.Name, s.Organization, s.Email = strs[1], strs[2], strs[3]
+	return strs, true
+}
+
+func (c *codec) decodeSummary(k, v []byte) (Summary, bool) {
+	if len(k) != 24 {
+		return Summary{}, false
+	}
+	strs, ok := c.summaryStrings(k, v)
+	if !ok {
+		return Summary{}, false
+	}
+	s := Summary{
+		ID:           uuid.UUID(k[8:24]),
+		EventID:      uuid.UUID(v[sumEvent : sumEvent+16]),
+		Stage:        decode(stageCodes, v[sumStage]),
+		Rating:       decode(ratingCodes, v[sumRating]),
+		Sync:         decode(syncCodes, v[sumSync]),
+		CapturedAt:   fromTimeKey(binary.BigEndian.Uint64(k)),
+		Name:         strs[0],
+		Organization: strs[1],
+	}
+	s.Email, _, _ = strings.Cut(strs[2], "\n")
 	return s, true
 }
 
-// matcher tests encoded summaries against a Query without decoding them.
+// matcher tests encoded summaries against a Query.
 type matcher struct {
+	rc    *codec
 	event []byte
 	stage byte
 	sync  byte
-	text  []byte
+	// words are the folded words of the search text; nil: no text filter.
+	words []string
 	// impossible is set when a filter names a value no lead can have.
 	impossible bool
 }
 
-func newMatcher(q Query) matcher {
-	var m matcher
+func newMatcher(rc *codec, q Query) matcher {
+	m := matcher{rc: rc}
 	if q.EventID != uuid.Nil {
 		m.event = q.EventID[:]
 	}
@@ -178,13 +183,12 @@ func newMatcher(q Query) matcher {
 		m.sync = code(syncCodes, q.Sync)
 		m.impossible = m.impossible || m.sync == 0
 	}
-	if t := lead.Fold(q.Text); t != "" {
-		m.text = []byte(t)
-	}
+	m.words = searchWords(q.Text)
 	return m
 }
 
-func (m *matcher) match(v []byte) bool {
+// fixed tests the filters the plain part of a summary answers.
+func (m *matcher) fixed(v []byte) bool {
 	if len(v) < sumMinimumN {
 		return false
 	}
@@ -194,11 +198,27 @@ func (m *matcher) match(v []byte) bool {
 	if m.stage != 0 && v[sumStage] != m.stage {
 		return false
 	}
-	if m.sync != 0 && v[sumSync] != m.sync {
+	return m.sync == 0 || v[sumSync] == m.sync
+}
+
+func (m *matcher) match(k, v []byte) bool {
+	if !m.fixed(v) {
 		return false
 	}
-	if m.text != nil && !bytes.Contains(summaryText(v), m.text) {
+	if m.words == nil {
+		return true
+	}
+	strs, ok := m.rc.summaryStrings(k, v)
+	if !ok {
 		return false
 	}
-	return true
+	if textMatches(strs[0], m.words) || textMatches(strs[1], m.words) {
+		return true
+	}
+	for e := range strings.SplitSeq(strs[2], "\n") {
+		if textMatches(e, m.words) {
+			return true
+		}
+	}
+	return false
 }

@@ -253,7 +253,7 @@ func (s *Store) MarkDead(id uuid.UUID, version int64, reason string) error {
 func (s *Store) PendingCount() (int, error) {
 	n := 0
 	err := s.view(func(b *bx) error {
-		n = b.outbox.Stats().KeyN
+		n = b.stats(Query{}).OutboxPending // from the counters
 		return nil
 	})
 	if err != nil {

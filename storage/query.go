@@ -7,7 +7,6 @@ package storage
 import (
 	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -126,55 +125,8 @@ func incPrefix(p []byte) []byte {
 }
 
 // scan calls fn with the summary key and value of every lead matching q,
-// newest capture first, honouring Offset and Limit. It reads an index when
-// the query has an event or stage filter and nothing the index cannot
-// answer, else every summary in order.
-func (b *bx) scan(q Query, window bool, fn func(k, v []byte) bool) {
-	m := newMatcher(q)
-	if m.impossible {
-		return
-	}
-	skip, left := 0, 0
-	if window {
-		skip, left = max(q.Offset, 0), max(q.Limit, 0)
-	}
-	emit := func(k, v []byte) bool {
-		if !m.match(v) {
-			return true
-		}
-		if skip > 0 {
-			skip--
-			return true
-		}
-		if !fn(k, v) {
-			return false
-		}
-		if left > 0 {
-			left--
-			return left > 0
-		}
-		return true
-	}
-	viaIndex := func(ix *bolt.Bucket, prefix []byte) {
-		lastWithPrefix(ix.Cursor(), prefix, func(k, _ []byte) bool {
-			sk := k[len(prefix):]
-			return emit(sk, b.summaries.Get(sk))
-		})
-	}
-	switch {
-	case m.text == nil && m.sync == 0 && m.event != nil:
-		viaIndex(b.ixEvent, m.event)
-	case m.text == nil && m.sync == 0 && m.stage != 0:
-		viaIndex(b.ixStage, []byte{m.stage})
-	default:
-		c := b.summaries.Cursor()
-		for k, v := c.Last(); k != nil; k, v = c.Prev() {
-			if !emit(k, v) {
-				return
-			}
-		}
-	}
-}
+// newest capture first (see walk in search.go).
+func (b *bx) scan(q Query, window bool, fn func(k, v []byte) bool) { b.walk(q, window, fn) }
 
 // List returns summaries of the leads matching q, newest capture first. It
 // reads compact summaries, never whole leads, so it stays fast at 100,000
@@ -184,7 +136,7 @@ func (s *Store) List(q Query) ([]Summary, error) {
 	err := s.view(func(b *bx) error {
 		var bad error
 		b.scan(q, true, func(k, v []byte) bool {
-			sum, ok := decodeSummary(k, v)
+			sum, ok := b.rc.decodeSummary(k, v)
 			if !ok {
 				bad = fmt.Errorf("summary %x: %w", k, ErrDamaged)
 				return false
@@ -233,34 +185,11 @@ func (s *Store) Leads(q Query) ([]lead.Lead, error) {
 	return out, err
 }
 
-// Count returns how many leads match q (Limit and Offset are ignored).
+// Count returns how many leads match q (Limit and Offset are ignored):
+// from the counters without search text (see StatsOf).
 func (s *Store) Count(q Query) (int, error) {
-	n := 0
-	err := s.view(func(b *bx) error {
-		m := newMatcher(q)
-		switch {
-		case m.impossible:
-		case m.text == nil && m.sync == 0 && m.stage == 0 && m.event != nil:
-			n = countPrefix(b.ixEvent.Cursor(), m.event)
-		case m.text == nil && m.sync == 0 && m.event == nil && m.stage != 0:
-			n = countPrefix(b.ixStage.Cursor(), []byte{m.stage})
-		default:
-			b.scan(q, false, func(_, _ []byte) bool { n++; return true })
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("storage: count leads: %w", err)
-	}
-	return n, nil
-}
-
-func countPrefix(c *bolt.Cursor, prefix []byte) int {
-	n := 0
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		n++
-	}
-	return n
+	st, err := s.StatsOf(q)
+	return st.Leads, err
 }
 
 // SyncInfo returns the delivery state of a lead.
@@ -270,17 +199,7 @@ func (s *Store) SyncInfo(id uuid.UUID) (SyncInfo, error) {
 		if b.leads.Get(id[:]) == nil {
 			return fmt.Errorf("lead %s: %w", id, ErrNotFound)
 		}
-		st := b.syncState(id)
-		si = SyncInfo{Status: b.status(id), SyncedAt: st.SyncedAt, SyncedVersion: st.SyncedVersion, RemoteID: st.RemoteID}
-		if r, ok := b.outboxRec(id); ok {
-			si.Attempts, si.LastError, si.NextAttempt = r.Attempts, r.LastError, r.NextAttempt
-		}
-		if v := b.dead.Get(id[:]); v != nil {
-			var d DeadLetter
-			if err := json.Unmarshal(v, &d); err == nil {
-				si.Attempts, si.LastError = d.Attempts, d.Reason
-			}
-		}
+		si = b.syncInfo(id)
 		return nil
 	})
 	if err != nil {
@@ -290,29 +209,9 @@ func (s *Store) SyncInfo(id uuid.UUID) (SyncInfo, error) {
 }
 
 // Stats counts leads by stage and sync status, outbox entries and dead
-// letters.
+// letters, from the counters (see StatsOf).
 func (s *Store) Stats() (Stats, error) {
-	st := Stats{ByStage: map[lead.Stage]int{}, BySync: map[SyncStatus]int{}}
-	for _, g := range lead.Stages {
-		st.ByStage[g] = 0
-	}
-	for _, g := range SyncStatuses {
-		st.BySync[g] = 0
-	}
-	err := s.view(func(b *bx) error {
-		c := b.summaries.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if len(v) < sumMinimumN {
-				return fmt.Errorf("summary %x: %w", k, ErrDamaged)
-			}
-			st.Leads++
-			st.ByStage[decode(stageCodes, v[sumStage])]++
-			st.BySync[decode(syncCodes, v[sumSync])]++
-		}
-		st.OutboxPending = b.outbox.Stats().KeyN
-		st.Dead = b.dead.Stats().KeyN
-		return nil
-	})
+	st, err := s.StatsOf(Query{})
 	if err != nil {
 		return Stats{}, fmt.Errorf("storage: stats: %w", err)
 	}
@@ -340,7 +239,7 @@ func (s *Store) FindDuplicate(eventID uuid.UUID, c lead.Contact) (existing lead.
 		if key == "" {
 			return nil
 		}
-		v := b.ixDup.Get(dupIndexKey(eventID, key))
+		v := b.ixDup.Get(b.dupIndexKey(eventID, key))
 		id, ok := idOf(v)
 		if !ok {
 			return nil

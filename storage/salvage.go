@@ -146,6 +146,12 @@ func walk(db *bolt.DB, name []byte, fn func(b *bx, k, v []byte)) (err error) {
 			return errors.New("bucket missing")
 		}
 		b := buckets(tx)
+		rc, err := newCodec()
+		if err != nil {
+			return err
+		}
+		defer rc.close()
+		b.rc = rc // an encrypted store's sealed leads are reported lost
 		c := bk.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			fn(b, k, v)

@@ -3,14 +3,11 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
-
-	"leadcap/lead"
 )
 
 // Top-level buckets.
@@ -29,13 +26,17 @@ var (
 	// marked. Only one process can hold the file, so any lease found when the
 	// file is opened belongs to a relay that died: see releaseLeases.
 	bLeases = []byte("leases") // lead ID (16) -> empty
+	// bCounts counts the leads per event, stage and sync status (see
+	// counters.go); rebuilt with the indexes.
+	bCounts = []byte("counts") // event ID (16) + stage (1) + sync (1) -> uint64
 )
 
 // Buckets inside bIndexes. Keys only; values are empty unless noted.
 var (
 	ixEvent = []byte("event_time") // event ID (16) + summary key (24)
-	ixDup   = []byte("event_dup")  // event ID (16) + duplicate key -> lead ID (16)
+	ixDup   = []byte("event_dup")  // event ID (16) + keyed hash of the duplicate key (16) -> lead ID (16)
 	ixStage = []byte("stage")      // stage code (1) + summary key (24)
+	ixWords = []byte("words")      // keyed hash of a word stem (4) + summary key (24); see search.go
 )
 
 var (
@@ -68,20 +69,31 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return tx.Bucket(bMeta).Put(keyRebuild, []byte{1})
 	},
+	// 2 -> 3: compressed lead records (recZstd), summaries without search
+	// text (format 2), hashed duplicate keys, the word index and the
+	// counters. The rebuild rewrites every lead record in the new format.
+	func(tx *bolt.Tx) error {
+		if err := createIndexBuckets(tx); err != nil {
+			return err
+		}
+		return tx.Bucket(bMeta).Put(keyRebuild, []byte{1})
+	},
 }
 
 // schemaVersion is the schema this leadcap writes: len(migrations).
-const schemaVersion = 2
+const schemaVersion = 3
 
 func createIndexBuckets(tx *bolt.Tx) error {
-	if _, err := tx.CreateBucketIfNotExists(bSummaries); err != nil {
-		return err
+	for _, name := range [][]byte{bSummaries, bCounts} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
 	}
 	ix, err := tx.CreateBucketIfNotExists(bIndexes)
 	if err != nil {
 		return err
 	}
-	for _, b := range [][]byte{ixEvent, ixDup, ixStage} {
+	for _, b := range [][]byte{ixEvent, ixDup, ixStage, ixWords} {
 		if _, err := ix.CreateBucketIfNotExists(b); err != nil {
 			return err
 		}
@@ -99,7 +111,7 @@ const rebuildBatch = 5000
 // and the next Open starts over: the leads themselves are never touched.
 func (s *Store) rebuild() error {
 	err := s.write(func(b *bx) error {
-		for _, name := range [][]byte{bSummaries, bIndexes} {
+		for _, name := range [][]byte{bSummaries, bIndexes, bCounts} {
 			if err := b.tx.DeleteBucket(name); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 				return err
 			}
@@ -112,23 +124,14 @@ func (s *Store) rebuild() error {
 	var next []byte // first lead key of the next batch
 	for done := false; err == nil && !done; {
 		err = s.write(func(b *bx) error {
-			c := b.leads.Cursor()
-			k, v := c.First()
-			if next != nil {
-				k, v = c.Seek(next)
-			}
-			for n := 0; k != nil && n < s.batch; k, v = c.Next() {
-				var l lead.Lead
-				if err := json.Unmarshal(v, &l); err != nil {
-					return fmt.Errorf("lead %x: %w (%v)", k, ErrDamaged, err)
-				}
-				if err := b.index(&l); err != nil {
+			var ids [][]byte
+			next, ids = b.leadKeys(next, s.batch)
+			for _, k := range ids {
+				if err := b.reindex(k); err != nil {
 					return err
 				}
-				n++
 			}
-			if k != nil {
-				next = bytes.Clone(k)
+			if next != nil {
 				return nil
 			}
 			done = true
@@ -212,4 +215,42 @@ func putSchema(tx *bolt.Tx, v int) error {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], uint64(v))
 	return tx.Bucket(bMeta).Put(keySchema, b[:])
+}
+
+// leadKeys returns up to n lead keys from from (the first when nil) and the
+// key after them (nil at the end).
+func (b *bx) leadKeys(from []byte, n int) (next []byte, keys [][]byte) {
+	c := b.leads.Cursor()
+	k, _ := c.First()
+	if from != nil {
+		k, _ = c.Seek(from)
+	}
+	for ; k != nil && len(keys) < n; k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	if k != nil {
+		next = bytes.Clone(k)
+	}
+	return next, keys
+}
+
+// reindex writes a lead's summary and index entries, and rewrites its
+// record when it is not in the format the store writes (a migration, or
+// Encrypt).
+func (b *bx) reindex(k []byte) error {
+	v := b.leads.Get(k)
+	l, err := b.rc.decodeLead(k, v)
+	if err != nil {
+		return err
+	}
+	if !b.rc.current(v) {
+		data, err := b.rc.encodeLead(&l)
+		if err != nil {
+			return err
+		}
+		if err := b.leads.Put(k, data); err != nil {
+			return fatal(err)
+		}
+	}
+	return b.index(&l)
 }

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -26,6 +27,10 @@ type Options struct {
 	// time.Now.
 	Now func() time.Time
 
+	// Key unlocks an encrypted store (see Encrypt); it is not needed for
+	// one that is not encrypted. A wrong key fails with ErrWrongKey.
+	Key KeySource
+
 	// pageSize overrides the page size of a new file (benchmarks);
 	// rebuildBatch the leads per index-rebuild transaction (tests).
 	pageSize, rebuildBatch int
@@ -41,6 +46,8 @@ type Store struct {
 	// rebuilding is held by RebuildIndexes; every write transaction holds
 	// it shared, so no lead changes while its indexes are half built.
 	rebuilding sync.RWMutex
+	// rc encodes records and index keys; Encrypt replaces it.
+	rc atomic.Pointer[codec]
 }
 
 // pageSize for new files: leads and summaries are small, but 16 KiB pages
@@ -142,6 +149,9 @@ func openGuarded(path string, o Options) (s *Store, err error) {
 		return nil, err
 	}
 	s = &Store{db: db, path: path, now: o.Now, batch: o.rebuildBatch}
+	if err := s.unlock(o.Key); err != nil {
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
 	if err := s.migrate(o.ReadOnly); err != nil {
 		return nil, err
 	}
@@ -192,6 +202,7 @@ func openError(path string, err error) error {
 
 // Close releases the file. The store must not be used afterwards.
 func (s *Store) Close() error {
+	defer s.rc.Load().close()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("storage: close %s: %w", s.path, err)
 	}

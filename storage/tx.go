@@ -21,7 +21,10 @@ type bx struct {
 	tx                                                     *bolt.Tx
 	meta, events, leads, settings, sync, outbox, due, dead *bolt.Bucket
 	summaries, ixEvent, ixDup, ixStage, leases             *bolt.Bucket
+	ixWords, counts                                        *bolt.Bucket
 	events0                                                map[uuid.UUID]lead.Event
+	rc                                                     *codec           // see record.go
+	deltas                                                 map[countKey]int // see counters.go
 }
 
 func buckets(tx *bolt.Tx) *bx {
@@ -29,10 +32,11 @@ func buckets(tx *bolt.Tx) *bx {
 		tx: tx, meta: tx.Bucket(bMeta), events: tx.Bucket(bEvents), leads: tx.Bucket(bLeads),
 		settings: tx.Bucket(bSettings), sync: tx.Bucket(bSync), outbox: tx.Bucket(bOutbox),
 		due: tx.Bucket(bDue), dead: tx.Bucket(bDead), summaries: tx.Bucket(bSummaries),
-		leases: tx.Bucket(bLeases),
+		leases: tx.Bucket(bLeases), counts: tx.Bucket(bCounts),
 	}
 	if ix := tx.Bucket(bIndexes); ix != nil {
 		b.ixEvent, b.ixDup, b.ixStage = ix.Bucket(ixEvent), ix.Bucket(ixDup), ix.Bucket(ixStage)
+		b.ixWords = ix.Bucket(ixWords)
 	}
 	return b
 }
@@ -50,7 +54,11 @@ func (b *bx) fill() {
 func (s *Store) view(fn func(b *bx) error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer guard(&err)
-	return s.db.View(func(tx *bolt.Tx) error { return fn(buckets(tx)) })
+	return s.db.View(func(tx *bolt.Tx) error {
+		b := buckets(tx)
+		b.rc = s.rc.Load()
+		return fn(b)
+	})
 }
 
 // update runs fn in a write transaction. Every write goes through here,
@@ -67,8 +75,12 @@ func (s *Store) write(fn func(b *bx) error) (err error) {
 	defer guard(&err)
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		b := buckets(tx)
+		b.rc = s.rc.Load()
 		b.fill()
-		return fn(b)
+		if err := fn(b); err != nil {
+			return err
+		}
+		return b.flushCounts()
 	})
 	if errors.Is(err, berrors.ErrDatabaseReadOnly) {
 		return ErrReadOnly
@@ -129,11 +141,7 @@ func (b *bx) lead(id uuid.UUID) (lead.Lead, error) {
 	if v == nil {
 		return lead.Lead{}, fmt.Errorf("lead %s: %w", id, ErrNotFound)
 	}
-	var l lead.Lead
-	if err := json.Unmarshal(v, &l); err != nil {
-		return lead.Lead{}, fmt.Errorf("lead %s: %w (%v)", id, ErrDamaged, err)
-	}
-	return l, nil
+	return b.rc.decodeLead(id[:], v)
 }
 
 func (b *bx) event(id uuid.UUID) (lead.Event, error) {
@@ -273,24 +281,21 @@ func (b *bx) status(id uuid.UUID) SyncStatus {
 
 // refreshStatus rewrites the sync status byte of a lead's summary.
 func (b *bx) refreshStatus(id uuid.UUID) error {
-	v := b.leads.Get(id[:])
-	if v == nil {
+	if b.leads.Get(id[:]) == nil {
 		return nil
 	}
-	var t struct {
-		CapturedAt time.Time `json:"captured_at"`
+	l, err := b.lead(id)
+	if err != nil {
+		return err
 	}
-	if err := json.Unmarshal(v, &t); err != nil {
-		return fmt.Errorf("lead %s: %w (%v)", id, ErrDamaged, err)
-	}
-	k := summaryKey(&lead.Lead{ID: id, CapturedAt: t.CapturedAt})
+	k := summaryKey(&l)
 	old := b.summaries.Get(k)
 	if len(old) < sumMinimumN {
 		return nil
 	}
 	nv := bytes.Clone(old)
 	nv[sumSync] = code(syncCodes, b.status(id))
-	return fatal(b.summaries.Put(k, nv))
+	return b.putSummary(k, nv)
 }
 
 // checkDuplicate fails with *DuplicateError when another lead of the same
@@ -300,7 +305,7 @@ func (b *bx) checkDuplicate(l *lead.Lead) error {
 	if key == "" {
 		return nil
 	}
-	if v := b.ixDup.Get(dupIndexKey(l.EventID, key)); v != nil && !bytes.Equal(v, l.ID[:]) {
+	if v := b.ixDup.Get(b.dupIndexKey(l.EventID, key)); v != nil && !bytes.Equal(v, l.ID[:]) {
 		other, _ := idOf(v)
 		return &DuplicateError{Existing: other, Key: key}
 	}
@@ -314,7 +319,7 @@ func (b *bx) save(old, l *lead.Lead, now time.Time) error {
 	if err := b.checkDuplicate(l); err != nil {
 		return err
 	}
-	data, err := json.Marshal(l)
+	data, err := b.rc.encodeLead(l)
 	if err != nil {
 		return err
 	}
@@ -335,8 +340,11 @@ func (b *bx) save(old, l *lead.Lead, now time.Time) error {
 // index writes l's summary and index entries.
 func (b *bx) index(l *lead.Lead) error {
 	sk := summaryKey(l)
-	if err := b.summaries.Put(sk, encodeSummary(l, b.status(l.ID))); err != nil {
-		return fatal(err)
+	if err := b.putSummary(sk, b.rc.encodeSummary(sk, l, b.status(l.ID))); err != nil {
+		return err
+	}
+	if err := b.indexWords(l, sk, false); err != nil {
+		return err
 	}
 	if err := b.ixEvent.Put(eventIndexKey(l, sk), nil); err != nil {
 		return fatal(err)
@@ -345,7 +353,7 @@ func (b *bx) index(l *lead.Lead) error {
 		return fatal(err)
 	}
 	if key := l.Contact.DuplicateKey(); key != "" {
-		if err := b.ixDup.Put(dupIndexKey(l.EventID, key), l.ID[:]); err != nil {
+		if err := b.ixDup.Put(b.dupIndexKey(l.EventID, key), l.ID[:]); err != nil {
 			return fatal(err)
 		}
 	}
@@ -354,11 +362,16 @@ func (b *bx) index(l *lead.Lead) error {
 
 func (b *bx) unindex(l *lead.Lead) error {
 	sk := summaryKey(l)
+	if err := b.deleteSummary(sk); err != nil {
+		return err
+	}
+	if err := b.indexWords(l, sk, true); err != nil {
+		return err
+	}
 	for _, del := range []struct {
 		b *bolt.Bucket
 		k []byte
 	}{
-		{b.summaries, sk},
 		{b.ixEvent, eventIndexKey(l, sk)},
 		{b.ixStage, stageIndexKey(l, sk)},
 	} {
@@ -367,7 +380,7 @@ func (b *bx) unindex(l *lead.Lead) error {
 		}
 	}
 	if key := l.Contact.DuplicateKey(); key != "" {
-		k := dupIndexKey(l.EventID, key)
+		k := b.dupIndexKey(l.EventID, key)
 		if bytes.Equal(b.ixDup.Get(k), l.ID[:]) {
 			if err := b.ixDup.Delete(k); err != nil {
 				return fatal(err)

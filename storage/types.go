@@ -16,12 +16,16 @@ type Query struct {
 	// Sync matches one status exactly: SyncPending does not include
 	// SyncFailed.
 	Sync SyncStatus
-	// Text is matched as a substring of the name, the organization and
-	// every email, ignoring case and accents ("muller" finds "Müller").
+	// Text is searched in the name, the organization and every email,
+	// ignoring case and accents: each of its words must begin a word of
+	// the same field ("mull" finds "Müller"; see search.go).
 	Text string
 	// Limit caps the number of results (0: no cap); Offset skips that many
 	// matches first. Count ignores both.
 	Limit, Offset int
+	// Cursor starts the results after a position a Page returned as Next
+	// (see Page); empty: from the newest lead.
+	Cursor string
 }
 
 // Summary is what a list row needs, read without decoding the whole lead.

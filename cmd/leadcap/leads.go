@@ -139,11 +139,7 @@ func runList(c *cli, args []string) error {
 			// Stream: 100,000 leads are never all in memory.
 			enc := json.NewEncoder(c.stdout)
 			enc.SetEscapeHTML(false)
-			err := s.EachLead(q, func(l lead.Lead) error {
-				info, err := s.SyncInfo(l.ID)
-				if err != nil {
-					return err
-				}
+			err := s.EachLeadSync(q, func(l lead.Lead, info storage.SyncInfo) error {
 				return enc.Encode(newLeadJSON(&l, info))
 			})
 			if err != nil {

@@ -71,6 +71,7 @@ func commands() []*command {
 		crmCommand(), syncCommand(), deadCommand(),
 		statusCommand(), backupCommand(), restoreCommand(),
 		checkCommand(), salvageCommand(),
+		initCommand(),
 		helpCommand(),
 	}
 }
@@ -220,6 +221,10 @@ func (c *cli) explain(err error) string {
 		return fmt.Sprintf("the database %s cannot be written (read-only file or folder): 'list', 'show', 'status' and 'export' still work; to change it, make it writable (chmod u+w) or work on a copy.", path)
 	case errors.Is(err, storage.ErrNewerSchema):
 		return fmt.Sprintf("%s was written by a newer version of leadcap: update leadcap to open it.", path)
+	case errors.Is(err, storage.ErrEncrypted):
+		return fmt.Sprintf("%s is encrypted: set %s to its passphrase and try again.", path, envPassphrase)
+	case errors.Is(err, storage.ErrWrongKey):
+		return fmt.Sprintf("the passphrase in %s does not open %s: nothing was changed; set the right one and try again.", envPassphrase, path)
 	case errors.Is(err, storage.ErrNoActiveEvent):
 		return "there is no active event: create one with 'leadcap event create --name NAME --use', or select one with 'leadcap event use ID|NAME', or pass --event ID."
 	case errors.As(err, &le):
@@ -268,7 +273,7 @@ func (c *cli) open() (*storage.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return storage.Open(path, nil)
+	return storage.Open(path, &storage.Options{Key: c.key()})
 }
 
 // withStore opens the database, runs fn and closes it.

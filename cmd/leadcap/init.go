@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"leadcap/storage"
+)
+
+// envPassphrase names the variable that holds an encrypted database's
+// passphrase for every command.
+const envPassphrase = "LEADCAP_PASSPHRASE"
+
+// minPassphrase is the shortest passphrase init accepts.
+const minPassphrase = 8
+
+func initCommand() *command {
+	return &command{
+		name:     "init",
+		synopsis: "[--encrypt]",
+		summary:  "create the database, or encrypt the one there is",
+		help: `Creates the database when it does not exist yet and says where it is.
+With --encrypt, encrypts its leads (XChaCha20-Poly1305, with a key derived
+from a passphrase by Argon2id): the records, the names and emails of the
+list, and the search and duplicate indexes. An existing database is
+encrypted in place, lead by lead. The passphrase comes from ` + envPassphrase + `,
+else from standard input (asked twice on a terminal). Every later command
+needs it in ` + envPassphrase + `. Without the passphrase the leads cannot be
+read by anyone, you included: keep it safe. Old plain copies of changed
+pages may stay in the file until they are reused: make a backup and use
+the backup to be sure none are left.`,
+		run: runInit,
+	}
+}
+
+func runInit(c *cli, args []string) error {
+	fs := c.newFlags()
+	encrypt := fs.Bool("encrypt", false, "encrypt the leads with a passphrase")
+	if _, err := c.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	return c.withStore(func(s *storage.Store) error {
+		n, err := s.Count(storage.Query{})
+		if err != nil {
+			return fail("could not count the leads", err)
+		}
+		switch {
+		case *encrypt && s.Encrypted():
+			return failf("%s is encrypted already.", s.Path())
+		case !*encrypt:
+			fmt.Fprintf(c.stdout, "database %s ready: %d leads, encrypted: %s\n", s.Path(), n, yesNo(s.Encrypted()))
+			return nil
+		}
+		pw, err := c.newPassphrase()
+		if err != nil {
+			return err
+		}
+		if err := s.Encrypt(storage.Passphrase(pw)); err != nil {
+			return fail("could not encrypt the database", err)
+		}
+		fmt.Fprintf(c.stdout, "database %s encrypted: %d leads. Set %s to use it; without the passphrase nobody can read the leads.\n",
+			s.Path(), n, envPassphrase)
+		return nil
+	})
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// newPassphrase reads a new passphrase: from the environment, else asked
+// twice on a terminal, else the first line of standard input.
+func (c *cli) newPassphrase() (string, error) {
+	pw, ok := os.LookupEnv(envPassphrase)
+	if !ok {
+		var err error
+		if pw, err = c.readPassphrase(); err != nil {
+			return "", err
+		}
+	}
+	if len([]rune(pw)) < minPassphrase {
+		return "", usagef("the passphrase is too short: choose one of at least %d characters (in %s or on standard input)", minPassphrase, envPassphrase)
+	}
+	return pw, nil
+}
+
+func (c *cli) readPassphrase() (string, error) {
+	if f, ok := c.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		var got [2]string
+		for i, prompt := range []string{"New passphrase: ", "Again: "} {
+			fmt.Fprint(c.stderr, prompt)
+			b, err := term.ReadPassword(int(f.Fd()))
+			fmt.Fprintln(c.stderr)
+			if err != nil {
+				return "", fail("could not read the passphrase", err)
+			}
+			got[i] = string(b)
+		}
+		if got[0] != got[1] {
+			return "", failf("the two passphrases differ: nothing was changed; run 'leadcap init --encrypt' again.")
+		}
+		return got[0], nil
+	}
+	line, err := bufio.NewReader(io.LimitReader(c.stdin, 4096)).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", fail("could not read the passphrase from standard input", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// key is what unlocks an encrypted database: the passphrase in the
+// environment, when there is one.
+func (c *cli) key() storage.KeySource {
+	if pw, ok := os.LookupEnv(envPassphrase); ok {
+		return storage.Passphrase(pw)
+	}
+	return nil
+}

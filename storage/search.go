@@ -1,0 +1,181 @@
+package storage
+
+import (
+	"encoding/hex"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+
+	"leadcap/lead"
+)
+
+// Search matches words, not substrings: every word of the search text must
+// begin a word of the same field (the name, the organization or one email),
+// ignoring case and accents. "mul" and "MÜLLER" find "Jürgen Müller",
+// "cafe zurich" finds "Café Zürich AG", "person7@example" finds
+// person7@example.com; "ller" finds nothing.
+//
+// The word index (ixWords) holds, for every lead, one key per distinct
+// word stem of its name, organization and emails: the keyed hash of the
+// word's first wordStem runes (the whole word when shorter), then the
+// summary key. A query looks up the stem of its longest word, newest first,
+// and checks each candidate's summary. Hashes keep the words themselves out
+// of the file (and, in an encrypted store, keyed with the store's secret
+// index key, out of reach of a dictionary attack).
+const (
+	wordStem = 3
+	wordTag  = 4 // bytes of the stem's hash in a key
+)
+
+// searchWords splits folded text into words (runs of letters and digits).
+func searchWords(s string) []string {
+	f := strings.FieldsFunc(lead.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(f) == 0 {
+		return nil
+	}
+	return f
+}
+
+// textMatches reports whether every query word begins a word of field.
+func textMatches(field string, query []string) bool {
+	words := searchWords(field)
+	for _, q := range query {
+		if !slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, q) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// stem is the part of a word the index keeps.
+func stem(w string) string {
+	i, n := 0, 0
+	for i < len(w) && n < wordStem {
+		_, size := utf8.DecodeRuneInString(w[i:])
+		i += size
+		n++
+	}
+	return w[:i]
+}
+
+// leadStems returns the distinct stems of l's name, organization and
+// emails.
+func leadStems(l *lead.Lead) []string {
+	fields := append([]string{l.Contact.Name(), l.Contact.Organization}, l.Contact.Emails...)
+	var out []string
+	for _, f := range fields {
+		for _, w := range searchWords(f) {
+			out = append(out, stem(w))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func (b *bx) wordKey(st string, sk []byte) []byte {
+	return slices.Concat(b.rc.tag(st, wordTag), sk)
+}
+
+// indexWords adds (del false) or removes l's word index entries.
+func (b *bx) indexWords(l *lead.Lead, sk []byte, del bool) error {
+	for _, st := range leadStems(l) {
+		k := b.wordKey(st, sk)
+		var err error
+		if del {
+			err = b.ixWords.Delete(k)
+		} else {
+			err = b.ixWords.Put(k, nil)
+		}
+		if err != nil {
+			return fatal(err)
+		}
+	}
+	return nil
+}
+
+// lookupWord is the query word whose stem the index is asked for: the
+// longest one, the most selective guess. "" when no word is long enough
+// for its stem to be a whole stem (short words are found by a scan).
+func lookupWord(words []string) string {
+	best := ""
+	for _, w := range words {
+		if utf8.RuneCountInString(w) >= wordStem && len(w) > len(best) {
+			best = w
+		}
+	}
+	return best
+}
+
+// walk calls fn with the summary key and value of every lead matching q,
+// newest capture first, starting after q.Cursor, honouring Offset and
+// Limit when window is set. It reads the word index for a search, else the
+// event or stage index when the query has one of those filters and no
+// sync filter, else every summary.
+func (b *bx) walk(q Query, window bool, fn func(k, v []byte) bool) {
+	m := newMatcher(b.rc, q)
+	after, err := hex.DecodeString(q.Cursor)
+	if m.impossible || err != nil {
+		return
+	}
+	skip, left := 0, 0
+	if window {
+		skip, left = max(q.Offset, 0), max(q.Limit, 0)
+	}
+	emit := func(k, v []byte) bool {
+		if !m.match(k, v) {
+			return true
+		}
+		if skip > 0 {
+			skip--
+			return true
+		}
+		if !fn(k, v) {
+			return false
+		}
+		if left > 0 {
+			left--
+			return left > 0
+		}
+		return true
+	}
+	viaIndex := func(ix *bolt.Bucket, prefix []byte) {
+		olderThan(ix.Cursor(), prefix, after, func(k, _ []byte) bool {
+			sk := k[len(prefix):]
+			return emit(sk, b.summaries.Get(sk))
+		})
+	}
+	switch w := lookupWord(m.words); {
+	case w != "":
+		viaIndex(b.ixWords, b.rc.tag(stem(w), wordTag))
+	case m.words == nil && m.sync == 0 && m.event != nil:
+		viaIndex(b.ixEvent, m.event)
+	case m.words == nil && m.sync == 0 && m.stage != 0:
+		viaIndex(b.ixStage, []byte{m.stage})
+	default:
+		olderThan(b.summaries.Cursor(), nil, after, emit)
+	}
+}
+
+// olderThan walks the keys with prefix from the last to the first, starting
+// below prefix+after when after is not empty.
+func olderThan(c *bolt.Cursor, prefix, after []byte, fn func(k, v []byte) bool) {
+	if len(after) == 0 {
+		lastWithPrefix(c, prefix, fn)
+		return
+	}
+	from := slices.Concat(prefix, after)
+	k, v := c.Seek(from)
+	if k == nil {
+		k, v = c.Last()
+	}
+	for ; k != nil && string(k) >= string(from); k, v = c.Prev() {
+	}
+	for ; k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Prev() {
+		if !fn(k, v) {
+			return
+		}
+	}
+}
