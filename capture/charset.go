@@ -71,16 +71,27 @@ func eciEncoding(eci string) encoding.Encoding {
 }
 
 // decodeCharset decodes bytes that a vCard or MECARD says are in charset (a
-// vCard CHARSET parameter). Unknown or empty charsets use DecodeText's rule.
+// vCard CHARSET parameter, or the one the card declares elsewhere). Unknown
+// or empty charsets use DecodeText's rule, and so do bytes that claim UTF-8
+// but are not (older Outlook add-ins write Windows bytes). Text that is
+// valid UTF-8 with characters beyond ASCII is kept as UTF-8 when the
+// declared charset has one byte per character: such a label is wrong far
+// more often than such bytes are right.
 func decodeCharset(b []byte, charset string) string {
-	if strings.EqualFold(strings.TrimSpace(charset), "utf-8") && !utf8.Valid(b) {
-		// Producers that claim UTF-8 but write Windows bytes exist (older Outlook add-ins).
+	enc := eciEncoding(charset)
+	if enc == nil || isUTF8Name(charset) {
 		return DecodeText(b, "")
 	}
-	if enc := eciEncoding(charset); enc != nil {
-		if out, err := enc.NewDecoder().Bytes(b); err == nil {
-			return string(out)
+	if utf8.Valid(b) {
+		if !bytes.ContainsFunc(b, func(r rune) bool { return r >= utf8.RuneSelf || r == 0x1b }) {
+			return string(b) // ASCII reads the same in every charset a vCard declares
 		}
+		if _, single := enc.(*charmap.Charmap); single {
+			return string(b)
+		}
+	}
+	if out, err := enc.NewDecoder().Bytes(b); err == nil {
+		return string(out)
 	}
 	return DecodeText(b, "")
 }

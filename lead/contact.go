@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -58,12 +60,31 @@ func (c *Contact) Name() string {
 	return strings.TrimSpace(c.GivenName + " " + c.FamilyName)
 }
 
-// Normalize trims every field, composes the full name from the parts when it
-// is missing, checks and lower-cases emails, and normalizes phones to E.164
-// with region (ISO 3166 alpha-2, may be empty) as the default country. It
-// drops empty and repeated entries. The first invalid field is returned as a
-// *FieldError.
+// Normalize trims every field and removes control characters from it,
+// composes the full name from the parts when it is missing, checks and
+// lower-cases emails, and normalizes phones to E.164 with region (ISO 3166
+// alpha-2, may be empty) as the default country (see NormalizePhone; a
+// phone whose Number was kept as written by NormalizeRead stays so). It
+// drops empty and repeated entries. The first invalid field is returned as
+// a *FieldError.
 func (c *Contact) Normalize(region string) error {
+	if errs := c.normalize(region, false); len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// NormalizeRead is Normalize for a contact read from a code, a scanner or a
+// file somebody else wrote: instead of failing on the first invalid email or
+// phone it drops every invalid one and returns them, so that the rest of the
+// card is kept. Phones are read with ReadPhone: a number whose country is
+// known must be valid for it, and one whose country is not known is kept as
+// written instead of being given the event's country.
+func (c *Contact) NormalizeRead(region string) []*FieldError {
+	return c.normalize(region, true)
+}
+
+func (c *Contact) normalize(region string, read bool) []*FieldError {
 	c.GivenName = clean(c.GivenName)
 	c.FamilyName = clean(c.FamilyName)
 	c.FullName = clean(c.FullName)
@@ -72,43 +93,17 @@ func (c *Contact) Normalize(region string) error {
 	if c.FullName == "" {
 		c.FullName = strings.TrimSpace(c.GivenName + " " + c.FamilyName)
 	}
-	emails := c.Emails[:0:0]
-	for i, e := range c.Emails {
-		if strings.TrimSpace(e) == "" {
-			continue
-		}
-		n, err := NormalizeEmail(e)
-		if err != nil {
-			return &FieldError{Field: fmt.Sprintf("contact.emails[%d]", i), Value: e, Reason: "is not an email address: check it for typos (it needs one @ and a domain)"}
-		}
-		emails = appendUnique(emails, n)
+	errs := c.normalizeEmails(read)
+	if len(errs) > 0 && !read {
+		return errs
 	}
-	c.Emails = emails
-	var phones []Phone
-	for i, p := range c.Phones {
-		raw := strings.TrimSpace(p.Raw)
-		if raw == "" {
-			raw = strings.TrimSpace(p.Number)
-		}
-		if raw == "" {
-			continue
-		}
-		n, err := NormalizePhone(raw, region)
-		if err != nil {
-			return &FieldError{Field: fmt.Sprintf("contact.phones[%d]", i), Value: raw, Reason: err.Error()}
-		}
-		dup := false
-		for _, q := range phones {
-			dup = dup || q.Number == n
-		}
-		if !dup {
-			phones = append(phones, Phone{Number: n, Raw: raw, Kind: strings.ToLower(strings.TrimSpace(p.Kind))})
-		}
+	errs = append(errs, c.normalizePhones(region, read)...)
+	if len(errs) > 0 && !read {
+		return errs
 	}
-	c.Phones = phones
 	urls := c.URLs[:0:0]
 	for _, u := range c.URLs {
-		if u = strings.TrimSpace(u); u != "" {
+		if u = clean(u); u != "" {
 			urls = appendUnique(urls, u)
 		}
 	}
@@ -117,7 +112,69 @@ func (c *Contact) Normalize(region string) error {
 		Street: clean(c.Address.Street), City: clean(c.Address.City), Region: clean(c.Address.Region),
 		PostalCode: clean(c.Address.PostalCode), Country: clean(c.Address.Country),
 	}
-	return nil
+	return errs
+}
+
+// normalizeEmails keeps the valid emails, lower-cased and without
+// repeats; with read, it drops the invalid ones and reports each,
+// otherwise it stops at the first.
+func (c *Contact) normalizeEmails(read bool) []*FieldError {
+	var errs []*FieldError
+	emails := c.Emails[:0:0]
+	for i, e := range c.Emails {
+		e = clean(e)
+		if e == "" {
+			continue
+		}
+		n, err := NormalizeEmail(e)
+		if err != nil {
+			errs = append(errs, &FieldError{Field: fmt.Sprintf("contact.emails[%d]", i), Value: e, Reason: "is not an email address: check it for typos (it needs one @ and a domain)"})
+			if !read {
+				return errs
+			}
+			continue
+		}
+		emails = appendUnique(emails, n)
+	}
+	c.Emails = emails
+	return errs
+}
+
+// normalizePhones is normalizeEmails for phones.
+func (c *Contact) normalizePhones(region string, read bool) []*FieldError {
+	var errs []*FieldError
+	var phones []Phone
+	for i, p := range c.Phones {
+		raw := clean(p.Raw)
+		if raw == "" {
+			raw = clean(p.Number)
+		}
+		if raw == "" {
+			continue
+		}
+		var n string
+		var err error
+		switch {
+		case p.Number != "" && !strings.HasPrefix(strings.TrimSpace(p.Number), "+"):
+			n = clean(p.Number) // kept as written when it was read: its country is not known
+		case read:
+			n, err = ReadPhone(raw, region)
+		default:
+			n, err = NormalizePhone(raw, region)
+		}
+		if err != nil {
+			errs = append(errs, &FieldError{Field: fmt.Sprintf("contact.phones[%d]", i), Value: raw, Reason: err.Error()})
+			if !read {
+				return errs
+			}
+			continue
+		}
+		if !slices.ContainsFunc(phones, func(q Phone) bool { return q.Number == n }) {
+			phones = append(phones, Phone{Number: n, Raw: raw, Kind: strings.ToLower(clean(p.Kind))})
+		}
+	}
+	c.Phones = phones
+	return errs
 }
 
 // Reachable reports ErrUnreachable (as a *FieldError wrapping it) unless the
@@ -154,13 +211,11 @@ func NormalizeEmail(s string) (string, error) {
 
 // NormalizePhone parses a phone number with region (ISO 3166 alpha-2) as the
 // default country and returns its E.164 form. Numbers written with a leading
-// + or 00 need no region.
+// + or 00 need no region. It is meant for numbers a person types: a possible
+// number is accepted (see ReadPhone for numbers read from a code).
 func NormalizePhone(raw, region string) (string, error) {
 	region = strings.ToUpper(strings.TrimSpace(region))
-	s := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(raw), "tel:"))
-	if strings.HasPrefix(s, "00") {
-		s = "+" + s[2:]
-	}
+	s := phoneText(raw)
 	if region == "" && !strings.HasPrefix(s, "+") {
 		return "", errors.New("has no country code and the event has no country: write it with + and the country code, or set the event's country")
 	}
@@ -172,6 +227,64 @@ func NormalizePhone(raw, region string) (string, error) {
 		return "", errors.New("is not a possible phone number: check the digits and the country code")
 	}
 	return phonenumbers.Format(num, phonenumbers.E164), nil
+}
+
+// ReadPhone is NormalizePhone for a number somebody else wrote (a vCard, a
+// badge, a scanner). A number written with its country code (+ or 00) must
+// be a valid number of that country and comes back in E.164. A number
+// without one comes back in E.164 when it is valid in region; otherwise it
+// comes back as written (white space collapsed), because giving it the
+// event's country would invent one. Text that is not a phone number at all
+// is an error.
+func ReadPhone(raw, region string) (string, error) {
+	region = strings.ToUpper(strings.TrimSpace(region))
+	s := phoneText(raw)
+	if strings.HasPrefix(s, "+") {
+		num, err := phonenumbers.Parse(s, "")
+		if err != nil {
+			return "", errors.New("is not a phone number: " + strings.ToLower(err.Error()))
+		}
+		if !phonenumbers.IsValidNumber(num) {
+			return "", errors.New("is not a valid phone number of the country it names: check the digits and the country code")
+		}
+		return phonenumbers.Format(num, phonenumbers.E164), nil
+	}
+	if !writtenPhone.MatchString(s) {
+		return "", errors.New("is not a phone number: it needs digits only, with spaces, dashes, dots or brackets between them")
+	}
+	if d := countDigits(s); d < 3 || d > 17 {
+		return "", errors.New("is not a phone number: it has too few or too many digits")
+	}
+	if region != "" {
+		if num, err := phonenumbers.Parse(s, region); err == nil && phonenumbers.IsValidNumber(num) {
+			return phonenumbers.Format(num, phonenumbers.E164), nil
+		}
+	}
+	return clean(s), nil
+}
+
+// writtenPhone is a number as people write it without a country code:
+// digits with spaces, dashes, dots, slashes or brackets between them, and
+// an optional extension.
+var writtenPhone = regexp.MustCompile(`^\(?[0-9][0-9 ()./-]*[0-9)](?:\s*(?:(?i:ext\.?|x|#)|;ext=)\s*[0-9]{1,6})?$`)
+
+func countDigits(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// phoneText trims a phone's text and writes a 00 international prefix as +.
+func phoneText(raw string) string {
+	s := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(raw), "tel:"))
+	if strings.HasPrefix(s, "00") {
+		s = "+" + s[2:]
+	}
+	return s
 }
 
 // ValidCountry reports whether cc is an ISO 3166 alpha-2 country code that
@@ -223,9 +336,10 @@ func Fold(s string) string {
 	return b.String()
 }
 
-// clean trims white space and collapses inner runs of it.
+// clean removes control characters, trims white space and collapses inner
+// runs of it.
 func clean(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(StripControl(s)), " ")
 }
 
 func appendUnique(list []string, s string) []string {

@@ -24,7 +24,10 @@ type Event struct {
 	// Questions are the event's own qualification questions; answers land in
 	// Qualification.Answers under the question's ID.
 	Questions []Question `json:"questions,omitempty"`
-	CreatedAt time.Time  `json:"created_at,omitzero"`
+	// Badge is what the event's badge codes look like; zero means the
+	// capture package's general rule decides what a badge code is.
+	Badge     BadgePattern `json:"badge,omitzero"`
+	CreatedAt time.Time    `json:"created_at,omitzero"`
 }
 
 // Question is a custom qualification question of an event.
@@ -43,6 +46,9 @@ func (e *Event) Validate() error {
 	e.Country = strings.ToUpper(strings.TrimSpace(e.Country))
 	if e.Country != "" && !ValidCountry(e.Country) {
 		return &FieldError{Field: "country", Value: e.Country, Reason: "is not an ISO 3166 alpha-2 country code such as DE, US or FR"}
+	}
+	if err := e.Badge.Validate(); err != nil {
+		return err
 	}
 	if !e.Start.IsZero() && !e.End.IsZero() && e.End.Before(e.Start) {
 		return &FieldError{Field: "end", Value: e.End.Format(time.DateOnly), Reason: "is before the start date"}
@@ -143,7 +149,7 @@ func (l *Lead) Stage() Stage { return l.Qualification.Stage() }
 
 // AddNote appends a note with a fresh ID. It refuses empty text.
 func (l *Lead) AddNote(text, author string, at, followUp time.Time) (Note, error) {
-	text = strings.TrimSpace(text)
+	text = strings.TrimSpace(StripControlKeepLines(text))
 	if text == "" {
 		return Note{}, &FieldError{Field: "note", Reason: "is empty: write what was said or agreed"}
 	}
@@ -204,6 +210,7 @@ func (l *Lead) Normalize(region string) error {
 	if err := l.Contact.Normalize(region); err != nil {
 		return err
 	}
+	l.sanitize()
 	return l.Contact.Reachable()
 }
 

@@ -22,8 +22,13 @@ func eventCommand() *command {
 		synopsis: "create|list|use ...",
 		summary:  "create, list and select events (trade fairs) that new leads belong to",
 		help: `
-leadcap event create --name N [--venue V] [--city C] [--country CC] [--booth B] [--start DATE] [--end DATE] [--use]
+leadcap event create --name N [--venue V] [--city C] [--country CC] [--booth B] [--start DATE] [--end DATE]
+                    [--badge-prefix P] [--badge-regexp RE] [--badge-length N] [--use]
     creates an event and prints its ID; --use also makes it the active event.
+    The --badge-* flags say what the event's badge codes look like (all given
+    parts must match; RE is anchored): a scanned code that matches is saved as
+    a badge, one that does not is never taken for a badge. Without them any
+    code that looks like a badge reference (and is not a product code) is one.
 leadcap event list [--json]
     lists the events; * marks the active one. --json: one JSON object per line.
 leadcap event use ID|NAME
@@ -60,6 +65,9 @@ func runEventCreate(c *cli, args []string) error {
 	fs.StringVar(&ev.Booth, "booth", "", "your `BOOTH`, e.g. Hall 7 C12")
 	fs.Var(&start, "start", "first day, `YYYY-MM-DD`")
 	fs.Var(&end, "end", "last day, `YYYY-MM-DD`")
+	fs.StringVar(&ev.Badge.Prefix, "badge-prefix", "", "every badge code of the event starts with `TEXT`")
+	fs.StringVar(&ev.Badge.Regexp, "badge-regexp", "", "every badge code of the event matches `RE` (RE2, whole code)")
+	fs.IntVar(&ev.Badge.Length, "badge-length", 0, "every badge code of the event has `N` characters")
 	use := fs.Bool("use", false, "also make it the active event")
 	if _, err := c.parse(fs, args, 0, 0); err != nil {
 		return err
@@ -84,15 +92,16 @@ func runEventCreate(c *cli, args []string) error {
 
 // eventJSON is one line of "event list --json".
 type eventJSON struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Venue   string `json:"venue,omitempty"`
-	City    string `json:"city,omitempty"`
-	Country string `json:"country,omitempty"`
-	Booth   string `json:"booth,omitempty"`
-	Start   string `json:"start,omitempty"`
-	End     string `json:"end,omitempty"`
-	Active  bool   `json:"active"`
+	ID      string             `json:"id"`
+	Name    string             `json:"name"`
+	Venue   string             `json:"venue,omitempty"`
+	City    string             `json:"city,omitempty"`
+	Country string             `json:"country,omitempty"`
+	Booth   string             `json:"booth,omitempty"`
+	Badge   *lead.BadgePattern `json:"badge,omitempty"`
+	Start   string             `json:"start,omitempty"`
+	End     string             `json:"end,omitempty"`
+	Active  bool               `json:"active"`
 }
 
 func runEventList(c *cli, args []string) error {
@@ -114,10 +123,14 @@ func runEventList(c *cli, args []string) error {
 			enc := json.NewEncoder(c.stdout)
 			enc.SetEscapeHTML(false)
 			for _, ev := range evs {
-				if err := enc.Encode(eventJSON{
+				j := eventJSON{
 					ID: ev.ID.String(), Name: ev.Name, Venue: ev.Venue, City: ev.City, Country: ev.Country,
 					Booth: ev.Booth, Start: day(ev.Start), End: day(ev.End), Active: ev.ID == active.ID,
-				}); err != nil {
+				}
+				if !ev.Badge.IsZero() {
+					j.Badge = &ev.Badge
+				}
+				if err := enc.Encode(j); err != nil {
 					return fail("could not write the events", err)
 				}
 			}

@@ -1,0 +1,72 @@
+package lead
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// StripControl removes C0 and C1 control characters (ESC, OSC and CSI
+// introducers, BEL, NUL, DEL, …) and the Unicode line and paragraph
+// separators from s, so that text read from a QR code or a scanner cannot
+// move the cursor, retitle a terminal or hide text when it is printed
+// later. Tabs and line breaks become spaces; use StripControlKeepLines for
+// text that may hold several lines. Invalid UTF-8 is replaced by U+FFFD.
+func StripControl(s string) string {
+	return stripControl(s, false)
+}
+
+// StripControlKeepLines is StripControl for a note: line feeds are kept
+// (a CR LF or a lone CR becomes one LF) and a tab stays a tab.
+func StripControlKeepLines(s string) string {
+	return stripControl(s, true)
+}
+
+func stripControl(s string, keepLines bool) string {
+	if !needsStrip(s) {
+		return s
+	}
+	s = strings.ToValidUTF8(s, "\ufffd")
+	if keepLines {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case keepLines && (r == '\n' || r == '\t'):
+			b.WriteRune(r)
+		case keepLines && (r == '\r' || r == '\u2028' || r == '\u2029'):
+			b.WriteByte('\n')
+		case r == '\n' || r == '\r' || r == '\t' || r == '\u2028' || r == '\u2029':
+			b.WriteByte(' ')
+		case unicode.IsControl(r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// needsStrip is the fast path: most text holds no control character.
+func needsStrip(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == '\u2028' || r == '\u2029' {
+			return true
+		}
+	}
+	return !utf8.ValidString(s)
+}
+
+// sanitize strips control characters from the lead's free text: the
+// badge ID, who captured it and the notes (which keep their line breaks).
+// The raw payload is kept as read: it is the evidence of what the code
+// held, and is escaped where it is shown.
+func (l *Lead) sanitize() {
+	l.BadgeID = strings.TrimSpace(StripControl(l.BadgeID))
+	l.CapturedBy = strings.TrimSpace(StripControl(l.CapturedBy))
+	for i := range l.Notes {
+		l.Notes[i].Text = StripControlKeepLines(l.Notes[i].Text)
+		l.Notes[i].Author = StripControl(l.Notes[i].Author)
+	}
+}
