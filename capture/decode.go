@@ -330,6 +330,12 @@ func bounds(pts []gozxing.ResultPoint, back mapping) image.Rectangle {
 		x, y := back(p.GetX(), p.GetY())
 		xs, ys = append(xs, x), append(ys, y)
 	}
+	if len(pts) == 2 {
+		// A linear code's reader gives the two ends of the row it read:
+		// widen the line into a box a fifth of its length high.
+		dx, dy := (ys[0]-ys[1])/10, (xs[1]-xs[0])/10
+		xs, ys = append(xs, xs[0]+dx, xs[0]-dx), append(ys, ys[0]+dy, ys[0]-dy)
+	}
 	if len(pts) >= 3 {
 		// Fourth corner of the parallelogram bottom-left, top-left, top-right.
 		x, y := back(pts[0].GetX()+pts[2].GetX()-pts[1].GetX(), pts[0].GetY()+pts[2].GetY()-pts[1].GetY())

@@ -90,9 +90,14 @@ func (r *reader) othersHarder(g *gray) bool {
 	if r.frameBmp != nil && r.readOthers(r.frameBmp, true, true, identity) {
 		return true
 	}
+	swap := func(x, y float64) (float64, float64) { return y, x }
 	t := g.transpose()
-	if bmp, err := gozxing.NewBinaryBitmap(binarizer(t, hybrid)); err == nil &&
-		r.readOthers(bmp, true, true, func(x, y float64) (float64, float64) { return y, x }) {
+	if r.linearOn(t, swap) {
+		return true
+	}
+	// Noise and dim light: average along the bars (seven rows), which
+	// keeps their edges, for a horizontal and an upright code.
+	if r.linearOn(g.smoothColumns(3), identity) || r.linearOn(t.smoothColumns(3), swap) {
 		return true
 	}
 	for i := range r.rois(g) {
@@ -102,6 +107,37 @@ func (r *reader) othersHarder(g *gray) bool {
 		}
 	}
 	return false
+}
+
+// linearOn reads g with every reader, linear ones on every fourth row.
+func (r *reader) linearOn(g *gray, back mapping) bool {
+	bmp, err := gozxing.NewBinaryBitmap(binarizer(g, hybrid))
+	return err == nil && r.readOthers(bmp, true, true, back)
+}
+
+// smoothColumns averages each pixel with the radius pixels above and below
+// it.
+func (g *gray) smoothColumns(radius int) *gray {
+	out := newGray(g.w, g.h)
+	sum := make([]uint32, g.w)
+	n := uint32(2*radius + 1)
+	row := func(y int) []byte { y = min(max(y, 0), g.h-1); return g.pix[y*g.w : (y+1)*g.w] }
+	for y := -radius; y <= radius; y++ {
+		for x, p := range row(y) {
+			sum[x] += uint32(p)
+		}
+	}
+	for y := 0; y < g.h; y++ {
+		dst := out.pix[y*g.w : (y+1)*g.w]
+		for x := range dst {
+			dst[x] = uint8(sum[x] / n)
+		}
+		add, sub := row(y+radius+1), row(y-radius)
+		for x := range sum {
+			sum[x] += uint32(add[x]) - uint32(sub[x])
+		}
+	}
+	return out
 }
 
 // transpose mirrors g along its diagonal: rows become columns.
