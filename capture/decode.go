@@ -12,12 +12,14 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
-// Code is one QR code found in an image.
+// Code is one code found in an image.
 type Code struct {
 	// Text is the code's content. Byte segments are read by DecodeText:
 	// the character set of an ECI marker when there is one, else UTF-8 when
 	// the bytes are valid UTF-8, else ISO-8859-1.
 	Text string
+	// Symbology is QRCode, or the one a badge printer used.
+	Symbology Symbology
 	// Bounds is where the code is in the image, in the image's pixel
 	// coordinates (after EXIF orientation for DecodeBytes and DecodeFile).
 	Bounds image.Rectangle
@@ -70,9 +72,12 @@ type reader struct {
 	multi  interface {
 		DecodeMultiple(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]any) ([]*gozxing.Result, error)
 	}
-	codes []Code
-	// frameBits is the whole frame's hybrid black matrix, kept from the
-	// first read for finderRetry.
+	others others
+	codes  []Code
+	// frameBmp is the whole frame's hybrid bitmap and frameBits its black
+	// matrix, kept from the first read for the other formats and
+	// finderRetry.
+	frameBmp  *gozxing.BinaryBitmap
 	frameBits *gozxing.BitMatrix
 	// Candidate regions, computed once per decode by rois.
 	roiCache []roi
@@ -83,6 +88,7 @@ func newReader() *reader {
 	return &reader{
 		single: qrcode.NewQRCodeReader(),
 		multi:  multiqr.NewQRCodeMultiReader().(*multiqr.QRCodeMultiReader),
+		others: newOthers(),
 	}
 }
 
@@ -100,13 +106,22 @@ func (r *reader) attempt(g *gray, bin binarizerKind, tryHarder bool, back mappin
 // black matrix gozxing read (nil if binarizing failed), so that a
 // finderRetry on the same frame does not binarize it again.
 func (r *reader) attemptKeep(g *gray, tryHarder bool, back mapping) (bool, *gozxing.BitMatrix) {
+	found, bmp := r.attemptBitmap(g, tryHarder, back)
+	if bmp == nil {
+		return false, nil
+	}
+	bits, _ := bmp.GetBlackMatrix() // cached by the bitmap: no second pass
+	return found, bits
+}
+
+// attemptBitmap is attemptKeep returning the bitmap, whose black matrix
+// other readers then share.
+func (r *reader) attemptBitmap(g *gray, tryHarder bool, back mapping) (bool, *gozxing.BinaryBitmap) {
 	bmp, err := gozxing.NewBinaryBitmap(binarizer(g, hybrid))
 	if err != nil {
 		return false, nil
 	}
-	found := r.read(bmp, tryHarder, back)
-	bits, _ := bmp.GetBlackMatrix() // cached by the bitmap: no second pass
-	return found, bits
+	return r.read(bmp, tryHarder, back), bmp
 }
 
 // read runs gozxing's readers on bmp and records the codes found; it
@@ -147,7 +162,7 @@ func binarizer(g *gray, bin binarizerKind) gozxing.Binarizer {
 
 // add records res unless the same code was already found there.
 func (r *reader) add(res *gozxing.Result, back mapping) bool {
-	c := Code{Text: toText(res), Bounds: bounds(res.GetResultPoints(), back)}
+	c := Code{Text: toText(res), Symbology: symbologyOf(res.GetBarcodeFormat()), Bounds: bounds(res.GetResultPoints(), back)}
 	for _, o := range r.codes {
 		if o.Text == c.Text && o.Bounds.Overlaps(c.Bounds) {
 			return false
@@ -164,6 +179,12 @@ func (r *reader) add(res *gozxing.Result, back mapping) bool {
 // announced character set (through the same table DecodeText uses).
 func toText(res *gozxing.Result) string {
 	text := res.GetText()
+	if res.GetBarcodeFormat() != gozxing.BarcodeFormat_QR_CODE {
+		// Data Matrix and Aztec bytes come as ISO-8859-1 too (or in the
+		// ECI's character set, taken back the same way); Code 128 and
+		// Code 39 are ASCII.
+		return latin1Text(text)
+	}
 	if eci, ok := leadingECI(res.GetRawBytes()); ok {
 		if segs, ok := res.GetResultMetadata()[gozxing.ResultMetadataType_BYTE_SEGMENTS].([][]byte); ok && len(segs) == 1 {
 			// One byte segment behind the ECI: hand its bytes over as they are.
@@ -173,9 +194,16 @@ func toText(res *gozxing.Result) string {
 		}
 		return text
 	}
+	return latin1Text(text)
+}
+
+// latin1Text takes back the bytes of text read as ISO-8859-1 and decodes
+// them with DecodeText; text with runes past U+00FF was already decoded
+// (a Kanji segment, an ECI) and is kept.
+func latin1Text(text string) string {
 	raw := make([]byte, 0, len(text))
 	for _, r := range text {
-		if r > 0xFF { // Kanji or Hanzi segment: gozxing's text is already right
+		if r > 0xFF {
 			return text
 		}
 		raw = append(raw, byte(r))
@@ -302,6 +330,12 @@ func bounds(pts []gozxing.ResultPoint, back mapping) image.Rectangle {
 		x, y := back(p.GetX(), p.GetY())
 		xs, ys = append(xs, x), append(ys, y)
 	}
+	if len(pts) == 2 {
+		// A linear code's reader gives the two ends of the row it read:
+		// widen the line into a box a fifth of its length high.
+		dx, dy := (ys[0]-ys[1])/10, (xs[1]-xs[0])/10
+		xs, ys = append(xs, xs[0]+dx, xs[0]-dx), append(ys, ys[0]+dy, ys[0]-dy)
+	}
 	if len(pts) >= 3 {
 		// Fourth corner of the parallelogram bottom-left, top-left, top-right.
 		x, y := back(pts[0].GetX()+pts[2].GetX()-pts[1].GetX(), pts[0].GetY()+pts[2].GetY()-pts[1].GetY())
@@ -327,7 +361,13 @@ const maxWorkPixels = 16_000_000
 
 // decodeGray runs the cascade on g: each step is tried only when the cheaper
 // ones before it found nothing.
-func decodeGray(g *gray) (codes []Code, err error) {
+func decodeGray(g *gray) ([]Code, error) { return runSteps(g, cascade) }
+
+// decodeGrayQuick runs only the cheap first steps of the cascade, for a
+// second look at a frame whose reduced copy already had the whole cascade.
+func decodeGrayQuick(g *gray) ([]Code, error) { return runSteps(g, cascade[:quickSteps]) }
+
+func runSteps(g *gray, steps []step) (codes []Code, err error) {
 	defer func() {
 		// gozxing is not written for hostile input; a panic deep in it
 		// must not take the app down with the photo.
@@ -346,7 +386,7 @@ func decodeGray(g *gray) (codes []Code, err error) {
 		g = g.resize(orig, int(float64(g.w)*f), int(float64(g.h)*f))
 	}
 	r := newReader()
-	for _, step := range cascade {
+	for _, step := range steps {
 		if step(r, g) {
 			if g.w != orig.Dx() {
 				back := scaled(orig, g.w, g.h)
@@ -365,24 +405,36 @@ func decodeGray(g *gray) (codes []Code, err error) {
 // A step is one rung of the cascade; it reports whether it found a code.
 type step func(r *reader, g *gray) bool
 
+// quickSteps is how many steps of the cascade decodeGrayQuick runs.
+const quickSteps = 3
+
 var cascade = []step{
 	// 1. The whole frame, as it is: clean photos end here.
 	func(r *reader, g *gray) (found bool) {
-		found, r.frameBits = r.attemptKeep(g, false, identity)
+		found, r.frameBmp = r.attemptBitmap(g, false, identity)
+		if r.frameBmp != nil {
+			r.frameBits, _ = r.frameBmp.GetBlackMatrix()
+		}
 		return found
 	},
-	// 2. Regions of interest from a cheap texture map, enlarged, read
+	// 2. The other formats on the same black matrix, and a few rows for
+	// Code 128 and Code 39.
+	(*reader).othersOnFrame,
+	// 3. Regions of interest from a cheap texture map, enlarged, read
 	// once each: small codes and codes among clutter.
 	func(r *reader, g *gray) bool { return r.regionsQuick(g) },
-	// 3. The other binarizer: flat lighting, fine modules.
+	// 4. The other binarizer: flat lighting, fine modules.
 	func(r *reader, g *gray) bool { return r.attempt(g, globalHistogram, false, identity) },
-	// 4. Smaller scales: a different module-size estimate, and averaging
+	// 5. Smaller scales: a different module-size estimate, and averaging
 	// cleans noise and JPEG blocks.
 	func(r *reader, g *gray) bool { return r.scaledAttempt(g, 0.75) },
-	// 5. gozxing found finder patterns but guessed the size wrong.
+	// 6. gozxing found finder patterns but guessed the size wrong.
 	func(r *reader, g *gray) bool { return r.finderRetry(r.frameBits, identity) },
-	// 6. The regions again, enhanced and warped.
+	// 7. The regions again, enhanced and warped.
 	func(r *reader, g *gray) bool { return r.regions(g) },
+	// 8. Linear codes on more rows and upright, matrix codes in the
+	// regions.
+	(*reader).othersHarder,
 }
 
 func (r *reader) scaledAttempt(g *gray, f float64) bool {

@@ -22,15 +22,15 @@ func toGray(img image.Image) *gray {
 	b := img.Bounds()
 	g := newGray(b.Dx(), b.Dy())
 	switch m := img.(type) {
-	case *image.YCbCr:
-		for y := 0; y < g.h; y++ {
-			off := m.YOffset(b.Min.X, b.Min.Y+y)
-			copy(g.pix[y*g.w:(y+1)*g.w], m.Y[off:off+g.w])
-		}
 	case *image.Gray:
 		for y := 0; y < g.h; y++ {
 			off := m.PixOffset(b.Min.X, b.Min.Y+y)
 			copy(g.pix[y*g.w:(y+1)*g.w], m.Pix[off:off+g.w])
+		}
+	case *image.YCbCr:
+		for y := 0; y < g.h; y++ {
+			off := m.YOffset(b.Min.X, b.Min.Y+y)
+			copy(g.pix[y*g.w:(y+1)*g.w], m.Y[off:off+g.w])
 		}
 	case *image.RGBA:
 		for y := 0; y < g.h; y++ {

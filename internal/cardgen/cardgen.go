@@ -92,6 +92,11 @@ type Spec struct {
 	// Rotation, in degrees, replaces the rotation drawn from the seed when
 	// it is not zero; the other parameters stay as drawn.
 	Rotation float64
+	// Symbology is the kind of code on the card; QR when empty.
+	Symbology Symbology
+	// Matrix is the code's module matrix (one pixel per module, no quiet
+	// zone) for symbologies without a writer here: Aztec.
+	Matrix *gozxing.BitMatrix
 }
 
 // Photo is a rendered Spec.
@@ -102,7 +107,8 @@ type Photo struct {
 	Image *image.RGBA // the frame before encoding
 	Desc  string      // the parameters drawn from the seed, for failure reports
 	// QR is the quadrilateral of the code (quiet zone excluded) in frame
-	// pixels: top-left, top-right, bottom-right, bottom-left.
+	// pixels: top-left, top-right, bottom-right, bottom-left, whatever
+	// the symbology.
 	QR [4][2]float64
 }
 
@@ -128,7 +134,12 @@ func Set(n, w, h int) []Spec {
 }
 
 // Name is a file name for the spec without extension, e.g. "017-motion".
-func (s Spec) Name() string { return fmt.Sprintf("%03d-%s", s.Seed, s.Degradation) }
+func (s Spec) Name() string {
+	if s.Symbology != "" && s.Symbology != QRCode {
+		return fmt.Sprintf("%03d-%s-%s", s.Seed, s.Symbology, s.Degradation)
+	}
+	return fmt.Sprintf("%03d-%s", s.Seed, s.Degradation)
+}
 
 func fitsLatin1(s string) bool {
 	for _, r := range s {
@@ -292,7 +303,7 @@ func Render(s Spec) (*Photo, error) {
 	if s.Width <= 0 || s.Height <= 0 {
 		s.Width, s.Height = 1920, 1080
 	}
-	bm, err := QR(s.Payload, s.Encoding)
+	bm, err := code(s)
 	if err != nil {
 		return nil, err
 	}
@@ -388,21 +399,27 @@ func background(f *plane, rng *rand.Rand) {
 
 // drawCard draws a card with the QR code on its right half and returns the
 // code's corners in the frame.
-func drawCard(f *plane, bm *gozxing.BitMatrix, p params, rng *rand.Rand) [4][2]float64 {
-	m := float64(bm.GetWidth()) // modules including quiet zone
-	cw, ch := m*1.85, m*1.15
-	qx, qy := cw-m-0.03*m, (ch-m)/2
+func drawCard(f *plane, code module, p params, rng *rand.Rand) [4][2]float64 {
+	bm := code.bm
+	mw, mh := float64(bm.GetWidth()), float64(bm.GetHeight()) // modules including quiet zone
+	m := max(mw, mh)
+	cw, ch := mw+0.85*m, mh+0.15*m
+	qx, qy := cw-mw-0.03*m, (ch-mh)/2
 	paper := 0.88 + 0.08*rng.Float64()
 	ink := 0.05 + 0.1*rng.Float64()
 	type rect struct{ x0, y0, x1, y1 float64 }
 	var text []rect
 	for i, y := 0, 0.12*ch; y < 0.85*ch && i < 7; i++ {
 		lh := m * (0.04 + 0.05*rng.Float64())
-		text = append(text, rect{0.06 * cw, y, 0.06*cw + (0.2+0.22*rng.Float64())*cw, y + lh})
+		x1 := 0.06*cw + (0.2+0.22*rng.Float64())*cw
+		if mw != mh { // keep a barcode's quiet zone clear
+			x1 = min(x1, qx)
+		}
+		text = append(text, rect{0.06 * cw, y, x1, y + lh})
 		y += lh * (1.6 + rng.Float64())
 	}
 	lum := func(u, v float64) float64 {
-		if u >= qx && v >= qy && u < qx+m && v < qy+m {
+		if u >= qx && v >= qy && u < qx+mw && v < qy+mh {
 			if bm.Get(int(u-qx), int(v-qy)) {
 				return ink
 			}
@@ -438,13 +455,14 @@ func drawCard(f *plane, bm *gozxing.BitMatrix, p params, rng *rand.Rand) [4][2]f
 		}
 	}
 	h := homography(src, dst)
-	inQR := [4][2]float64{{qx + 4, qy + 4}, {qx + m - 4, qy + 4}, {qx + m - 4, qy + m - 4}, {qx + 4, qy + m - 4}}
+	ex, ey := float64(code.mx), float64(code.my)
+	inQR := [4][2]float64{{qx + ex, qy + ey}, {qx + mw - ex, qy + ey}, {qx + mw - ex, qy + mh - ey}, {qx + ex, qy + mh - ey}}
 	var quad [4][2]float64
 	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for i, c := range inQR {
 		quad[i] = apply(h, c[0], c[1])
 	}
-	for _, c := range []([2]float64){apply(h, qx, qy), apply(h, qx+m, qy), apply(h, qx+m, qy+m), apply(h, qx, qy+m)} {
+	for _, c := range []([2]float64){apply(h, qx, qy), apply(h, qx+mw, qy), apply(h, qx+mw, qy+mh), apply(h, qx, qy+mh)} {
 		minX, maxX = math.Min(minX, c[0]), math.Max(maxX, c[0])
 		minY, maxY = math.Min(minY, c[1]), math.Max(maxY, c[1])
 	}
