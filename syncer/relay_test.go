@@ -22,7 +22,8 @@ import (
 // the relay's real tests run against storage in package workflow.
 type memOutbox struct {
 	mu      sync.Mutex
-	claims  []time.Time // when non-empty claims happened
+	clock   func() time.Time // when set, claims records its time, not the claim's horizon
+	claims  []time.Time      // when non-empty claims happened
 	seq     int
 	entries map[uuid.UUID]*memEntry
 	done    map[uuid.UUID]int64
@@ -62,7 +63,11 @@ func (m *memOutbox) ClaimDue(now time.Time, max int, lease time.Duration) ([]lea
 		due = due[:max]
 	}
 	if len(due) > 0 {
-		m.claims = append(m.claims, now)
+		at := now
+		if m.clock != nil {
+			at = m.clock()
+		}
+		m.claims = append(m.claims, at)
 	}
 	out := make([]lead.OutboxEntry, len(due))
 	for i, e := range due {
@@ -248,6 +253,7 @@ func TestSyncAllRetriesTransientFailuresAfterBackoff(t *testing.T) {
 func TestRetryAfterPausesBeforeClaimingNotAfter(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
+	out.clock = clock.Now
 	a := out.add(clock.Now())
 	out.add(clock.Now())
 	c := &scripted{batch: 1, answer: func(id uuid.UUID, call int) error {
