@@ -463,3 +463,135 @@ func BenchmarkRelayLatency20ms(b *testing.B) {
 		})
 	}
 }
+
+// TestSyncAllIgnoresBackoffButHonoursRetryAfter: a person's sync pushes a
+// lead that waits for its backoff at once, and retries a failure within
+// the run after a short wait instead of the background relay's growing
+// backoff; a CRM's Retry-After, told in this run or an earlier one
+// (NotBefore), holds every push, and an entry due only after RetryMax
+// (held by a long Retry-After) is left alone.
+func TestSyncAllIgnoresBackoffButHonoursRetryAfter(t *testing.T) {
+	clock := newFakeClock()
+	start := clock.Now()
+	out := newMemOutbox()
+	l := lead.New(uuid.Nil, lead.MethodManual, start)
+	l.Version = 1
+	backedOff := l.ID
+	out.Add(lead.OutboxEntry{Lead: *l, Attempts: 8, NextAttempt: start.Add(10 * time.Minute)})
+	l2 := lead.New(uuid.Nil, lead.MethodManual, start)
+	l2.Version = 1
+	held := l2.ID
+	out.Add(lead.OutboxEntry{Lead: *l2, Attempts: 1, NextAttempt: start.Add(time.Hour)})
+	flaky := out.AddNew(start)
+
+	pushedAt := map[uuid.UUID][]time.Time{}
+	c := &scripted{batch: 1, answer: func(id uuid.UUID, call int) error {
+		pushedAt[id] = append(pushedAt[id], clock.Now())
+		if id == flaky && call == 1 {
+			return Transient(errors.New("503"), 0)
+		}
+		if id == flaky && call == 2 {
+			return Transient(errors.New("429"), 20*time.Second)
+		}
+		return nil
+	}}
+	var pauses []time.Time
+	r := testRelay(out, c, clock, Options{NotBefore: start.Add(5 * time.Second), OnPause: func(t time.Time) { pauses = append(pauses, t) }})
+	s, err := r.SyncAll(context.Background(), 2*time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, 2, s.Done)
+	assert.Equal(t, 1, s.Pending, "the lead held by a long Retry-After stays")
+	assert.Empty(t, pushedAt[held])
+	require.Len(t, pushedAt[backedOff], 1)
+	assert.Less(t, pushedAt[backedOff][0], start.Add(time.Minute), "pushed in this run, not after its backoff of 10 minutes")
+	require.Len(t, pushedAt[flaky], 3)
+	assert.Equal(t, start.Add(5*time.Second), pushedAt[flaky][0], "the earlier run's Retry-After held the first push")
+	assert.LessOrEqual(t, pushedAt[flaky][1].Sub(pushedAt[flaky][0]), 5*time.Second, "a short wait within the run")
+	assert.Equal(t, 20*time.Second, pushedAt[flaky][2].Sub(pushedAt[flaky][1]), "the Retry-After of 20 s held")
+	require.Len(t, pauses, 1)
+	assert.Equal(t, pushedAt[flaky][1].Add(20*time.Second), pauses[0], "the pause is handed out to be remembered")
+}
+
+// TestRunKeepsPerEntryBackoff: the background relay does not push a lead
+// before its backoff ends.
+func TestRunKeepsPerEntryBackoff(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	l := lead.New(uuid.Nil, lead.MethodManual, clock.Now())
+	l.Version = 1
+	out.Add(lead.OutboxEntry{Lead: *l, Attempts: 8, NextAttempt: clock.Now().Add(10 * time.Minute)})
+	c := &scripted{batch: 10}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	idle := make(chan struct{}, 1)
+	clock.OnLongSleep(time.Minute, func(ctx context.Context) {
+		idle <- struct{}{}
+		<-ctx.Done()
+	})
+	r := testRelay(out, c, clock, Options{Idle: time.Hour})
+	errc := make(chan error, 1)
+	go func() { errc <- r.Run(ctx) }()
+	<-idle
+	cancel()
+	require.NoError(t, <-errc)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	assert.Empty(t, c.calls, "pushed before its backoff ended")
+}
+
+// TestBatchWithPoisonedLeadDeliversTheOthers: one lead makes the CRM fail
+// the whole batch with a server error (not the lead's refusal, so nothing
+// says which lead): the relay splits the batch until the poisoned lead is
+// alone, and every other lead is delivered in the same run.
+func TestBatchWithPoisonedLeadDeliversTheOthers(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	var ids []uuid.UUID
+	for range 16 {
+		ids = append(ids, out.AddNew(clock.Now()))
+	}
+	poison := ids[11]
+	c := &wholeBatch{scripted: scripted{batch: 16}, poison: poison}
+	r := testRelay(out, c, clock, Options{})
+	s, err := r.SyncAll(context.Background(), 30*time.Second)
+	require.NoError(t, err)
+	assert.Equal(t, 15, s.Done)
+	assert.Equal(t, 1, s.Pending)
+	for _, id := range ids {
+		if id != poison {
+			assert.Equal(t, 1, doneTimes(out, id), "lead %s", id)
+		}
+	}
+	e, ok := out.Entry(poison)
+	require.True(t, ok)
+	assert.Contains(t, e.LastError, "500")
+	// The first push: 16, then halves, depth first, down to the poisoned
+	// lead alone; the halves without it are delivered on the way.
+	assert.Len(t, c.calls[0], 16)
+	assert.Equal(t, []int{16, 8, 8, 4, 2, 2, 1, 1, 4}, batchSizes(c.calls)[:9])
+}
+
+// wholeBatch fails every batch that holds its poisoned lead as a whole,
+// with a server error.
+type wholeBatch struct {
+	scripted
+	poison uuid.UUID
+}
+
+func (w *wholeBatch) Push(ctx context.Context, batch []lead.OutboxEntry) []Result {
+	res := w.scripted.Push(ctx, batch)
+	for _, e := range batch {
+		if e.Lead.ID == w.poison {
+			return ResultsFor(batch, Transient(errors.New("Tryton: 500 internal server error"), 0))
+		}
+	}
+	return res
+}
+
+func batchSizes(calls [][]uuid.UUID) []int {
+	n := make([]int, len(calls))
+	for i, c := range calls {
+		n[i] = len(c)
+	}
+	return n
+}
