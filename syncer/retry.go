@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"math/rand/v2"
+	"net/http"
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
@@ -127,4 +128,31 @@ func Delay(n int, initial, max time.Duration, random float64) time.Duration {
 		d = max
 	}
 	return time.Duration(random * float64(d))
+}
+
+// RetryReply sends a request that is safe to send again (an upsert keyed
+// by the lead, a read, a ping) with p, until the CRM answers with a status
+// that is not a transient failure (see TransientStatus); classify turns
+// such a reply into the error to retry on, with its Retry-After (usually
+// the connector's own FromStatus). It returns the last reply; the error is
+// send's, or classify's when the retries ran out on a transient status.
+func RetryReply(ctx context.Context, p RetryPolicy, send func() (Reply, error), classify func(Reply) error) (Reply, error) {
+	return Retry(ctx, p, func() (Reply, error) {
+		r, err := send()
+		if err == nil && TransientStatus(r.Status) {
+			return r, classify(r)
+		}
+		return r, err
+	})
+}
+
+// TransientStatus reports whether an HTTP status is a failure that may go
+// away by itself: 408, 423, 425, 429 and 5xx.
+func TransientStatus(status int) bool {
+	switch {
+	case status == http.StatusRequestTimeout, status == http.StatusLocked, status == http.StatusTooEarly,
+		status == http.StatusTooManyRequests, status >= 500:
+		return true
+	}
+	return false
 }
