@@ -67,8 +67,7 @@ func FromStatus(crm string, status int, header http.Header, reason string, now t
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return AuthError(msg)
-	case status == http.StatusRequestTimeout, status == http.StatusLocked, status == http.StatusTooEarly,
-		status == http.StatusTooManyRequests, status >= 500:
+	case TransientStatus(status):
 		return Transient(errors.New(msg), RetryAfter(header.Get("Retry-After"), now))
 	default:
 		return Permanent(msg)

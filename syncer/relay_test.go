@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -18,105 +17,11 @@ import (
 	"leadcap/syncer/syncertest"
 )
 
-// memOutbox is a small in-memory Outbox for the relay's state machine only;
-// the relay's real tests run against storage in package workflow.
-type memOutbox struct {
-	mu      sync.Mutex
-	claims  []time.Time // when non-empty claims happened
-	seq     int
-	entries map[uuid.UUID]*memEntry
-	done    map[uuid.UUID]int64
-	dead    map[uuid.UUID]string
-}
+func newMemOutbox() *syncertest.Outbox { return syncertest.NewOutbox() }
 
-type memEntry struct {
-	seq int
-	e   lead.OutboxEntry
-}
-
-func newMemOutbox() *memOutbox {
-	return &memOutbox{entries: map[uuid.UUID]*memEntry{}, done: map[uuid.UUID]int64{}, dead: map[uuid.UUID]string{}}
-}
-
-func (m *memOutbox) add(t0 time.Time) uuid.UUID {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.seq++
-	l := lead.New(uuid.Nil, lead.MethodManual, t0)
-	l.Version = 1
-	m.entries[l.ID] = &memEntry{seq: m.seq, e: lead.OutboxEntry{Lead: *l, NextAttempt: t0}}
-	return l.ID
-}
-
-func (m *memOutbox) ClaimDue(now time.Time, max int, lease time.Duration) ([]lead.OutboxEntry, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var due []*memEntry
-	for _, e := range m.entries {
-		if !e.e.NextAttempt.After(now) {
-			due = append(due, e)
-		}
-	}
-	sort.Slice(due, func(i, j int) bool { return due[i].seq < due[j].seq })
-	if len(due) > max {
-		due = due[:max]
-	}
-	if len(due) > 0 {
-		m.claims = append(m.claims, now)
-	}
-	out := make([]lead.OutboxEntry, len(due))
-	for i, e := range due {
-		out[i] = e.e
-		e.e.NextAttempt = now.Add(lease)
-	}
-	return out, nil
-}
-
-func (m *memOutbox) MarkDone(id uuid.UUID, version int64, remoteID string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if e, ok := m.entries[id]; ok && e.e.Lead.Version == version {
-		delete(m.entries, id)
-	}
-	m.done[id]++
-	return nil
-}
-
-func (m *memOutbox) MarkFailed(id uuid.UUID, version int64, reason string, next time.Time) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	e, ok := m.entries[id]
-	if !ok {
-		return errors.New("no such entry")
-	}
-	e.e.Attempts++
-	e.e.LastError = reason
-	e.e.NextAttempt = next
-	return nil
-}
-
-func (m *memOutbox) MarkDead(id uuid.UUID, version int64, reason string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.entries, id)
-	m.dead[id] = reason
-	return nil
-}
-
-func (m *memOutbox) PendingCount() (int, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.entries), nil
-}
-
-func (m *memOutbox) entry(id uuid.UUID) (lead.OutboxEntry, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	e, ok := m.entries[id]
-	if !ok {
-		return lead.OutboxEntry{}, false
-	}
-	return e.e, true
+func doneTimes(out *syncertest.Outbox, id uuid.UUID) int {
+	n, _ := out.Done(id)
+	return n
 }
 
 func newFakeClock() *syncertest.Clock {
@@ -190,7 +95,7 @@ func TestSyncAllDeliversInBatchesAndMarksEachEntry(t *testing.T) {
 	out := newMemOutbox()
 	var ids []uuid.UUID
 	for range 7 {
-		ids = append(ids, out.add(clock.Now()))
+		ids = append(ids, out.AddNew(clock.Now()))
 	}
 	bad := ids[2]
 	c := &scripted{batch: 3, answer: func(id uuid.UUID, call int) error {
@@ -211,10 +116,11 @@ func TestSyncAllDeliversInBatchesAndMarksEachEntry(t *testing.T) {
 	}
 	for _, id := range ids {
 		if id == bad {
-			assert.Equal(t, "email: INVALID_EMAIL_ADDRESS", out.dead[id])
+			reason, _ := out.Dead(id)
+			assert.Equal(t, "email: INVALID_EMAIL_ADDRESS", reason)
 			continue
 		}
-		assert.Equal(t, int64(1), out.done[id], "lead %s confirmed once", id)
+		assert.Equal(t, 1, doneTimes(out, id), "lead %s confirmed once", id)
 	}
 	assert.Equal(t, Progress{Total: 7, Done: 6, Dead: 1, Current: ids[6].String()}, last)
 }
@@ -222,7 +128,7 @@ func TestSyncAllDeliversInBatchesAndMarksEachEntry(t *testing.T) {
 func TestSyncAllRetriesTransientFailuresAfterBackoff(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
-	id := out.add(clock.Now())
+	id := out.AddNew(clock.Now())
 	c := &scripted{batch: 10, answer: func(_ uuid.UUID, call int) error {
 		switch call {
 		case 1:
@@ -248,8 +154,9 @@ func TestSyncAllRetriesTransientFailuresAfterBackoff(t *testing.T) {
 func TestRetryAfterPausesBeforeClaimingNotAfter(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
-	a := out.add(clock.Now())
-	out.add(clock.Now())
+	out.Clock = clock.Now
+	a := out.AddNew(clock.Now())
+	out.AddNew(clock.Now())
 	c := &scripted{batch: 1, answer: func(id uuid.UUID, call int) error {
 		if id == a && call == 1 {
 			return Transient(errors.New("429"), 10*time.Minute)
@@ -261,24 +168,24 @@ func TestRetryAfterPausesBeforeClaimingNotAfter(t *testing.T) {
 	s, err := r.SyncAll(context.Background(), time.Hour)
 	require.NoError(t, err)
 	assert.Equal(t, 2, s.Done)
-	require.Len(t, out.claims, 3)
-	assert.Equal(t, start, out.claims[0])
+	require.Len(t, out.Claims(), 3)
+	assert.Equal(t, start, out.Claims()[0])
 	// The second lead is claimed only once the pause is over, so its
 	// one-minute lease cannot run out while the relay waits.
-	assert.False(t, out.claims[1].Before(start.Add(10*time.Minute)), "claimed at %s", out.claims[1])
+	assert.False(t, out.Claims()[1].Before(start.Add(10*time.Minute)), "claimed at %s", out.Claims()[1])
 }
 
 func TestSyncAllStopsAtTimeoutWithPending(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
-	id := out.add(clock.Now())
+	id := out.AddNew(clock.Now())
 	c := &scripted{batch: 10, answer: func(uuid.UUID, int) error { return Transient(errors.New("429"), time.Hour) }}
 	r := testRelay(out, c, clock, Options{})
 
 	s, err := r.SyncAll(context.Background(), 2*time.Minute)
 	require.NoError(t, err)
 	assert.Equal(t, Summary{Failed: 1, Pending: 1}, s)
-	e, ok := out.entry(id)
+	e, ok := out.Entry(id)
 	require.True(t, ok)
 	assert.Equal(t, 1, e.Attempts)
 	assert.True(t, e.NextAttempt.Sub(clock.Now()) > 50*time.Minute, "Retry-After of an hour kept")
@@ -288,14 +195,14 @@ func TestSyncAllStopsAtTimeoutWithPending(t *testing.T) {
 func TestSyncAllAuthErrorStopsWithoutDeadLetters(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
-	out.add(clock.Now())
-	out.add(clock.Now())
+	out.AddNew(clock.Now())
+	out.AddNew(clock.Now())
 	c := &scripted{batch: 10, answer: func(uuid.UUID, int) error { return AuthError("Salesforce: 401 INVALID_SESSION_ID") }}
 	r := testRelay(out, c, clock, Options{})
 
 	s, err := r.SyncAll(context.Background(), time.Minute)
 	require.ErrorIs(t, err, ErrAuth)
-	assert.Empty(t, out.dead)
+	assert.Zero(t, out.DeadCount())
 	assert.Equal(t, 2, s.Pending)
 	assert.Len(t, c.calls, 1, "no second push with refused credentials")
 }
@@ -303,7 +210,7 @@ func TestSyncAllAuthErrorStopsWithoutDeadLetters(t *testing.T) {
 func TestSyncAllProbeRefusedCredentials(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
-	out.add(clock.Now())
+	out.AddNew(clock.Now())
 	c := &scripted{batch: 10, probeFn: func(int) error { return AuthError("HubSpot: 401") }}
 	r := testRelay(out, c, clock, Options{})
 	_, err := r.SyncAll(context.Background(), time.Minute)
@@ -314,7 +221,7 @@ func TestSyncAllProbeRefusedCredentials(t *testing.T) {
 func TestSyncAllWaitsWhileOfflineThenDelivers(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
-	id := out.add(clock.Now())
+	id := out.AddNew(clock.Now())
 	c := &scripted{batch: 10, probeFn: func(n int) error {
 		if n <= 2 {
 			return Transient(ErrOffline, 0)
@@ -326,14 +233,14 @@ func TestSyncAllWaitsWhileOfflineThenDelivers(t *testing.T) {
 	s, err := r.SyncAll(context.Background(), time.Minute)
 	require.NoError(t, err)
 	assert.Equal(t, 1, s.Done)
-	assert.Equal(t, int64(1), out.done[id])
+	assert.Equal(t, 1, doneTimes(out, id))
 	assert.Equal(t, []bool{false, false, true}, states)
 }
 
 func TestSyncAllGivesUpOfflineAtTimeout(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
-	out.add(clock.Now())
+	out.AddNew(clock.Now())
 	c := &scripted{batch: 10, probeFn: func(int) error { return NetError("Webhook", errors.New("connection refused")) }}
 	r := testRelay(out, c, clock, Options{})
 	s, err := r.SyncAll(context.Background(), time.Minute)
@@ -345,14 +252,14 @@ func TestSyncAllGivesUpOfflineAtTimeout(t *testing.T) {
 func TestAlignReorderedAndMissingResults(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
-	a, b := out.add(clock.Now()), out.add(clock.Now())
+	a, b := out.AddNew(clock.Now()), out.AddNew(clock.Now())
 	c := &scripted{batch: 10, reorder: true, drop: true}
 	r := testRelay(out, c, clock, Options{})
 	s, err := r.SyncAll(context.Background(), time.Second)
 	require.NoError(t, err)
 	// Reversed then the last dropped: b's result came first, a's is missing.
-	assert.Equal(t, int64(1), out.done[b])
-	e, ok := out.entry(a)
+	assert.Equal(t, 1, doneTimes(out, b))
+	e, ok := out.Entry(a)
 	require.True(t, ok, "a lead without a result stays pending")
 	assert.Contains(t, e.LastError, ErrNoResult.Error())
 	assert.GreaterOrEqual(t, s.Done, 1)
@@ -362,7 +269,7 @@ func TestRateLimiterSpacesPushes(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
 	for range 4 {
-		out.add(clock.Now())
+		out.AddNew(clock.Now())
 	}
 	c := &scripted{batch: 1}
 	lim := rate.NewLimiter(rate.Every(500*time.Millisecond), 1)
@@ -385,8 +292,8 @@ func (p *pacing) Pace() time.Duration { return p.pace }
 func TestPacerSlowsNextPush(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
-	out.add(clock.Now())
-	out.add(clock.Now())
+	out.AddNew(clock.Now())
+	out.AddNew(clock.Now())
 	c := &pacing{scripted: scripted{batch: 1}, pace: 3 * time.Second}
 	r := testRelay(out, c, clock, Options{})
 	start := clock.Now()
@@ -399,7 +306,7 @@ func TestRunBacksOffWhileOfflineDrainsAndStopsOnCancel(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
 	for range 5 {
-		out.add(clock.Now())
+		out.AddNew(clock.Now())
 	}
 	c := &scripted{batch: 2, probeFn: func(n int) error {
 		if n <= 3 {
@@ -449,10 +356,10 @@ func TestRunWakeSkipsIdleWait(t *testing.T) {
 	errc := make(chan error, 1)
 	go func() { errc <- r.Run(ctx) }()
 	<-idle
-	id := out.add(clock.Now())
+	id := out.AddNew(clock.Now())
 	r.Wake()
 	<-idle // woke, delivered, idle again
-	assert.Equal(t, int64(1), out.done[id])
+	assert.Equal(t, 1, doneTimes(out, id))
 	cancel()
 	require.NoError(t, <-errc)
 }
@@ -542,7 +449,7 @@ func BenchmarkRelayLatency20ms(b *testing.B) {
 			for range b.N {
 				out := newMemOutbox()
 				for range leads {
-					out.add(time.Now())
+					out.AddNew(time.Now())
 				}
 				r := NewRelay(out, latent{batch: tc.batch, latency: 20 * time.Millisecond}, Options{Workers: tc.workers})
 				start := time.Now()
@@ -555,4 +462,136 @@ func BenchmarkRelayLatency20ms(b *testing.B) {
 			b.ReportMetric(float64(leads*b.N)/total.Seconds(), "leads/s")
 		})
 	}
+}
+
+// TestSyncAllIgnoresBackoffButHonoursRetryAfter: a person's sync pushes a
+// lead that waits for its backoff at once, and retries a failure within
+// the run after a short wait instead of the background relay's growing
+// backoff; a CRM's Retry-After, told in this run or an earlier one
+// (NotBefore), holds every push, and an entry due only after RetryMax
+// (held by a long Retry-After) is left alone.
+func TestSyncAllIgnoresBackoffButHonoursRetryAfter(t *testing.T) {
+	clock := newFakeClock()
+	start := clock.Now()
+	out := newMemOutbox()
+	l := lead.New(uuid.Nil, lead.MethodManual, start)
+	l.Version = 1
+	backedOff := l.ID
+	out.Add(lead.OutboxEntry{Lead: *l, Attempts: 8, NextAttempt: start.Add(10 * time.Minute)})
+	l2 := lead.New(uuid.Nil, lead.MethodManual, start)
+	l2.Version = 1
+	held := l2.ID
+	out.Add(lead.OutboxEntry{Lead: *l2, Attempts: 1, NextAttempt: start.Add(time.Hour)})
+	flaky := out.AddNew(start)
+
+	pushedAt := map[uuid.UUID][]time.Time{}
+	c := &scripted{batch: 1, answer: func(id uuid.UUID, call int) error {
+		pushedAt[id] = append(pushedAt[id], clock.Now())
+		if id == flaky && call == 1 {
+			return Transient(errors.New("503"), 0)
+		}
+		if id == flaky && call == 2 {
+			return Transient(errors.New("429"), 20*time.Second)
+		}
+		return nil
+	}}
+	var pauses []time.Time
+	r := testRelay(out, c, clock, Options{NotBefore: start.Add(5 * time.Second), OnPause: func(t time.Time) { pauses = append(pauses, t) }})
+	s, err := r.SyncAll(context.Background(), 2*time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, 2, s.Done)
+	assert.Equal(t, 1, s.Pending, "the lead held by a long Retry-After stays")
+	assert.Empty(t, pushedAt[held])
+	require.Len(t, pushedAt[backedOff], 1)
+	assert.Less(t, pushedAt[backedOff][0], start.Add(time.Minute), "pushed in this run, not after its backoff of 10 minutes")
+	require.Len(t, pushedAt[flaky], 3)
+	assert.Equal(t, start.Add(5*time.Second), pushedAt[flaky][0], "the earlier run's Retry-After held the first push")
+	assert.LessOrEqual(t, pushedAt[flaky][1].Sub(pushedAt[flaky][0]), 5*time.Second, "a short wait within the run")
+	assert.Equal(t, 20*time.Second, pushedAt[flaky][2].Sub(pushedAt[flaky][1]), "the Retry-After of 20 s held")
+	require.Len(t, pauses, 1)
+	assert.Equal(t, pushedAt[flaky][1].Add(20*time.Second), pauses[0], "the pause is handed out to be remembered")
+}
+
+// TestRunKeepsPerEntryBackoff: the background relay does not push a lead
+// before its backoff ends.
+func TestRunKeepsPerEntryBackoff(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	l := lead.New(uuid.Nil, lead.MethodManual, clock.Now())
+	l.Version = 1
+	out.Add(lead.OutboxEntry{Lead: *l, Attempts: 8, NextAttempt: clock.Now().Add(10 * time.Minute)})
+	c := &scripted{batch: 10}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	idle := make(chan struct{}, 1)
+	clock.OnLongSleep(time.Minute, func(ctx context.Context) {
+		idle <- struct{}{}
+		<-ctx.Done()
+	})
+	r := testRelay(out, c, clock, Options{Idle: time.Hour})
+	errc := make(chan error, 1)
+	go func() { errc <- r.Run(ctx) }()
+	<-idle
+	cancel()
+	require.NoError(t, <-errc)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	assert.Empty(t, c.calls, "pushed before its backoff ended")
+}
+
+// TestBatchWithPoisonedLeadDeliversTheOthers: one lead makes the CRM fail
+// the whole batch with a server error (not the lead's refusal, so nothing
+// says which lead): the relay splits the batch until the poisoned lead is
+// alone, and every other lead is delivered in the same run.
+func TestBatchWithPoisonedLeadDeliversTheOthers(t *testing.T) {
+	clock := newFakeClock()
+	out := newMemOutbox()
+	var ids []uuid.UUID
+	for range 16 {
+		ids = append(ids, out.AddNew(clock.Now()))
+	}
+	poison := ids[11]
+	c := &wholeBatch{scripted: scripted{batch: 16}, poison: poison}
+	r := testRelay(out, c, clock, Options{})
+	s, err := r.SyncAll(context.Background(), 30*time.Second)
+	require.NoError(t, err)
+	assert.Equal(t, 15, s.Done)
+	assert.Equal(t, 1, s.Pending)
+	for _, id := range ids {
+		if id != poison {
+			assert.Equal(t, 1, doneTimes(out, id), "lead %s", id)
+		}
+	}
+	e, ok := out.Entry(poison)
+	require.True(t, ok)
+	assert.Contains(t, e.LastError, "500")
+	// The first push: 16, then halves, depth first, down to the poisoned
+	// lead alone; the halves without it are delivered on the way.
+	assert.Len(t, c.calls[0], 16)
+	assert.Equal(t, []int{16, 8, 8, 4, 2, 2, 1, 1, 4}, batchSizes(c.calls)[:9])
+}
+
+// wholeBatch fails every batch that holds its poisoned lead as a whole,
+// with a server error.
+type wholeBatch struct {
+	scripted
+	poison uuid.UUID
+}
+
+func (w *wholeBatch) Push(ctx context.Context, batch []lead.OutboxEntry) []Result {
+	res := w.scripted.Push(ctx, batch)
+	for _, e := range batch {
+		if e.Lead.ID == w.poison {
+			return ResultsFor(batch, Transient(errors.New("Tryton: 500 internal server error"), 0))
+		}
+	}
+	return res
+}
+
+func batchSizes(calls [][]uuid.UUID) []int {
+	n := make([]int, len(calls))
+	for i, c := range calls {
+		n[i] = len(c)
+	}
+	return n
 }

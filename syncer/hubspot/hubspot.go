@@ -42,6 +42,11 @@ type Config struct {
 	HTTPClient *http.Client
 	// Now defaults to time.Now.
 	Now func() time.Time
+	// Retry bounds the retries of a request inside a push: a batch upsert
+	// is keyed by the contacts' emails, so sending it again after a lost
+	// reply updates the same contacts. The zero value uses syncer's
+	// defaults.
+	Retry syncer.RetryPolicy
 }
 
 // Connector upserts leads as HubSpot contacts.
@@ -89,7 +94,7 @@ func (c *Connector) Probe(ctx context.Context) error {
 		if prop == "" {
 			continue
 		}
-		r, err := c.do(ctx, http.MethodGet, "/crm/v3/properties/contacts/"+url.PathEscape(prop), nil)
+		r, err := c.retry(ctx, http.MethodGet, "/crm/v3/properties/contacts/"+url.PathEscape(prop), nil)
 		if err != nil {
 			return err
 		}
@@ -192,7 +197,7 @@ func (c *Connector) upsert(ctx context.Context, batch []lead.OutboxEntry, idx []
 		setAll(res, idx, syncer.Permanent("HubSpot: cannot encode the lead: "+err.Error()))
 		return
 	}
-	r, err := c.do(ctx, http.MethodPost, "/crm/v3/objects/contacts/batch/upsert", body)
+	r, err := c.retry(ctx, http.MethodPost, "/crm/v3/objects/contacts/batch/upsert", body)
 	if err != nil {
 		setAll(res, idx, err)
 		return
@@ -326,6 +331,12 @@ func policyWait(policy string) time.Duration {
 		return time.Hour
 	}
 	return 10 * time.Second
+}
+
+// retry sends a request that is safe to repeat, retrying transient
+// failures (see syncer.RetryReply).
+func (c *Connector) retry(ctx context.Context, method, path string, body []byte) (syncer.Reply, error) {
+	return syncer.RetryReply(ctx, c.cfg.Retry, func() (syncer.Reply, error) { return c.do(ctx, method, path, body) }, c.statusError)
 }
 
 func (c *Connector) do(ctx context.Context, method, path string, body []byte) (syncer.Reply, error) {

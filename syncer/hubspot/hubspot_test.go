@@ -15,13 +15,20 @@ import (
 	"leadcap/syncer"
 	"leadcap/syncer/hubspot"
 	"leadcap/syncer/hubspot/hubspottest"
+	"leadcap/syncer/syncertest"
 )
 
 const token = "pat-eu1-test"
 
 func newConnector(t *testing.T, srv *hubspottest.Server, tok string) *hubspot.Connector {
+	return newConnectorAt(t, srv.URL, tok, syncer.RetryPolicy{})
+}
+
+// newConnectorAt builds a connector to url with the retry policy p
+// (syncer.NoRetry: every failure reaches the caller).
+func newConnectorAt(t *testing.T, url, tok string, p syncer.RetryPolicy) *hubspot.Connector {
 	t.Helper()
-	c, err := hubspot.New(hubspot.Config{BaseURL: srv.URL, Token: tok, DetailsProperty: "leadcap_details"})
+	c, err := hubspot.New(hubspot.Config{BaseURL: url, Token: tok, DetailsProperty: "leadcap_details", Retry: p})
 	require.NoError(t, err)
 	return c
 }
@@ -146,7 +153,7 @@ func TestWholeBatch400IsSplitToFindTheBadLead(t *testing.T) {
 func TestRateLimitLockAndServerErrorsAreTransient(t *testing.T) {
 	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details")
 	defer srv.Close()
-	c := newConnector(t, srv, token)
+	c := newConnectorAt(t, srv.URL, token, syncer.NoRetry)
 	srv.Fail(
 		hubspottest.Fault{Status: 429, Policy: "TEN_SECONDLY_ROLLING", RetryAfter: "3"},
 		hubspottest.Fault{Status: 429, Policy: "DAILY"},
@@ -177,7 +184,7 @@ func TestRateLimitLockAndServerErrorsAreTransient(t *testing.T) {
 func TestLostReplyReplayUpdatesTheSameContact(t *testing.T) {
 	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details")
 	defer srv.Close()
-	c := newConnector(t, srv, token)
+	c := newConnectorAt(t, srv.URL, token, syncer.NoRetry)
 	srv.Fail(hubspottest.Fault{DropAfterWrite: true})
 	e := entry("a@example.com")
 	res := c.Push(context.Background(), []lead.OutboxEntry{e})
@@ -187,6 +194,38 @@ func TestLostReplyReplayUpdatesTheSameContact(t *testing.T) {
 	require.NoError(t, res[0].Err)
 	assert.Len(t, srv.Contacts(), 1)
 	assert.Equal(t, 2, srv.Contacts()["a@example.com"].Writes)
+}
+
+func TestLostReplyIsRetriedInsideThePush(t *testing.T) {
+	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details")
+	defer srv.Close()
+	c := newConnector(t, srv, token)
+	srv.Fail(hubspottest.Fault{DropAfterWrite: true}, hubspottest.Fault{Status: 429, Policy: "SECONDLY", RetryAfter: "1"})
+	res := c.Push(context.Background(), []lead.OutboxEntry{entry("a@example.com")})
+	require.NoError(t, res[0].Err)
+	assert.Len(t, srv.Contacts(), 1)
+	assert.Equal(t, 2, srv.Contacts()["a@example.com"].Writes, "the lost write, then the retry")
+}
+
+// TestConvergesThroughFaults: one on-demand sync of 150 leads through a
+// proxy that spoils 35% of the requests (503 and 429 with Retry-After: 1,
+// replies lost after HubSpot saved) delivers every lead, one contact each.
+func TestConvergesThroughFaults(t *testing.T) {
+	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details")
+	defer srv.Close()
+	proxy := syncertest.NewFaultProxy(t, srv.URL, syncertest.Faults{Unavailable: 0.10, TooMany: 0.10, LostReply: 0.15, Seed: 7})
+	out := syncertest.NewOutbox()
+	for i := range 150 {
+		out.Add(entry(fmt.Sprintf("person%03d@example.com", i)))
+	}
+	r := syncer.NewRelay(out, newConnectorAt(t, proxy.URL, token, syncer.RetryPolicy{}), syncer.Options{Batch: 50})
+	sum, err := r.SyncAll(context.Background(), 4*time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, 150, sum.Done)
+	assert.Zero(t, sum.Pending)
+	assert.Len(t, srv.Contacts(), 150, "one contact per lead")
+	st := proxy.Stats()
+	assert.Positive(t, st.LostReplies+st.TooMany+st.Unavailable, "no fault fired: %+v", st)
 }
 
 func TestAuthAndSetUpErrors(t *testing.T) {

@@ -50,6 +50,11 @@ type Config struct {
 	// HTTPClient defaults to a client with a 60 s timeout.
 	HTTPClient *http.Client
 	Now        func() time.Time
+	// Retry bounds the retries of a request inside a push: an upsert is
+	// keyed by the external ID (the lead's UUID), so sending it again after
+	// a lost reply updates the same Lead. The zero value uses syncer's
+	// defaults.
+	Retry syncer.RetryPolicy
 }
 
 // Connector upserts leads as Salesforce Lead records by external ID.
@@ -115,7 +120,7 @@ func (c *Connector) MaxBatch() int { return MaxBatch }
 // Probe reads the org's limits: one cheap call that checks the address, the
 // token and the daily API allowance.
 func (c *Connector) Probe(ctx context.Context) error {
-	r, err := c.do(ctx, http.MethodGet, "/services/data/"+c.cfg.APIVersion+"/limits", nil)
+	r, err := c.retry(ctx, http.MethodGet, "/services/data/"+c.cfg.APIVersion+"/limits", nil)
 	if err != nil {
 		return err
 	}
@@ -280,7 +285,7 @@ func (c *Connector) upsert(ctx context.Context, batch []lead.OutboxEntry, idx []
 		return
 	}
 	path := "/services/data/" + c.cfg.APIVersion + "/composite/sobjects/Lead/" + url.PathEscape(c.cfg.ExternalIDField)
-	r, err := c.do(ctx, http.MethodPatch, path, body)
+	r, err := c.retry(ctx, http.MethodPatch, path, body)
 	if err != nil {
 		setAll(res, idx, err)
 		return
@@ -389,6 +394,12 @@ func (c *Connector) statusError(r syncer.Reply) error {
 		return syncer.Transient(fmt.Errorf("Salesforce: %d %s", status, reason), syncer.RetryAfter(r.Header.Get("Retry-After"), c.cfg.Now()))
 	}
 	return syncer.FromStatus("Salesforce", status, r.Header, reason, c.cfg.Now())
+}
+
+// retry sends a request that is safe to repeat, retrying transient
+// failures (see syncer.RetryReply).
+func (c *Connector) retry(ctx context.Context, method, path string, body []byte) (syncer.Reply, error) {
+	return syncer.RetryReply(ctx, c.cfg.Retry, func() (syncer.Reply, error) { return c.do(ctx, method, path, body) }, c.statusError)
 }
 
 func (c *Connector) do(ctx context.Context, method, path string, body []byte) (syncer.Reply, error) {

@@ -14,6 +14,7 @@ import (
 	"leadcap/syncer"
 	"leadcap/syncer/salesforce"
 	"leadcap/syncer/salesforce/salesforcetest"
+	"leadcap/syncer/syncertest"
 )
 
 const (
@@ -26,8 +27,14 @@ func newServer() *salesforcetest.Server {
 }
 
 func newConnector(t *testing.T, srv *salesforcetest.Server, tok string, now func() time.Time) *salesforce.Connector {
+	return newConnectorAt(t, srv.URL, tok, now, syncer.RetryPolicy{})
+}
+
+// newConnectorAt builds a connector to url with the retry policy p
+// (syncer.NoRetry: every failure reaches the caller).
+func newConnectorAt(t *testing.T, url, tok string, now func() time.Time, p syncer.RetryPolicy) *salesforce.Connector {
 	t.Helper()
-	c, err := salesforce.New(salesforce.Config{InstanceURL: srv.URL, Token: tok, APIVersion: "62.0", DetailsField: "Leadcap_Details__c", Now: now})
+	c, err := salesforce.New(salesforce.Config{InstanceURL: url, Token: tok, APIVersion: "62.0", DetailsField: "Leadcap_Details__c", Now: now, Retry: p})
 	require.NoError(t, err)
 	return c
 }
@@ -145,7 +152,7 @@ func TestBatchesOfAtMost200(t *testing.T) {
 func TestTransientFailures(t *testing.T) {
 	srv := newServer()
 	defer srv.Close()
-	c := newConnector(t, srv, token, nil)
+	c := newConnectorAt(t, srv.URL, token, nil, syncer.NoRetry)
 	srv.LockNext = 1
 	res := c.Push(context.Background(), []lead.OutboxEntry{entry("A", "ACME"), entry("B", "ACME")})
 	assert.True(t, syncer.IsTransient(res[0].Err), "UNABLE_TO_LOCK_ROW: %v", res[0].Err)
@@ -156,6 +163,28 @@ func TestTransientFailures(t *testing.T) {
 	var tr *syncer.TransientError
 	require.ErrorAs(t, res[0].Err, &tr)
 	assert.Equal(t, 5*time.Second, tr.RetryAfter)
+}
+
+// TestConvergesThroughFaults: one on-demand sync of 150 leads through a
+// proxy that spoils 35% of the requests (503 and 429 with Retry-After: 1,
+// replies lost after Salesforce saved) delivers every lead, one Lead
+// record each.
+func TestConvergesThroughFaults(t *testing.T) {
+	srv := newServer()
+	defer srv.Close()
+	proxy := syncertest.NewFaultProxy(t, srv.URL, syncertest.Faults{Unavailable: 0.10, TooMany: 0.10, LostReply: 0.15, Seed: 7})
+	out := syncertest.NewOutbox()
+	for i := range 150 {
+		out.Add(entry(fmt.Sprint("Muster", i), "ACME"))
+	}
+	r := syncer.NewRelay(out, newConnectorAt(t, proxy.URL, token, nil, syncer.RetryPolicy{}), syncer.Options{Batch: 50})
+	sum, err := r.SyncAll(context.Background(), 4*time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, 150, sum.Done)
+	assert.Zero(t, sum.Pending)
+	assert.Len(t, srv.Leads(), 150, "one Lead per lead")
+	st := proxy.Stats()
+	assert.Positive(t, st.LostReplies+st.TooMany+st.Unavailable, "no fault fired: %+v", st)
 }
 
 func TestExpiredSessionIsAnAuthError(t *testing.T) {

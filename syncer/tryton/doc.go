@@ -47,20 +47,28 @@
 // # Exactly once
 //
 // Tryton rejects a second party with the same code; the opportunity's
-// reference is not unique, so Push looks it up before creating one. Every
-// step is a separate, repeatable call (look up by code and email, create
-// missing parties, complete existing ones, look up opportunities by
-// reference, create the missing ones, update, move states), so after a lost
-// reply or a timeout the next push finds what the last one created and
-// updates it instead of creating it again. A create refused because the code
-// exists is read back and counts as success. Because the reference is not
-// unique, two pushes of the same lead running at the same moment could both
-// miss the opportunity and both create one; so after creating, the
-// connector looks again, the lowest ID wins, and a push whose new
-// opportunity lost deletes it and confirms the winner. What remains is a
-// lost reply exactly between that create and that check during such a race:
-// the loser's opportunity then stays. The relay's lease on outbox entries
-// keeps two pushes of one lead from running at once in the first place.
+// reference is not unique, so Push looks it up before creating one. A push
+// is a fixed sequence of steps (look up by code, reference and email;
+// create missing parties; complete existing ones; create missing
+// opportunities; update; move states), each of which is safe to repeat: a
+// step that fails transiently (a lost reply, a 503 or 429 with a short
+// Retry-After, a server exception) is repeated inside the push with
+// Config.Retry, short jittered waits in between. A create is never sent
+// twice blindly: when its step is repeated, the records a lost attempt
+// created are looked up by the leads' UUIDs first and only the missing ones
+// are created. A step that still fails leaves records that the next push
+// finds and updates. A create refused because the code exists is read back
+// and counts as success.
+//
+// Two pushes of the same lead at the same moment could both miss the
+// opportunity and both create one, and the reply to one of the creates may
+// be lost. Every look-up of opportunities therefore keeps the lowest ID of
+// a reference and deletes the others that leadcap's user created and nobody
+// changed since (no write date); the look-up runs before and after every
+// create, and a push whose reply was lost is repeated (inside the push or
+// by the relay), so no duplicate outlives the next push of its lead. The
+// relay's lease on outbox entries keeps two pushes of one lead from running
+// at once in the first place.
 //
 // # Errors
 //
@@ -86,7 +94,7 @@
 //
 // A batch of new leads costs six calls (party by code and opportunity by
 // reference in parallel, party by email, create parties, create
-// opportunities, the check after creating) against two for bare creates;
+// opportunities, the look-up after creating) against two for bare creates;
 // the e-mail match is case-insensitive (ilike), which Tryton cannot answer
 // from an index, so its cost grows with the number of contact mechanisms in
 // the CRM (about 170 ms per batch of 50 at 30,000 mechanisms).

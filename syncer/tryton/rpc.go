@@ -123,10 +123,12 @@ type client struct {
 	user     string
 	password string
 	now      func() time.Time
+	retry    syncer.RetryPolicy // for logins
 
 	loginMu sync.Mutex // one login at a time: parallel calls share it
 	mu      sync.Mutex
 	auth    string         // "Session base64(user:uid:session)", empty when logged out
+	uid     int64          // the user's ID, from the login
 	context map[string]any // the user's context from get_preferences
 	logins  atomic.Int64   // number of successful logins, for tests and diagnostics
 	calls   atomic.Int64   // number of requests sent, for benchmarks
@@ -208,8 +210,15 @@ func httpReason(r syncer.Reply) string {
 }
 
 // login opens a new session and loads the user's context (company,
-// employee, language), as Tryton's own clients do.
+// employee, language), as Tryton's own clients do. A login is safe to
+// repeat (a lost reply leaves an unused session on the server), so it is
+// retried with the client's policy.
 func (c *client) login(ctx context.Context) error {
+	_, err := syncer.Retry(ctx, c.retry, func() (struct{}, error) { return struct{}{}, c.loginOnce(ctx) })
+	return err
+}
+
+func (c *client) loginOnce(ctx context.Context) error {
 	res, err := c.post(ctx, "", "common.db.login", []any{c.user, map[string]any{"password": c.password}, "en"})
 	if err != nil {
 		var re *rpcError
@@ -251,10 +260,17 @@ func (c *client) login(ctx context.Context) error {
 		}
 	}
 	c.mu.Lock()
-	c.auth, c.context = auth, uctx
+	c.auth, c.context, c.uid = auth, uctx, uid
 	c.mu.Unlock()
 	c.logins.Add(1)
 	return nil
+}
+
+// userID returns the logged-in user's ID (0 before the first login).
+func (c *client) userID() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.uid
 }
 
 // session returns the current Authorization header and user context,

@@ -37,6 +37,9 @@ type Config struct {
 	Batch int
 	// HTTPClient replaces the default client (Timeout is then ignored).
 	HTTPClient *http.Client
+	// Retry bounds the retries of each step of a push (see pushGroup); the
+	// zero value uses syncer's defaults.
+	Retry syncer.RetryPolicy
 }
 
 // Connector delivers leads to Tryton 6.0 as parties and sale
@@ -83,11 +86,9 @@ func New(cfg Config) (*Connector, error) {
 	if hc == nil {
 		hc = &http.Client{Timeout: cfg.Timeout}
 	}
-	return &Connector{
-		cfg:       cfg,
-		rpc:       newClient(hc, cfg.URL, cfg.Database, cfg.User, cfg.Password),
-		countries: map[string]int64{},
-	}, nil
+	rpc := newClient(hc, cfg.URL, cfg.Database, cfg.User, cfg.Password)
+	rpc.retry = cfg.Retry
+	return &Connector{cfg: cfg, rpc: rpc, countries: map[string]int64{}}, nil
 }
 
 // Name returns "tryton".
@@ -209,31 +210,31 @@ func classify(err error) error {
 	}
 }
 
-// pushGroup delivers items in a fixed sequence of calls, each of which is
+// pushGroup delivers items in a fixed sequence of steps, each of which is
 // safe to repeat: look up parties by code and opportunities by reference
 // (at the same time), then parties by email for leads that have neither;
 // create the missing parties; add missing contact mechanisms and addresses
 // to parties that existed; create the missing opportunities; update
-// leadcap's fields of the others; move states. A lost reply at any step
-// leaves records that the next attempt finds.
+// leadcap's fields of the others; move states. A step that fails
+// transiently (a lost reply, 503, 429 with a short Retry-After, a server
+// exception) is repeated with the connector's retry policy; a create is
+// repeated only after a search on the leads' UUIDs found what the lost
+// attempt had created. A step that still fails leaves records that the
+// next push finds.
 func (c *Connector) pushGroup(ctx context.Context, items []*item) error {
-	if err := c.lookUp(ctx, items); err != nil {
-		return err
+	steps := []func(ctx context.Context, items []*item, again bool) error{
+		c.lookUp, c.createParties, c.completeParties, c.createOpportunities, c.updateOpportunities, c.moveStates,
 	}
-	if err := c.createParties(ctx, items); err != nil {
-		return err
-	}
-	if err := c.completeParties(ctx, items); err != nil {
-		return err
-	}
-	if err := c.createOpportunities(ctx, items); err != nil {
-		return err
-	}
-	if err := c.updateOpportunities(ctx, items); err != nil {
-		return err
-	}
-	if err := c.moveStates(ctx, items); err != nil {
-		return err
+	for _, step := range steps {
+		again := false
+		_, err := syncer.Retry(ctx, c.cfg.Retry, func() (struct{}, error) {
+			err := step(ctx, items, again)
+			again = true
+			return struct{}{}, retryable(err)
+		})
+		if err != nil {
+			return err
+		}
 	}
 	for _, it := range items {
 		it.done = true
@@ -241,12 +242,26 @@ func (c *Connector) pushGroup(ctx context.Context, items []*item) error {
 	return nil
 }
 
+// retryable classifies err for syncer.Retry: Tryton's refusal of the data
+// stays an *rpcError (not retried; Push then sends the leads one by one),
+// anything else becomes a *syncer.TransientError or *syncer.PermanentError.
+func retryable(err error) error {
+	var re *rpcError
+	if err == nil || (errors.As(err, &re) && re.validation()) {
+		return err
+	}
+	return classify(err)
+}
+
 // lookUp finds each lead's party by code (archived ones too: their code is
 // still taken) and its opportunity by reference, in parallel. A lead
 // without a party of its code uses its opportunity's party (attached by
 // email on an earlier push), else an active party that has one of its
 // emails; the lowest ID wins.
-func (c *Connector) lookUp(ctx context.Context, items []*item) error {
+func (c *Connector) lookUp(ctx context.Context, items []*item, _ bool) error {
+	for _, it := range items {
+		*it = item{e: it.e, code: it.code}
+	}
 	codes := make([]string, len(items))
 	for i, it := range items {
 		codes[i] = it.code
@@ -258,7 +273,7 @@ func (c *Connector) lookUp(ctx context.Context, items []*item) error {
 		wg         sync.WaitGroup
 	)
 	wg.Go(func() { byCode, errA = c.partiesByCode(ctx, codes) })
-	wg.Go(func() { byRef, errB = c.opportunitiesByRef(ctx, codes) })
+	wg.Go(func() { byRef, errB = c.opportunities(ctx, codes) })
 	wg.Wait()
 	if errA != nil || errB != nil {
 		return firstClassified(errA, errB)
@@ -354,10 +369,16 @@ func (c *Connector) partiesByCode(ctx context.Context, codes []string) (map[stri
 
 // createParties creates a party for each lead that has none, with its code,
 // name, contact mechanisms and address. Leads of the same batch that share
-// an email get one party. A single lead whose create is refused because
-// its code exists (a replay after a lost reply, or a second device) is
+// an email get one party. When the step is repeated (again), the parties
+// that the lost attempt created are looked up by code first. A single lead
+// whose create is refused because its code exists (a second device) is
 // matched to that party.
-func (c *Connector) createParties(ctx context.Context, items []*item) error {
+func (c *Connector) createParties(ctx context.Context, items []*item, again bool) error {
+	if again {
+		if err := c.findCreatedParties(ctx, items); err != nil {
+			return err
+		}
+	}
 	var creators []*item
 	var vlist []map[string]any
 	owner := map[string]*item{} // email -> item creating the party
@@ -418,6 +439,30 @@ func (c *Connector) createParties(ctx context.Context, items []*item) error {
 	}
 	for _, f := range followers {
 		f[0].partyID = f[1].partyID
+	}
+	return nil
+}
+
+// findCreatedParties looks up by code the parties of leads that have none
+// yet: a create whose reply was lost may have committed them.
+func (c *Connector) findCreatedParties(ctx context.Context, items []*item) error {
+	var codes []string
+	for _, it := range items {
+		if it.partyID == 0 {
+			codes = append(codes, it.code)
+		}
+	}
+	if len(codes) == 0 {
+		return nil
+	}
+	byCode, err := c.partiesByCode(ctx, codes)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if id, ok := byCode[it.code]; ok && it.partyID == 0 {
+			it.partyID, it.newParty = id, true
+		}
 	}
 	return nil
 }
@@ -489,7 +534,7 @@ func (c *Connector) country(ctx context.Context, code string) (int64, error) {
 // contact mechanisms (archived ones count as present) and, when the party
 // has no address, the address that the lead has and the party lacks. It
 // changes and removes nothing.
-func (c *Connector) completeParties(ctx context.Context, items []*item) error {
+func (c *Connector) completeParties(ctx context.Context, items []*item, _ bool) error {
 	var pids []int64
 	seen := map[int64]bool{}
 	for _, it := range items {
@@ -574,27 +619,62 @@ type oppRecord struct {
 	State       string  `json:"state"`
 	Description *string `json:"description"`
 	Comment     *string `json:"comment"`
+	CreateUID   int64   `json:"create_uid"`
+	WriteDate   any     `json:"write_date"`
 }
 
-// opportunitiesByRef returns the opportunity with the lowest ID for each
-// reference that has one (the reference is not unique in Tryton).
-func (c *Connector) opportunitiesByRef(ctx context.Context, refs []string) (map[string]oppRecord, error) {
+// opportunities returns the opportunity with the lowest ID for each
+// reference that has one. The reference is not unique in Tryton, so two
+// pushes of the same lead can both create one (one of them then loses its
+// reply, or both miss the other's): every other opportunity of a reference
+// that leadcap's user created and nobody has changed since (no write date)
+// is such a duplicate and is deleted here. Every push looks up before it
+// creates and looks again after, and a push whose reply was lost is
+// repeated, so no duplicate outlives the next push of its lead.
+func (c *Connector) opportunities(ctx context.Context, refs []string) (map[string]oppRecord, error) {
 	var found []oppRecord
 	if err := c.rpc.call(ctx, &found, nil, "model.sale.opportunity.search_read",
 		[]any{[]any{"reference", "in", refs}}, 0, nil, [][]string{{"id", "ASC"}},
-		[]string{"reference", "party", "state", "description", "comment"}); err != nil {
+		[]string{"reference", "party", "state", "description", "comment", "create_uid", "write_date"}); err != nil {
 		return nil, err
 	}
+	uid := c.rpc.userID()
 	m := make(map[string]oppRecord, len(found))
+	var drop []int64
 	for _, f := range found {
 		if _, ok := m[f.Reference]; !ok {
 			m[f.Reference] = f
+			continue
+		}
+		if f.CreateUID == uid && f.WriteDate == nil && (f.State == "lead" || f.State == "opportunity") {
+			drop = append(drop, f.ID)
+		}
+	}
+	if len(drop) > 0 {
+		if err := c.rpc.call(ctx, nil, nil, "model.sale.opportunity.delete", drop); err != nil {
+			return nil, err
 		}
 	}
 	return m, nil
 }
 
-func (c *Connector) createOpportunities(ctx context.Context, items []*item) error {
+// createOpportunities creates the missing opportunities, then looks again
+// (see opportunities): when another push of the same lead created one
+// meanwhile, the lowest ID wins and the others are deleted. When the step
+// is repeated (again), what a lost attempt created is looked up first
+// instead of being created twice.
+func (c *Connector) createOpportunities(ctx context.Context, items []*item, again bool) error {
+	if again {
+		var pending []*item
+		for _, it := range items {
+			if it.oppID == 0 || it.oppNew {
+				pending = append(pending, it)
+			}
+		}
+		if err := c.settle(ctx, pending); err != nil {
+			return err
+		}
+	}
 	var creators []*item
 	var vlist []map[string]any
 	for _, it := range items {
@@ -627,38 +707,43 @@ func (c *Connector) createOpportunities(ctx context.Context, items []*item) erro
 	for i, it := range creators {
 		it.oppID, it.oppState, it.oppNew = ids[i], "lead", true
 	}
-	return c.dropRacedOpportunities(ctx, creators)
+	if err := c.settle(ctx, creators); err != nil {
+		return err
+	}
+	for _, it := range creators {
+		if it.oppID == 0 {
+			return syncer.Transient(fmt.Errorf("Tryton: the opportunity just created for lead %s is gone", it.code), 0)
+		}
+	}
+	return nil
 }
 
-// dropRacedOpportunities closes the window that a non-unique reference
-// leaves: when another push of the same lead created an opportunity between
-// our look-up and our create, both now exist. Every creator looks again
-// after its create has committed; the lowest ID wins and a creator whose
-// opportunity is not the lowest deletes its own (it was created a moment
-// ago, no one has worked on it) and carries on with the winner.
-func (c *Connector) dropRacedOpportunities(ctx context.Context, creators []*item) error {
-	codes := make([]string, len(creators))
-	for i, it := range creators {
+// settle looks up the opportunities of items (see opportunities) and
+// carries on with the winner of each reference; an item whose reference
+// has none is left without one (oppID 0), to be created.
+func (c *Connector) settle(ctx context.Context, items []*item) error {
+	if len(items) == 0 {
+		return nil
+	}
+	codes := make([]string, len(items))
+	for i, it := range items {
 		codes[i] = it.code
 	}
-	found, err := c.opportunitiesByRef(ctx, codes)
+	found, err := c.opportunities(ctx, codes)
 	if err != nil {
 		return err
 	}
-	var drop []int64
-	for _, it := range creators {
+	for _, it := range items {
 		f, ok := found[it.code]
-		if !ok || f.ID == it.oppID {
-			continue
+		switch {
+		case !ok:
+			it.oppID, it.oppNew = 0, false
+		case f.ID != it.oppID:
+			it.oppID, it.oppState, it.oppNew = f.ID, f.State, false
+			it.oppDesc, it.oppComment = deref(f.Description), deref(f.Comment)
 		}
-		drop = append(drop, it.oppID)
-		it.oppID, it.oppState, it.oppNew = f.ID, f.State, false
-		it.oppDesc, it.oppComment = deref(f.Description), deref(f.Comment)
 	}
-	if len(drop) == 0 {
-		return nil
-	}
-	return c.rpc.call(ctx, nil, nil, "model.sale.opportunity.delete", drop)
+	return nil
 }
 
 func deref(s *string) string {
@@ -671,7 +756,7 @@ func deref(s *string) string {
 // updateOpportunities writes leadcap's fields (the description and
 // leadcap's block of the comment) of opportunities that existed, while they
 // are still leads or opportunities, and only when they differ.
-func (c *Connector) updateOpportunities(ctx context.Context, items []*item) error {
+func (c *Connector) updateOpportunities(ctx context.Context, items []*item, _ bool) error {
 	var args []any
 	for _, it := range items {
 		if it.oppNew || (it.oppState != "lead" && it.oppState != "opportunity") {
@@ -698,30 +783,39 @@ func (c *Connector) updateOpportunities(ctx context.Context, items []*item) erro
 // cancels disqualified ones, through Tryton's own workflow buttons. It
 // never moves an opportunity back to lead and never touches converted,
 // won, lost or cancelled ones: from there on the CRM owns the state.
-func (c *Connector) moveStates(ctx context.Context, items []*item) error {
+func (c *Connector) moveStates(ctx context.Context, items []*item, _ bool) error {
 	var promote, cancel []int64
+	var promoted, cancelled []*item
 	for _, it := range items {
 		switch it.e.Lead.Stage() {
 		case lead.StageProspect:
 			if it.oppState == "lead" {
 				promote = append(promote, it.oppID)
-				it.oppState = "opportunity"
+				promoted = append(promoted, it)
 			}
 		case lead.StageDisqualified:
 			if it.oppState == "lead" || it.oppState == "opportunity" {
 				cancel = append(cancel, it.oppID)
-				it.oppState = "cancelled"
+				cancelled = append(cancelled, it)
 			}
 		}
 	}
+	// The buttons act only on opportunities in the state they start from,
+	// so pressing one again after a lost reply changes nothing.
 	if len(promote) > 0 {
 		if err := c.rpc.call(ctx, nil, nil, "model.sale.opportunity.opportunity", promote); err != nil {
 			return err
+		}
+		for _, it := range promoted {
+			it.oppState = "opportunity"
 		}
 	}
 	if len(cancel) > 0 {
 		if err := c.rpc.call(ctx, nil, nil, "model.sale.opportunity.cancel", cancel); err != nil {
 			return err
+		}
+		for _, it := range cancelled {
+			it.oppState = "cancelled"
 		}
 	}
 	return nil

@@ -46,6 +46,11 @@ type Config struct {
 	Concurrency int
 	HTTPClient  *http.Client
 	Now         func() time.Time
+	// Retry bounds the retries of a delivery inside a push: every delivery
+	// carries an Idempotency-Key (lead and version), so a receiver keeps
+	// one copy of a delivery sent again after a lost reply. The zero value
+	// uses syncer's defaults.
+	Retry syncer.RetryPolicy
 }
 
 // Connector POSTs one signed JSON document per lead.
@@ -169,14 +174,19 @@ func (c *Connector) Push(ctx context.Context, batch []lead.OutboxEntry) []syncer
 
 // post sends one document; 2xx and 409 (already received) mean done.
 func (c *Connector) post(ctx context.Context, key string, body []byte) (string, error) {
-	req, err := syncer.NewRequest(ctx, "webhook", http.MethodPost, c.url, body)
-	if err != nil {
-		return "", err
+	send := func() (syncer.Reply, error) {
+		req, err := syncer.NewRequest(ctx, "webhook", http.MethodPost, c.url, body)
+		if err != nil {
+			return syncer.Reply{}, err
+		}
+		req.Header.Set("User-Agent", "leadcap-webhook/1")
+		req.Header.Set(HeaderIdempotencyKey, key)
+		req.Header.Set(HeaderSignature, Sign(c.cfg.Secret, body))
+		return syncer.Do(c.cfg.HTTPClient, "webhook", req)
 	}
-	req.Header.Set("User-Agent", "leadcap-webhook/1")
-	req.Header.Set(HeaderIdempotencyKey, key)
-	req.Header.Set(HeaderSignature, Sign(c.cfg.Secret, body))
-	reply, err := syncer.Do(c.cfg.HTTPClient, "webhook", req)
+	reply, err := syncer.RetryReply(ctx, c.cfg.Retry, send, func(r syncer.Reply) error {
+		return syncer.FromStatus("webhook", r.Status, r.Header, syncer.Snippet(r.Body), c.cfg.Now())
+	})
 	if err != nil {
 		return "", err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"leadcap/lead"
 	"leadcap/syncer"
+	"leadcap/syncer/syncertest"
 	"leadcap/syncer/webhook"
 )
 
@@ -103,8 +104,14 @@ func entry(email string) lead.OutboxEntry {
 }
 
 func connector(t *testing.T, url, key string) *webhook.Connector {
+	return connectorRetry(t, url, key, syncer.RetryPolicy{})
+}
+
+// connectorRetry builds a connector with the retry policy p
+// (syncer.NoRetry: every failure reaches the caller).
+func connectorRetry(t *testing.T, url, key string, p syncer.RetryPolicy) *webhook.Connector {
 	t.Helper()
-	c, err := webhook.New(webhook.Config{URL: url, Secret: key, Concurrency: 3})
+	c, err := webhook.New(webhook.Config{URL: url, Secret: key, Concurrency: 3, Retry: p})
 	require.NoError(t, err)
 	return c
 }
@@ -158,7 +165,7 @@ func TestSignatureIsHMACOfTheBody(t *testing.T) {
 func TestFailuresAreClassified(t *testing.T) {
 	rc, srv := newReceiver()
 	defer srv.Close()
-	c := connector(t, srv.URL, secret)
+	c := connectorRetry(t, srv.URL, secret, syncer.NoRetry)
 	date := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
 	rc.faults = []func(w http.ResponseWriter) bool{
 		func(w http.ResponseWriter) bool {
@@ -187,6 +194,31 @@ func TestFailuresAreClassified(t *testing.T) {
 	res = c.Push(ctx, []lead.OutboxEntry{e})
 	assert.NoError(t, res[0].Err)
 	assert.Len(t, rc.leads, 1)
+}
+
+// TestConvergesThroughFaults: one on-demand sync of 60 leads through a
+// proxy that spoils 35% of the requests (503 and 429 with Retry-After: 1,
+// replies lost after the receiver stored the lead) delivers every lead,
+// each stored once.
+func TestConvergesThroughFaults(t *testing.T) {
+	rc, srv := newReceiver()
+	defer srv.Close()
+	proxy := syncertest.NewFaultProxy(t, srv.URL, syncertest.Faults{Unavailable: 0.10, TooMany: 0.10, LostReply: 0.15, Seed: 7})
+	out := syncertest.NewOutbox()
+	for range 60 {
+		out.Add(entry("a@example.com"))
+	}
+	r := syncer.NewRelay(out, connector(t, proxy.URL, secret), syncer.Options{})
+	sum, err := r.SyncAll(context.Background(), 4*time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, 60, sum.Done)
+	assert.Zero(t, sum.Pending)
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	assert.Len(t, rc.leads, 60)
+	assert.Len(t, rc.keys, 60, "each delivery stored once")
+	st := proxy.Stats()
+	assert.Positive(t, st.LostReplies+st.TooMany+st.Unavailable, "no fault fired: %+v", st)
 }
 
 func TestWrongSecretIsAnAuthError(t *testing.T) {
