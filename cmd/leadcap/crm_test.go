@@ -73,7 +73,7 @@ func TestCRMSetUsageAndValidation(t *testing.T) {
 		assert.Contains(t, r.stderr, tc.want, "leadcap %v", tc.args)
 		assert.NotContains(t, r.stderr, "s3cr3t")
 	}
-	e.failsCRM("s3cr3t-validation", []string{"crm", "set", "webhook", "--url", "http://crm.example.com/leadcap"}, "would send leads unencrypted: use https", "leadcap crm set webhook")
+	e.failsCRM("s3cr3t-validation", []string{"crm", "set", "webhook", "--url", "http://crm.example.com/leadcap"}, "unencrypted over the network: use https", "leadcap crm set webhook")
 	e.failsCRM("s3cr3t-validation", []string{"crm", "set", "salesforce", "--url", "https://acme.my.salesforce.com", "--api-version", "62"}, `"v62" is not an API version`)
 	assert.NoFileExists(t, e.db, "a refused set-up never touches the database")
 
