@@ -4,7 +4,7 @@ GO ?= go
 DB ?=
 CORE := ./lead/... ./capture/... ./storage/... ./syncer/... ./workflow/... ./cmd/...
 
-.PHONY: run cli test test-short bench vet deps tryton-start tryton-stop screenshots package clean
+.PHONY: run cli test test-short bench vet deps tryton-start tryton-stop keyring-start keyring-stop screenshots package clean
 
 ## run: build and start the desktop app (installs the GLFW/OpenGL headers if missing)
 run:
@@ -15,11 +15,12 @@ run:
 cli:
 	CGO_ENABLED=0 $(GO) build -o bin/leadcap ./cmd/leadcap
 
-## test: install what the tests need, start a real Tryton, run every test
+## test: install what the tests need, start a real Tryton and a real keyring, run every test
 test:
 	@scripts/deps.sh test
 	$(GO) mod download
 	@scripts/tryton.sh start
+	@scripts/keyring.sh start
 	CGO_ENABLED=0 $(GO) build $(CORE)
 	CGO_ENABLED=0 $(GO) vet $(CORE) ./app/... ./assets/...
 	$(GO) test -count=1 -timeout 30m ./...
@@ -45,6 +46,12 @@ tryton-start:
 
 tryton-stop:
 	@scripts/tryton.sh stop
+
+keyring-start:
+	@scripts/keyring.sh start
+
+keyring-stop:
+	@scripts/keyring.sh stop
 
 ## screenshots: the real app under Xvfb with demo data, PNGs in docs/screenshots/
 screenshots:

@@ -4,22 +4,25 @@
 #
 #   scripts/deps.sh build   compiler and GLFW/OpenGL headers for the Fyne app (main.go)
 #   scripts/deps.sh tryton  the Tryton server the sync integration tests run against (scripts/tryton.sh)
-#   scripts/deps.sh test    build + tryton
+#   scripts/deps.sh keyring a Secret Service for the keyring tests (scripts/keyring.sh)
+#   scripts/deps.sh test    build + tryton + keyring
 #   scripts/deps.sh tools   Xvfb and imagemagick (screenshots), ZXing-C++ and ZBar (decoder comparison)
 set -euo pipefail
 
 build=(gcc pkg-config libgl1-mesa-dev xorg-dev)
 tryton=(tryton-server tryton-modules-party tryton-modules-sale-opportunity)
-test=("${build[@]}" "${tryton[@]}")
+keyring=(gnome-keyring dbus dbus-x11 libsecret-tools)
+test=("${build[@]}" "${tryton[@]}" "${keyring[@]}")
 tools=(xvfb imagemagick xdotool zxing-cpp-tools python3-zxing-cpp zbar-tools)
 
 case "${1:-build}" in
 build) want=("${build[@]}") ;;
 tryton) want=("${tryton[@]}") ;;
+keyring) want=("${keyring[@]}") ;;
 test) want=("${test[@]}") ;;
 tools) want=("${tools[@]}") ;;
 all) want=("${test[@]}" "${tools[@]}") ;;
-*) echo "usage: scripts/deps.sh build|tryton|test|tools|all" >&2; exit 2 ;;
+*) echo "usage: scripts/deps.sh build|tryton|keyring|test|tools|all" >&2; exit 2 ;;
 esac
 
 missing=()

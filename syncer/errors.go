@@ -68,15 +68,16 @@ func Transient(err error, retryAfter time.Duration) error {
 	return &TransientError{Err: err, RetryAfter: retryAfter}
 }
 
-// Permanent returns a *PermanentError with the CRM's reason.
+// Permanent returns a *PermanentError with the CRM's reason, cleaned of
+// terminal control characters.
 func Permanent(reason string) error {
-	return &PermanentError{Reason: reason}
+	return &PermanentError{Reason: Clean(reason)}
 }
 
 // AuthError returns a *PermanentError that wraps ErrAuth, with the CRM's
 // reason, e.g. "HubSpot: 401 the access token is expired".
 func AuthError(reason string) error {
-	return &PermanentError{Reason: reason + ": " + ErrAuth.Error(), Err: ErrAuth}
+	return &PermanentError{Reason: Clean(reason) + ": " + ErrAuth.Error(), Err: ErrAuth}
 }
 
 // retryAfterOf returns the Retry-After a transient err carries, or 0.

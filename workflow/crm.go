@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"leadcap/internal/credentials"
 	"leadcap/storage"
 	"leadcap/syncer"
 	"leadcap/syncer/hubspot"
@@ -20,8 +21,8 @@ import (
 )
 
 // SecretEnv names the environment variable that holds the CRM secret (a
-// password, an access token or the webhook key). It is never stored in the
-// database and never printed.
+// password, an access token or the webhook key). It wins over the secret in
+// the keyring. The secret is never stored in the database and never printed.
 const SecretEnv = "LEADCAP_CRM_SECRET"
 
 // Settings keys of the CRM set-up (non-secret).
@@ -44,8 +45,9 @@ var Connectors = []string{"tryton", "hubspot", "salesforce", "webhook"}
 // ErrNoCRM means no CRM connector is set up yet.
 var ErrNoCRM = errors.New("no CRM is set up: run leadcap crm set tryton|hubspot|salesforce|webhook (or open Settings > CRM in the app) first")
 
-// ErrNoSecret means LEADCAP_CRM_SECRET is empty.
-var ErrNoSecret = errors.New("LEADCAP_CRM_SECRET is empty: put the CRM password, access token or webhook key in it, then try again")
+// ErrNoSecret means neither LEADCAP_CRM_SECRET nor the keyring holds the
+// CRM secret.
+var ErrNoSecret = errors.New("no CRM secret: LEADCAP_CRM_SECRET is empty and the keyring holds none for this set-up; store the CRM password, access token or webhook key with leadcap crm secret set (or Settings > Remember on this device), or put it in LEADCAP_CRM_SECRET, then try again")
 
 // ErrUnknownConnector means a connector name other than tryton, hubspot,
 // salesforce or webhook.
@@ -68,6 +70,75 @@ type CRMSettings struct {
 
 // CRMSecret reads the secret from LEADCAP_CRM_SECRET.
 func CRMSecret() string { return strings.TrimSpace(os.Getenv(SecretEnv)) }
+
+// SecretSource says where the CRM secret comes from.
+type SecretSource int
+
+// Where a secret comes from, in the order they are tried.
+const (
+	SecretMissing     SecretSource = iota // neither: sync cannot run
+	SecretFromEnv                         // LEADCAP_CRM_SECRET, which wins
+	SecretFromKeyring                     // the operating system's keyring
+)
+
+// SecretAccount is the keyring account the set-up's secret is filed under:
+// connector, address and, for Tryton, database and user. A remembered
+// secret is thus only ever used for the CRM it was saved for; a new
+// address needs it set again.
+func (cs CRMSettings) SecretAccount() string {
+	parts := []string{strings.ToLower(strings.TrimSpace(cs.Connector))}
+	for _, p := range []string{cs.URL, cs.Database, cs.User} {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// ResolveSecret returns the CRM secret for cs and where it comes from:
+// LEADCAP_CRM_SECRET wins, then kr. A secret found nowhere is "" and
+// SecretMissing; err is then non-nil only when kr could not be asked
+// (wrapping credentials.ErrUnavailable: its text says what to do).
+func ResolveSecret(kr credentials.Keyring, cs CRMSettings) (string, SecretSource, error) {
+	if s := CRMSecret(); s != "" {
+		return s, SecretFromEnv, nil
+	}
+	if cs.Connector == "" {
+		return "", SecretMissing, nil
+	}
+	s, err := kr.Get(cs.SecretAccount())
+	switch {
+	case errors.Is(err, credentials.ErrNotFound):
+		return "", SecretMissing, nil
+	case err != nil:
+		return "", SecretMissing, err
+	}
+	return s, SecretFromKeyring, nil
+}
+
+// RememberSecret stores secret for the set-up cs in kr, replacing an
+// earlier one; never in the database.
+func RememberSecret(kr credentials.Keyring, cs CRMSettings, secret string) error {
+	if err := cs.Validate(); err != nil {
+		return err
+	}
+	if err := kr.Set(cs.SecretAccount(), strings.TrimSpace(secret)); err != nil {
+		return fmt.Errorf("workflow: remember the CRM secret: %w", err)
+	}
+	return nil
+}
+
+// ForgetSecret removes the set-up's secret from kr; the error wraps
+// credentials.ErrNotFound when there was none.
+func ForgetSecret(kr credentials.Keyring, cs CRMSettings) error {
+	if err := cs.Validate(); err != nil {
+		return err
+	}
+	if err := kr.Delete(cs.SecretAccount()); err != nil {
+		return fmt.Errorf("workflow: forget the CRM secret: %w", err)
+	}
+	return nil
+}
 
 // LoadCRM reads the CRM set-up from the store; Connector is empty when none
 // was set up.
@@ -151,8 +222,8 @@ func SaveCRM(s *storage.Store, cs CRMSettings) error {
 }
 
 // Describe returns the set-up as "key: value" lines for `crm show` and the
-// settings screen, saying whether the secret is present without showing it.
-func (cs CRMSettings) Describe(secretSet bool) []string {
+// settings screen, saying where the secret comes from without showing it.
+func (cs CRMSettings) Describe(src SecretSource) []string {
 	if cs.Connector == "" {
 		return []string{"connector: none (" + ErrNoCRM.Error() + ")"}
 	}
@@ -171,10 +242,13 @@ func (cs CRMSettings) Describe(secretSet bool) []string {
 	if cs.Rate > 0 {
 		add("rate", strconv.FormatFloat(cs.Rate, 'f', -1, 64)+" pushes/s")
 	}
-	if secretSet {
-		lines = append(lines, "secret: set in "+SecretEnv)
-	} else {
-		lines = append(lines, "secret: missing ("+SecretEnv+" is empty)")
+	switch src {
+	case SecretFromEnv:
+		lines = append(lines, "secret: from the environment ("+SecretEnv+")")
+	case SecretFromKeyring:
+		lines = append(lines, "secret: from this device's keyring")
+	default:
+		lines = append(lines, "secret: missing (store it with leadcap crm secret set, or put it in "+SecretEnv+")")
 	}
 	return lines
 }
@@ -231,14 +305,15 @@ func NewConnector(cs CRMSettings, secret string) (syncer.Connector, *rate.Limite
 }
 
 // ConnectorFromStore builds the connector set up in the store, with the
-// secret from LEADCAP_CRM_SECRET when secret is empty.
+// secret from LEADCAP_CRM_SECRET or else the keyring when secret is empty.
 func ConnectorFromStore(s *storage.Store, secret string) (syncer.Connector, *rate.Limiter, error) {
 	cs, err := LoadCRM(s)
 	if err != nil {
 		return nil, nil, err
 	}
 	if secret == "" {
-		secret = CRMSecret()
+		// No keyring is no secret: NewConnector says ErrNoSecret.
+		secret, _, _ = ResolveSecret(credentials.System{}, cs)
 	}
 	return NewConnector(cs, secret)
 }

@@ -345,9 +345,9 @@ func TestCRMSettings(t *testing.T) {
 	require.NoError(t, err)
 	want.Connector = "hubspot"
 	assert.Equal(t, want, cs)
-	lines := cs.Describe(true)
+	lines := cs.Describe(workflow.SecretFromEnv)
 	assert.Contains(t, lines, "connector: hubspot")
-	assert.Contains(t, lines, "secret: set in LEADCAP_CRM_SECRET")
+	assert.Contains(t, lines, "secret: from the environment (LEADCAP_CRM_SECRET)")
 	for _, l := range lines {
 		assert.NotContains(t, l, syncToken)
 	}

@@ -5,9 +5,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"os"
 	"strconv"
 	"strings"
 
+	"golang.org/x/term"
+
+	"leadcap/internal/credentials"
 	"leadcap/storage"
 	"leadcap/syncer"
 	"leadcap/workflow"
@@ -16,7 +21,7 @@ import (
 func crmCommand() *command {
 	return &command{
 		name:     "crm",
-		synopsis: "set|show|test ...",
+		synopsis: "set|show|test|secret ...",
 		summary:  "set up the CRM that 'leadcap sync' delivers leads to, show it, test it",
 		help: `
 leadcap crm set tryton --url U --database D --user U
@@ -26,21 +31,30 @@ leadcap crm set webhook --url U
     stores the connector and its settings, replacing the previous set-up
     (see the flags below; --rate caps pushes per second).
 leadcap crm show
-    prints the set-up and whether the secret is set, never the secret.
+    prints the set-up and where the secret comes from (environment, keyring,
+    missing), never the secret.
 leadcap crm test [--timeout D]
     checks with one cheap call that the CRM answers and accepts the
     credentials; prints one line, exits 1 when it does not.
+leadcap crm secret set
+    reads the secret from standard input (typed without echo on a terminal,
+    or piped: printf %s "$TOKEN" | leadcap crm secret set) and keeps it in
+    this device's keyring for the CRM set up now. Never as an argument.
+leadcap crm secret delete
+    removes it from the keyring.
 
 The secret (Tryton password, HubSpot or Salesforce access token, webhook key)
-is read from the environment variable LEADCAP_CRM_SECRET by every command that
-needs it. It is never stored in the database and never printed.`,
+comes from the environment variable LEADCAP_CRM_SECRET when it is set, else
+from the keyring (Secret Service, macOS Keychain, Windows Credential Manager),
+filed under the connector and address it was set for. It is never stored in
+the database and never printed.`,
 		run: runCRM,
 	}
 }
 
 func runCRM(c *cli, args []string) error {
 	if len(args) == 0 {
-		return usagef("missing subcommand: set, show or test")
+		return usagef("missing subcommand: set, show, test or secret")
 	}
 	switch args[0] {
 	case "set":
@@ -49,12 +63,14 @@ func runCRM(c *cli, args []string) error {
 		return runCRMShow(c, args[1:])
 	case "test":
 		return runCRMTest(c, args[1:])
+	case "secret":
+		return runCRMSecret(c, args[1:])
 	case "-h", "--help", "help":
 		// Declare the flags of "set" for the help text.
 		runCRMSet(c, []string{"--help"})
 		return flag.ErrHelp
 	}
-	return usagef("unknown subcommand %q: use set, show or test", args[0])
+	return usagef("unknown subcommand %q: use set, show, test or secret", args[0])
 }
 
 func runCRMSet(c *cli, args []string) error {
@@ -95,11 +111,13 @@ func runCRMSet(c *cli, args []string) error {
 			return fail("could not save the CRM settings", err)
 		}
 		fmt.Fprintf(c.stdout, "CRM set to %s\n", cs.Connector)
-		for _, line := range cs.Describe(workflow.CRMSecret() != "") {
+		_, src, kerr := workflow.ResolveSecret(credentials.System{}, cs)
+		for _, line := range cs.Describe(src) {
 			fmt.Fprintf(c.stdout, "  %s\n", line)
 		}
-		if workflow.CRMSecret() == "" {
-			fmt.Fprintf(c.stdout, "Put the %s in %s, then run 'leadcap crm test'.\n", secretName(cs.Connector), workflow.SecretEnv)
+		if src == workflow.SecretMissing {
+			fmt.Fprintf(c.stdout, "Store the %s with 'leadcap crm secret set' (or put it in %s), then run 'leadcap crm test'.\n", secretName(cs.Connector), workflow.SecretEnv)
+			printNoKeyring(c, kerr)
 		} else {
 			fmt.Fprintln(c.stdout, "Run 'leadcap crm test' to check the connection.")
 		}
@@ -130,8 +148,12 @@ func runCRMShow(c *cli, args []string) error {
 		if err != nil {
 			return crmError("the CRM settings cannot be read", err)
 		}
-		for _, line := range cs.Describe(workflow.CRMSecret() != "") {
+		_, src, kerr := workflow.ResolveSecret(credentials.System{}, cs)
+		for _, line := range cs.Describe(src) {
 			fmt.Fprintln(c.stdout, line)
+		}
+		if cs.Connector != "" {
+			printNoKeyring(c, kerr)
 		}
 		return nil
 	})
@@ -180,4 +202,108 @@ func crmError(what string, err error) error {
 		return failf("%s: %s.", what, strings.TrimSuffix(pe.Reason, "."))
 	}
 	return failf("%s: %s.", what, strings.TrimSuffix(strings.TrimPrefix(err.Error(), "workflow: "), "."))
+}
+
+// printNoKeyring says in one sentence that this device has no keyring and
+// what to do, when err says so.
+func printNoKeyring(c *cli, err error) {
+	if errors.Is(err, credentials.ErrUnavailable) {
+		fmt.Fprintf(c.stdout, "note: %s.\n", credentials.ErrUnavailable)
+	}
+}
+
+// maxSecret bounds what "crm secret set" reads from standard input.
+const maxSecret = 64 << 10
+
+func runCRMSecret(c *cli, args []string) error {
+	if len(args) == 0 {
+		return usagef("missing subcommand: leadcap crm secret set|delete")
+	}
+	verb := args[0]
+	if verb != "set" && verb != "delete" {
+		return usagef("unknown subcommand %q: use leadcap crm secret set (reads standard input) or leadcap crm secret delete", verb)
+	}
+	fs := c.newFlags()
+	pos, err := c.parse(fs, args[1:], 0, len(args))
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 { // not echoed: it may be the secret
+		return usagef("leadcap crm secret %s takes no arguments; the secret is never one (shell history, process list): type it when asked or pipe it in", verb)
+	}
+	return c.withStore(func(s *storage.Store) error {
+		cs, err := workflow.LoadCRM(s)
+		if err != nil {
+			return crmError("the CRM settings cannot be read", err)
+		}
+		if cs.Connector == "" {
+			return failf("%s.", workflow.ErrNoCRM)
+		}
+		if verb == "delete" {
+			return deleteSecret(c, cs)
+		}
+		return setSecret(c, cs)
+	})
+}
+
+// setSecret reads the secret from standard input and keeps it in the
+// keyring for the set-up cs.
+func setSecret(c *cli, cs workflow.CRMSettings) error {
+	secret, err := c.readSecret(fmt.Sprintf("%s for %s: ", secretName(cs.Connector), cs.SecretAccount()))
+	if err != nil {
+		return fail("could not read the secret from standard input", err)
+	}
+	if secret == "" {
+		return usagef("no secret on standard input: type it when asked, or pipe it in (printf %%s \"$TOKEN\" | leadcap crm secret set)")
+	}
+	if err := workflow.RememberSecret(credentials.System{}, cs, secret); err != nil {
+		return keyringError(err)
+	}
+	fmt.Fprintf(c.stdout, "The %s is kept in this device's keyring for %s.\n", secretName(cs.Connector), cs.SecretAccount())
+	if workflow.CRMSecret() != "" {
+		fmt.Fprintf(c.stdout, "%s is set and wins over it while it is.\n", workflow.SecretEnv)
+	}
+	fmt.Fprintln(c.stdout, "Run 'leadcap crm test' to check it.")
+	return nil
+}
+
+func deleteSecret(c *cli, cs workflow.CRMSettings) error {
+	err := workflow.ForgetSecret(credentials.System{}, cs)
+	if errors.Is(err, credentials.ErrNotFound) {
+		fmt.Fprintf(c.stdout, "The keyring held no secret for %s: nothing to delete.\n", cs.SecretAccount())
+		return nil
+	}
+	if err != nil {
+		return keyringError(err)
+	}
+	fmt.Fprintf(c.stdout, "The secret for %s is deleted from this device's keyring.\n", cs.SecretAccount())
+	return nil
+}
+
+// keyringError is the sentence for a keyring that cannot be used.
+func keyringError(err error) error {
+	if errors.Is(err, credentials.ErrUnavailable) {
+		return failf("%s.", credentials.ErrUnavailable)
+	}
+	return failf("%s.", strings.TrimPrefix(err.Error(), "workflow: "))
+}
+
+// readSecret reads one secret from standard input: without echo after a
+// prompt on stderr when it is a terminal, else all of it (at most 64 KB),
+// trimmed of surrounding white space.
+func (c *cli) readSecret(prompt string) (string, error) {
+	if f, ok := c.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(c.stderr, prompt)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(c.stderr)
+		return strings.TrimSpace(string(b)), err
+	}
+	b, err := io.ReadAll(io.LimitReader(c.stdin, maxSecret+1))
+	if err != nil {
+		return "", err
+	}
+	if len(b) > maxSecret {
+		return "", errors.New("more than 64 KB: that is not a password or token")
+	}
+	return strings.TrimSpace(string(b)), nil
 }

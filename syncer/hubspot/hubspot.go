@@ -69,6 +69,9 @@ func New(cfg Config) (*Connector, error) {
 	if err != nil || base.Scheme == "" || base.Host == "" {
 		return nil, fmt.Errorf("hubspot: %q is not a web address: write it like https://api.hubapi.com", cfg.BaseURL)
 	}
+	if err := syncer.CheckURL("hubspot", base); err != nil {
+		return nil, err
+	}
 	if cfg.LeadIDProperty == "" {
 		cfg.LeadIDProperty = "leadcap_lead_id"
 	}

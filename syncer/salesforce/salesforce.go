@@ -83,6 +83,9 @@ func New(cfg Config) (*Connector, error) {
 	if err != nil || base.Scheme == "" || base.Host == "" {
 		return nil, fmt.Errorf("salesforce: %q is not the org's address: write it like https://mycompany.my.salesforce.com", cfg.InstanceURL)
 	}
+	if err := syncer.CheckURL("salesforce", base); err != nil {
+		return nil, err
+	}
 	if cfg.APIVersion == "" {
 		cfg.APIVersion = "v62.0"
 	}

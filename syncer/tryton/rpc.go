@@ -53,7 +53,7 @@ func (e *rpcError) Error() string {
 	if e.Description != "" {
 		s += " (" + e.Description + ")"
 	}
-	return s
+	return syncer.Clean(s)
 }
 
 // validation reports whether Tryton refused the data itself (a person must

@@ -73,8 +73,12 @@ func New(cfg Config) (*Connector, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("tryton: %s missing: set it with leadcap crm set tryton", strings.Join(missing, ", "))
 	}
-	if u, err := url.Parse(cfg.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("tryton: the server address %q is not a web address such as http://crm.example.com:8000/", cfg.URL)
+	u, err := url.Parse(cfg.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("tryton: the server address %q is not a web address such as https://crm.example.com:8000/", cfg.URL)
+	}
+	if err := syncer.CheckURL("tryton", u); err != nil {
+		return nil, err
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout

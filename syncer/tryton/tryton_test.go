@@ -296,7 +296,7 @@ func TestNewRefusesIncompleteConfig(t *testing.T) {
 		t.Errorf("New without user and password: %v", err)
 	}
 	_, err = New(Config{URL: "127.0.0.1:8000", Database: "crm", User: "u", Password: "p"})
-	if err == nil || !strings.Contains(err.Error(), "http://crm.example.com:8000/") {
+	if err == nil || !strings.Contains(err.Error(), "https://crm.example.com:8000/") {
 		t.Errorf("New with a URL without scheme: %v", err)
 	}
 }

@@ -2,8 +2,9 @@
 // document per lead (docs/webhook.md describes the contract for receivers).
 //
 // Every POST carries Idempotency-Key: <leadID>:<version> and
-// X-Leadcap-Signature: sha256=<hex HMAC-SHA256 of the body with the shared
-// secret>. A 2xx or 409 (already received) reply means done; 408, 425, 429,
+// X-Leadcap-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" with
+// the shared secret> (Stripe's scheme: the signed timestamp stops replays;
+// VerifyAt checks it). A 2xx or 409 (already received) reply means done; 408, 425, 429,
 // 5xx and network errors are retried, honouring Retry-After (seconds or an
 // HTTP date); 401 and 403 wrap syncer.ErrAuth; any other 4xx sends the lead
 // to the dead letters with the receiver's "error" or "message".

@@ -70,8 +70,8 @@ func New(cfg Config) (*Connector, error) {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, fmt.Errorf("webhook: %q is not a web address: write it like https://crm.example.com/leadcap", cfg.URL)
 	}
-	if u.Scheme == "http" && !loopback(u.Hostname()) {
-		return nil, fmt.Errorf("webhook: %s would send leads unencrypted: use https", cfg.URL)
+	if err := syncer.CheckURL("webhook", u); err != nil {
+		return nil, err
 	}
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = 20
@@ -86,10 +86,6 @@ func New(cfg Config) (*Connector, error) {
 		cfg.Now = time.Now
 	}
 	return &Connector{cfg: cfg, url: u.String()}, nil
-}
-
-func loopback(host string) bool {
-	return host == "localhost" || host == "::1" || strings.HasPrefix(host, "127.")
 }
 
 // Name returns "webhook".
@@ -115,18 +111,73 @@ type Document struct {
 	Lead  *lead.Lead  `json:"lead,omitempty"`
 }
 
-// Sign returns the X-Leadcap-Signature value for body: "sha256=" and the
-// hex HMAC-SHA256 of the body with secret.
-func Sign(secret string, body []byte) string {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(body)
-	return "sha256=" + hex.EncodeToString(m.Sum(nil))
+// DefaultTolerance is how far a signature's timestamp may be from the
+// receiver's clock before Verify refuses it as a replay.
+const DefaultTolerance = 5 * time.Minute
+
+// ErrBadSignature means a delivery's X-Leadcap-Signature is missing,
+// malformed, or not made with the shared secret over this body and time.
+var ErrBadSignature = errors.New("webhook: the signature does not match: check that the receiver uses the same shared secret and verifies the raw body")
+
+// ErrStaleSignature means a signature's timestamp is further from now than
+// the tolerance: a captured request replayed later, or a clock far off.
+var ErrStaleSignature = errors.New("webhook: the signature's timestamp is too old or in the future: a replayed request, or set the clock of the receiver or the sender right")
+
+// Sign returns the X-Leadcap-Signature value for body sent at t, in
+// Stripe's form "t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">".
+// The timestamp is signed with the body, so a captured request cannot be
+// replayed once the receiver's tolerance has passed.
+func Sign(secret string, t time.Time, body []byte) string {
+	ts := strconv.FormatInt(t.Unix(), 10)
+	return "t=" + ts + ",v1=" + hex.EncodeToString(mac(secret, ts, body))
 }
 
-// Verify checks a signature header against body in constant time; for
-// receivers written in Go and for tests.
+func mac(secret, ts string, body []byte) []byte {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(ts))
+	m.Write([]byte{'.'})
+	m.Write(body)
+	return m.Sum(nil)
+}
+
+// Verify reports whether header is a signature of body with secret whose
+// timestamp is within DefaultTolerance of the current time.
 func Verify(secret string, body []byte, header string) bool {
-	return hmac.Equal([]byte(Sign(secret, body)), []byte(header))
+	return VerifyAt(secret, body, header, time.Now(), DefaultTolerance) == nil
+}
+
+// VerifyAt checks a signature header against body in constant time, for
+// receivers written in Go and for tests: the timestamp must be within
+// tolerance of now (ErrStaleSignature) and one v1 value must be the HMAC
+// (ErrBadSignature). Several v1 values are allowed, for a key rotation.
+func VerifyAt(secret string, body []byte, header string, now time.Time, tolerance time.Duration) error {
+	var ts string
+	var sigs [][]byte
+	for part := range strings.SplitSeq(header, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "t":
+			ts = v
+		case "v1":
+			if sig, err := hex.DecodeString(v); err == nil {
+				sigs = append(sigs, sig)
+			}
+		}
+	}
+	unix, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || len(sigs) == 0 {
+		return ErrBadSignature
+	}
+	if d := now.Sub(time.Unix(unix, 0)); d > tolerance || d < -tolerance {
+		return fmt.Errorf("%w (signed %s, now %s)", ErrStaleSignature, time.Unix(unix, 0).UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	want := mac(secret, ts, body)
+	for _, sig := range sigs {
+		if hmac.Equal(sig, want) {
+			return nil
+		}
+	}
+	return ErrBadSignature
 }
 
 // Marshal returns the document for one outbox entry. The body is the same
@@ -181,7 +232,7 @@ func (c *Connector) post(ctx context.Context, key string, body []byte) (string, 
 		}
 		req.Header.Set("User-Agent", "leadcap-webhook/1")
 		req.Header.Set(HeaderIdempotencyKey, key)
-		req.Header.Set(HeaderSignature, Sign(c.cfg.Secret, body))
+		req.Header.Set(HeaderSignature, Sign(c.cfg.Secret, c.cfg.Now(), body))
 		return syncer.Do(c.cfg.HTTPClient, "webhook", req)
 	}
 	reply, err := syncer.RetryReply(ctx, c.cfg.Retry, send, func(r syncer.Reply) error {

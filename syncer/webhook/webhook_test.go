@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -153,13 +154,67 @@ func TestDeliversSignedDocumentsOncePerVersion(t *testing.T) {
 	assert.Len(t, rc.leads, 3)
 }
 
-func TestSignatureIsHMACOfTheBody(t *testing.T) {
-	// Reference value: printf '%s' '{"a":1}' | openssl dgst -sha256 -hmac key
-	sig := webhook.Sign("key", []byte(`{"a":1}`))
-	assert.Equal(t, "sha256=88a67f24bbcdaed0e6c997404bb79a743baf44c6bab2f4c27328e3009d22e342", sig)
-	assert.True(t, webhook.Verify("key", []byte(`{"a":1}`), sig))
-	assert.False(t, webhook.Verify("key", []byte(`{"a":2}`), sig))
-	assert.False(t, webhook.Verify("other", []byte(`{"a":1}`), sig))
+func TestSignatureCoversTheTimestampAndTheBody(t *testing.T) {
+	// Reference value: printf '%s' '1776762000.{"a":1}' | openssl dgst -sha256 -hmac key
+	at := time.Unix(1776762000, 0)
+	body := []byte(`{"a":1}`)
+	sig := webhook.Sign("key", at, body)
+	assert.Equal(t, "t=1776762000,v1=430948049b53daa485604e45bd75f5f8fd1a9033cfe50d3de36358e0eb6d736d", sig)
+	tol := webhook.DefaultTolerance
+	assert.NoError(t, webhook.VerifyAt("key", body, sig, at.Add(tol), tol))
+	assert.NoError(t, webhook.VerifyAt("key", body, sig, at.Add(-tol), tol), "a receiver's clock a little behind")
+	for name, tc := range map[string]struct {
+		secret, header string
+		body           []byte
+		now            time.Time
+		want           error
+	}{
+		"other body":              {"key", sig, []byte(`{"a":2}`), at, webhook.ErrBadSignature},
+		"other secret":            {"other", sig, body, at, webhook.ErrBadSignature},
+		"replayed later":          {"key", sig, body, at.Add(tol + time.Second), webhook.ErrStaleSignature},
+		"from the future":         {"key", sig, body, at.Add(-tol - time.Second), webhook.ErrStaleSignature},
+		"timestamp moved forward": {"key", strings.Replace(sig, "t=1776762000", "t=1776762600", 1), body, at.Add(10 * time.Minute), webhook.ErrBadSignature},
+		"old body-only signature": {"key", "sha256=88a67f24bbcdaed0e6c997404bb79a743baf44c6bab2f4c27328e3009d22e342", body, at, webhook.ErrBadSignature},
+		"no timestamp":            {"key", "v1=430948049b53daa485604e45bd75f5f8fd1a9033cfe50d3de36358e0eb6d736d", body, at, webhook.ErrBadSignature},
+		"empty":                   {"key", "", body, at, webhook.ErrBadSignature},
+		"v1 not hex":              {"key", "t=1776762000,v1=zz", body, at, webhook.ErrBadSignature},
+	} {
+		assert.ErrorIs(t, webhook.VerifyAt(tc.secret, tc.body, tc.header, tc.now, tol), tc.want, name)
+	}
+	rotated := "t=1776762000,v1=" + strings.Repeat("0", 64) + ",v1=430948049b53daa485604e45bd75f5f8fd1a9033cfe50d3de36358e0eb6d736d"
+	assert.NoError(t, webhook.VerifyAt("key", body, rotated, at, tol), "one matching v1 of several is enough")
+}
+
+// TestRetriesAreSignedAtTheirOwnTime: the same body sent again later
+// carries a fresh timestamp, so a receiver's tolerance never refuses a
+// genuine retry while a captured request cannot be replayed.
+func TestRetriesAreSignedAtTheirOwnTime(t *testing.T) {
+	var mu sync.Mutex
+	var headers []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		headers = append(headers, r.Header.Get(webhook.HeaderSignature))
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	now := time.Unix(1776762000, 0)
+	c, err := webhook.New(webhook.Config{URL: srv.URL, Secret: secret, Now: func() time.Time { return now }})
+	require.NoError(t, err)
+	e := lead.OutboxEntry{Lead: *lead.New(uuid.New(), lead.MethodManual, now)}
+	require.Error(t, c.Push(context.Background(), []lead.OutboxEntry{e})[0].Err)
+	mu.Lock()
+	first := len(headers) // a push retries a 503 inside itself
+	mu.Unlock()
+	require.Positive(t, first)
+	now = now.Add(time.Hour)
+	require.Error(t, c.Push(context.Background(), []lead.OutboxEntry{e})[0].Err)
+	body, err := webhook.Marshal(e)
+	require.NoError(t, err)
+	require.Greater(t, len(headers), first)
+	assert.NoError(t, webhook.VerifyAt(secret, body, headers[len(headers)-1], now, webhook.DefaultTolerance))
+	assert.ErrorIs(t, webhook.VerifyAt(secret, body, headers[0], now, webhook.DefaultTolerance), webhook.ErrStaleSignature,
+		"the first attempt, captured and replayed an hour later, is refused")
 }
 
 func TestFailuresAreClassified(t *testing.T) {
