@@ -121,4 +121,3 @@ func pending(t *testing.T, s *storage.Store) int {
 	require.NoError(t, err)
 	return n
 }
-
