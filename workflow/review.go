@@ -73,6 +73,26 @@ func StartReview(s *storage.Store, ev lead.Event, p capture.Parsed, c Capture) (
 	return r, nil
 }
 
+// AddReviewed stores a lead typed in (or a scan that needed a person's
+// help, such as a badge ID alone) once it was reviewed: edit, when not nil,
+// is applied first; the lead is added with its sync held until Finish, so
+// Discard can still take it back. The same person at the same event is not
+// merged: the error is then a *storage.DuplicateError.
+func AddReviewed(s *storage.Store, l *lead.Lead, edit func(*lead.Lead) error) (Review, error) {
+	if edit != nil {
+		if err := edit(l); err != nil {
+			return Review{}, fmt.Errorf("workflow: save: %w", err)
+		}
+	}
+	if err := s.HoldSync(l.ID); err != nil {
+		return Review{}, fmt.Errorf("workflow: save: %w", err)
+	}
+	if err := s.AddLead(l); err != nil {
+		return Review{}, errors.Join(fmt.Errorf("workflow: save: %w", err), s.ReleaseSync(l.ID))
+	}
+	return Review{Lead: *l}, nil
+}
+
 // Discard takes the scan under review back: a new lead is deleted, an
 // existing lead is put back as it was before the scan (a new version, so a
 // CRM that saw the merge is corrected). It returns the lead as it was

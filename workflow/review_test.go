@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"leadcap/capture"
+	"leadcap/lead"
 	"leadcap/storage"
 	"leadcap/workflow"
 )
@@ -22,7 +23,7 @@ func parse(t *testing.T, payload string) capture.Parsed {
 // dueNow lists the leads a relay would send now.
 func dueNow(t *testing.T, s *storage.Store) []string {
 	t.Helper()
-	es, err := s.ClaimDue(time.Now().Add(time.Hour), 10, time.Millisecond)
+	es, err := s.ClaimDue(time.Now().Add(time.Hour), 10, time.Hour)
 	require.NoError(t, err)
 	var names []string
 	for _, e := range es {
@@ -120,4 +121,29 @@ func pending(t *testing.T, s *storage.Store) int {
 	n, err := s.PendingCount()
 	require.NoError(t, err)
 	return n
+}
+
+func TestAddReviewedHoldsAndRefusesADuplicate(t *testing.T) {
+	s, ev := scanStore(t)
+	_, err := workflow.SavePayload(s, ev, vcardAnna, workflow.Capture{})
+	require.NoError(t, err)
+	require.Equal(t, []string{"Anna Schröder"}, dueNow(t, s))
+
+	l := lead.New(ev.ID, lead.MethodManual, time.Now())
+	l.Contact.Emails = []string{"grace@example.org"}
+	r, err := workflow.AddReviewed(s, l, func(l *lead.Lead) error { l.Contact.GivenName = "Grace"; return nil })
+	require.NoError(t, err)
+	assert.Equal(t, "Grace", r.Lead.Contact.GivenName)
+	assert.Empty(t, dueNow(t, s), "held until the review is over")
+	require.NoError(t, workflow.Finish(s, r.Lead.ID))
+	assert.Equal(t, []string{"Grace"}, dueNow(t, s))
+
+	again := lead.New(ev.ID, lead.MethodManual, time.Now())
+	again.Contact.Emails = []string{"anna.schroeder@example.de"}
+	_, err = workflow.AddReviewed(s, again, nil)
+	var dup *storage.DuplicateError
+	require.ErrorAs(t, err, &dup)
+	held, err := s.Held(again.ID)
+	require.NoError(t, err)
+	assert.False(t, held, "a refused lead leaves no hold")
 }
