@@ -88,6 +88,9 @@ func AddReviewed(s *storage.Store, l *lead.Lead, edit func(*lead.Lead) error) (R
 		return Review{}, fmt.Errorf("workflow: save: %w", err)
 	}
 	if err := s.AddLead(l); err != nil {
+		if errors.Is(err, lead.ErrUnreachable) && l.BadgeID != "" {
+			err = fmt.Errorf("badge %q: %w", l.BadgeID, ErrOnlyBadgeID)
+		}
 		return Review{}, errors.Join(fmt.Errorf("workflow: save: %w", err), s.ReleaseSync(l.ID))
 	}
 	return Review{Lead: *l}, nil
