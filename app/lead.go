@@ -27,11 +27,11 @@ type leadScreen struct {
 	ui *UI
 	id uuid.UUID
 
-	given, family, org, title            *widget.Entry
-	email, phone, web                    *widget.Entry
+	given, family, org, title             *widget.Entry
+	email, phone, web                     *widget.Entry
 	street, postal, city, region, country *widget.Entry
-	contact                              fyne.CanvasObject // the contact fields, see formRows
-	consent                   fyne.CanvasObject
+	contact                               fyne.CanvasObject // the contact fields, see formRows
+	consent                               fyne.CanvasObject
 
 	fit, budget, authority, interest *segmented
 	disqualify                       *widget.Check

@@ -178,7 +178,10 @@ func (s *leadScreen) validate() error {
 	l.Contact.Phones = append([]lead.Phone(nil), l.Contact.Phones...)
 	l.Contact.URLs = append([]string(nil), l.Contact.URLs...)
 	s.edits().apply(&l)
-	return l.Contact.Normalize(s.event.Country)
+	if err := l.Contact.Normalize(s.event.Country); err != nil {
+		return err
+	}
+	return l.Contact.Reachable()
 }
 
 // dirty reports whether the form holds changes or a note not saved yet.
