@@ -48,7 +48,7 @@ func newIdlePanel(icon, camera, cameraToggle fyne.CanvasObject, do idleActions) 
 
 	p.resultText = widget.NewLabel("")
 	p.resultText.Wrapping = fyne.TextWrapWord
-	p.resultText.Importance = widget.SuccessImportance
+	p.resultText.TextStyle.Bold = true
 	p.qualify = widget.NewButtonWithIcon(lang.L("Qualify"), theme.DocumentCreateIcon(), do.qualify)
 	p.undo = widget.NewButtonWithIcon(lang.L("Undo"), theme.ContentUndoIcon(), do.undo)
 	p.result = container.NewVBox(p.resultText, buttonRow(false, p.qualify, p.undo))
