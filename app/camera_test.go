@@ -309,7 +309,7 @@ func newCameraRig(t *testing.T) *cameraRig {
 	r.s.cam.detect()
 	q.drain()
 	require.Equal(t, 0, u.tabs.SelectedIndex())
-	require.Equal(t, "Ready to scan.", r.s.status.Text)
+	require.Equal(t, "Ready to scan.", r.s.home.status.Text)
 	return r
 }
 
@@ -377,7 +377,7 @@ func TestCameraControlsHiddenWithoutCamera(t *testing.T) {
 	s.cam.detect()
 	assert.False(t, visible(u, s.cam.toggle), "no Camera button without a camera")
 	assert.False(t, visible(u, s.cam.box), "no preview without a camera")
-	assert.True(t, visible(u, s.openPhoto), "photos still work")
+	assert.True(t, visible(u, s.home.openPhoto), "photos still work")
 	assert.True(t, visible(u, s.cam.icon))
 	assert.Nil(t, s.cam.live)
 }
@@ -391,7 +391,7 @@ func TestCameraPreviewShowsFrames(t *testing.T) {
 	assert.True(t, visible(r.u, s.cam.box), "the preview replaces the icon")
 	assert.False(t, visible(r.u, s.cam.icon))
 	assert.Equal(t, "Stop camera", s.cam.toggle.Text)
-	assert.Equal(t, "Hold the QR code in front of the camera.", s.status.Text)
+	assert.Equal(t, "Hold the QR code in front of the camera.", s.home.status.Text)
 
 	a, b := cameraFrame(t, "", 2), cameraFrame(t, "", 3)
 	r.show(t, a)
@@ -429,20 +429,21 @@ func TestCameraContactOpensReviewPrefilled(t *testing.T) {
 	s := r.s
 	r.turnOn(t)
 	r.show(t, cameraFrame(t, "", 2))
-	require.Nil(t, s.review)
+	require.Nil(t, s.rev.form)
 
 	r.show(t, cameraFrame(t, jurgenCard, 3))
-	require.NotNil(t, s.review, "the code opened the review form")
-	assert.True(t, s.reviewBox.Visible())
+	require.NotNil(t, s.rev.form, "the code opened the review form")
+	assert.True(t, s.rev.content.Visible())
 	assert.False(t, s.idle.Visible())
-	assert.Equal(t, "Review the scan", s.reviewTitle.Text)
-	assert.Equal(t, "Jürgen", s.review.given.Text)
-	assert.Equal(t, "Müller", s.review.family.Text)
-	assert.Equal(t, "Müller Maschinenbau GmbH", s.review.org.Text)
-	assert.Equal(t, "j.mueller@example.de", s.review.email.Text)
-	assert.Equal(t, "Hannover Messe · QR code · not saved yet", s.review.captured.Text)
+	assert.Equal(t, "Review the scan", s.rev.title.Text)
+	assert.Equal(t, "Jürgen", s.rev.form.given.Text)
+	assert.Equal(t, "Müller", s.rev.form.family.Text)
+	assert.Equal(t, "Müller Maschinenbau GmbH", s.rev.form.org.Text)
+	assert.Equal(t, "j.mueller@example.de", s.rev.form.email.Text)
+	assert.Contains(t, s.rev.form.captured.Text, "by Anna · QR code")
+	require.Len(t, allLeads(t, r.u), 1, "stored as soon as it was read")
 
-	test.Tap(s.review.save)
+	test.Tap(s.rev.form.save)
 	r.ui.drain()
 	ls := allLeads(t, r.u)
 	require.Len(t, ls, 1)
@@ -459,39 +460,40 @@ func TestCameraHeldCodeDoesNotReopenTheForm(t *testing.T) {
 	ada := cameraFrame(t, adaCard, 2)
 
 	r.show(t, ada)
-	require.NotNil(t, s.review)
-	assert.Equal(t, "Ada", s.review.given.Text)
+	require.NotNil(t, s.rev.form)
+	assert.Equal(t, "Ada", s.rev.form.given.Text)
 
 	// Another visitor's card while Ada is under review does not replace
 	// her: nothing typed on the form is lost.
-	test.Type(s.review.noteText, "Wants a demo")
+	test.Type(s.rev.form.noteText, "Wants a demo")
 	r.show(t, cameraFrame(t, graceCard, 3))
-	require.NotNil(t, s.review)
-	assert.Equal(t, "Ada", s.review.given.Text)
+	require.NotNil(t, s.rev.form)
+	assert.Equal(t, "Ada", s.rev.form.given.Text)
 
 	// Saved while the card is still held up: the form does not come back.
-	test.Tap(s.review.save)
+	test.Tap(s.rev.form.save)
 	r.ui.drain()
 	require.Len(t, allLeads(t, r.u), 1)
 	for range 5 {
 		r.clock.advance(time.Second)
 		r.show(t, ada)
-		require.Nil(t, s.review, "the held card does not reopen the form")
+		require.Nil(t, s.rev.form, "the held card does not reopen the form")
 		require.True(t, s.idle.Visible())
 	}
-	assert.Equal(t, "Saved Ada Lovelace. Ready for the next scan.", s.status.Text)
+	assert.Equal(t, "Saved Ada Lovelace. 1 lead today at Hannover Messe by Anna.", s.home.resultText.Text)
+	assert.Equal(t, "Ready for the next scan.", s.home.status.Text)
 
 	// Away for longer than the cooldown: shown again, it opens the form.
 	r.clock.advance(cameraCooldown)
 	r.show(t, ada)
-	require.NotNil(t, s.review, "the card shown again opens the form")
-	assert.Equal(t, "Ada", s.review.given.Text)
+	require.NotNil(t, s.rev.form, "the card shown again opens the form")
+	assert.Equal(t, "Ada", s.rev.form.given.Text)
 
 	// A different card opens the form at once.
-	test.Tap(s.discard)
+	test.Tap(s.rev.discard)
 	r.show(t, cameraFrame(t, graceCard, 4))
-	require.NotNil(t, s.review)
-	assert.Equal(t, "Grace", s.review.given.Text)
+	require.NotNil(t, s.rev.form)
+	assert.Equal(t, "Grace", s.rev.form.given.Text)
 }
 
 func TestCameraCooldownIsMeasuredFromTheLastSighting(t *testing.T) {
@@ -500,18 +502,18 @@ func TestCameraCooldownIsMeasuredFromTheLastSighting(t *testing.T) {
 	r.turnOn(t)
 	grace := cameraFrame(t, graceCard, 2)
 	r.show(t, grace)
-	require.NotNil(t, s.review)
-	test.Tap(s.discard)
+	require.NotNil(t, s.rev.form)
+	test.Tap(s.rev.discard)
 
 	r.clock.advance(cameraCooldown - 200*time.Millisecond)
 	r.show(t, grace) // 2.9 s later: held, and the cooldown starts again
-	assert.Nil(t, s.review)
+	assert.Nil(t, s.rev.form)
 	r.clock.advance(cameraCooldown - 200*time.Millisecond)
 	r.show(t, grace)
-	assert.Nil(t, s.review, "still held")
+	assert.Nil(t, s.rev.form, "still held")
 	r.clock.advance(cameraCooldown)
 	r.show(t, grace)
-	assert.NotNil(t, s.review, "out of sight for longer than the cooldown")
+	assert.NotNil(t, s.rev.form, "out of sight for longer than the cooldown")
 }
 
 func TestCameraWiFiCodeOffersNote(t *testing.T) {
@@ -519,15 +521,16 @@ func TestCameraWiFiCodeOffersNote(t *testing.T) {
 	s := r.s
 	r.turnOn(t)
 	r.show(t, cameraFrame(t, wifiCode, 2))
-	assert.True(t, s.noteBox.Visible(), "the note offer is up")
-	assert.Nil(t, s.review)
-	assert.Equal(t, "This code holds Wi-Fi settings, not a contact.", s.noteKind.Text)
-	assert.Equal(t, wifiCode, s.noteRaw.Text)
-	assert.False(t, s.noteNew.Disabled())
+	assert.True(t, s.note.content.Visible(), "the note offer is up")
+	assert.Nil(t, s.rev.form)
+	assert.Equal(t, "This code holds Wi-Fi settings, not a contact.", s.note.kind.Text)
+	assert.Equal(t, wifiCode, s.note.raw.Text)
+	assert.False(t, s.note.newLead.Disabled())
 
-	test.Tap(s.noteNew)
-	require.NotNil(t, s.review)
-	assert.Equal(t, wifiCode, s.review.noteText.Text, "the new lead carries the code as a note")
+	test.Tap(s.note.newLead)
+	r.ui.drain()
+	require.NotNil(t, s.rev.form)
+	assert.Equal(t, wifiCode, s.rev.form.noteText.Text, "the new lead carries the code as a note")
 	assert.Empty(t, allLeads(t, r.u), "nothing is made up from the code")
 }
 
@@ -605,8 +608,8 @@ func TestCameraThatCannotOpenSaysWhy(t *testing.T) {
 	require.NotNil(t, run)
 	r.ui.until(t, "the camera to give up", func() bool { return s.cam.live == nil })
 	waitEnded(t, run)
-	assert.Equal(t, "The camera could not be started. Close other programs that use it, then tap Camera again.", s.status.Text)
-	assert.Equal(t, widget.DangerImportance, s.status.Importance)
+	assert.Equal(t, "The camera could not be started. Close other programs that use it, then tap Camera again.", s.home.status.Text)
+	assert.Equal(t, widget.DangerImportance, s.home.status.Importance)
 	assert.Equal(t, "Camera", s.cam.toggle.Text)
 	assert.False(t, visible(r.u, s.cam.box))
 }
@@ -620,7 +623,7 @@ func TestCameraUnpluggedSaysWhy(t *testing.T) {
 	r.ui.until(t, "the camera to stop", func() bool { return s.cam.live == nil })
 	waitEnded(t, run)
 	assert.True(t, isClosed(src.closed))
-	assert.Equal(t, "The camera stopped sending pictures. Check its cable, then tap Camera again.", s.status.Text)
+	assert.Equal(t, "The camera stopped sending pictures. Check its cable, then tap Camera again.", s.home.status.Text)
 	assert.Equal(t, "Camera", s.cam.toggle.Text)
 }
 
@@ -633,7 +636,7 @@ func TestCameraTurnedOffDropsWhatItStillSent(t *testing.T) {
 	r.cam.send(t, nil) // read and on its way to the UI, not shown yet
 	test.Tap(s.cam.toggle)
 	r.ui.drain()
-	assert.Nil(t, s.review, "a code read before the camera was turned off opens nothing")
+	assert.Nil(t, s.rev.form, "a code read before the camera was turned off opens nothing")
 	assert.Nil(t, s.cam.preview.Image, "nor does its frame show")
 	assert.True(t, s.idle.Visible())
 }

@@ -2,18 +2,13 @@ package app
 
 import (
 	"errors"
-	"fmt"
-	"image/color"
-	"os"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	fynestorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -26,123 +21,76 @@ import (
 	"leadcap/workflow"
 )
 
+// settingReviewEach is "off" when scans are saved at once instead of being
+// reviewed one by one (the default).
+const settingReviewEach = "capture.review_each"
+
+// undoWindow is how long "Undo" stays on offer after a save; the saved
+// lead's sync is held meanwhile (see workflow.StartReview).
+const undoWindow = 30 * time.Second
+
 // captureScreen is the home screen at a booth. A handheld scanner works at
-// any time without clicking into a field: the keys it types while no entry
-// has the focus go to an assembler that hands complete payloads on. Photos
-// come from "Open photo…" or are dropped on the window; cards without a code
-// are typed in. Every scan opens the lead form pre-filled for review.
+// any time without clicking into a field (scannerKeys); photos come from
+// "Open photo…", are dropped on the window or come from the camera; cards
+// without a code are typed in. Every contact read is stored at once; the
+// panels show it for review (reviewPanel), offer to keep a code that is
+// not a contact as a note (notePanel), or wait for the next scan with what
+// the last one did (idlePanel).
 type captureScreen struct {
 	ui *UI
 
-	sink      *scanSink     // catches the scanner's keys once a Tab moved the focus
-	chip      *chipButton   // the active event; tap to switch
-	status    *widget.Label // what the last scan did
-	openPhoto *widget.Button
-	typeIn    *widget.Button
-	cam       *cameraView
-	idle      fyne.CanvasObject
+	keys  *scannerKeys
+	sink  *scanSink   // catches the scanner's keys once a Tab moved the focus
+	chip  *chipButton // the active event; tap to switch
+	cam   *cameraView
+	home  *idlePanel
+	idle  fyne.CanvasObject // home's content, which the camera lays out
+	rev   *reviewPanel
+	note  *notePanel
+	event *eventScreen
 
-	review      *leadScreen // the unsaved lead under review, if any
-	reviewTitle *widget.Label
-	reviewBody  *fyne.Container
-	discard     *widget.Button
-	dupText     *widget.Label
-	update      *widget.Button
-	dupBox      *fyne.Container
-	reviewBox   fyne.CanvasObject
-
-	noteKind    *widget.Label // not a contact: what the code holds
-	noteRaw     *widget.Label
-	attach      *widget.Button
-	noteNew     *widget.Button
-	noteDiscard *widget.Button
-	picker      *leadPicker
-	noteBox     fyne.CanvasObject
-
-	event   *eventScreen
 	main    fyne.CanvasObject
 	content fyne.CanvasObject
 
-	// The scanner's keys. Only touched on the UI goroutine; the timer
-	// calls flush through UI.opts.do.
-	asm    *capture.Assembler
-	timer  *time.Timer
-	clock  func() time.Time
-	closed bool
-
 	// Only touched on the UI goroutine.
-	ev       lead.Event
-	hasEvent bool
-	noteText string // the not-a-contact payload on offer
+	ev         lead.Event
+	hasEvent   bool
+	reviewEach bool
+	last       *lastScan   // the last scan saved or discarded, while Undo is on offer
+	qualifyID  uuid.UUID   // the lead Qualify opens
+	undoTimer  *time.Timer // ends the Undo offer
+	closed     bool
 }
 
-// imageExtensions are the photos "Open photo…" offers.
-var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".PNG", ".JPG", ".JPEG"}
+// lastScan is the last scan saved or discarded, on offer for Undo. A
+// saved one keeps its sync held until the offer ends.
+type lastScan struct {
+	rev       workflow.Review
+	was       lead.Lead // what Discard took away, for Restore
+	discarded bool
+}
 
 func newCaptureScreen(u *UI) *captureScreen {
-	s := &captureScreen{ui: u, asm: capture.NewAssembler(0), clock: time.Now}
-
+	s := &captureScreen{ui: u, reviewEach: true}
+	s.keys = newScannerKeys(func(f func()) { u.opts.do(f) }, func(p string) { s.onPayload(p, lead.MethodScanner) }, s.onEnter)
 	s.chip = eventChip(s.onChipTapped)
-	s.sink = newScanSink(s)
-	s.status = widget.NewLabel(lang.L("Loading…"))
-	s.status.Wrapping = fyne.TextWrapWord
-	s.status.Alignment = fyne.TextAlignCenter
-	s.openPhoto = widget.NewButtonWithIcon(lang.L("Open photo…"), theme.FileImageIcon(), s.onOpenPhotoTapped)
-	s.openPhoto.Importance = widget.HighImportance
-	s.typeIn = widget.NewButtonWithIcon(lang.L("Type it in"), theme.DocumentCreateIcon(), s.onTypeItInTapped)
-	hint := widget.NewLabel(lang.L("Scan a badge or business card with the handheld scanner, open a photo of its QR code or drop the photo here."))
-	hint.Wrapping = fyne.TextWrapWord
-	hint.Alignment = fyne.TextAlignCenter
+	s.sink = newScanSink(s.keys)
 	icon := container.NewCenter(container.NewGridWrap(fyne.NewSize(96, 96), widget.NewIcon(theme.ViewFullScreenIcon())))
 	s.cam = newCameraView(s, icon) // the live camera (camera.go): its button and preview show only when there is one
-	s.idle = container.NewVBox(layout.NewSpacer(),
-		icon,
-		s.cam.box,
-		hint,
-		captureButtons(s.openPhoto, s.cam.toggle, s.typeIn),
-		s.status,
-		layout.NewSpacer())
-
-	s.reviewTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.discard = widget.NewButtonWithIcon(lang.L("Discard"), theme.DeleteIcon(), s.onDiscardTapped)
-	s.dupText = widget.NewLabel("")
-	s.dupText.Wrapping = fyne.TextWrapWord
-	s.dupText.Importance = widget.WarningImportance
-	s.update = widget.NewButtonWithIcon(lang.L("Update the existing lead"), theme.ViewRefreshIcon(), s.onUpdateTapped)
-	s.update.Importance = widget.HighImportance
-	s.dupBox = beside(s.dupText, s.update)
-	s.dupBox.Hide()
-	s.reviewBody = container.NewStack()
-	s.reviewBox = container.NewBorder(
-		container.NewVBox(container.NewBorder(nil, nil, nil, s.discard, s.reviewTitle), s.dupBox),
-		nil, nil, nil, s.reviewBody)
-	s.reviewBox.Hide()
-
-	s.noteKind = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.noteKind.Wrapping = fyne.TextWrapWord
-	s.noteRaw = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	s.noteRaw.Wrapping = fyne.TextWrapBreak
-	s.noteRaw.Selectable = true
-	s.attach = widget.NewButtonWithIcon(lang.L("Attach to a lead…"), theme.MailAttachmentIcon(), s.onAttachTapped)
-	s.attach.Importance = widget.HighImportance
-	s.noteNew = widget.NewButtonWithIcon(lang.L("New lead with this note"), theme.ContentAddIcon(), s.onNoteNewTapped)
-	s.noteDiscard = widget.NewButtonWithIcon(lang.L("Discard"), theme.DeleteIcon(), s.onDiscardTapped)
-	s.picker = newLeadPicker(u, s.onAttachPicked)
-	s.picker.content.Hide()
-	ask := widget.NewLabel(lang.L("Save it as a note on a lead? No contact is made up from it."))
-	ask.Wrapping = fyne.TextWrapWord
-	s.noteBox = container.NewBorder(
-		container.NewVBox(s.noteKind, s.noteRaw, ask, buttonRow(false, s.attach, s.noteNew, s.noteDiscard)),
-		nil, nil, nil, s.picker.content)
-	s.noteBox.Hide()
-
+	s.home = newIdlePanel(icon, s.cam.box, s.cam.toggle, idleActions{
+		openPhoto: s.onOpenPhotoTapped, typeIn: s.onTypeItInTapped,
+		qualify: s.onQualifyTapped, undo: s.onUndoTapped, reviewEach: s.onReviewEachChanged,
+	})
+	s.idle = s.home.content
+	s.rev = newReviewPanel(u, s.onReviewSaved, s.onDiscardTapped)
+	s.note = newNotePanel(u, noteActions{attach: s.onAttachPicked, newLead: s.onNoteNewTapped, discard: s.onDiscardTapped})
 	s.event = newEventScreen(u, s.onEventChosen)
 	s.event.content.Hide()
 	// The sink comes first: it is where the focus goes when a scanner
 	// types Tab while nothing has the focus (a border lays out its centre
 	// before its top).
 	s.main = container.NewBorder(s.chip, nil, nil, nil,
-		container.NewStack(s.sink, container.NewPadded(s.idle), s.reviewBox, container.NewPadded(s.noteBox)))
+		container.NewStack(s.sink, container.NewPadded(s.idle), s.rev.content, container.NewPadded(s.note.content)))
 	s.content = container.NewStack(s.main, s.event.content)
 	return s
 }
@@ -151,8 +99,8 @@ func newCaptureScreen(u *UI) *captureScreen {
 // connects the scanner and dropped files to the window.
 func (s *captureScreen) start() {
 	c := s.ui.win.Canvas()
-	c.SetOnTypedRune(s.onTypedRune)
-	c.SetOnTypedKey(s.onTypedKey)
+	c.SetOnTypedRune(s.keys.typedRune)
+	c.SetOnTypedKey(s.keys.typedKey)
 	s.ui.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { s.onDropped(uris) })
 	s.ui.onClose(s.stop)
 	s.cam.start()
@@ -160,11 +108,14 @@ func (s *captureScreen) start() {
 	st := s.ui.st
 	s.ui.background(func() func() {
 		r := loadEvents(st)
+		each, err := st.Setting(settingReviewEach)
 		return func() {
-			if r.err != nil {
-				s.showStatus(userMessage(r.err), true)
+			if r.err != nil || err != nil {
+				s.showStatus(userMessage(errors.Join(r.err, err)), true)
 				return
 			}
+			s.reviewEach = each != "off"
+			s.home.reviewEach.SetChecked(s.reviewEach)
 			if r.staff != "" && s.ui.opts.Staff == "" {
 				s.ui.opts.Staff = r.staff
 			}
@@ -180,11 +131,14 @@ func (s *captureScreen) start() {
 	})
 }
 
-// stop ends the scanner's timer; the window is closing.
+// stop ends the scanner's and the Undo offer's timers and lets the lead
+// on offer go to the CRM; the window is closing. A review still open stays
+// stored as it is and is released when the store is next opened.
 func (s *captureScreen) stop() {
 	s.closed = true
-	if s.timer != nil {
-		s.timer.Stop()
+	s.keys.stop()
+	if id := s.endUndo(); id != uuid.Nil {
+		_ = workflow.Finish(s.ui.st, id) // else the next Open releases it
 	}
 }
 
@@ -216,70 +170,16 @@ func (s *captureScreen) onEventChosen(ev lead.Event) {
 	s.ui.win.Canvas().Unfocus() // the scanner's keys come to the screen, not to a hidden field
 }
 
-// onTypedRune receives the characters typed while no entry has the focus:
-// those of a handheld scanner.
-func (s *captureScreen) onTypedRune(r rune) { s.key(r) }
-
-// onTypedKey receives Enter and Tab, which end or split a scanner's payload,
-// while no entry has the focus. Enter with nothing pending saves the lead
+// onEnter is a person's Enter with no field focused: it saves the lead
 // under review.
-func (s *captureScreen) onTypedKey(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case fyne.KeyReturn, fyne.KeyEnter:
-		if !s.asm.Pending() && s.review != nil && s.reviewBox.Visible() && s.ui.tabs.SelectedIndex() == 0 {
-			s.review.onSaveTapped()
-			return
-		}
-		s.key('\n')
-	case fyne.KeyTab:
-		if s.asm.Pending() {
-			s.key('\t')
-		}
+func (s *captureScreen) onEnter() {
+	if f := s.rev.form; f != nil && s.rev.content.Visible() && s.ui.tabs.SelectedIndex() == 0 {
+		f.onSaveTapped()
 	}
 }
 
-func (s *captureScreen) key(r rune) {
-	payloads := s.asm.Key(r, s.clock())
-	s.armTimer()
-	for _, p := range payloads {
-		s.onPayload(p, lead.MethodScanner)
-	}
-}
-
-// armTimer makes the timer flush a payload that ends without Enter.
-func (s *captureScreen) armTimer() {
-	if !s.asm.Pending() || s.closed {
-		if s.timer != nil {
-			s.timer.Stop()
-		}
-		return
-	}
-	const tick = capture.AssemblerPause / 2
-	if s.timer == nil {
-		s.timer = time.AfterFunc(tick, func() { s.ui.opts.do(s.onTimer) })
-		return
-	}
-	s.timer.Reset(tick)
-}
-
-func (s *captureScreen) onTimer() {
-	if s.closed {
-		return
-	}
-	s.flush(s.clock())
-	s.armTimer()
-}
-
-// flush hands on a payload whose scanner sent no Enter once the pause has
-// passed.
-func (s *captureScreen) flush(at time.Time) {
-	for _, p := range s.asm.Flush(at) {
-		s.onPayload(p, lead.MethodScanner)
-	}
-}
-
-// onPayload parses a payload from the scanner in the background and shows
-// what it holds.
+// onPayload parses a payload from the scanner in the background and
+// handles what it holds.
 func (s *captureScreen) onPayload(payload string, method lead.Method) {
 	if !s.ready() {
 		return
@@ -329,8 +229,8 @@ func (s *captureScreen) onDropped(uris []fyne.URI) {
 	s.openURI(uris[0])
 }
 
-// openURI reads and decodes a photo in the background and shows the first
-// contact it holds.
+// openURI reads and decodes a photo in the background and handles the
+// first contact it holds.
 func (s *captureScreen) openURI(uri fyne.URI) {
 	if !s.ready() {
 		return
@@ -343,54 +243,11 @@ func (s *captureScreen) openURI(uri fyne.URI) {
 	})
 }
 
-// scanned is what reading a photo or a scanner payload gave.
-type scanned struct {
-	parsed capture.Parsed
-	err    error
-	codes  int
-	took   time.Duration
-}
-
-// scanURI reads the image at uri, decodes its QR codes and parses them with
-// region as the phone region. The first code that holds a contact wins;
-// when none does, the first code's error is returned. It runs off the UI
-// goroutine.
-func scanURI(uri fyne.URI, region string) scanned {
-	rc, err := fynestorage.Reader(uri)
-	if err != nil {
-		return scanned{err: fmt.Errorf("open %s: %w", uri.Name(), err)}
-	}
-	defer rc.Close()
-	codes, took, err := capture.DecodeReader(rc)
-	if err != nil {
-		return scanned{err: err, codes: len(codes), took: took}
-	}
-	r, _ := parseCodes(codes, region)
-	r.took = took
-	return r
-}
-
-// parseCodes parses the codes of one image with region as the phone
-// region: the first code that holds a contact wins, else the first code
-// with its error. text is the chosen code's content. codes is not empty.
-func parseCodes(codes []capture.Code, region string) (r scanned, text string) {
-	for i, c := range codes {
-		p, err := capture.Parse(c.Text, region)
-		var nc *capture.NotAContactError
-		contact := !errors.As(err, &nc)
-		if i == 0 || contact {
-			r, text = scanned{parsed: p, err: err, codes: len(codes)}, c.Text
-		}
-		if contact {
-			break
-		}
-	}
-	return r, text
-}
-
-// showScan shows what a scan gave: the lead form pre-filled for review,
-// the offer to save a code that is not a contact as a note, or why nothing
-// could be read.
+// showScan handles what a scan gave: a contact is stored at once and put
+// up for review (or just saved, see reviewEach); a contact that cannot be
+// stored alone (a badge ID) goes on the form to be completed; a code that
+// is not a contact is offered as a note; else it says why nothing could
+// be read. Whatever was under review is saved as it stands first.
 func (s *captureScreen) showScan(r scanned, method lead.Method) {
 	if method == lead.MethodQRScan && r.parsed.Method != "" {
 		method = r.parsed.Method // a badge in a photo is a badge scan
@@ -399,348 +256,158 @@ func (s *captureScreen) showScan(r scanned, method lead.Method) {
 	var fe *lead.FieldError
 	switch {
 	case errors.As(r.err, &nc):
-		s.showNoteOffer(nc)
+		s.settle(func(*storage.Store) func(string) {
+			return func(prev string) { s.showNoteOffer(nc, prev) }
+		})
+	case r.err == nil && r.parsed.Reachable():
+		s.store(r.parsed, method)
 	case r.err == nil || errors.As(r.err, &fe):
 		msg := lang.L("Check the details, then save.")
 		if fe != nil {
 			msg = fieldMessage(fe)
-		} else if !r.parsed.Reachable() && r.parsed.BadgeID != "" {
+		} else if r.parsed.BadgeID != "" {
 			msg = lang.L("The badge holds only the organiser's badge ID: add the email or phone number.")
 		}
-		title := lang.L("Review the scan")
-		if method == lead.MethodManual {
-			title = lang.L("New lead")
-		}
-		s.showReview(&draft{event: s.ev, parsed: r.parsed, method: method}, title, msg)
+		l := s.newLead(method)
+		l.Contact, l.RawPayload, l.BadgeID = r.parsed.Contact, r.parsed.Payload, r.parsed.BadgeID
+		s.settle(func(*storage.Store) func(string) {
+			return func(prev string) { s.showDraft(l, lang.L("Review the scan"), joinText(prev, msg)) }
+		})
 	default:
 		s.showStatus(scanMessage(r.err), true)
 	}
 }
 
-// showReview puts an unsaved lead on the form.
-func (s *captureScreen) showReview(d *draft, title, message string) {
-	s.review = newDraftScreen(s.ui, d, message)
-	s.reviewTitle.SetText(title)
-	s.reviewBody.Objects = []fyne.CanvasObject{s.review.content}
-	s.reviewBody.Refresh()
-	s.dupBox.Hide()
-	s.noteBox.Hide()
+// newLead is a lead of the active event captured now by whoever works the
+// booth, not stored.
+func (s *captureScreen) newLead(method lead.Method) lead.Lead {
+	l := lead.New(s.ev.ID, method, s.ui.opts.Now())
+	l.CapturedBy, l.DeviceID = strings.TrimSpace(s.ui.opts.Staff), s.ui.device
+	return *l
+}
+
+// store saves a contact at once (workflow.StartReview) and shows it for
+// review, or as saved when scans are saved at once.
+func (s *captureScreen) store(p capture.Parsed, method lead.Method) {
+	ev, each, staff, now := s.ev, s.reviewEach, s.ui.opts.Staff, s.ui.opts.Now
+	c := workflow.Capture{Method: method, Staff: staff, DeviceID: s.ui.device, Now: now}
+	s.settle(func(st *storage.Store) func(string) {
+		rev, err := workflow.StartReview(st, ev, p, c)
+		if err != nil {
+			return func(prev string) { s.showIdle(); s.showStatus(joinText(prev, userMessage(err)), true) }
+		}
+		if each {
+			return func(prev string) {
+				s.ui.leadSaved(rev.Lead)
+				s.rev.showStored(rev, ev, joinText(prev, lang.L("Stored. Check the details, then save.")))
+				s.idle.Hide()
+			}
+		}
+		n, _ := workflow.CapturedToday(st, ev.ID, staff, now())
+		return func(prev string) { s.showSaved(rev, n, prev) }
+	})
+}
+
+// settle ends what the screen holds before the next scan is shown, in
+// the background: the review under way is saved as it stands and the Undo
+// offer ends, both letting their leads go to the CRM. Then next runs
+// there too, and what it returns runs on the UI goroutine with a sentence
+// about the review that was under way ("" when none was).
+func (s *captureScreen) settle(next func(*storage.Store) func(prev string)) {
+	take := s.rev.takeOver()
+	held := s.endUndo()
+	st := s.ui.st
+	s.ui.background(func() func() {
+		prev := ""
+		if take != nil {
+			r, err := take(st)
+			prev = tookOverText(r, err)
+			if r.Lead.ID != uuid.Nil {
+				_ = workflow.Finish(st, r.Lead.ID) // else the next Open releases it
+			}
+		}
+		if held != uuid.Nil {
+			_ = workflow.Finish(st, held)
+		}
+		apply := next(st)
+		return func() {
+			if take != nil {
+				s.ui.leads.reload()
+			}
+			apply(prev)
+		}
+	})
+}
+
+// tookOverText says what became of a review that the next scan ended.
+func tookOverText(r workflow.Review, err error) string {
+	name := map[string]any{"Name": contactName(r.Lead.Contact)}
+	switch {
+	case err == nil:
+		return lang.L("Saved {{.Name}} as it stood.", name)
+	case r.Lead.ID != uuid.Nil:
+		return lang.L("Kept {{.Name}} as scanned; the changes on the form were not saved ({{.Err}}).",
+			map[string]any{"Name": name["Name"], "Err": userMessage(err)})
+	}
+	return lang.L("The lead being typed in was not saved: {{.Err}}", map[string]any{"Err": userMessage(err)})
+}
+
+func joinText(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func (s *captureScreen) showDraft(l lead.Lead, title, message string) {
+	s.note.hide()
 	s.idle.Hide()
-	s.reviewBox.Show()
+	s.rev.showDraft(l, s.ev, title, message)
 }
 
 func (s *captureScreen) showIdle() {
-	s.review = nil
-	s.reviewBody.Objects = nil
-	s.reviewBox.Hide()
-	s.noteBox.Hide()
-	s.picker.content.Hide()
+	s.rev.close()
+	s.note.hide()
 	s.idle.Show()
 	s.ui.win.Canvas().Unfocus() // the scanner's keys come to the screen again
 }
 
-func (s *captureScreen) showStatus(text string, bad bool) {
-	s.status.Importance = widget.MediumImportance
-	if bad {
-		s.status.Importance = widget.DangerImportance
-	}
-	s.status.SetText(text)
-}
+func (s *captureScreen) showStatus(text string, bad bool) { s.home.showStatus(text, bad) }
 
-func (s *captureScreen) onTypeItInTapped() {
+func (s *captureScreen) onTypeItInTapped() { s.typeIn("") }
+
+// typeIn starts a lead typed in, with note already on its form.
+func (s *captureScreen) typeIn(note string) {
 	if !s.ready() {
 		return
 	}
-	s.showReview(&draft{event: s.ev, parsed: capture.Parsed{Method: lead.MethodManual}, method: lead.MethodManual},
-		lang.L("New lead"), lang.L("Type in what the card says, then save."))
-	s.ui.win.Canvas().Focus(s.review.given)
+	l := s.newLead(lead.MethodManual)
+	s.settle(func(*storage.Store) func(string) {
+		return func(prev string) {
+			s.showDraft(l, lang.L("New lead"), joinText(prev, lang.L("Type in what the card says, then save.")))
+			s.rev.form.noteText.SetText(note)
+			s.ui.win.Canvas().Focus(s.rev.form.given)
+		}
+	})
 }
 
-func (s *captureScreen) onDiscardTapped() {
-	s.showIdle()
-	s.showStatus(lang.L("Discarded. Ready to scan."), false)
-}
-
-// onDuplicate offers to update the lead the scanned person already is.
-func (s *captureScreen) onDuplicate(existing lead.Lead) {
-	s.dupText.SetText(lang.L("{{.Name}} is already a lead at this event, captured {{.Date}}. Update that lead with what you see here?",
-		map[string]any{"Name": contactName(existing.Contact), "Date": existing.CapturedAt.Local().Format("2006-01-02 15:04")}))
-	s.dupBox.Show()
-	s.review.message.SetText(lang.L("Not saved yet."))
-	s.review.updateSave()
-}
-
-func (s *captureScreen) onUpdateTapped() {
-	if s.review == nil || s.review.draft == nil {
+func (s *captureScreen) onReviewEachChanged(on bool) {
+	if on == s.reviewEach {
 		return
 	}
-	s.review.draft.merge = true
-	s.review.saveDraft()
-}
-
-// onDraftSaved goes back to the ready state after the lead under review was
-// saved.
-func (s *captureScreen) onDraftSaved(saved workflow.Saved) {
-	name := contactName(saved.Lead.Contact)
-	s.showIdle()
-	if saved.Created {
-		s.showStatus(lang.L("Saved {{.Name}}. Ready for the next scan.", map[string]any{"Name": name}), false)
-	} else {
-		s.showStatus(lang.L("Updated {{.Name}}, who was already a lead. Ready for the next scan.", map[string]any{"Name": name}), false)
+	s.reviewEach = on
+	v := ""
+	if !on {
+		v = "off"
 	}
-	s.ui.leadSaved(saved.Lead)
-}
-
-// contactName names a person in a message: the name, else the email.
-func contactName(c lead.Contact) string {
-	if n := c.Name(); n != "" {
-		return n
-	}
-	return first(c.Emails)
-}
-
-// showNoteOffer offers to keep a code that holds no contact as a note.
-func (s *captureScreen) showNoteOffer(nc *capture.NotAContactError) {
-	s.noteText = nc.Raw
-	s.noteKind.SetText(notAContactText(nc.Kind))
-	raw := nc.Raw
-	if len(raw) > 400 {
-		raw = raw[:400] + "…"
-	}
-	s.noteRaw.SetText(raw)
-	if strings.TrimSpace(nc.Raw) == "" {
-		s.attach.Disable()
-		s.noteNew.Disable()
-	} else {
-		s.attach.Enable()
-		s.noteNew.Enable()
-	}
-	s.review = nil
-	s.reviewBox.Hide()
-	s.idle.Hide()
-	s.picker.content.Hide()
-	s.noteBox.Show()
-}
-
-// onAttachTapped shows the leads to attach the note to.
-func (s *captureScreen) onAttachTapped() {
-	s.picker.content.Show()
-	s.picker.reload()
-	s.ui.win.Canvas().Focus(s.picker.search)
-}
-
-// onAttachPicked saves the code as a note on the picked lead.
-func (s *captureScreen) onAttachPicked(sum storage.Summary) {
-	text, author, now := s.noteText, s.ui.opts.Staff, s.ui.opts.Now()
 	st := s.ui.st
 	s.ui.background(func() func() {
-		l, err := st.UpdateLead(sum.ID, func(l *lead.Lead) error {
-			_, err := l.AddNote(text, author, now, time.Time{})
-			return err
-		})
-		return func() {
-			if err != nil {
-				s.showStatus(userMessage(err), true)
-				return
-			}
-			s.showIdle()
-			s.showStatus(lang.L("Saved the code as a note on {{.Name}}.", map[string]any{"Name": pickedName(sum)}), false)
-			s.ui.leadSaved(l)
+		if err := st.SetSetting(settingReviewEach, v); err != nil {
+			return func() { s.showStatus(userMessage(err), true) }
 		}
+		return nil
 	})
-}
-
-// onNoteNewTapped starts a new lead, typed in, that will carry the code as
-// a note: only because the user asked for it.
-func (s *captureScreen) onNoteNewTapped() {
-	text := s.noteText
-	s.onTypeItInTapped()
-	if s.review != nil {
-		s.review.noteText.SetText(text)
-	}
-}
-
-// notAContactText says what a code holds instead of a contact.
-func notAContactText(kind string) string {
-	switch kind {
-	case "wifi":
-		return lang.L("This code holds Wi-Fi settings, not a contact.")
-	case "event":
-		return lang.L("This code holds a calendar entry, not a contact.")
-	case "geo":
-		return lang.L("This code holds a location, not a contact.")
-	case "sms":
-		return lang.L("This code holds a text message, not a contact.")
-	case "url-without-contact":
-		return lang.L("This code holds a web address, not a contact.")
-	case "malformed":
-		return lang.L("This code looks like a contact card, but nothing in it can be read.")
-	case "empty":
-		return lang.L("This code is empty.")
-	case "too-long":
-		return lang.L("This code is longer than any contact card.")
-	}
-	return lang.L("This code holds text, not a contact.")
-}
-
-// scanMessage explains why a photo gave no lead and what to do.
-func scanMessage(err error) string {
-	switch {
-	case errors.Is(err, capture.ErrNoCode):
-		return lang.L("No QR code found in the photo. Hold the code flat, fill more of the frame with it, avoid reflections and try again.")
-	case errors.Is(err, capture.ErrTooLarge):
-		return lang.L("The photo is too large (over 50 megapixels or 30 MB). Take it at a lower resolution or crop it around the code.")
-	case errors.Is(err, capture.ErrNotImage):
-		return lang.L("This file is not a PNG, JPEG, GIF or WebP photo. Export it in one of these formats and try again.")
-	case errors.Is(err, capture.ErrTruncated):
-		return lang.L("The photo is cut short or damaged. Copy it again from the camera or phone.")
-	case errors.Is(err, os.ErrNotExist):
-		return lang.L("The photo is gone: it was moved or deleted. Open it again.")
-	}
-	return userMessage(err)
-}
-
-// scanSink is an invisible focusable widget at the top of Capture. While no
-// field has the focus the window's key handlers feed the scanner; but the
-// driver moves the focus to the first focusable object when Tab is typed,
-// so a scanner that sends Tab would otherwise type the rest of its payload
-// into a field. The sink is that first object: it hands the keys on to the
-// assembler, and keeps Tab.
-type scanSink struct {
-	widget.BaseWidget
-	s *captureScreen
-}
-
-func newScanSink(s *captureScreen) *scanSink {
-	k := &scanSink{s: s}
-	k.ExtendBaseWidget(k)
-	return k
-}
-
-func (k *scanSink) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
-}
-
-func (k *scanSink) FocusGained()               {}
-func (k *scanSink) FocusLost()                 {}
-func (k *scanSink) TypedRune(r rune)           { k.s.onTypedRune(r) }
-func (k *scanSink) TypedKey(ev *fyne.KeyEvent) { k.s.onTypedKey(ev) }
-
-// AcceptsTab keeps a Tab that is part of a payload; any other Tab moves
-// the focus on into the form, as usual.
-func (k *scanSink) AcceptsTab() bool { return k.s.asm.Pending() }
-
-// draft is an unsaved lead on the lead form: a scan under review or a lead
-// being typed in.
-type draft struct {
-	event  lead.Event
-	parsed capture.Parsed
-	method lead.Method
-	// merge is set when the user chose to update the lead the same person
-	// already is at the event.
-	merge bool
-}
-
-// newDraftScreen shows an unsaved lead on the lead form. Enter in a
-// one-line field saves it.
-func newDraftScreen(u *UI, d *draft, message string) *leadScreen {
-	s := newLeadScreen(u, uuid.Nil)
-	s.draft = d
-	l := lead.New(d.event.ID, d.method, u.opts.Now())
-	l.Contact = d.parsed.Contact
-	l.CapturedBy = u.opts.Staff
-	s.show(leadLoaded{lead: *l, event: d.event}, message)
-	s.captured.SetText(strings.Join([]string{d.event.Name, methodLabel(d.method), lang.L("not saved yet")}, " · "))
-	s.syncInfo.SetText(lang.L("Not saved yet."))
-	s.addNote.Hide() // the note is saved with the lead
-	for _, e := range []*widget.Entry{s.given, s.family, s.org, s.title, s.email, s.phone, s.web, s.wording} {
-		e.OnSubmitted = func(string) { s.onSaveTapped() }
-	}
-	return s
-}
-
-// extras are the parts of the form beyond the contact that a saved draft
-// carries over: only what the user set.
-type extras struct {
-	edits
-	note     string
-	followUp time.Time
-	author   string
-}
-
-func (x extras) any() bool {
-	q := x.qual
-	return q.Fit != lead.Unknown || q.Budget != lead.Unknown || q.Authority != lead.Unknown ||
-		q.Interest != lead.Unknown || q.Disqualified || x.rating != lead.RatingUnrated ||
-		x.basis != lead.BasisNone || x.status != lead.ConsentNotAsked || x.wording != "" || x.note != ""
-}
-
-func (x extras) apply(l *lead.Lead) error {
-	for _, a := range []struct {
-		set lead.Answer
-		to  *lead.Answer
-	}{{x.qual.Fit, &l.Qualification.Fit}, {x.qual.Budget, &l.Qualification.Budget},
-		{x.qual.Authority, &l.Qualification.Authority}, {x.qual.Interest, &l.Qualification.Interest}} {
-		if a.set != lead.Unknown {
-			*a.to = a.set
-		}
-	}
-	if x.qual.Disqualified {
-		l.Qualification.Disqualified = true
-	}
-	if x.rating != lead.RatingUnrated {
-		l.Rating = x.rating
-	}
-	if x.basis != lead.BasisNone || x.status != lead.ConsentNotAsked || x.wording != "" {
-		l.Consent = lead.Consent{Basis: x.basis, Status: x.status, WordingVersion: x.wording, At: x.now.UTC()}
-	}
-	if x.note != "" {
-		if _, err := l.AddNote(x.note, x.author, x.now, x.followUp); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// saveDraft saves the lead under review, with what the user set beyond the
-// contact, through workflow.SaveParsed, which merges the same person at the
-// same event into the existing lead. Before that it looks for that person:
-// if found, the user is asked first.
-func (s *leadScreen) saveDraft() {
-	d := s.draft
-	x := extras{edits: s.edits(), note: strings.TrimSpace(s.noteText.Text), followUp: dateOf(s.followUp), author: s.ui.opts.Staff}
-	c := workflow.Capture{Method: d.method, Staff: s.ui.opts.Staff, DeviceID: s.ui.device, Now: s.ui.opts.Now}
-	if x.any() {
-		c.Edit = x.apply // saved with the lead, in the same transaction
-	}
-	p := d.parsed
-	var l lead.Lead
-	l.Contact = p.Contact
-	x.edits.apply(&l)
-	p.Contact = l.Contact
-	merge := d.merge
-	s.save.Disable()
-	s.message.SetText(lang.L("Saving…"))
-	st := s.ui.st
-	s.ui.background(func() func() {
-		if !merge {
-			if ex, ok := findDuplicate(st, d.event, p.Contact); ok {
-				return func() { s.ui.capture.onDuplicate(ex) }
-			}
-		}
-		saved, err := workflow.SaveParsed(st, d.event, p, c)
-		if err != nil {
-			return func() { s.onSaveFailed(err) }
-		}
-		return func() { s.ui.capture.onDraftSaved(saved) }
-	})
-}
-
-// findDuplicate looks for the lead the same person already is at the event,
-// by the store's duplicate key (email, else phone, else name and
-// organization). It runs off the UI goroutine. A contact the store cannot
-// normalize has no duplicate: saving it reports the field error.
-func findDuplicate(st *storage.Store, ev lead.Event, c lead.Contact) (lead.Lead, bool) {
-	l, found, err := st.FindDuplicate(ev.ID, c)
-	return l, err == nil && found
 }

@@ -51,8 +51,8 @@ func BenchmarkScanToForm(b *testing.B) {
 			b.ResetTimer()
 			for b.Loop() {
 				u.capture.openURI(uri)
-				if u.capture.review == nil || u.capture.review.email.Text != "ada@example.com" {
-					b.Fatalf("no form: %s", u.capture.status.Text)
+				if u.capture.rev.form == nil || u.capture.rev.form.email.Text != "ada@example.com" {
+					b.Fatalf("no form: %s", u.capture.home.status.Text)
 				}
 			}
 		})

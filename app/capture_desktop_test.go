@@ -30,9 +30,9 @@ func TestCaptureScannerSendingTabKeepsItsKeys(t *testing.T) {
 		}
 		c.Focused().TypedRune(r)
 	}
-	require.NotNil(t, s.review)
-	assert.Equal(t, "grace@example.org", s.review.email.Text)
-	assert.Equal(t, "Hopper", s.review.family.Text)
+	require.NotNil(t, s.rev.form)
+	assert.Equal(t, "grace@example.org", s.rev.form.email.Text)
+	assert.Equal(t, "Hopper", s.rev.form.family.Text)
 }
 
 func TestShortcutNewLeadAndSaveOnCapture(t *testing.T) {
@@ -40,17 +40,17 @@ func TestShortcutNewLeadAndSaveOnCapture(t *testing.T) {
 	u.showLeads()
 	typeShortcut(u, fyne.KeyN)
 	assert.Equal(t, 0, u.tabs.SelectedIndex(), "Ctrl+N goes to Capture")
-	require.NotNil(t, s.review)
-	assert.Equal(t, "New lead", s.reviewTitle.Text)
-	assert.Equal(t, s.review.given, u.win.Canvas().Focused())
+	require.NotNil(t, s.rev.form)
+	assert.Equal(t, "New lead", s.rev.title.Text)
+	assert.Equal(t, s.rev.form.given, u.win.Canvas().Focused())
 
 	// Tab follows the form: given name, family name, organization, ...
 	c := u.win.Canvas()
-	for _, e := range []fyne.Focusable{s.review.family, s.review.org, s.review.title, s.review.email} {
+	for _, e := range []fyne.Focusable{s.rev.form.family, s.rev.form.org, s.rev.form.title, s.rev.form.email} {
 		c.FocusNext()
 		require.Equal(t, e, c.Focused())
 	}
-	test.Type(s.review.email, "ada@example.com")
+	test.Type(s.rev.form.email, "ada@example.com")
 	typeShortcut(u, fyne.KeyS)
 	ls := allLeads(t, u)
 	require.Len(t, ls, 1, "Ctrl+S saves the lead under review")
@@ -65,8 +65,8 @@ func TestCaptureTimerStopsWhenTheWindowCloses(t *testing.T) {
 	u := New(fyne.CurrentApp(), st, Options{run: inline, do: inline})
 	s := u.capture
 	test.TypeOnCanvas(u.win.Canvas(), "mailto:linus@example.net") // no Enter: the timer waits
-	require.NotNil(t, s.timer)
+	require.NotNil(t, s.keys.timer)
 	u.win.Close()
 	assert.True(t, s.closed)
-	assert.False(t, s.timer.Stop(), "the timer was stopped already")
+	assert.False(t, s.keys.timer.Stop(), "the timer was stopped already")
 }

@@ -27,10 +27,11 @@ type leadScreen struct {
 	ui *UI
 	id uuid.UUID
 
-	given, family, org, title *widget.Entry
-	email, phone, web         *widget.Entry
-	contact                   fyne.CanvasObject // the contact fields, see formRows
-	consent                   fyne.CanvasObject
+	given, family, org, title             *widget.Entry
+	email, phone, web                     *widget.Entry
+	street, postal, city, region, country *widget.Entry
+	contact                               fyne.CanvasObject // the contact fields, see formRows
+	consent                               fyne.CanvasObject
 
 	fit, budget, authority, interest *segmented
 	disqualify                       *widget.Check
@@ -53,14 +54,21 @@ type leadScreen struct {
 	save     *widget.Button
 	content  fyne.CanvasObject
 
-	// draft is set when the form shows a lead that is not saved yet: a
-	// scan under review, or one being typed in (see capture.go).
-	draft *draft
+	// onSave, when set, replaces the screen's own save: a lead typed in
+	// on Capture is not stored yet (see capture_review.go).
+	onSave func()
+	// afterSave, when set, is told of every save instead of the screen
+	// saying "Saved." itself.
+	afterSave func(lead.Lead)
 
 	// Only touched on the UI goroutine.
 	event  lead.Event
 	qual   lead.Qualification // as being edited
 	loaded bool
+	base   lead.Lead // as loaded: the form's edits apply to it
+	shown  edits     // what the form showed once loaded, to tell unsaved changes
+	then   func()    // runs once after the next successful save
+	ask    *leaveAsk // the unsaved-changes question on show, if any
 }
 
 // The options of the yes / no / unknown toggles, in segmented order.
@@ -84,9 +92,8 @@ func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 	s.phone = widget.NewEntry()
 	s.phone.Validator = s.validatePhone
 	s.web = widget.NewEntry()
-	for _, e := range []*widget.Entry{s.email, s.phone} {
-		e.OnChanged = func(string) { s.updateSave() }
-	}
+	s.street, s.postal, s.city = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	s.region, s.country = widget.NewEntry(), widget.NewEntry()
 	s.contact = formRows(
 		widget.NewFormItem(lang.L("Given name"), s.given),
 		widget.NewFormItem(lang.L("Family name"), s.family),
@@ -95,6 +102,11 @@ func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 		widget.NewFormItem(lang.L("Email"), s.email),
 		&widget.FormItem{Text: lang.L("Phone"), Widget: s.phone, HintText: lang.L("With country code, or in the event's country")},
 		widget.NewFormItem(lang.L("Web"), s.web),
+		widget.NewFormItem(lang.L("Street"), s.street),
+		widget.NewFormItem(lang.L("Postal code"), s.postal),
+		widget.NewFormItem(lang.L("City"), s.city),
+		widget.NewFormItem(lang.L("Region"), s.region),
+		widget.NewFormItem(lang.L("Country"), s.country),
 	)
 
 	toggle := func(set func(lead.Answer)) *segmented {
@@ -121,13 +133,16 @@ func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 	s.status = widget.NewSelect(mapLabels(statuses, consentStatusLabel), nil)
 	s.wording = widget.NewEntry()
 	s.wording.SetPlaceHolder(lang.L("e.g. v3"))
+	for _, e := range s.entries() {
+		e.OnChanged = func(string) { s.onEdited() }
+	}
 
 	s.notes = container.NewVBox()
 	s.noteText = widget.NewMultiLineEntry()
 	s.noteText.SetPlaceHolder(lang.L("What was said or agreed"))
 	s.noteText.SetMinRowsVisible(3)
 	s.noteText.Wrapping = fyne.TextWrapWord
-	s.noteText.OnChanged = func(string) { s.updateSave() }
+	s.noteText.OnChanged = func(string) { s.onEdited() }
 	s.followUp = widget.NewDateEntry()
 	s.addNote = widget.NewButtonWithIcon(lang.L("Add note"), theme.ContentAddIcon(), s.onAddNoteTapped)
 
@@ -214,7 +229,7 @@ func (s *leadScreen) show(r leadLoaded, message string) {
 		return
 	}
 	l := r.lead
-	s.event, s.qual, s.loaded = r.event, l.Qualification, true
+	s.event, s.qual, s.loaded, s.base = r.event, l.Qualification, true, l
 
 	c := l.Contact
 	s.given.SetText(c.GivenName)
@@ -234,6 +249,13 @@ func (s *leadScreen) show(r leadLoaded, message string) {
 	}
 	s.phone.SetText(phone)
 	s.web.SetText(first(c.URLs))
+	a := c.Address
+	for _, f := range []struct {
+		e *widget.Entry
+		v string
+	}{{s.street, a.Street}, {s.postal, a.PostalCode}, {s.city, a.City}, {s.region, a.Region}, {s.country, a.Country}} {
+		f.e.SetText(f.v)
+	}
 
 	s.fit.setSelected(slices.Index(answers, s.qual.Fit))
 	s.budget.setSelected(slices.Index(answers, s.qual.Budget))
@@ -253,6 +275,7 @@ func (s *leadScreen) show(r leadLoaded, message string) {
 	s.message.Importance = widget.MediumImportance
 	s.message.SetText(message)
 	s.setEnabled(true)
+	s.shown = s.edits()
 }
 
 func (s *leadScreen) showNotes(notes []lead.Note) {
@@ -300,7 +323,7 @@ func (s *leadScreen) onQualificationChanged() {
 }
 
 func (s *leadScreen) setEnabled(on bool) {
-	for _, e := range []*widget.Entry{s.given, s.family, s.org, s.title, s.email, s.phone, s.web, s.wording, s.noteText} {
+	for _, e := range append(s.entries(), s.noteText) {
 		if on {
 			e.Enable()
 		} else {
@@ -336,97 +359,6 @@ func (s *leadScreen) updateSave() {
 	} else {
 		s.addNote.Disable()
 	}
-}
-
-// edits is what the form holds, read on the UI goroutine and applied to the
-// stored lead inside the store's transaction.
-type edits struct {
-	given, family, org, title, email, phone, web string
-	qual                                         lead.Qualification
-	rating                                       lead.Rating
-	basis                                        lead.LegalBasis
-	status                                       lead.ConsentStatus
-	wording                                      string
-	now                                          time.Time
-}
-
-func (s *leadScreen) edits() edits {
-	e := edits{
-		given: s.given.Text, family: s.family.Text, org: s.org.Text, title: s.title.Text,
-		email: strings.TrimSpace(s.email.Text), phone: strings.TrimSpace(s.phone.Text), web: strings.TrimSpace(s.web.Text),
-		qual: s.qual, rating: lead.RatingUnrated, wording: strings.TrimSpace(s.wording.Text), now: s.ui.opts.Now(),
-	}
-	if i := s.rating.selected; i >= 0 {
-		e.rating = lead.Ratings[i]
-	}
-	if i := s.basis.SelectedIndex(); i >= 0 {
-		e.basis = bases[i]
-	}
-	if i := s.status.SelectedIndex(); i >= 0 {
-		e.status = statuses[i]
-	}
-	return e
-}
-
-// apply writes the edits into a lead. The first email, phone and web
-// address are the ones on the form; further ones are kept.
-func (e edits) apply(l *lead.Lead) {
-	c := &l.Contact
-	if c.GivenName == "" && c.FamilyName == "" && e.family == "" && e.given == c.FullName {
-		// Only a full name is known and the form showed it unchanged as the
-		// given name: keep it as the full name.
-	} else {
-		if strings.TrimSpace(e.given+" "+e.family) != strings.TrimSpace(c.GivenName+" "+c.FamilyName) {
-			c.FullName = "" // recomposed from the parts by Normalize
-		}
-		c.GivenName, c.FamilyName = e.given, e.family
-	}
-	c.Organization, c.Title = e.org, e.title
-	c.Emails = replaceFirst(c.Emails, e.email)
-	var phones []lead.Phone
-	if e.phone != "" {
-		p := lead.Phone{Raw: e.phone}
-		if len(c.Phones) > 0 {
-			p.Kind = c.Phones[0].Kind
-			if e.phone == c.Phones[0].Raw || e.phone == c.Phones[0].Number {
-				p = c.Phones[0]
-			}
-		}
-		phones = append(phones, p)
-	}
-	if len(c.Phones) > 1 {
-		phones = append(phones, c.Phones[1:]...)
-	}
-	c.Phones = phones
-	c.URLs = replaceFirst(c.URLs, e.web)
-	l.Qualification.Fit, l.Qualification.Budget = e.qual.Fit, e.qual.Budget
-	l.Qualification.Authority, l.Qualification.Interest = e.qual.Authority, e.qual.Interest
-	l.Qualification.Disqualified = e.qual.Disqualified
-	l.Rating = e.rating
-	if e.basis != l.Consent.Basis || e.status != l.Consent.Status || e.wording != l.Consent.WordingVersion {
-		l.Consent = lead.Consent{Basis: e.basis, Status: e.status, WordingVersion: e.wording, At: e.now.UTC()}
-	}
-}
-
-func (s *leadScreen) onSaveTapped() {
-	if !s.loaded {
-		return
-	}
-	if s.draft != nil {
-		s.saveDraft()
-		return
-	}
-	e := s.edits()
-	s.save.Disable()
-	s.message.SetText(lang.L("Saving…"))
-	st, id := s.ui.st, s.id
-	s.ui.background(func() func() {
-		if _, err := st.UpdateLead(id, func(l *lead.Lead) error { e.apply(l); return nil }); err != nil {
-			return func() { s.onSaveFailed(err) }
-		}
-		r := readLead(st, id)
-		return func() { s.onSaved(r, lang.L("Saved.")) }
-	})
 }
 
 func (s *leadScreen) onAddNoteTapped() {
@@ -466,13 +398,6 @@ func (s *leadScreen) onAddNoteTapped() {
 	})
 }
 
-func (s *leadScreen) onSaved(r leadLoaded, message string) {
-	s.show(r, message)
-	if r.err == nil {
-		s.ui.leadSaved(r.lead)
-	}
-}
-
 // onSaveFailed explains why the lead was not saved; the form keeps what the
 // user typed so nothing is lost.
 func (s *leadScreen) onSaveFailed(err error) {
@@ -489,21 +414,6 @@ func validateEmail(s string) error {
 	}
 	if _, err := lead.NormalizeEmail(s); err != nil {
 		return errors.New(lang.L("Not an email address: check it for typos."))
-	}
-	return nil
-}
-
-// validatePhone is the inline check of the phone field, with the event's
-// country as the default region.
-func (s *leadScreen) validatePhone(v string) error {
-	if strings.TrimSpace(v) == "" {
-		return nil
-	}
-	if _, err := lead.NormalizePhone(v, s.event.Country); err != nil {
-		if s.event.Country == "" && !strings.HasPrefix(strings.TrimSpace(v), "+") {
-			return errors.New(lang.L("Add the country code, e.g. +49."))
-		}
-		return errors.New(lang.L("Not a phone number: check the digits."))
 	}
 	return nil
 }

@@ -94,7 +94,7 @@ func TestLeadInlineValidation(t *testing.T) {
 	assert.False(t, s.save.Disabled())
 
 	retype(s.phone, "+999 511")
-	assert.EqualError(t, s.phone.Validate(), "Not a phone number: check the digits.", "no such country code")
+	assert.EqualError(t, s.phone.Validate(), "This number is not a phone number: invalid country code", "the lead model's own reason")
 	assert.True(t, s.save.Disabled())
 	retype(s.phone, "0511 1234567")
 	assert.NoError(t, s.phone.Validate(), "a national number is read in the event's country")
@@ -112,7 +112,7 @@ func TestLeadPhoneNeedsCountryCodeWithoutEventCountry(t *testing.T) {
 	retype(s.phone, "0511 1234567")
 	err := s.phone.Validate()
 	require.Error(t, err)
-	assert.Equal(t, "Add the country code, e.g. +49.", err.Error())
+	assert.Equal(t, "This number has no country code and the event has no country: write it with + and the country code, or set the event's country", err.Error())
 	retype(s.phone, "+49 511 1234567")
 	assert.NoError(t, s.phone.Validate())
 }

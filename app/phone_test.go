@@ -141,8 +141,8 @@ func TestPhoneButtonsAreBigEnough(t *testing.T) {
 			assert.Lessf(t, b.Size().Height, float32(touchHeight), "%s keeps the desktop's size", name)
 		}
 	}
-	high("Open photo…", s.openPhoto)
-	high("Type it in", s.typeIn)
+	high("Open photo…", s.home.openPhoto)
+	high("Type it in", s.home.typeIn)
 	test.Tap(s.chip)
 	high("Start capturing", s.event.use)
 	high("Cancel", s.event.cancel)

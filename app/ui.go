@@ -94,6 +94,7 @@ func New(a fyne.App, st *storage.Store, opts Options) *UI {
 	u.leads.reload()
 	u.capture.start()
 	u.office.start()
+	u.guardLeaving() // lead_edits.go: ← asks before unsaved changes are left
 	return u
 }
 
@@ -178,7 +179,7 @@ func (u *UI) onSearchShortcut() {
 func (u *UI) onSaveShortcut() {
 	s := u.leadOnShow()
 	if u.tabs.SelectedIndex() == 0 {
-		s = u.capture.review
+		s = u.capture.rev.form
 	}
 	if s != nil && !s.save.Disabled() {
 		s.onSaveTapped()

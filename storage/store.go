@@ -159,6 +159,9 @@ func openGuarded(path string, o Options) (s *Store, err error) {
 		if err := s.releaseLeases(); err != nil {
 			return nil, fmt.Errorf("storage: open %s: release the claims of an earlier sync: %w", path, err)
 		}
+		if err := s.releaseHolds(); err != nil {
+			return nil, fmt.Errorf("storage: open %s: release the syncs held by an earlier review: %w", path, err)
+		}
 	}
 	return s, nil
 }

@@ -256,7 +256,7 @@ func (b *bx) enqueue(id uuid.UUID, version int64, now time.Time) error {
 	if err != nil {
 		return fatal(err)
 	}
-	r := outboxRec{Version: version, Seq: seq, Enqueued: now.UTC(), NextAttempt: now.UTC()}
+	r := outboxRec{Version: version, Seq: seq, Enqueued: now.UTC(), NextAttempt: b.firstAttempt(id, now)}
 	if err := b.due.Put(r.dueKey(), id[:]); err != nil {
 		return fatal(err)
 	}

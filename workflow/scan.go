@@ -76,11 +76,25 @@ func SavePayload(s *storage.Store, ev lead.Event, payload string, c Capture) (Sa
 
 // SaveParsed saves what capture.Parse read, as SavePayload does.
 func SaveParsed(s *storage.Store, ev lead.Event, p capture.Parsed, c Capture) (Saved, error) {
+	l, err := scannedLead(ev, p, c)
+	if err != nil {
+		return Saved{}, err
+	}
+	saved, created, err := s.AddOrMergeWith(l, c.Edit)
+	if err != nil {
+		return Saved{}, fmt.Errorf("workflow: scan: save: %w", err)
+	}
+	return Saved{Lead: saved, Created: created, Format: p.Format, NotTaken: p.NotTaken}, nil
+}
+
+// scannedLead is the new lead of ev that a parsed payload makes, not yet
+// stored; an unreachable contact is an error (ErrOnlyBadgeID for a badge).
+func scannedLead(ev lead.Event, p capture.Parsed, c Capture) (*lead.Lead, error) {
 	if !p.Reachable() {
 		if p.BadgeID != "" {
-			return Saved{}, fmt.Errorf("workflow: scan: badge %q: %w", p.BadgeID, ErrOnlyBadgeID)
+			return nil, fmt.Errorf("workflow: scan: badge %q: %w", p.BadgeID, ErrOnlyBadgeID)
 		}
-		return Saved{}, fmt.Errorf("workflow: scan: %w", p.Contact.Reachable())
+		return nil, fmt.Errorf("workflow: scan: %w", p.Contact.Reachable())
 	}
 	method := p.Method
 	if c.Method != "" {
@@ -92,11 +106,7 @@ func SaveParsed(s *storage.Store, ev lead.Event, p capture.Parsed, c Capture) (S
 	l.BadgeID = p.BadgeID
 	l.CapturedBy = strings.TrimSpace(c.Staff)
 	l.DeviceID = c.DeviceID
-	saved, created, err := s.AddOrMergeWith(l, c.Edit)
-	if err != nil {
-		return Saved{}, fmt.Errorf("workflow: scan: save: %w", err)
-	}
-	return Saved{Lead: saved, Created: created, Format: p.Format, NotTaken: p.NotTaken}, nil
+	return l, nil
 }
 
 // FileResult is what a scan did with one image.

@@ -1,0 +1,196 @@
+package app
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"leadcap/capture"
+	"leadcap/lead"
+	"leadcap/storage"
+)
+
+// The booth flow of issue 10: people scan the next badge before they
+// finish the last form, and no scan may be lost on the way.
+
+const (
+	// vCards as a handheld scanner types them: line breaks as Enter.
+	astridCard = "BEGIN:VCARD\nVERSION:3.0\nN:Berg;Astrid;;;\nFN:Astrid Berg\nORG:Nordlicht AB\nEMAIL:astrid.berg@nordlicht.se\nEND:VCARD"
+	jonasCard  = "BEGIN:VCARD\nVERSION:3.0\nN:Weber;Jonas;;;\nFN:Jonas Weber\nORG:Weber Technik\nEMAIL:jonas@weber-technik.de\nEND:VCARD"
+	saraCard   = "MECARD:N:Lind,Sara;ORG:Lind Design;EMAIL:sara@lind.design;TEL:+46 8 123 456 78;;"
+)
+
+// boothAt opens the store file at path and builds the UI at the
+// Hannover Messe with Anna working; the UI is not closed at the end (the
+// test decides how the app ends).
+func boothAt(t *testing.T, path string) (*UI, *storage.Store) {
+	t.Helper()
+	c := &clock{t: t0.Add(time.Hour)}
+	st, err := storage.Open(path, &storage.Options{Now: c.now})
+	require.NoError(t, err)
+	if _, err := st.ActiveEvent(); err != nil {
+		ev := lead.Event{Name: "Hannover Messe", City: "Hannover", Country: "DE", Booth: "B12"}
+		require.NoError(t, st.CreateEvent(&ev))
+		require.NoError(t, st.SetActiveEvent(ev.ID))
+	}
+	test.NewTempApp(t)
+	u := New(fyne.CurrentApp(), st, Options{Staff: "Anna", Now: (&clock{t: t0.Add(2 * time.Hour)}).now, run: inline, do: inline})
+	u.win.Resize(fyne.NewSize(900, 640))
+	return u, st
+}
+
+// scan types a payload as the scanner does, all keys at one instant, and
+// an Enter after it when enter is set.
+func scan(u *UI, payload string, enter bool) {
+	at := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	u.capture.keys.clock = func() time.Time { return at }
+	c := u.win.Canvas()
+	for _, line := range strings.SplitAfter(payload, "\n") {
+		text := strings.TrimSuffix(line, "\n")
+		test.TypeOnCanvas(c, text)
+		if len(text) < len(line) {
+			c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		}
+	}
+	if enter {
+		c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	}
+}
+
+func names(t *testing.T, st *storage.Store) []string {
+	t.Helper()
+	ls, err := st.Leads(storage.Query{})
+	require.NoError(t, err)
+	var out []string
+	for _, l := range ls {
+		out = append(out, l.Contact.Name())
+	}
+	return out
+}
+
+// Astrid (vCard, no Enter), Jonas (vCard, Enter), Sara (MECARD, Enter),
+// each scanned while the last one's review is still open: all three are
+// stored, and after the app is closed and started again all three are
+// there and due for the CRM.
+func TestCaptureRapidScansKeepEveryone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "leadcap.db")
+	u, st := boothAt(t, path)
+	s := u.capture
+
+	scan(u, astridCard, false)
+	require.NotNil(t, s.rev.form)
+	assert.Equal(t, "Astrid", s.rev.form.given.Text)
+	test.Type(s.rev.form.title, "CTO") // being typed when the next badge comes
+
+	scan(u, jonasCard, true)
+	require.NotNil(t, s.rev.form, "Jonas is up for review")
+	assert.Equal(t, "Jonas", s.rev.form.given.Text)
+	assert.Equal(t, "Saved Astrid Berg as it stood. Stored. Check the details, then save.", s.rev.form.message.Text)
+
+	scan(u, saraCard, true)
+	require.NotNil(t, s.rev.form, "MECARD with Enter opens the review as a vCard does: one rhythm")
+	assert.Equal(t, "Sara", s.rev.form.given.Text)
+	assert.ElementsMatch(t, []string{"Astrid Berg", "Jonas Weber", "Sara Lind"}, names(t, st))
+
+	u.win.Close() // Sara's review is open: she stays stored as she is
+	require.NoError(t, st.Close())
+
+	st, err := storage.Open(path, nil)
+	require.NoError(t, err)
+	defer st.Close()
+	ls, err := st.Leads(storage.Query{})
+	require.NoError(t, err)
+	require.Len(t, ls, 3, "all three are there")
+	for _, l := range ls {
+		if l.Contact.GivenName == "Astrid" {
+			assert.Equal(t, "CTO", l.Contact.Title, "what was typed on her form was saved")
+		}
+	}
+	due, err := st.ClaimDue(time.Now().Add(time.Hour), 10, time.Hour)
+	require.NoError(t, err)
+	assert.Len(t, due, 3, "and all three go to the CRM")
+	require.NoError(t, st.Check())
+}
+
+// The app is killed with a review open: nothing runs at exit. The bbolt
+// file holds the scan, and opening it lets the lead go to the CRM.
+func TestCaptureKilledWithAReviewOpenLosesNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "leadcap.db")
+	u, st := boothAt(t, path)
+	scan(u, astridCard, false)
+	require.NotNil(t, u.capture.rev.form)
+	u.closers = nil // killed: no window-close handlers run
+	require.NoError(t, st.Close())
+
+	st, err := storage.Open(path, nil)
+	require.NoError(t, err)
+	defer st.Close()
+	assert.Equal(t, []string{"Astrid Berg"}, names(t, st))
+	due, err := st.ClaimDue(time.Now().Add(time.Hour), 10, time.Hour)
+	require.NoError(t, err)
+	require.Len(t, due, 1, "the hold of the review ended with the process")
+	assert.Equal(t, "Astrid Berg", due[0].Lead.Contact.Name())
+	u.win.Close()
+}
+
+// "Save at once": each scan is stored and shown as saved, with Undo.
+func TestCaptureSaveAtOnce(t *testing.T) {
+	u, s, _ := atBooth(t)
+	test.Tap(s.home.reviewEach) // off
+	v, err := u.st.Setting(settingReviewEach)
+	require.NoError(t, err)
+	assert.Equal(t, "off", v, "the rhythm is kept for the next start")
+
+	scan(u, saraCard, true)
+	scan(u, astridCard, false)
+	assert.Nil(t, s.rev.form, "no form in between")
+	assert.True(t, s.idle.Visible())
+	assert.Equal(t, "Saved Astrid Berg. 2 leads today at Hannover Messe by Anna.", s.home.resultText.Text)
+	assert.ElementsMatch(t, []string{"Astrid Berg", "Sara Lind"}, names(t, u.st))
+
+	test.Tap(s.home.undo)
+	assert.Equal(t, []string{"Sara Lind"}, names(t, u.st), "Undo takes the last scan back")
+	assert.Equal(t, "Discarded Astrid Berg.", s.home.resultText.Text)
+	test.Tap(s.home.undo)
+	assert.ElementsMatch(t, []string{"Astrid Berg", "Sara Lind"}, names(t, u.st), "and Undo again brings it back")
+}
+
+// Saving keeps the lead from the CRM while Undo is on offer; the next scan
+// ends the offer.
+func TestCaptureUndoOfferHoldsTheSync(t *testing.T) {
+	u, s, _ := atBooth(t)
+	scan(u, saraCard, false)
+	test.Tap(s.rev.form.save)
+	sara := allLeads(t, u)[0]
+	held, err := u.st.Held(sara.ID)
+	require.NoError(t, err)
+	assert.True(t, held, "held while Undo is on offer")
+
+	scan(u, astridCard, false)
+	held, err = u.st.Held(sara.ID)
+	require.NoError(t, err)
+	assert.False(t, held, "the next scan ends the offer")
+	assert.False(t, s.home.result.Visible())
+}
+
+func TestCaptureShowsWhatWasNotTakenOver(t *testing.T) {
+	_, s, _ := atBooth(t)
+	p, err := capture.Parse("MECARD:N:Lind,Sara;EMAIL:sara@lind.design;;", "DE")
+	require.NoError(t, err)
+	// What capture.Parse lists when a value is refused (filled there).
+	p.NotTaken = []capture.NotTaken{{Field: "EMAIL", Value: "not-an-address", Reason: "not an email address"}}
+	s.showScan(scanned{parsed: p, codes: 1}, lead.MethodScanner)
+	require.NotNil(t, s.rev.form)
+	assert.Equal(t, "sara@lind.design", s.rev.form.email.Text)
+	assert.True(t, s.rev.notTaken.Visible())
+	assert.Equal(t, `Not taken over: EMAIL "not-an-address": not an email address`, s.rev.notTaken.Text)
+
+	s.onPayload(saraCard, lead.MethodScanner)
+	assert.False(t, s.rev.notTaken.Visible(), "the next scan took everything over")
+}
