@@ -43,7 +43,7 @@ type settingsScreen struct {
 	apiVersion *widget.Entry
 	details    *widget.Entry
 	secret     *widget.Entry
-	keep       remember // "Remember on this device": the secret in the OS keyring
+	keep       remember           // "Remember on this device": the secret in the OS keyring
 	crmItems   []*widget.FormItem // the rows on show for the chosen connector
 	crm        *fyne.Container
 	test       *widget.Button
