@@ -85,6 +85,9 @@ func TestCRMSetUsageAndValidation(t *testing.T) {
 	}
 	e.failsCRM("s3cr3t-validation", []string{"crm", "set", "webhook", "--url", "http://crm.example.com/leadcap"}, "unencrypted over the network: use https", "leadcap crm set webhook")
 	e.failsCRM("s3cr3t-validation", []string{"crm", "set", "salesforce", "--url", "https://acme.my.salesforce.com", "--api-version", "62"}, `"v62" is not an API version`)
+	e.failsCRM("hunter2", []string{"crm", "set", "tryton", "--url", "https://admin:hunter2@crm.example.com/", "--database", "d", "--user", "admin"},
+		"the address carries a user name or password", "https://crm.example.com/")
+	e.failsCRM("s3cr3t-validation", []string{"crm", "set", "tryton", "--url", "http://127.evil.example:8000/", "--database", "d", "--user", "admin"}, "use https")
 	assert.NoFileExists(t, e.db, "a refused set-up never touches the database")
 
 	assert.Contains(t, e.ok("help", "crm"), "leadcap crm set tryton --url U --database D --user U")
