@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"leadcap/internal/credentials"
 	"leadcap/lead"
 	"leadcap/storage"
 	"leadcap/workflow"
@@ -42,6 +43,7 @@ type settingsScreen struct {
 	apiVersion *widget.Entry
 	details    *widget.Entry
 	secret     *widget.Entry
+	keep       remember           // "Remember on this device": the secret in the OS keyring
 	crmItems   []*widget.FormItem // the rows on show for the chosen connector
 	crm        *fyne.Container
 	test       *widget.Button
@@ -82,6 +84,7 @@ func newSettingsScreen(u *UI, o *office) *settingsScreen {
 	s.test = widget.NewButtonWithIcon(lang.L("Test connection"), theme.MediaPlayIcon(), s.onTestTapped)
 	s.testResult = widget.NewLabel("")
 	s.testResult.Wrapping = fyne.TextWrapWord
+	s.keep = newRemember()
 	s.onConnectorChanged()
 
 	s.country = widget.NewEntry()
@@ -105,7 +108,7 @@ func newSettingsScreen(u *UI, o *office) *settingsScreen {
 	if fyne.CurrentDevice().IsMobile() {
 		testRow = container.NewVBox(tall(s.test), s.testResult) // room for the result line
 	}
-	crm := widget.NewCard(lang.L("CRM"), lang.L("Where leads are sent"), container.NewVBox(s.crm, testRow))
+	crm := widget.NewCard(lang.L("CRM"), lang.L("Where leads are sent"), container.NewVBox(s.crm, s.keep.check, s.keep.note, testRow))
 	general := widget.NewCard(lang.L("This device"), "", container.NewVBox(formRows(
 		&widget.FormItem{Text: lang.L("Default country"), Widget: s.country, HintText: lang.L("For new events and phone numbers without a country code, e.g. DE")},
 		widget.NewFormItem(lang.L("Language"), s.language),
@@ -220,6 +223,7 @@ func (s *settingsScreen) show(r settingsLoaded) {
 		s.connector.SetSelected(cs.Connector)
 	}
 	s.country.SetText(r.country)
+	s.loadRemembered(cs)
 }
 
 // onSaveTapped saves the CRM set-up and the default country in the store
@@ -233,11 +237,14 @@ func (s *settingsScreen) onSaveTapped() {
 	}
 	s.office.setSecret(s.secret.Text)
 	s.save.Disable()
-	st := s.ui.st
+	st, keep := s.ui.st, s.keepSecret(cs)
 	s.ui.background(func() func() {
 		var err error
 		if cs.Connector != "" {
 			err = workflow.SaveCRM(st, cs)
+		}
+		if err == nil {
+			err = keep()
 		}
 		if err == nil {
 			err = st.SetSetting(SettingDefaultCountry, country)
@@ -293,6 +300,8 @@ func settingsErrorText(err error) string {
 		return lang.L("Choose a CRM first.")
 	case errors.Is(err, storage.ErrSecretSetting):
 		return lang.L("Secrets are never saved in the database.")
+	case errors.Is(err, credentials.ErrUnavailable):
+		return lang.L("This device has no keyring to remember the secret in: enter it after each start, or set LEADCAP_CRM_SECRET.")
 	}
 	return syncErrorText(err)
 }
@@ -344,4 +353,66 @@ type fixedVariant struct {
 
 func (t *fixedVariant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	return t.Theme.Color(n, t.variant)
+}
+
+// remember is the "Remember on this device" row: the CRM secret kept in
+// the operating system's keyring (never in the database), filed under the
+// connector and address it is for. LEADCAP_CRM_SECRET still wins.
+type remember struct {
+	check *widget.Check
+	note  *widget.Label // why the box is off, when it is
+}
+
+func newRemember() remember {
+	r := remember{check: widget.NewCheck(lang.L("Remember on this device"), nil), note: widget.NewLabel("")}
+	r.note.Wrapping = fyne.TextWrapWord
+	r.note.Importance = widget.LowImportance
+	r.note.Hide()
+	return r
+}
+
+// loadRemembered asks the keyring, in the background, for the secret of
+// the saved set-up cs: found, it fills the secret field and ticks the box;
+// with no keyring the box is off and the note says what to do instead.
+func (s *settingsScreen) loadRemembered(cs workflow.CRMSettings) {
+	s.ui.background(func() func() {
+		secret, src, err := workflow.ResolveSecret(credentials.System{}, cs)
+		return func() {
+			s.keep.check.Enable()
+			s.keep.note.Hide()
+			switch {
+			case err != nil:
+				s.keep.check.SetChecked(false)
+				s.keep.check.Disable()
+				s.keep.note.SetText(settingsErrorText(err))
+				s.keep.note.Show()
+			case src == workflow.SecretFromKeyring:
+				s.keep.check.SetChecked(true)
+				if s.secret.Text == "" {
+					s.secret.SetText(secret) // OnChanged keeps it in memory for the sync
+				}
+			}
+		}
+	})
+}
+
+// keepSecret returns the keyring work for Save, read from the widgets now:
+// store the secret for cs when the box is ticked, else forget any secret
+// remembered for cs. It runs in the background after the set-up is saved.
+func (s *settingsScreen) keepSecret(cs workflow.CRMSettings) func() error {
+	on, secret := s.keep.check.Checked, strings.TrimSpace(s.secret.Text)
+	if cs.Connector == "" || s.keep.check.Disabled() {
+		return func() error { return nil }
+	}
+	return func() error {
+		if on && secret != "" {
+			return workflow.RememberSecret(credentials.System{}, cs, secret)
+		}
+		// Nothing remembered, or no keyring to remember in: nothing to forget.
+		err := workflow.ForgetSecret(credentials.System{}, cs)
+		if errors.Is(err, credentials.ErrNotFound) || errors.Is(err, credentials.ErrUnavailable) {
+			return nil
+		}
+		return err
+	}
 }

@@ -1,6 +1,10 @@
 package main_test
 
 import (
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -81,6 +85,9 @@ func TestCRMSetUsageAndValidation(t *testing.T) {
 	}
 	e.failsCRM("s3cr3t-validation", []string{"crm", "set", "webhook", "--url", "http://crm.example.com/leadcap"}, "unencrypted over the network: use https", "leadcap crm set webhook")
 	e.failsCRM("s3cr3t-validation", []string{"crm", "set", "salesforce", "--url", "https://acme.my.salesforce.com", "--api-version", "62"}, `"v62" is not an API version`)
+	e.failsCRM("hunter2", []string{"crm", "set", "tryton", "--url", "https://admin:hunter2@crm.example.com/", "--database", "d", "--user", "admin"},
+		"the address carries a user name or password", "https://crm.example.com/")
+	e.failsCRM("s3cr3t-validation", []string{"crm", "set", "tryton", "--url", "http://127.evil.example:8000/", "--database", "d", "--user", "admin"}, "use https")
 	assert.NoFileExists(t, e.db, "a refused set-up never touches the database")
 
 	assert.Contains(t, e.ok("help", "crm"), "leadcap crm set tryton --url U --database D --user U")
@@ -195,4 +202,45 @@ func TestCRMSecretWithoutAKeyring(t *testing.T) {
 	assert.Equal(t, 1, r.code)
 	assert.Equal(t, "leadcap: this device has no keyring leadcap can use (Secret Service such as GNOME Keyring or KWallet, macOS Keychain, Windows Credential Manager): put the secret in LEADCAP_CRM_SECRET for each run instead, or start a keyring and try again.\n", r.stderr)
 	assert.Equal(t, "ok: webhook at "+f.URL+" answers and accepts the credentials\n", e.okCRM("crm", "test"), "the environment still works")
+}
+
+// TestCRMTestSaysWhatIsWrongWithTheCRMsAnswer: a certificate this device
+// does not trust is named as such, not as the network; a redirect is not a
+// success; a CRM's reason reaches the terminal without control characters.
+func TestCRMTestSaysWhatIsWrongWithTheCRMsAnswer(t *testing.T) {
+	credentialstest.Session(t)
+	const secret = "whsec-answers-3b"
+	e := newCRMEnv(t, secret)
+
+	selfSigned := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	selfSigned.Config.ErrorLog = log.New(io.Discard, "", 0)
+	selfSigned.StartTLS()
+	defer selfSigned.Close()
+	e.okCRM("crm", "set", "webhook", "--url", selfSigned.URL)
+	r := e.failsCRM(secret, []string{"crm", "test"}, "certificate was not accepted (not a network problem)", "self-signed")
+	assert.NotContains(t, r.stderr, "cannot be reached")
+
+	var landed int
+	moved := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/new" {
+			landed++
+			return
+		}
+		http.Redirect(w, r, "/new", http.StatusMovedPermanently)
+	}))
+	defer moved.Close()
+	e.okCRM("crm", "set", "webhook", "--url", moved.URL+"/old")
+	e.failsCRM(secret, []string{"crm", "test"}, "the CRM answered with a redirect", "/new", "set the address the CRM points to")
+	assert.Zero(t, landed, "the signed ping was not sent again")
+
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		_, _ = w.Write([]byte("{\"error\":\"\\u001b]0;owned\\u0007\\u001b[2Jschema\\rmismatch\\u202e\"}"))
+	}))
+	defer evil.Close()
+	e.okCRM("crm", "set", "webhook", "--url", evil.URL)
+	r = e.failsCRM(secret, []string{"crm", "test"}, "422", "schema", "mismatch")
+	for _, c := range r.stderr[:len(r.stderr)-1] {
+		assert.False(t, c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u202e', "%q in %q", c, r.stderr)
+	}
 }

@@ -5,6 +5,7 @@ package credentialstest
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,7 +33,8 @@ func Session(t testing.TB) {
 	}
 	t.Setenv(EnvVar, addr)
 	kr := credentials.System{}
-	const probe = "credentialstest probe"
+	// Packages test in parallel against the one keyring: a probe of its own.
+	probe := fmt.Sprintf("credentialstest probe %d %s", os.Getpid(), t.Name())
 	if err := kr.Set(probe, "ok"); err != nil {
 		t.Fatalf("%s (%v)", NotRunning, err)
 	}
