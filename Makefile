@@ -3,6 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 DB ?=
 CORE := ./lead/... ./capture/... ./storage/... ./syncer/... ./workflow/... ./cmd/...
+STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 
 .PHONY: run cli test test-short bench vet deps tryton-start tryton-stop screenshots package clean
 
@@ -15,13 +16,14 @@ run:
 cli:
 	CGO_ENABLED=0 $(GO) build -o bin/leadcap ./cmd/leadcap
 
-## test: install what the tests need, start a real Tryton, run every test
+## test: install what the tests need, start a real Tryton, staticcheck, run every test
 test:
 	@scripts/deps.sh test
 	$(GO) mod download
 	@scripts/tryton.sh start
 	CGO_ENABLED=0 $(GO) build $(CORE)
 	CGO_ENABLED=0 $(GO) vet $(CORE) ./app/... ./assets/...
+	CGO_ENABLED=0 $(STATICCHECK) $(CORE) ./app/... ./assets/...
 	$(GO) test -count=1 -timeout 30m ./...
 
 ## test-short: the tests that need no server and no cgo
