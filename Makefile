@@ -3,6 +3,9 @@ SHELL := /bin/bash
 GO ?= go
 DB ?=
 CORE := ./lead/... ./capture/... ./storage/... ./syncer/... ./workflow/... ./cmd/...
+STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
+# RACE: the packages the race detector runs on (the core; cmd/leadcap's tests run its binary)
+RACE := ./lead/... ./capture/... ./storage/... ./syncer/... ./workflow/...
 
 .PHONY: run cli test test-short bench vet deps tryton-start tryton-stop keyring-start keyring-stop screenshots package clean
 
@@ -15,7 +18,8 @@ run:
 cli:
 	CGO_ENABLED=0 $(GO) build -o bin/leadcap ./cmd/leadcap
 
-## test: install what the tests need, start a real Tryton and a real keyring, run every test
+## test: install what the tests need, start a real Tryton and a real keyring, staticcheck, run every test,
+## then the race detector on the core packages and every fuzz target for 10 s
 test:
 	@scripts/deps.sh test
 	$(GO) mod download
@@ -23,7 +27,10 @@ test:
 	@scripts/keyring.sh start
 	CGO_ENABLED=0 $(GO) build $(CORE)
 	CGO_ENABLED=0 $(GO) vet $(CORE) ./app/... ./assets/...
+	CGO_ENABLED=0 $(STATICCHECK) $(CORE) ./app/... ./assets/...
 	$(GO) test -count=1 -timeout 30m ./...
+	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 40m $(RACE)
+	@scripts/fuzz.sh 10s
 
 ## test-short: the tests that need no server and no cgo
 test-short:

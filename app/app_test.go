@@ -220,7 +220,7 @@ func TestErrorMessagesTellWhatToDo(t *testing.T) {
 		want string
 	}{
 		{fmt.Errorf("storage: open /x: %w", storage.ErrLocked), "The lead database is in use by another leadcap window or command. Close it and try again."},
-		{fmt.Errorf("storage: open /x: %w (bad magic)", storage.ErrDamaged), "The lead database is damaged or is not a leadcap database. Restore it from a backup."},
+		{fmt.Errorf("storage: open /x: %w (bad magic)", storage.ErrDamaged), "The lead database is damaged or is not a leadcap database. Salvage the leads that can still be read, or restore it from a backup."},
 		{fmt.Errorf("storage: open /x: %w", storage.ErrNewerSchema), "The lead database was written by a newer leadcap. Update leadcap to open it."},
 		{fmt.Errorf("storage: lead 1: %w", storage.ErrNotFound), "This lead no longer exists. It may have been merged or restored from a backup."},
 		{&storage.DuplicateError{Key: "email:ada@example.com"}, "This person is already a lead at this event."},

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"leadcap/storage"
 	"leadcap/syncer"
@@ -312,4 +315,29 @@ func (u *UI) ShowTab(name string) bool {
 		return true
 	}
 	return false
+}
+
+// salvageButtons is what the open-failed window offers for a damaged
+// database: a button that copies every lead that still decodes into a new
+// file beside it (storage.Salvage; the damaged file is left as it was) and
+// says where the copy is and how many leads were lost. For other errors
+// it offers nothing.
+func salvageButtons(w fyne.Window, path string, openErr error) []fyne.CanvasObject {
+	if !errors.Is(openErr, storage.ErrDamaged) {
+		return nil
+	}
+	var b *widget.Button
+	b = widget.NewButtonWithIcon(lang.L("Salvage leads"), theme.DocumentSaveIcon(), func() {
+		ext := filepath.Ext(path)
+		dst := strings.TrimSuffix(path, ext) + "-salvaged-" + time.Now().UTC().Format("20060102T150405Z") + ext
+		rep, err := storage.Salvage(path, dst)
+		if err != nil {
+			dialog.ShowInformation(lang.L("Nothing could be salvaged"), userMessage(err), w)
+			return
+		}
+		b.Disable()
+		dialog.ShowInformation(lang.L("Leads salvaged"), lang.L("{{.Leads}} leads were copied to {{.File}}, {{.Lost}} could not be read. The damaged file was not changed. To use the copy, start leadcap with --db and that file.",
+			map[string]any{"Leads": rep.Leads, "File": dst, "Lost": len(rep.Lost)}), w)
+	})
+	return []fyne.CanvasObject{b}
 }

@@ -219,7 +219,8 @@ func NewOpenFailedWindow(a fyne.App, path string, err error) fyne.Window {
 	file.Selectable = true
 	quit := widget.NewButtonWithIcon(lang.L("Quit"), theme.CancelIcon(), a.Quit)
 	quit.Importance = widget.HighImportance
-	w.SetContent(container.NewPadded(container.NewVBox(title, msg, file, container.NewHBox(layout.NewSpacer(), quit))))
+	buttons := append(salvageButtons(w, path, err), layout.NewSpacer(), quit)
+	w.SetContent(container.NewPadded(container.NewVBox(title, msg, file, container.NewHBox(buttons...))))
 	w.Resize(fyne.NewSize(520, 220))
 	w.SetMaster()
 	return w
@@ -233,7 +234,9 @@ func userMessage(err error) string {
 	case errors.Is(err, storage.ErrLocked):
 		return lang.L("The lead database is in use by another leadcap window or command. Close it and try again.")
 	case errors.Is(err, storage.ErrDamaged):
-		return lang.L("The lead database is damaged or is not a leadcap database. Restore it from a backup.")
+		return lang.L("The lead database is damaged or is not a leadcap database. Salvage the leads that can still be read, or restore it from a backup.")
+	case errors.Is(err, storage.ErrEmptyFile), errors.Is(err, storage.ErrIsDirectory), errors.Is(err, storage.ErrNotAFile):
+		return lang.L("The lead database file is empty or is not a file. Restore it from a backup, or start leadcap with --db and another file.")
 	case errors.Is(err, storage.ErrNewerSchema):
 		return lang.L("The lead database was written by a newer leadcap. Update leadcap to open it.")
 	case errors.Is(err, storage.ErrNoActiveEvent):

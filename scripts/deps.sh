@@ -5,7 +5,7 @@
 #   scripts/deps.sh build   compiler and GLFW/OpenGL headers for the Fyne app (main.go)
 #   scripts/deps.sh tryton  the Tryton server the sync integration tests run against (scripts/tryton.sh)
 #   scripts/deps.sh keyring a Secret Service for the keyring tests (scripts/keyring.sh)
-#   scripts/deps.sh test    build + tryton + keyring
+#   scripts/deps.sh test    build + tryton + keyring, and staticcheck (go install, into $(go env GOPATH)/bin)
 #   scripts/deps.sh tools   Xvfb and imagemagick (screenshots), ZXing-C++ and ZBar (decoder comparison)
 set -euo pipefail
 
@@ -24,6 +24,16 @@ tools) want=("${tools[@]}") ;;
 all) want=("${test[@]}" "${tools[@]}") ;;
 *) echo "usage: scripts/deps.sh build|tryton|keyring|test|tools|all" >&2; exit 2 ;;
 esac
+
+# staticcheck for make test, pinned; installed once with the go command.
+staticcheck_version=v0.8.2
+if [ "${1:-build}" = test ] || [ "${1:-build}" = all ]; then
+  gobin="$(go env GOPATH)/bin"
+  if ! "$gobin/staticcheck" -version 2>/dev/null | grep -q "(${staticcheck_version#v})"; then
+    echo "deps: installing staticcheck $staticcheck_version" >&2
+    go install "honnef.co/go/tools/cmd/staticcheck@$staticcheck_version"
+  fi
+fi
 
 missing=()
 for p in "${want[@]}"; do

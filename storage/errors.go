@@ -49,6 +49,11 @@ var ErrConflict = errors.New("the stored lead has the same version but different
 // or at one of the copies Restore keeps next to it.
 var ErrOwnFile = errors.New("that file is the database or a copy kept by restore: choose another file name")
 
+// ErrNeedsUpgrade means a read-only open met a database of an older schema
+// (or one whose indexes are to be rebuilt), which only a writable open
+// upgrades.
+var ErrNeedsUpgrade = errors.New("the database needs an upgrade by this leadcap: open it once without read-only")
+
 // ErrNewerSchema means the file was written by a newer leadcap, which this
 // version cannot read without risking data loss.
 var ErrNewerSchema = errors.New("the database was written by a newer leadcap: update leadcap to open it")

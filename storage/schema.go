@@ -190,7 +190,7 @@ func (s *Store) migrate(readOnly bool) error {
 		}
 	}
 	if readOnly {
-		return fmt.Errorf("storage: open %s: schema %d needs an upgrade to %d: open it once without read-only", s.path, have, schemaVersion)
+		return fmt.Errorf("storage: open %s: schema %d to %d: %w", s.path, have, schemaVersion, ErrNeedsUpgrade)
 	}
 	if have < schemaVersion {
 		err = s.db.Update(func(tx *bolt.Tx) error {

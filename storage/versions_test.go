@@ -2,6 +2,7 @@ package storage
 
 import (
 	"math"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -75,4 +76,22 @@ func TestPutLeadVersionRules(t *testing.T) {
 	assert.Equal(t, int64(2), got.Version)
 	require.Len(t, got.Notes, 1)
 	assert.Equal(t, "wants a demo", got.Notes[0].Text, "the stored edit is kept")
+}
+
+// A read-only open of an older schema says it needs an upgrade (the CLI
+// then opens it writable once), and changes nothing.
+func TestReadOnlyOpenOfOlderSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v1.db")
+	ev, ls := v1Fixture()
+	writeV1(t, path, ev, ls, -1, false)
+	before := fileHash(t, path)
+	_, err := Open(path, &Options{ReadOnly: true})
+	require.ErrorIs(t, err, ErrNeedsUpgrade)
+	assert.Equal(t, before, fileHash(t, path))
+	s, err := Open(path, nil)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	s, err = Open(path, &Options{ReadOnly: true})
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
 }

@@ -210,6 +210,22 @@ func ScanFiles(ctx context.Context, s *storage.Store, ev lead.Event, paths []str
 
 var imageExts = []string{".png", ".jpg", ".jpeg", ".gif", ".webp"}
 
+// imageEntry reports whether a folder entry with an image name is scanned:
+// a regular file, or a symbolic link to one (followed). A broken link is
+// taken too, so that its scan fails with the reason instead of the file
+// being skipped without a word; a link to a pipe or device is not (reading
+// it would block).
+func imageEntry(path string, d fs.DirEntry) bool {
+	if d.Type().IsRegular() {
+		return true
+	}
+	if d.Type()&fs.ModeSymlink == 0 {
+		return false
+	}
+	fi, err := os.Stat(path)
+	return err != nil || fi.Mode().IsRegular()
+}
+
 // ImageFiles expands paths: a file is taken as it is (whatever its name),
 // a folder gives the image files below it, sorted. A path that does not
 // exist is an error; no image at all is ErrNoImages.
@@ -229,7 +245,7 @@ func ImageFiles(paths []string) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			if d.Type().IsRegular() && slices.Contains(imageExts, strings.ToLower(filepath.Ext(path))) {
+			if slices.Contains(imageExts, strings.ToLower(filepath.Ext(path))) && imageEntry(path, d) {
 				found = append(found, path)
 			}
 			return nil

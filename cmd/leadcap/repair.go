@@ -92,7 +92,8 @@ func runSalvage(c *cli, args []string) error {
 
 // withStoreRO opens the database read-only (a shared lock, so it works
 // beside another reader and on a file the user may not write), runs fn and
-// closes it.
+// closes it. A database that does not exist yet, or that an older leadcap
+// wrote, is opened as every command opens it: created, or upgraded.
 func (c *cli) withStoreRO(fn func(s *storage.Store) error) (err error) {
 	path, err := c.resolveDB()
 	if err != nil {
@@ -102,6 +103,9 @@ func (c *cli) withStoreRO(fn func(s *storage.Store) error) (err error) {
 		return c.withStore(fn) // a new, empty database, as every command makes it
 	}
 	s, err := storage.Open(path, &storage.Options{ReadOnly: true})
+	if errors.Is(err, storage.ErrNeedsUpgrade) {
+		return c.withStore(fn) // the first use after an update upgrades it
+	}
 	if err != nil {
 		return err
 	}

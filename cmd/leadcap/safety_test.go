@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,7 +10,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	bolt "go.etcd.io/bbolt"
 
 	"leadcap/storage"
 )
@@ -37,18 +37,16 @@ func TestExportAndBackupNeverReplaceTheDatabase(t *testing.T) {
 	assert.Contains(t, e.ok("check"), "no damage found (1 leads)")
 }
 
-// damage stores garbage in place of every lead, behind leadcap's back.
+// damage puts a control character into Ada's email address inside the
+// file's bytes, behind leadcap's back: bbolt's pages stay sound, but her
+// stored lead no longer decodes.
 func damage(t *testing.T, path string) {
 	t.Helper()
-	db, err := bolt.Open(path, 0o600, nil)
+	data, err := os.ReadFile(path)
 	require.NoError(t, err)
-	require.NoError(t, db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte("leads"))
-		c := b.Cursor()
-		k, _ := c.First()
-		return b.Put(append([]byte(nil), k...), []byte("{garbage"))
-	}))
-	require.NoError(t, db.Close())
+	bad := bytes.ReplaceAll(data, []byte("ada@example.com"), []byte("ada@example\x01com"))
+	require.NotEqual(t, data, bad)
+	require.NoError(t, os.WriteFile(path, bad, 0o600))
 }
 
 // A damaged database: check exits 1, backup writes nothing and exits 1,
