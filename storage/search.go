@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"slices"
 	"strings"
@@ -18,11 +19,11 @@ import (
 // "cafe zurich" finds "Café Zürich AG", "person7@example" finds
 // person7@example.com; "ller" finds nothing.
 //
-// The word index (ixWords) holds, for every lead, one key per distinct
-// word stem of its name, organization and emails: the keyed hash of the
-// word's first wordStem runes (the whole word when shorter), then the
-// summary key. A query looks up the stem of its longest word, newest first,
-// and checks each candidate's summary. Hashes keep the words themselves out
+// The word index (ixWords) holds, for every distinct word stem of a lead's
+// name, organization and emails (the word's first wordStem runes, the whole
+// word when shorter), the lead's capture time in the posting list of the
+// stem's keyed hash (see postings.go). A query reads the list of the stem
+// of its longest word, newest first, and checks each candidate's summary. Hashes keep the words themselves out
 // of the file (and, in an encrypted store, keyed with the store's secret
 // index key, out of reach of a dictionary attack).
 const (
@@ -75,25 +76,43 @@ func leadStems(l *lead.Lead) []string {
 	return slices.Compact(out)
 }
 
-func (b *bx) wordKey(st string, sk []byte) []byte {
-	return slices.Concat(b.rc.tag(st, wordTag), sk)
-}
-
-// indexWords adds (del false) or removes l's word index entries.
-func (b *bx) indexWords(l *lead.Lead, sk []byte, del bool) error {
+// indexWords adds (del false) or removes l's word index entries: its
+// capture time in the posting list of each of its stems.
+func (b *bx) indexWords(l *lead.Lead, del bool) error {
+	t := timeKey(l.CapturedAt)
 	for _, st := range leadStems(l) {
-		k := b.wordKey(st, sk)
+		tag := b.rc.tag(st, wordTag)
 		var err error
 		if del {
-			err = b.ixWords.Delete(k)
+			err = postingDel(b.ixWords, tag, t)
 		} else {
-			err = b.ixWords.Put(k, nil)
+			err = postingAdd(b.ixWords, tag, t)
 		}
 		if err != nil {
-			return fatal(err)
+			return err
 		}
 	}
 	return nil
+}
+
+// walkWord calls emit with the summaries of the leads captured at the
+// times of a stem's posting list, newest first, below the cursor after.
+func (b *bx) walkWord(tag, after []byte, emit func(k, v []byte) bool) {
+	upTo := ^uint64(0)
+	if len(after) >= 8 {
+		upTo = binary.BigEndian.Uint64(after)
+	}
+	postingWalk(b.ixWords, tag, upTo, func(t uint64) bool {
+		more := true
+		lastWithPrefix(b.summaries.Cursor(), binary.BigEndian.AppendUint64(nil, t), func(k, v []byte) bool {
+			if len(after) > 0 && string(k) >= string(after) {
+				return true
+			}
+			more = emit(k, v)
+			return more
+		})
+		return more
+	})
 }
 
 // lookupWord is the query word whose stem the index is asked for: the
@@ -149,7 +168,7 @@ func (b *bx) walk(q Query, window bool, fn func(k, v []byte) bool) {
 	}
 	switch w := lookupWord(m.words); {
 	case w != "":
-		viaIndex(b.ixWords, b.rc.tag(stem(w), wordTag))
+		b.walkWord(b.rc.tag(stem(w), wordTag), after, emit)
 	case m.words == nil && m.sync == 0 && m.event != nil:
 		viaIndex(b.ixEvent, m.event)
 	case m.words == nil && m.sync == 0 && m.stage != 0:
