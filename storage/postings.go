@@ -3,39 +3,58 @@ package storage
 import (
 	"encoding/binary"
 	"slices"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// The word index keeps, per stem tag, a posting list of capture times
-// (timeKey, 8 bytes each), sorted ascending and cut into chunks:
+// The word index keeps, per stem tag, a posting list of entries (the
+// capture time, then a 2-byte hash of the event), sorted ascending and cut
+// into chunks:
 //
-//	tag (4) + first time of the chunk (8) -> times (8 each, at most postingMax)
+//	tag (4) + first entry of the chunk (10) -> entries (10 each, at most postingMax)
 //
 // A capture time is enough to find the lead: summary keys begin with it,
-// and every candidate's summary is checked against the search anyway.
-// Eight bytes per entry, packed into values, instead of a 28-byte key with
-// bbolt's 16-byte element header per entry: the index is a fifth of the
-// size. Two leads captured at the same nanosecond with the same stem have
-// the time twice (a list is a multiset), so deleting one keeps the other.
-const postingMax = 128
+// and every candidate's summary is checked against the search anyway; the
+// event hash lets a search within one event skip the other events' leads
+// without reading their summaries. Ten bytes per entry, packed into
+// values, instead of a 28-byte key and bbolt's 16-byte element header per
+// entry. Two leads captured at the same nanosecond at the same event with
+// the same stem have the entry twice (a list is a multiset), so deleting
+// one keeps the other.
+const (
+	postingMax  = 128
+	postingSize = 10
+)
 
-func postingKey(tag []byte, t uint64) []byte {
-	return binary.BigEndian.AppendUint64(slices.Clip(tag), t)
+// posting is one entry: timeKey (8, big-endian) + event hash (2).
+type posting [postingSize]byte
+
+func (p posting) time() uint64 { return binary.BigEndian.Uint64(p[:8]) }
+
+func newPosting(t uint64, ev []byte) posting {
+	var p posting
+	binary.BigEndian.PutUint64(p[:], t)
+	copy(p[8:], ev)
+	return p
 }
 
-func postingTimes(v []byte) []uint64 {
-	out := make([]uint64, 0, len(v)/8+1)
-	for ; len(v) >= 8; v = v[8:] {
-		out = append(out, binary.BigEndian.Uint64(v))
+func comparePostings(a, b posting) int { return strings.Compare(string(a[:]), string(b[:])) }
+
+func postingKey(tag []byte, p posting) []byte { return slices.Concat(tag, p[:]) }
+
+func postingTimes(v []byte) []posting {
+	out := make([]posting, 0, len(v)/postingSize+1)
+	for ; len(v) >= postingSize; v = v[postingSize:] {
+		out = append(out, posting(v[:postingSize]))
 	}
 	return out
 }
 
-func postingValue(ts []uint64) []byte {
-	v := make([]byte, 0, 8*len(ts))
-	for _, t := range ts {
-		v = binary.BigEndian.AppendUint64(v, t)
+func postingValue(ps []posting) []byte {
+	v := make([]byte, 0, postingSize*len(ps))
+	for _, p := range ps {
+		v = append(v, p[:]...)
 	}
 	return v
 }
@@ -43,7 +62,7 @@ func postingValue(ts []uint64) []byte {
 // postingChunk returns the key and times of the chunk where t belongs: the
 // last one whose first time is at most t, else the first one of the tag
 // (t is older than every entry); nil when the tag has none.
-func postingChunk(ix *bolt.Bucket, tag []byte, t uint64) ([]byte, []uint64) {
+func postingChunk(ix *bolt.Bucket, tag []byte, t posting) ([]byte, []posting) {
 	c := ix.Cursor()
 	want := postingKey(tag, t)
 	k, v := c.Seek(want)
@@ -58,7 +77,7 @@ func postingChunk(ix *bolt.Bucket, tag []byte, t uint64) ([]byte, []uint64) {
 }
 
 // putChunk stores ts under the key of its first time, replacing old.
-func putChunk(ix *bolt.Bucket, tag, old []byte, ts []uint64) error {
+func putChunk(ix *bolt.Bucket, tag, old []byte, ts []posting) error {
 	k := postingKey(tag, ts[0])
 	if old != nil && string(old) != string(k) {
 		if err := ix.Delete(old); err != nil {
@@ -70,12 +89,12 @@ func putChunk(ix *bolt.Bucket, tag, old []byte, ts []uint64) error {
 
 // postingAdd adds t to the tag's list. Appending the newest time to a full
 // chunk starts a new one, so that lists built in capture order stay full.
-func postingAdd(ix *bolt.Bucket, tag []byte, t uint64) error {
+func postingAdd(ix *bolt.Bucket, tag []byte, t posting) error {
 	k, ts := postingChunk(ix, tag, t)
 	if k == nil {
-		return putChunk(ix, tag, nil, []uint64{t})
+		return putChunk(ix, tag, nil, []posting{t})
 	}
-	i, _ := slices.BinarySearch(ts, t)
+	i, _ := slices.BinarySearchFunc(ts, t, comparePostings)
 	ts = slices.Insert(ts, i, t)
 	switch {
 	case len(ts) <= postingMax:
@@ -91,9 +110,9 @@ func postingAdd(ix *bolt.Bucket, tag []byte, t uint64) error {
 }
 
 // postingDel removes one occurrence of t from the tag's list.
-func postingDel(ix *bolt.Bucket, tag []byte, t uint64) error {
+func postingDel(ix *bolt.Bucket, tag []byte, t posting) error {
 	k, ts := postingChunk(ix, tag, t)
-	i, found := slices.BinarySearch(ts, t)
+	i, found := slices.BinarySearchFunc(ts, t, comparePostings)
 	if !found {
 		// t is the first time of this chunk and the last of the one before.
 		c := ix.Cursor()
@@ -103,7 +122,7 @@ func postingDel(ix *bolt.Bucket, tag []byte, t uint64) error {
 			return nil
 		}
 		k, ts = slices.Clone(pk), postingTimes(pv)
-		if i, found = slices.BinarySearch(ts, t); !found {
+		if i, found = slices.BinarySearchFunc(ts, t, comparePostings); !found {
 			return nil
 		}
 	}
@@ -114,15 +133,16 @@ func postingDel(ix *bolt.Bucket, tag []byte, t uint64) error {
 	return putChunk(ix, tag, k, ts)
 }
 
-// postingWalk calls fn with the tag's distinct times not after upTo, newest
-// first, until fn returns false.
-func postingWalk(ix *bolt.Bucket, tag []byte, upTo uint64, fn func(t uint64) bool) {
+// postingWalk calls fn with the tag's distinct times not after upTo,
+// newest first, until fn returns false. With ev set, it skips entries of
+// other events.
+func postingWalk(ix *bolt.Bucket, tag []byte, upTo uint64, ev []byte, fn func(t uint64) bool) {
 	last, seen := uint64(0), false
 	each := func(_, v []byte) bool {
-		ts := postingTimes(v)
-		for i := len(ts) - 1; i >= 0; i-- {
-			t := ts[i]
-			if t > upTo || seen && t == last {
+		ps := postingTimes(v)
+		for i := len(ps) - 1; i >= 0; i-- {
+			t := ps[i].time()
+			if t > upTo || seen && t == last || ev != nil && string(ps[i][8:]) != string(ev) {
 				continue
 			}
 			last, seen = t, true

@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"encoding/binary"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -20,7 +19,8 @@ func TestPostingListsAgainstAMultiset(t *testing.T) {
 	defer db.Close()
 	r := rand.New(rand.NewPCG(3, 4))
 	tags := [][]byte{{1, 1, 1, 1}, {1, 1, 1, 2}, {9, 0, 0, 0}}
-	want := map[string][]uint64{}
+	evs := [][]byte{{0, 1}, {0, 2}}
+	want := map[string][]posting{}
 	clock := uint64(1000)
 	require.NoError(t, db.Update(func(tx *bolt.Tx) error {
 		ix, err := tx.CreateBucket([]byte("words"))
@@ -31,10 +31,11 @@ func TestPostingListsAgainstAMultiset(t *testing.T) {
 			switch op := r.IntN(10); {
 			case op < 5: // a new capture
 				clock += uint64(r.IntN(3))
-				require.NoError(t, postingAdd(ix, tag, clock))
-				ts = append(ts, clock)
+				p := newPosting(clock, evs[r.IntN(2)])
+				require.NoError(t, postingAdd(ix, tag, p))
+				ts = append(ts, p)
 			case op < 7: // an import of an older lead
-				at := uint64(r.IntN(int(clock)))
+				at := newPosting(uint64(r.IntN(int(clock))), evs[r.IntN(2)])
 				require.NoError(t, postingAdd(ix, tag, at))
 				ts = append(ts, at)
 			case len(ts) > 0: // a delete
@@ -43,43 +44,51 @@ func TestPostingListsAgainstAMultiset(t *testing.T) {
 				i := slices.Index(ts, at)
 				ts = slices.Delete(ts, i, i+1)
 			}
-			slices.Sort(ts)
+			slices.SortFunc(ts, comparePostings)
 			want[string(tag)] = ts
 		}
 		for _, tag := range tags {
 			ts := want[string(tag)]
 			checkChunks(t, ix, tag, ts)
-			distinct := slices.Compact(slices.Clone(ts))
-			slices.Reverse(distinct)
-			assert.Equal(t, distinct, walkAll(ix, tag, ^uint64(0)))
-			if len(distinct) > 10 {
-				upTo := distinct[len(distinct)/2]
-				assert.Equal(t, distinct[len(distinct)/2:], walkAll(ix, tag, upTo), "walk from the middle")
+			for _, ev := range append(evs, nil) {
+				var distinct []uint64
+				for _, p := range ts {
+					if ev == nil || string(p[8:]) == string(ev) {
+						distinct = append(distinct, p.time())
+					}
+				}
+				distinct = slices.Compact(distinct)
+				slices.Reverse(distinct)
+				assert.Equal(t, distinct, walkAll(ix, tag, ^uint64(0), ev))
+				if len(distinct) > 10 {
+					upTo := distinct[len(distinct)/2]
+					assert.Equal(t, distinct[len(distinct)/2:], walkAll(ix, tag, upTo, ev), "walk from the middle")
+				}
 			}
 		}
 		return nil
 	}))
 }
 
-func walkAll(ix *bolt.Bucket, tag []byte, upTo uint64) []uint64 {
+func walkAll(ix *bolt.Bucket, tag []byte, upTo uint64, ev []byte) []uint64 {
 	var got []uint64
-	postingWalk(ix, tag, upTo, func(t uint64) bool { got = append(got, t); return true })
+	postingWalk(ix, tag, upTo, ev, func(t uint64) bool { got = append(got, t); return true })
 	return got
 }
 
 // checkChunks verifies that a tag's chunks hold exactly ts, each under the
 // key of its first time, within postingMax.
-func checkChunks(t *testing.T, ix *bolt.Bucket, tag []byte, ts []uint64) {
+func checkChunks(t *testing.T, ix *bolt.Bucket, tag []byte, ts []posting) {
 	t.Helper()
-	var all []uint64
+	var all []posting
 	c := ix.Cursor()
 	chunks := 0
 	for k, v := c.Seek(tag); k != nil && string(k[:4]) == string(tag); k, v = c.Next() {
 		got := postingTimes(v)
 		require.NotEmpty(t, got)
 		require.LessOrEqual(t, len(got), postingMax)
-		require.Equal(t, binary.BigEndian.Uint64(k[4:]), got[0], "the key is the first time")
-		require.True(t, slices.IsSorted(got))
+		require.Equal(t, k[4:], got[0][:], "the key is the first entry")
+		require.True(t, slices.IsSortedFunc(got, comparePostings))
 		all = append(all, got...)
 		chunks++
 	}

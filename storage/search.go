@@ -33,7 +33,12 @@ const (
 
 // searchWords splits folded text into words (runs of letters and digits).
 func searchWords(s string) []string {
-	f := strings.FieldsFunc(lead.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if isASCII(s) {
+		s = strings.ToLower(s) // what lead.Fold does to ASCII, ten times faster
+	} else {
+		s = lead.Fold(s)
+	}
+	f := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if len(f) == 0 {
 		return nil
 	}
@@ -51,35 +56,62 @@ func textMatches(field string, query []string) bool {
 	return true
 }
 
-// stem is the part of a word the index keeps.
-func stem(w string) string {
-	i, n := 0, 0
-	for i < len(w) && n < wordStem {
+// stemLens are the prefix lengths (in runes) the index keeps of a word: a
+// query word is looked up by its longest one, so "person77777" reads the
+// few leads whose words begin with "person7777", not every "per...".
+var stemLens = []int{wordStem, 6, 10}
+
+// prefix returns the first n runes of w, and whether w has that many.
+func prefix(w string, n int) (string, bool) {
+	i := 0
+	for ; n > 0 && i < len(w); n-- {
 		_, size := utf8.DecodeRuneInString(w[i:])
 		i += size
-		n++
 	}
-	return w[:i]
+	return w[:i], n == 0
+}
+
+// stem is the longest indexed prefix of a query word; "" when the word is
+// shorter than wordStem.
+func stem(w string) string {
+	best := ""
+	for _, n := range stemLens {
+		if p, ok := prefix(w, n); ok {
+			best = p
+		}
+	}
+	return best
 }
 
 // leadStems returns the distinct stems of l's name, organization and
-// emails.
+// emails: every indexed prefix of every word, and words shorter than
+// wordStem whole.
 func leadStems(l *lead.Lead) []string {
 	fields := append([]string{l.Contact.Name(), l.Contact.Organization}, l.Contact.Emails...)
 	var out []string
 	for _, f := range fields {
 		for _, w := range searchWords(f) {
-			out = append(out, stem(w))
+			if utf8.RuneCountInString(w) < wordStem {
+				out = append(out, w)
+			}
+			for _, n := range stemLens {
+				if p, ok := prefix(w, n); ok {
+					out = append(out, p)
+				}
+			}
 		}
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
+// eventTag is the event hash of a posting entry.
+func (b *bx) eventTag(ev []byte) []byte { return b.rc.tag(string(ev), postingSize-8) }
+
 // indexWords adds (del false) or removes l's word index entries: its
 // capture time in the posting list of each of its stems.
 func (b *bx) indexWords(l *lead.Lead, del bool) error {
-	t := timeKey(l.CapturedAt)
+	t := newPosting(timeKey(l.CapturedAt), b.eventTag(l.EventID[:]))
 	for _, st := range leadStems(l) {
 		tag := b.rc.tag(st, wordTag)
 		var err error
@@ -97,12 +129,16 @@ func (b *bx) indexWords(l *lead.Lead, del bool) error {
 
 // walkWord calls emit with the summaries of the leads captured at the
 // times of a stem's posting list, newest first, below the cursor after.
-func (b *bx) walkWord(tag, after []byte, emit func(k, v []byte) bool) {
+func (b *bx) walkWord(tag, after, event []byte, emit func(k, v []byte) bool) {
 	upTo := ^uint64(0)
 	if len(after) >= 8 {
 		upTo = binary.BigEndian.Uint64(after)
 	}
-	postingWalk(b.ixWords, tag, upTo, func(t uint64) bool {
+	var ev []byte
+	if event != nil {
+		ev = b.eventTag(event)
+	}
+	postingWalk(b.ixWords, tag, upTo, ev, func(t uint64) bool {
 		more := true
 		lastWithPrefix(b.summaries.Cursor(), binary.BigEndian.AppendUint64(nil, t), func(k, v []byte) bool {
 			if len(after) > 0 && string(k) >= string(after) {
@@ -115,13 +151,13 @@ func (b *bx) walkWord(tag, after []byte, emit func(k, v []byte) bool) {
 	})
 }
 
-// lookupWord is the query word whose stem the index is asked for: the
-// longest one, the most selective guess. "" when no word is long enough
-// for its stem to be a whole stem (short words are found by a scan).
+// lookupWord is the query word whose stem the index is asked for: the one
+// with the longest stem, the most selective guess. "" when no word is long
+// enough to have a stem (short words are found by a scan).
 func lookupWord(words []string) string {
 	best := ""
 	for _, w := range words {
-		if utf8.RuneCountInString(w) >= wordStem && len(w) > len(best) {
+		if len(stem(w)) > len(stem(best)) {
 			best = w
 		}
 	}
@@ -168,7 +204,7 @@ func (b *bx) walk(q Query, window bool, fn func(k, v []byte) bool) {
 	}
 	switch w := lookupWord(m.words); {
 	case w != "":
-		b.walkWord(b.rc.tag(stem(w), wordTag), after, emit)
+		b.walkWord(b.rc.tag(stem(w), wordTag), after, m.event, emit)
 	case m.words == nil && m.sync == 0 && m.event != nil:
 		viaIndex(b.ixEvent, m.event)
 	case m.words == nil && m.sync == 0 && m.stage != 0:
@@ -197,4 +233,13 @@ func olderThan(c *bolt.Cursor, prefix, after []byte, fn func(k, v []byte) bool) 
 			return
 		}
 	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
