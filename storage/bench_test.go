@@ -23,7 +23,7 @@ import (
 const (
 	benchLeads   = 100_000
 	benchEvents  = 8
-	benchFixture = 5 // bump when the generated data changes
+	benchFixture = 6 // bump when the generated data changes
 )
 
 var (

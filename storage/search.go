@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -28,17 +29,12 @@ import (
 // index key, out of reach of a dictionary attack).
 const (
 	wordStem = 3
-	wordTag  = 4 // bytes of the stem's hash in a key
+	wordTag  = 8 // bytes of the stem's hash in a key: no two stems collide
 )
 
 // searchWords splits folded text into words (runs of letters and digits).
 func searchWords(s string) []string {
-	if isASCII(s) {
-		s = strings.ToLower(s) // what lead.Fold does to ASCII, ten times faster
-	} else {
-		s = lead.Fold(s)
-	}
-	f := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	f := strings.FieldsFunc(fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if len(f) == 0 {
 		return nil
 	}
@@ -204,6 +200,11 @@ func (b *bx) walk(q Query, window bool, fn func(k, v []byte) bool) {
 	}
 	switch w := lookupWord(m.words); {
 	case w != "":
+		if len(m.words) == 1 && stem(w) == w {
+			// The posting list holds exactly the leads with a word that
+			// begins with w: nothing to check in their summaries.
+			m.words = nil
+		}
 		b.walkWord(b.rc.tag(stem(w), wordTag), after, m.event, emit)
 	case m.words == nil && m.sync == 0 && m.event != nil:
 		viaIndex(b.ixEvent, m.event)
@@ -235,11 +236,33 @@ func olderThan(c *bolt.Cursor, prefix, after []byte, fn func(k, v []byte) bool) 
 	}
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
+// foldLatin is lead.Fold of each rune below foldLatinEnd (Latin-1 and
+// Latin Extended-A and -B): folding rune by rune gives what lead.Fold gives
+// for a whole string, minus white space, which searchWords drops anyway.
+const foldLatinEnd = 0x250
+
+var foldLatin = sync.OnceValue(func() []string {
+	t := make([]string, foldLatinEnd)
+	for r := range rune(foldLatinEnd) {
+		t[r] = lead.Fold(string(r))
+	}
+	return t
+})
+
+// fold is lead.Fold for search words, without Unicode normalization for
+// the Latin scripts most names are written in (ten times faster).
+func fold(s string) string {
+	t := foldLatin()
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf && unicode.IsSpace(r):
+			b.WriteByte(' ')
+		case r < foldLatinEnd:
+			b.WriteString(t[r])
+		default:
+			return lead.Fold(s)
 		}
 	}
-	return true
+	return b.String()
 }
