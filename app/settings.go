@@ -115,7 +115,7 @@ func newSettingsScreen(u *UI, o *office) *settingsScreen {
 		widget.NewFormItem(lang.L("Theme"), s.theme),
 	), s.restart))
 	s.content = container.NewBorder(nil, actionBar(s.message, s.save), nil, nil,
-		container.NewVScroll(container.NewVBox(crm, general, layout.NewSpacer())))
+		container.NewVScroll(container.NewVBox(crm, general, newEncryptionBlock(u).card, layout.NewSpacer())))
 	return s
 }
 

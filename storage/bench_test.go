@@ -2,7 +2,6 @@ package storage
 
 import (
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -24,14 +23,7 @@ import (
 const (
 	benchLeads   = 100_000
 	benchEvents  = 8
-	benchFixture = 3 // bump when the generated data changes
-)
-
-var (
-	fixtureOnce sync.Once
-	fixturePath string
-	fixtureErr  error
-	fixtureEvs  []lead.Event
+	benchFixture = 6 // bump when the generated data changes
 )
 
 var (
@@ -104,58 +96,107 @@ func (x r2reader) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// fixtureSpec names a cached benchmark store: its size, and whether its
+// leads are encrypted (with benchKey).
+type fixtureSpec struct {
+	n         int
+	encrypted bool
+}
+
+type fixtureState struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+var fixtures sync.Map // fixtureSpec -> *fixtureState
+
+// benchKey unlocks the encrypted fixtures without Argon2id's cost per Open.
+var benchKey = KeyringKey{Load: func() ([]byte, error) { return []byte("leadcap benchmark key, 32 bytes!"), nil }}
+
+func (f fixtureSpec) options() *Options {
+	if f.encrypted {
+		return &Options{Key: benchKey}
+	}
+	return &Options{}
+}
+
 // fixture returns the path of the cached 100k-lead database.
 func fixture(b *testing.B) (string, []lead.Event) {
+	return fixtureOf(b, fixtureSpec{n: benchLeads}), fixtureEvents()
+}
+
+// fixtureOf returns the path of a cached fixture, building it once.
+func fixtureOf(b *testing.B, spec fixtureSpec) string {
 	b.Helper()
-	fixtureOnce.Do(func() {
+	v, _ := fixtures.LoadOrStore(spec, &fixtureState{})
+	st := v.(*fixtureState)
+	st.once.Do(func() {
 		ps := pageSize
 		if v, err := strconv.Atoi(os.Getenv("LEADCAP_BENCH_PAGESIZE")); err == nil {
 			ps = v
 		}
-		fixtureEvs = fixtureEvents()
-		fixturePath = filepath.Join(os.TempDir(), fmt.Sprintf("leadcap-bench-%dk-s%d-f%d-p%d.db", benchLeads/1000, schemaVersion, benchFixture, ps))
-		if fixtureOK(fixturePath) {
+		enc := ""
+		if spec.encrypted {
+			enc = "-enc"
+		}
+		st.path = filepath.Join(os.TempDir(), fmt.Sprintf("leadcap-bench-%dk-s%d-f%d-p%d%s.db", spec.n/1000, schemaVersion, benchFixture, ps, enc))
+		if fixtureOK(st.path, spec) {
 			return
 		}
-		fixtureErr = buildFixture(b, fixturePath+".building", ps)
-		if fixtureErr == nil {
-			fixtureErr = os.Rename(fixturePath+".building", fixturePath)
+		st.err = buildFixture(b, st.path+".building", ps, spec)
+		if st.err == nil {
+			st.err = os.Rename(st.path+".building", st.path)
 		}
 	})
-	if fixtureErr != nil {
-		b.Fatal(fixtureErr)
+	if st.err != nil {
+		b.Fatal(st.err)
 	}
-	return fixturePath, fixtureEvs
+	return st.path
 }
 
 // fixtureOK is a cheap check of a cached fixture (Verify would read every
 // page and blow up the resident set the memory benchmark measures).
-func fixtureOK(path string) bool {
-	s, err := Open(path, &Options{ReadOnly: true})
+func fixtureOK(path string, spec fixtureSpec) bool {
+	o := spec.options()
+	o.ReadOnly = true
+	s, err := Open(path, o)
 	if err != nil {
 		return false
 	}
 	defer s.Close()
-	n, err := s.PendingCount()
-	return err == nil && n == benchLeads*60/100
+	st, err := s.Stats()
+	return err == nil && st.Leads == spec.n && st.OutboxPending == spec.n*59/100
 }
 
-func buildFixture(b *testing.B, path string, pageSize int) error {
+// fixtureBatch is the leads per transaction while building a fixture: large
+// transactions build a million leads in minutes.
+const fixtureBatch = 10_000
+
+func buildFixture(b *testing.B, path string, pageSize int, spec fixtureSpec) error {
 	_ = os.Remove(path)
 	start := time.Now()
-	s, err := Open(path, &Options{pageSize: pageSize})
+	o := spec.options()
+	o.pageSize = pageSize
+	s, err := Open(path, o)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if spec.encrypted {
+		if err := s.Encrypt(benchKey); err != nil {
+			return err
+		}
+	}
+	evs := fixtureEvents()
 	r := rand.New(rand.NewPCG(7, 11))
-	batch := make([]lead.Lead, 0, 1000)
-	for i := range benchLeads {
-		batch = append(batch, fixtureLead(r, i, fixtureEvs[i*benchEvents/benchLeads]))
-		if len(batch) < cap(batch) && i < benchLeads-1 {
+	batch := make([]lead.Lead, 0, fixtureBatch)
+	for i := range spec.n {
+		batch = append(batch, fixtureLead(r, i, evs[i*benchEvents/spec.n]))
+		if len(batch) < cap(batch) && i < spec.n-1 {
 			continue
 		}
-		res, err := s.PutLeads(batch, fixtureEvs...)
+		res, err := s.PutLeads(batch, evs...)
 		if err != nil {
 			return err
 		}
@@ -167,42 +208,62 @@ func buildFixture(b *testing.B, path string, pageSize int) error {
 		batch = batch[:0]
 	}
 	built := time.Since(start)
-	// 40% synced, 5% failed, 1% dead: a realistic mix for the filters.
+	if err := markFixture(s); err != nil {
+		return err
+	}
+	fi, _ := os.Stat(path)
+	b.Logf("built the %d-lead fixture in %s (%.0f leads/s), statuses set after %s, file %.1f MiB", spec.n, built.Round(time.Millisecond),
+		float64(spec.n)/built.Seconds(), time.Since(start).Round(time.Millisecond), float64(fi.Size())/(1<<20))
+	return nil
+}
+
+// markFixture sets a realistic mix of statuses for the filters: 40%
+// synced, 5% failed, 1% dead (in transactions of fixtureBatch leads).
+func markFixture(s *Store) error {
 	now := time.Now()
-	err = s.update(func(bx *bx) error {
+	var ids []uuid.UUID
+	err := s.view(func(bx *bx) error {
 		c := bx.leads.Cursor()
-		i := 0
-		var ids []uuid.UUID
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			id, _ := idOf(k)
 			ids = append(ids, id)
 		}
-		for _, id := range ids {
-			var err error
-			switch {
-			case i%100 < 40:
-				err = bx.markDone(id, 1, "crm-"+id.String()[:8], now)
-			case i%100 < 45:
-				r, _ := bx.outboxRec(id)
-				r.Attempts, r.LastError = 1, "HTTP 503"
-				err = bx.reschedule(id, &r, now.Add(time.Hour))
-				if err == nil {
-					err = bx.refreshStatus(id)
-				}
-			}
-			if err != nil {
-				return err
-			}
-			i++
-		}
 		return nil
 	})
-	if err != nil {
-		return err
+	for start := 0; err == nil && start < len(ids); start += fixtureBatch {
+		err = s.update(func(bx *bx) error {
+			for i := start; i < min(start+fixtureBatch, len(ids)); i++ {
+				if err := markOne(bx, ids[i], i, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	fi, _ := os.Stat(path)
-	b.Logf("built the %d-lead fixture in %s (%.0f leads/s), file %.1f MiB", benchLeads, built.Round(time.Millisecond),
-		float64(benchLeads)/built.Seconds(), float64(fi.Size())/(1<<20))
+	return err
+}
+
+func markOne(bx *bx, id uuid.UUID, i int, now time.Time) error {
+	switch {
+	case i%100 < 40:
+		return bx.markDone(id, 1, "crm-"+id.String()[:8], now)
+	case i%100 < 45:
+		r, _ := bx.outboxRec(id)
+		r.Attempts, r.LastError = 1, "HTTP 503"
+		if err := bx.reschedule(id, &r, now.Add(time.Hour)); err != nil {
+			return err
+		}
+		return bx.refreshStatus(id)
+	case i%100 == 45:
+		r, _ := bx.outboxRec(id)
+		if err := bx.dropOutbox(id, &r); err != nil {
+			return err
+		}
+		if err := bx.putDead(DeadLetter{LeadID: id, Version: 1, Reason: "refused", At: now, Attempts: 1}); err != nil {
+			return err
+		}
+		return bx.refreshStatus(id)
+	}
 	return nil
 }
 
@@ -210,19 +271,7 @@ func buildFixture(b *testing.B, path string, pageSize int) error {
 func copyFixture(b *testing.B) (string, []lead.Event) {
 	src, evs := fixture(b)
 	dst := filepath.Join(b.TempDir(), "leadcap.db")
-	in, err := os.Open(src)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		b.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
+	if err := copyFile(src, dst); err != nil {
 		b.Fatal(err)
 	}
 	return dst, evs

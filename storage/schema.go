@@ -36,7 +36,7 @@ var (
 	ixEvent = []byte("event_time") // event ID (16) + summary key (24)
 	ixDup   = []byte("event_dup")  // event ID (16) + keyed hash of the duplicate key (16) -> lead ID (16)
 	ixStage = []byte("stage")      // stage code (1) + summary key (24)
-	ixWords = []byte("words")      // keyed hash of a word stem (4) + summary key (24); see search.go
+	ixWords = []byte("words")      // keyed hash of a word stem (4) + first time (8) -> capture times; see postings.go
 )
 
 var (

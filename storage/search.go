@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -18,21 +20,21 @@ import (
 // "cafe zurich" finds "Café Zürich AG", "person7@example" finds
 // person7@example.com; "ller" finds nothing.
 //
-// The word index (ixWords) holds, for every lead, one key per distinct
-// word stem of its name, organization and emails: the keyed hash of the
-// word's first wordStem runes (the whole word when shorter), then the
-// summary key. A query looks up the stem of its longest word, newest first,
-// and checks each candidate's summary. Hashes keep the words themselves out
+// The word index (ixWords) holds, for every distinct word stem of a lead's
+// name, organization and emails (the word's first wordStem runes, the whole
+// word when shorter), the lead's capture time in the posting list of the
+// stem's keyed hash (see postings.go). A query reads the list of the stem
+// of its longest word, newest first, and checks each candidate's summary. Hashes keep the words themselves out
 // of the file (and, in an encrypted store, keyed with the store's secret
 // index key, out of reach of a dictionary attack).
 const (
 	wordStem = 3
-	wordTag  = 4 // bytes of the stem's hash in a key
+	wordTag  = 8 // bytes of the stem's hash in a key: no two stems collide
 )
 
 // searchWords splits folded text into words (runs of letters and digits).
 func searchWords(s string) []string {
-	f := strings.FieldsFunc(lead.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	f := strings.FieldsFunc(fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if len(f) == 0 {
 		return nil
 	}
@@ -50,59 +52,108 @@ func textMatches(field string, query []string) bool {
 	return true
 }
 
-// stem is the part of a word the index keeps.
-func stem(w string) string {
-	i, n := 0, 0
-	for i < len(w) && n < wordStem {
+// stemLens are the prefix lengths (in runes) the index keeps of a word: a
+// query word is looked up by its longest one, so "person77777" reads the
+// few leads whose words begin with "person7777", not every "per...".
+var stemLens = []int{wordStem, 6, 10}
+
+// prefix returns the first n runes of w, and whether w has that many.
+func prefix(w string, n int) (string, bool) {
+	i := 0
+	for ; n > 0 && i < len(w); n-- {
 		_, size := utf8.DecodeRuneInString(w[i:])
 		i += size
-		n++
 	}
-	return w[:i]
+	return w[:i], n == 0
+}
+
+// stem is the longest indexed prefix of a query word; "" when the word is
+// shorter than wordStem.
+func stem(w string) string {
+	best := ""
+	for _, n := range stemLens {
+		if p, ok := prefix(w, n); ok {
+			best = p
+		}
+	}
+	return best
 }
 
 // leadStems returns the distinct stems of l's name, organization and
-// emails.
+// emails: every indexed prefix of every word, and words shorter than
+// wordStem whole.
 func leadStems(l *lead.Lead) []string {
 	fields := append([]string{l.Contact.Name(), l.Contact.Organization}, l.Contact.Emails...)
 	var out []string
 	for _, f := range fields {
 		for _, w := range searchWords(f) {
-			out = append(out, stem(w))
+			if utf8.RuneCountInString(w) < wordStem {
+				out = append(out, w)
+			}
+			for _, n := range stemLens {
+				if p, ok := prefix(w, n); ok {
+					out = append(out, p)
+				}
+			}
 		}
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
-func (b *bx) wordKey(st string, sk []byte) []byte {
-	return slices.Concat(b.rc.tag(st, wordTag), sk)
-}
+// eventTag is the event hash of a posting entry.
+func (b *bx) eventTag(ev []byte) []byte { return b.rc.tag(string(ev), postingSize-8) }
 
-// indexWords adds (del false) or removes l's word index entries.
-func (b *bx) indexWords(l *lead.Lead, sk []byte, del bool) error {
+// indexWords adds (del false) or removes l's word index entries: its
+// capture time in the posting list of each of its stems.
+func (b *bx) indexWords(l *lead.Lead, del bool) error {
+	t := newPosting(timeKey(l.CapturedAt), b.eventTag(l.EventID[:]))
 	for _, st := range leadStems(l) {
-		k := b.wordKey(st, sk)
+		tag := b.rc.tag(st, wordTag)
 		var err error
 		if del {
-			err = b.ixWords.Delete(k)
+			err = postingDel(b.ixWords, tag, t)
 		} else {
-			err = b.ixWords.Put(k, nil)
+			err = postingAdd(b.ixWords, tag, t)
 		}
 		if err != nil {
-			return fatal(err)
+			return err
 		}
 	}
 	return nil
 }
 
-// lookupWord is the query word whose stem the index is asked for: the
-// longest one, the most selective guess. "" when no word is long enough
-// for its stem to be a whole stem (short words are found by a scan).
+// walkWord calls emit with the summaries of the leads captured at the
+// times of a stem's posting list, newest first, below the cursor after.
+func (b *bx) walkWord(tag, after, event []byte, emit func(k, v []byte) bool) {
+	upTo := ^uint64(0)
+	if len(after) >= 8 {
+		upTo = binary.BigEndian.Uint64(after)
+	}
+	var ev []byte
+	if event != nil {
+		ev = b.eventTag(event)
+	}
+	postingWalk(b.ixWords, tag, upTo, ev, func(t uint64) bool {
+		more := true
+		lastWithPrefix(b.summaries.Cursor(), binary.BigEndian.AppendUint64(nil, t), func(k, v []byte) bool {
+			if len(after) > 0 && string(k) >= string(after) {
+				return true
+			}
+			more = emit(k, v)
+			return more
+		})
+		return more
+	})
+}
+
+// lookupWord is the query word whose stem the index is asked for: the one
+// with the longest stem, the most selective guess. "" when no word is long
+// enough to have a stem (short words are found by a scan).
 func lookupWord(words []string) string {
 	best := ""
 	for _, w := range words {
-		if utf8.RuneCountInString(w) >= wordStem && len(w) > len(best) {
+		if len(stem(w)) > len(stem(best)) {
 			best = w
 		}
 	}
@@ -149,7 +200,12 @@ func (b *bx) walk(q Query, window bool, fn func(k, v []byte) bool) {
 	}
 	switch w := lookupWord(m.words); {
 	case w != "":
-		viaIndex(b.ixWords, b.rc.tag(stem(w), wordTag))
+		if len(m.words) == 1 && stem(w) == w {
+			// The posting list holds exactly the leads with a word that
+			// begins with w: nothing to check in their summaries.
+			m.words = nil
+		}
+		b.walkWord(b.rc.tag(stem(w), wordTag), after, m.event, emit)
 	case m.words == nil && m.sync == 0 && m.event != nil:
 		viaIndex(b.ixEvent, m.event)
 	case m.words == nil && m.sync == 0 && m.stage != 0:
@@ -178,4 +234,35 @@ func olderThan(c *bolt.Cursor, prefix, after []byte, fn func(k, v []byte) bool) 
 			return
 		}
 	}
+}
+
+// foldLatin is lead.Fold of each rune below foldLatinEnd (Latin-1 and
+// Latin Extended-A and -B): folding rune by rune gives what lead.Fold gives
+// for a whole string, minus white space, which searchWords drops anyway.
+const foldLatinEnd = 0x250
+
+var foldLatin = sync.OnceValue(func() []string {
+	t := make([]string, foldLatinEnd)
+	for r := range rune(foldLatinEnd) {
+		t[r] = lead.Fold(string(r))
+	}
+	return t
+})
+
+// fold is lead.Fold for search words, without Unicode normalization for
+// the Latin scripts most names are written in (ten times faster).
+func fold(s string) string {
+	t := foldLatin()
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf && unicode.IsSpace(r):
+			b.WriteByte(' ')
+		case r < foldLatinEnd:
+			b.WriteString(t[r])
+		default:
+			return lead.Fold(s)
+		}
+	}
+	return b.String()
 }

@@ -41,10 +41,11 @@ func buckets(tx *bolt.Tx) *bx {
 	return b
 }
 
-// fill packs pages tighter: lead, summary and index keys mostly grow at the
-// end (time-ordered), where bbolt's default 50% split wastes half a page.
+// fill packs pages tighter: lead, summary, index, outbox, schedule and
+// sync state keys mostly grow at the end (time-ordered IDs and times),
+// where bbolt's default 50% split wastes half a page.
 func (b *bx) fill() {
-	for _, k := range []*bolt.Bucket{b.leads, b.summaries, b.ixEvent, b.ixStage} {
+	for _, k := range []*bolt.Bucket{b.leads, b.summaries, b.ixEvent, b.ixStage, b.outbox, b.due, b.sync} {
 		if k != nil {
 			k.FillPercent = 0.9
 		}
@@ -343,7 +344,7 @@ func (b *bx) index(l *lead.Lead) error {
 	if err := b.putSummary(sk, b.rc.encodeSummary(sk, l, b.status(l.ID))); err != nil {
 		return err
 	}
-	if err := b.indexWords(l, sk, false); err != nil {
+	if err := b.indexWords(l, false); err != nil {
 		return err
 	}
 	if err := b.ixEvent.Put(eventIndexKey(l, sk), nil); err != nil {
@@ -365,7 +366,7 @@ func (b *bx) unindex(l *lead.Lead) error {
 	if err := b.deleteSummary(sk); err != nil {
 		return err
 	}
-	if err := b.indexWords(l, sk, true); err != nil {
+	if err := b.indexWords(l, true); err != nil {
 		return err
 	}
 	for _, del := range []struct {
