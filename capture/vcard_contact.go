@@ -126,4 +126,3 @@ func contactEmpty(c *lead.Contact) bool {
 	return strings.TrimSpace(c.FullName+c.GivenName+c.FamilyName+c.Organization+c.Title) == "" &&
 		len(c.Emails) == 0 && len(c.Phones) == 0 && len(c.URLs) == 0
 }
-

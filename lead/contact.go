@@ -32,7 +32,9 @@ type Contact struct {
 
 // Phone is a phone number in E.164 with the text it was read from.
 type Phone struct {
-	// Number is the E.164 form, e.g. "+4930123456".
+	// Number is the E.164 form, e.g. "+4930123456"; for a number read from
+	// a code whose country is not known for sure (see ReadPhone) it is the
+	// number as written, e.g. "917-364-2918".
 	Number string `json:"number"`
 	// Raw is the text as typed or scanned, e.g. "030 / 12 34 56".
 	Raw string `json:"raw,omitempty"`
@@ -155,8 +157,8 @@ func (c *Contact) normalizePhones(region string, read bool) []*FieldError {
 		var n string
 		var err error
 		switch {
-		case p.Number != "" && !strings.HasPrefix(strings.TrimSpace(p.Number), "+"):
-			n = clean(p.Number) // kept as written when it was read: its country is not known
+		case p.Number != "" && !e164.MatchString(p.Number):
+			n = clean(p.Number) // kept as written when it was read (ReadPhone)
 		case read:
 			n, err = ReadPhone(raw, region)
 		default:
@@ -230,12 +232,14 @@ func NormalizePhone(raw, region string) (string, error) {
 }
 
 // ReadPhone is NormalizePhone for a number somebody else wrote (a vCard, a
-// badge, a scanner). A number written with its country code (+ or 00) must
-// be a valid number of that country and comes back in E.164. A number
-// without one comes back in E.164 when it is valid in region; otherwise it
-// comes back as written (white space collapsed), because giving it the
-// event's country would invent one. Text that is not a phone number at all
-// is an error.
+// badge, a scanner), where a wrong country is worse than none. A number
+// that is valid for the country its code names (+ or 00), or without a code
+// for region, comes back in E.164. Any other number comes back as written
+// (white space collapsed), because the country of an invalid number, or of
+// one written without a code at an event in another country, would be
+// invented: a number written with + must at least be possible (the right
+// length) for its country code, one without needs the digits and separators
+// of a phone number. Text that is not a phone number is an error.
 func ReadPhone(raw, region string) (string, error) {
 	region = strings.ToUpper(strings.TrimSpace(region))
 	s := phoneText(raw)
@@ -244,10 +248,13 @@ func ReadPhone(raw, region string) (string, error) {
 		if err != nil {
 			return "", errors.New("is not a phone number: " + strings.ToLower(err.Error()))
 		}
-		if !phonenumbers.IsValidNumber(num) {
-			return "", errors.New("is not a valid phone number of the country it names: check the digits and the country code")
+		if phonenumbers.IsValidNumber(num) {
+			return phonenumbers.Format(num, phonenumbers.E164), nil
 		}
-		return phonenumbers.Format(num, phonenumbers.E164), nil
+		if !phonenumbers.IsPossibleNumber(num) {
+			return "", errors.New("is not a possible phone number: check the digits and the country code")
+		}
+		return clean(s), nil
 	}
 	if !writtenPhone.MatchString(s) {
 		return "", errors.New("is not a phone number: it needs digits only, with spaces, dashes, dots or brackets between them")
@@ -262,6 +269,9 @@ func ReadPhone(raw, region string) (string, error) {
 	}
 	return clean(s), nil
 }
+
+// e164 is a number in E.164 form.
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
 
 // writtenPhone is a number as people write it without a country code:
 // digits with spaces, dashes, dots, slashes or brackets between them, and

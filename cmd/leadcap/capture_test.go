@@ -83,9 +83,23 @@ func TestParse(t *testing.T) {
 	assert.Equal(t, "badge-scan", o["method"])
 	assert.Equal(t, "jonas.weiss@example.de", o["contact"].(map[string]any)["emails"].([]any)[0])
 
-	r = leadcapIn(t, e.dir, "BEGIN:VCARD\nVERSION:3.0\nFN:Ada\nTEL:020 7946 0958\nEND:VCARD\n", "parse")
-	assert.Equal(t, 1, r.code, "a national number without a region cannot be normalized")
-	assert.Contains(t, r.stderr, "contact.phones[0]")
+	r = leadcapIn(t, e.dir, "BEGIN:VCARD\nVERSION:3.0\nFN:Ada\nTEL:020 7946 0958\nEND:VCARD\n", "parse", "--json")
+	require.Equal(t, 0, r.code, "a national number without a region is kept as written: %s", r.stderr)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &o))
+	assert.Equal(t, "020 7946 0958", o["contact"].(map[string]any)["phones"].([]any)[0].(map[string]any)["number"], "no country is invented")
+
+	// One bad field does not throw the card away: it is a warning.
+	r = leadcapIn(t, e.dir, "BEGIN:VCARD\nVERSION:2.1\nFN:Ada Lovelace\nEMAIL;INTERNET:ada(at)example.org\nTEL;WORK:+44 20 7946 0958\nEND:VCARD\n", "parse", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, `warning: not taken over: EMAIL "ada(at)example.org"`)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &o))
+	assert.Equal(t, true, o["ok"])
+	assert.Equal(t, "+442079460958", o["contact"].(map[string]any)["phones"].([]any)[0].(map[string]any)["number"])
+	assert.Equal(t, "ada(at)example.org", o["not_taken"].([]any)[0].(map[string]any)["value"])
+
+	r = leadcapIn(t, e.dir, "tel:ask at the booth", "parse")
+	assert.Equal(t, 1, r.code, "nothing valid is left")
+	assert.Contains(t, r.stderr, "not a phone number")
 
 	r = leadcapIn(t, e.dir, wifiCode, "parse")
 	assert.Equal(t, 1, r.code)
