@@ -59,7 +59,27 @@ func (c *Contact) Name() string {
 	if c.FullName != "" {
 		return c.FullName
 	}
-	return strings.TrimSpace(c.GivenName + " " + c.FamilyName)
+	return JoinName(c.GivenName, c.FamilyName)
+}
+
+// JoinName writes a full name from its parts: given name first and a space
+// between, except for names in Chinese, Japanese or Korean script, which are
+// written family name first without one ("山田太郎").
+func JoinName(given, family string) string {
+	given, family = strings.TrimSpace(given), strings.TrimSpace(family)
+	if given != "" && family != "" && isCJK(given) && isCJK(family) {
+		return family + given
+	}
+	return strings.TrimSpace(given + " " + family)
+}
+
+func isCJK(s string) bool {
+	for _, r := range s {
+		if !unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			return false
+		}
+	}
+	return true
 }
 
 // Normalize trims every field and removes control characters from it,
@@ -93,7 +113,7 @@ func (c *Contact) normalize(region string, read bool) []*FieldError {
 	c.Organization = clean(c.Organization)
 	c.Title = clean(c.Title)
 	if c.FullName == "" {
-		c.FullName = strings.TrimSpace(c.GivenName + " " + c.FamilyName)
+		c.FullName = JoinName(c.GivenName, c.FamilyName)
 	}
 	errs := c.normalizeEmails(read)
 	if len(errs) > 0 && !read {
@@ -233,39 +253,29 @@ func NormalizePhone(raw, region string) (string, error) {
 
 // ReadPhone is NormalizePhone for a number somebody else wrote (a vCard, a
 // badge, a scanner), where a wrong country is worse than none. A number
-// that is valid for the country its code names (+ or 00), or without a code
-// for region, comes back in E.164. Any other number comes back as written
-// (white space collapsed), because the country of an invalid number, or of
-// one written without a code at an event in another country, would be
-// invented: a number written with + must at least be possible (the right
-// length) for its country code, one without needs the digits and separators
-// of a phone number. Text that is not a phone number is an error.
+// that is valid for the country its code names (+ or 00), or, written
+// without a code, valid in region, comes back in E.164. Any other number
+// comes back as written (white space collapsed): giving an invalid number,
+// or one written without a code at an event in another country, a country
+// would invent one, and dropping it would lose what the card said. Text
+// that is not written like a phone number (digits with spaces, dashes,
+// dots, slashes or brackets, an optional + and extension) is an error.
 func ReadPhone(raw, region string) (string, error) {
 	region = strings.ToUpper(strings.TrimSpace(region))
 	s := phoneText(raw)
-	if strings.HasPrefix(s, "+") {
-		num, err := phonenumbers.Parse(s, "")
-		if err != nil {
-			return "", errors.New("is not a phone number: " + strings.ToLower(err.Error()))
+	if !strings.HasPrefix(s, "+") {
+		if region == "" {
+			region = "ZZ" // unknown: only a number with + can be valid
 		}
-		if phonenumbers.IsValidNumber(num) {
-			return phonenumbers.Format(num, phonenumbers.E164), nil
-		}
-		if !phonenumbers.IsPossibleNumber(num) {
-			return "", errors.New("is not a possible phone number: check the digits and the country code")
-		}
-		return clean(s), nil
+	}
+	if num, err := phonenumbers.Parse(s, region); err == nil && phonenumbers.IsValidNumber(num) {
+		return phonenumbers.Format(num, phonenumbers.E164), nil
 	}
 	if !writtenPhone.MatchString(s) {
-		return "", errors.New("is not a phone number: it needs digits only, with spaces, dashes, dots or brackets between them")
+		return "", errors.New("is not a phone number: it needs digits, with spaces, dashes, dots or brackets between them")
 	}
-	if d := countDigits(s); d < 3 || d > 17 {
+	if d := countDigits(s); d < 2 || d > 17 {
 		return "", errors.New("is not a phone number: it has too few or too many digits")
-	}
-	if region != "" {
-		if num, err := phonenumbers.Parse(s, region); err == nil && phonenumbers.IsValidNumber(num) {
-			return phonenumbers.Format(num, phonenumbers.E164), nil
-		}
 	}
 	return clean(s), nil
 }
@@ -273,10 +283,10 @@ func ReadPhone(raw, region string) (string, error) {
 // e164 is a number in E.164 form.
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
 
-// writtenPhone is a number as people write it without a country code:
-// digits with spaces, dashes, dots, slashes or brackets between them, and
-// an optional extension.
-var writtenPhone = regexp.MustCompile(`^\(?[0-9][0-9 ()./-]*[0-9)](?:\s*(?:(?i:ext\.?|x|#)|;ext=)\s*[0-9]{1,6})?$`)
+// writtenPhone is a number as people write it: an optional +, digits with
+// spaces, dashes, dots, slashes or brackets between them, and an optional
+// extension.
+var writtenPhone = regexp.MustCompile(`^\+?\(?[0-9][0-9 ()./-]*[0-9)](?:\s*(?:(?i:ext\.?|x|#)|;ext=)\s*[0-9]{1,6})?$`)
 
 func countDigits(s string) int {
 	n := 0
