@@ -155,8 +155,11 @@ func ParseWith(payload string, o Options) (Parsed, error) {
 	for _, fe := range dropped {
 		p.NotTaken = append(p.NotTaken, notTaken(fe))
 	}
-	if len(dropped) > 0 && contactEmpty(&c) && p.BadgeID == "" {
-		return p, fmt.Errorf("capture: %s code: %w", p.Format, dropped[0])
+	if contactEmpty(&c) && p.BadgeID == "" {
+		if len(dropped) > 0 {
+			return p, fmt.Errorf("capture: %s code: %w", p.Format, dropped[0])
+		}
+		return Parsed{Payload: payload}, notContact(payload, "malformed") // only blanks and control characters
 	}
 	if len(c.Emails) == 0 {
 		c.Emails = nil
