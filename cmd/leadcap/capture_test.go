@@ -154,3 +154,27 @@ func TestScan(t *testing.T) {
 	e.fails(1, []string{"scan", "empty"}, "no PNG, JPEG, GIF or WebP files in empty")
 	e.fails(2, []string{"scan"}, "missing arguments")
 }
+
+// TestScanWarnsAboutWhatWasNotTaken: a card with one bad field is saved
+// (exit 0) and the bad value is named on stderr.
+func TestScanWarnsAboutWhatWasNotTaken(t *testing.T) {
+	e := newEnv(t)
+	e.withEvent()
+	card := "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Ute Brandt\r\nEMAIL;PREF;INTERNET:ute@brandt.example\r\nEMAIL;TLX:4711081512\r\nEND:VCARD\r\n"
+	writeQR(t, filepath.Join(e.dir, "ute.png"), card)
+	r := e.run("scan", "ute.png")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Regexp(t, `^new\s+ute.png\s+\S+\s+Ute Brandt`, r.stdout)
+	assert.Equal(t, "leadcap: warning: ute.png: not taken over: EMAIL \"4711081512\": is not an email address: check it for typos (it needs one @ and a domain)\n", r.stderr)
+}
+
+func TestEventBadgePatternFlags(t *testing.T) {
+	e := newEnv(t)
+	ev := id(t, e.ok("event", "create", "--name", "Expo", "--badge-prefix", "EXP-", "--badge-regexp", "EXP-[0-9]{6}", "--badge-length", "10"))
+	objs := jsonLines(t, e.ok("event", "list", "--json"))
+	require.Len(t, objs, 1)
+	assert.Equal(t, ev, objs[0]["id"])
+	assert.Equal(t, map[string]any{"prefix": "EXP-", "regexp": "EXP-[0-9]{6}", "length": float64(10)}, objs[0]["badge"])
+
+	e.fails(1, []string{"event", "create", "--name", "Broken", "--badge-regexp", "[0-9"}, "badge.regexp", "RE2")
+}
