@@ -12,22 +12,30 @@ import (
 const badgeSeparators = "^|*%"
 
 // opaqueBadge is an organiser's badge code with nothing else in it: 4 to 64
-// letters, digits and - _ . # / + =, with at least one digit (Eventbrite's
-// attendee barcodes, Swapcard and Cvent IDs, UUIDs).
-var opaqueBadge = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._#/+=-]{3,63}$`)
+// letters, digits and - _ . # / + = $, with at least one digit (Eventbrite's
+// attendee barcodes, Swapcard and Cvent IDs).
+var opaqueBadge = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._#/+=$-]{3,63}$`)
 
 // hasDigit tells a badge code from a lone word of free text.
 var hasDigit = regexp.MustCompile(`[0-9]`)
+
+// tokenBadge is a badge token between two markers, as pgeu-system writes
+// its attendee tokens (AT$…$AT) and check-in tokens (ID$…$ID).
+var tokenBadge = regexp.MustCompile(`^([A-Z]{2})\$[A-Za-z0-9_-]{4,64}\$([A-Z]{2})$`)
 
 // parseBadge recognises the badge payloads that are not MECARDs:
 //
 //   - the delimited record RefID^First^Last^Email^Title^Company^City^State^Zip^Phone
 //     (Cvent; ^, |, * or % as separator; trailing fields may be missing);
 //   - an email address alone;
-//   - an opaque badge ID, which gives an empty Contact: the person is not
-//     reachable until staff add details or the organiser's attendee list is
-//     matched on BadgeID.
-func parseBadge(s string) (Parsed, bool) {
+//   - a code that matches the event's badge pattern, when it has one;
+//   - without one: a marked token such as AT$…$AT, or an opaque badge ID
+//     that is not a product code (isProductCode).
+//
+// A badge ID alone gives an empty Contact: the person is not reachable
+// until staff add details or the organiser's attendee list is matched on
+// BadgeID.
+func parseBadge(s string, pattern lead.BadgePattern) (Parsed, bool) {
 	if strings.ContainsAny(s, "\r\n") {
 		return Parsed{}, false
 	}
@@ -43,11 +51,22 @@ func parseBadge(s string) (Parsed, bool) {
 			return badge, true
 		}
 	}
-	if opaqueBadge.MatchString(s) && hasDigit.MatchString(s) {
+	if isBadgeID(s, pattern) {
 		badge.BadgeID = s
 		return badge, true
 	}
 	return Parsed{}, false
+}
+
+// isBadgeID applies the event's pattern, or the general rule without one.
+func isBadgeID(s string, pattern lead.BadgePattern) bool {
+	if !pattern.IsZero() {
+		return pattern.Match(s)
+	}
+	if m := tokenBadge.FindStringSubmatch(s); m != nil && m[1] == m[2] {
+		return true
+	}
+	return opaqueBadge.MatchString(s) && hasDigit.MatchString(s) && !isProductCode(s)
 }
 
 func parseDelimited(s, sep string) (Parsed, bool) {

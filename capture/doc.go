@@ -17,20 +17,40 @@
 //
 // # From payload to contact
 //
-// [Parse] reads a payload with the event's country as the default region for
-// phone numbers: vCard 2.1, 3.0 and 4.0 as phones, mail clients and web
-// generators really write them; MECARD; BIZCARD; mailto: and MATMSG; tel:; a
-// person's profile URL; and event badges (Cvent's MECARD with CONF:, the
-// delimited RefID^First^Last^Email^Title^Company^City^State^Zip^Phone record,
-// an email alone, an opaque badge ID). Emails and phones (E.164) are
-// normalized through lead.Contact.Normalize; a field that cannot be
-// normalized comes back as a wrapped *lead.FieldError together with the
-// contact as read, so the UI can show it for correction.
+// [Parse] (or [ParseWith], which also knows the event's badge pattern) reads
+// a payload with the event's country as the default region for phone
+// numbers: vCard 2.1, 3.0 and 4.0 as phones, mail clients and web generators
+// really write them (group prefixes, any CHARSET, lost or odd line breaks,
+// comment lines, several cards); MECARD and QRCoder's MECARD+; KDDI/au's
+// address book code; BIZCARD; mailto: (to and cc), smtp: and MATMSG; tel:; a
+// person's profile URL; a card written as plain lines; and event badges
+// (Cvent's MECARD with CONF:, the delimited
+// RefID^First^Last^Email^Title^Company^City^State^Zip^Phone record, an email
+// alone, tokens such as AT$…$AT, an opaque badge ID that is not a product
+// code). The files follow the work: parse.go dispatches on the payload's
+// form; vcard_lines.go turns a vCard into logical lines (vcard_breaks.go puts
+// back line breaks a scanner dropped), vcard_prop.go tokenizes and decodes
+// one property, vcard_card.go fills a github.com/emersion/go-vcard Card with
+// them and vcard_contact.go takes the contact from it; mecard.go, kddi.go,
+// parse_uri.go, plaintext.go and badge.go (with productcode.go) read the
+// other forms; charset.go decodes legacy character sets with
+// golang.org/x/text.
+//
+// One bad value never throws the card away. Emails and phones are
+// normalized by lead.Contact.NormalizeRead: an email that is not an address
+// or a phone that is not a number is left out and listed in
+// [Parsed.NotTaken], for the review form and CLI warnings, while the raw
+// payload keeps it. Phones valid for their country come out in E.164; others
+// are kept as written rather than given an invented country (lead.ReadPhone).
+// Only when nothing valid is left does Parse return a wrapped
+// *lead.FieldError, together with the contact as read. Control characters
+// and terminal escape sequences are removed at the domain boundary
+// (lead.StripControl).
 //
 // Parse never invents a contact. A code that holds something else (Wi-Fi
-// settings, a calendar entry, a web page that is not a person, free text)
-// gives a *NotAContactError, which matches [ErrNotAContact] and keeps the raw
-// text so the UI can offer to save it as a note.
+// settings, a calendar entry, a web page that is not a person, free text, a
+// product code) gives a *NotAContactError, which matches [ErrNotAContact] and
+// keeps the raw text so the UI can offer to save it as a note.
 //
 // An opaque badge ID gives a valid Parsed with Format "badge", the ID in
 // BadgeID, Method badge-scan and an empty Contact: the person cannot be

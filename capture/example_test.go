@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"leadcap/capture"
+	"leadcap/lead"
 )
 
 func ExampleParse() {
@@ -47,6 +48,37 @@ func ExampleParse_badge() {
 	// badge badge-scan 7GJ4KX2P
 	// Åsa Lindqvist / Svensk Mätteknik AB
 	// badge 114532890217386234001 false
+}
+
+func ExampleParse_notTaken() {
+	payload := "BEGIN:VCARD\nVERSION:2.1\nFN:Ute Brandt\nEMAIL;PREF;INTERNET:ute@brandt.example\n" +
+		"EMAIL;TLX:4711081512\nTEL;WORK;VOICE:BusinessPhone\nEND:VCARD"
+	p, err := capture.Parse(payload, "DE")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(p.Contact.FullName, p.Contact.Emails)
+	for _, nt := range p.NotTaken {
+		fmt.Println("not taken over:", nt.Field, nt.Value)
+	}
+	// Output:
+	// Ute Brandt [ute@brandt.example]
+	// not taken over: EMAIL 4711081512
+	// not taken over: TEL BusinessPhone
+}
+
+func ExampleParseWith() {
+	// The event's badges are "MUC26-" and six digits; an EAN on a product
+	// or another event's badge is then never taken for one.
+	o := capture.Options{Region: "DE", Badge: lead.BadgePattern{Prefix: "MUC26-", Regexp: `MUC26-[0-9]{6}`}}
+	p, err := capture.ParseWith("MUC26-004711", o)
+	fmt.Println(p.Format, p.BadgeID, err)
+	_, err = capture.ParseWith("CV8X2K9Q", o)
+	fmt.Println(errors.Is(err, capture.ErrNotAContact))
+	// Output:
+	// badge MUC26-004711 <nil>
+	// true
 }
 
 func ExampleParse_notAContact() {

@@ -15,7 +15,10 @@ import (
 )
 
 func FuzzParse(f *testing.F) {
-	for _, tc := range parseCases {
+	for _, tc := range append(parseCases, formatCases...) {
+		f.Add(tc.payload, tc.region)
+	}
+	for _, tc := range notTakenCases {
 		f.Add(tc.payload, tc.region)
 	}
 	for _, tc := range invalidCases {
@@ -23,7 +26,7 @@ func FuzzParse(f *testing.F) {
 			f.Add(tc.payload, tc.region)
 		}
 	}
-	formats := []Format{FormatVCard, FormatMECARD, FormatBizcard, FormatMailto, FormatTel, FormatURL, FormatBadge}
+	formats := []Format{FormatVCard, FormatMECARD, FormatBizcard, FormatMailto, FormatTel, FormatURL, FormatBadge, FormatKDDI, FormatPlain}
 	f.Fuzz(func(t *testing.T, payload, region string) {
 		p, err := Parse(payload, region)
 		require.Equal(t, payload, p.Payload)
@@ -42,6 +45,13 @@ func FuzzParse(f *testing.F) {
 			require.Contains(t, []lead.Method{lead.MethodQRScan, lead.MethodBadgeScan}, p.Method)
 			if p.Format != FormatBadge {
 				require.False(t, contactEmpty(&p.Contact), "an empty contact that is not a badge")
+			}
+			for _, nt := range p.NotTaken {
+				require.NotEmpty(t, nt.Field)
+				require.NotEmpty(t, nt.Reason)
+			}
+			for _, v := range []string{p.Contact.FullName, p.Contact.GivenName, p.Contact.FamilyName, p.Contact.Organization, p.Contact.Title, p.Contact.Address.Street} {
+				require.False(t, strings.ContainsFunc(v, unicode.IsControl), "control character in %q", v)
 			}
 			// The contact is normalized: normalizing again changes nothing.
 			c := p.Contact

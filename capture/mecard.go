@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"regexp"
 	"strings"
 
 	"leadcap/lead"
@@ -71,15 +72,21 @@ func meUnescape(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
+// meLineField is a line break that starts a field: QRCoder's MECARD+ and
+// some phones put each field on a line of its own instead of after ';'.
+var meLineField = regexp.MustCompile(`(?:\r\n|\r|\n)+([A-Za-z][A-Za-z0-9-]*:)`)
+
 // parseMECARD reads DOCOMO's MECARD as QR generators, phones and Cvent badges
 // write it: N:Last,First (a name without comma is kept whole as the full
 // name), TEL, TEL-AV, EMAIL, URL, ADR, and the common non-standard ORG and
-// TITLE. A CONF: field (Cvent's registration confirmation number) makes it a
-// badge.
+// TITLE. Fields may also be separated by line breaks (QRCoder's "MECARD+"
+// form). A CONF: field (Cvent's registration confirmation number) makes it
+// a badge.
 func parseMECARD(s string) (Parsed, error) {
 	p := Parsed{Format: FormatMECARD}
 	c := &p.Contact
-	for _, f := range meFields(s[len("MECARD:"):]) {
+	body := meLineField.ReplaceAllString(s[len("MECARD:"):], ";$1")
+	for _, f := range meFields(body) {
 		v := meUnescape(f.value)
 		if v == "" {
 			continue

@@ -1,6 +1,11 @@
 package capture
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+
+	"leadcap/lead"
+)
 
 // NotTaken is one value of a payload that was read but not taken over into
 // the contact: an e-mail that is not an address, a phone that is not a
@@ -8,9 +13,9 @@ import "fmt"
 // everything that was valid; NotTaken is shown to the user ("not taken
 // over: …") and the raw payload keeps the value.
 type NotTaken struct {
-	Field  string // what the payload called it, e.g. "EMAIL", "TEL;WORK"
-	Value  string // the value as read (control characters removed)
-	Reason string // why it was not taken over, a sentence for the user
+	Field  string `json:"field"`  // what the payload called it, e.g. "EMAIL", "TEL"
+	Value  string `json:"value"`  // the value as read (control characters removed)
+	Reason string `json:"reason"` // why it was not taken over, a sentence for the user
 }
 
 func (n NotTaken) String() string {
@@ -18,4 +23,16 @@ func (n NotTaken) String() string {
 		return fmt.Sprintf("%s %q", n.Field, n.Value)
 	}
 	return fmt.Sprintf("%s %q: %s", n.Field, n.Value, n.Reason)
+}
+
+// notTaken describes a value that lead.Contact.NormalizeRead left out.
+func notTaken(fe *lead.FieldError) NotTaken {
+	field := fe.Field
+	switch {
+	case strings.HasPrefix(field, "contact.emails"):
+		field = "EMAIL"
+	case strings.HasPrefix(field, "contact.phones"):
+		field = "TEL"
+	}
+	return NotTaken{Field: field, Value: lead.StripControl(fe.Value), Reason: strings.TrimSpace(fe.Reason)}
 }

@@ -18,6 +18,8 @@ const (
 	FormatVCard   Format = "vcard"   // BEGIN:VCARD … END:VCARD, versions 2.1, 3.0 and 4.0
 	FormatMECARD  Format = "mecard"  // MECARD:N:Last,First;TEL:…;;
 	FormatBizcard Format = "bizcard" // BIZCARD:N:First;X:Last;…;;
+	FormatKDDI    Format = "kddi"    // KDDI/au address book: MEMORY:…, NAME1:…, TEL1:…
+	FormatPlain   Format = "plain"   // a card as plain lines: a name, an email, a phone, a web address
 	FormatMailto  Format = "mailto"  // mailto:… and MATMSG:TO:…;;
 	FormatTel     Format = "tel"     // tel:… or a lone international number
 	FormatURL     Format = "url"     // a person's profile or digital business card URL
@@ -65,7 +67,7 @@ type NotAContactError struct {
 	Raw string
 	// Kind is one of "empty", "wifi", "event", "geo", "sms",
 	// "url-without-contact", "malformed" (a vCard or MECARD with nothing
-	// readable in it), "too-long" (more than MaxPayload bytes) or "text".
+	// readable in it), "too-long" (more than MaxText bytes) or "text".
 	Kind string
 }
 
@@ -78,7 +80,7 @@ func (e *NotAContactError) Error() string {
 		"sms":                 "the code holds a text message to send",
 		"url-without-contact": "the code holds a web link that is not a person's profile",
 		"malformed":           "the code looks like a business card but no name, email or phone could be read from it",
-		"too-long":            "the text is longer than any QR code can hold",
+		"too-long":            "the text is longer than any code or contact file holds",
 	}[e.Kind]
 	if what == "" {
 		what = "the code holds text that is not a contact"
@@ -91,35 +93,52 @@ func (e *NotAContactError) Is(target error) bool { return target == ErrNotAConta
 
 func notContact(raw, kind string) error { return &NotAContactError{Raw: raw, Kind: kind} }
 
-// Parse reads a QR or scanner payload and returns the contact it holds.
+// Options are what Parse knows about the event a payload is read at.
+type Options struct {
+	// Region is the event's country (ISO 3166 alpha-2, e.g. "DE"): the
+	// default country of phone numbers written without one. It may be empty.
+	Region string
+	// Badge is what the event's badge codes look like. When set, a code
+	// that matches it is a badge and a code that does not is never taken
+	// for one; when zero, the general rule applies (see ParseWith).
+	Badge lead.BadgePattern
+}
+
+// Parse is ParseWith with only the event's country known.
+func Parse(payload, region string) (Parsed, error) {
+	return ParseWith(payload, Options{Region: region})
+}
+
+// ParseWith reads a QR or scanner payload and returns the contact it holds.
 //
-// region is the event's country (ISO 3166 alpha-2, e.g. "DE"); it is the
-// default country for phone numbers written without one. It may be empty, in
-// which case numbers need a + or 00 prefix.
-//
-// Recognised: vCard 2.1, 3.0 and 4.0; MECARD; BIZCARD; mailto: and MATMSG;
-// tel:; a profile URL (LinkedIn, XING, digital business card services, wa.me
-// click-to-chat); and event badges (Cvent's MECARD with CONF:, the delimited
+// Recognised: vCard 2.1, 3.0 and 4.0 (group prefixes, any CHARSET, lost
+// or odd line breaks, the first of several cards); MECARD and QRCoder's
+// line-separated MECARD+; KDDI/au's MEMORY:/NAME1:/TEL1: address book;
+// BIZCARD; mailto: (RFC 6068, to and cc), smtp: and MATMSG; tel:; a profile
+// URL (LinkedIn, XING, digital business card services, wa.me
+// click-to-chat); a card written as plain lines (a name, an email, a phone);
+// and event badges (Cvent's MECARD with CONF:, the delimited
 // RefID^First^Last^Email^Title^Company^City^State^Zip^Phone form with ^, |,
-// * or % as separator, an email alone, an opaque badge ID).
+// * or % as separator, an email alone, tokens such as AT$…$AT, and an opaque
+// badge ID: the event's o.Badge when set, else a code of 4 to 64 letters and
+// digits that is not a product code such as an EAN, UPC, ISBN, VIN or GUID).
+//
+// Values that are not valid (an email that is not an address, a phone that
+// is not a number or not a valid one for the country it names) are left out
+// of the contact and listed in Parsed.NotTaken; the rest of the card is kept.
 //
 // Errors:
 //   - a *NotAContactError (errors.Is ErrNotAContact) when the payload holds
 //     no contact; nothing is invented from it;
-//   - a wrapped *lead.FieldError (use errors.As) when a field is unusable,
-//     e.g. a phone without country code and no region. The returned Parsed
-//     then holds the contact as read (not normalized), so the UI can show it
-//     for correction.
-func Parse(payload, region string) (Parsed, error) {
-	if len(payload) > MaxPayload {
+//   - a wrapped *lead.FieldError (use errors.As) when nothing valid is left
+//     once the invalid values are taken out, e.g. "tel:call-me". The
+//     returned Parsed then holds the contact as read (not normalized), so
+//     the UI can show it for correction.
+func ParseWith(payload string, o Options) (Parsed, error) {
+	if len(payload) > MaxText {
 		return Parsed{Payload: payload}, &NotAContactError{Raw: payload, Kind: "too-long"}
 	}
-	text := payload
-	if !utf8.ValidString(text) {
-		text = DecodeText([]byte(text), "")
-	}
-	text = cleanPayload(text)
-	p, err := parseText(text)
+	p, err := parseText(payloadText(payload), o)
 	p.Payload = payload
 	if err != nil {
 		var nc *NotAContactError
@@ -132,8 +151,15 @@ func Parse(payload, region string) (Parsed, error) {
 		p.Method = lead.MethodQRScan
 	}
 	c := p.Contact
-	if err := c.Normalize(region); err != nil {
-		return p, fmt.Errorf("capture: %s code: %w", p.Format, err)
+	dropped := c.NormalizeRead(o.Region)
+	for _, fe := range dropped {
+		p.NotTaken = append(p.NotTaken, notTaken(fe))
+	}
+	if contactEmpty(&c) && p.BadgeID == "" {
+		if len(dropped) > 0 {
+			return p, fmt.Errorf("capture: %s code: %w", p.Format, dropped[0])
+		}
+		return Parsed{Payload: payload}, notContact(payload, "malformed") // only blanks and control characters
 	}
 	if len(c.Emails) == 0 {
 		c.Emails = nil
@@ -145,10 +171,27 @@ func Parse(payload, region string) (Parsed, error) {
 	return p, nil
 }
 
-// MaxPayload is the longest payload Parse reads, in bytes: above the 2,953
-// bytes of the largest QR code (and what PDF417, Data Matrix and Aztec hold),
-// and a bound on work for other input such as text piped into the CLI.
+// payloadText turns the payload into the text to parse: a byte order mark,
+// a symbology identifier, NUL bytes and surrounding space are dropped, and
+// bytes that are not UTF-8 are decoded (DecodeText), except in a vCard,
+// whose values are decoded one by one in the CHARSET each declares.
+func payloadText(payload string) string {
+	text := cleanPayload(payload)
+	if !utf8.ValidString(text) && vcardStart(text) < 0 {
+		text = cleanPayload(DecodeText([]byte(text), ""))
+	}
+	return text
+}
+
+// MaxPayload is the longest payload a code or a handheld scanner gives, in
+// bytes: above the 2,953 bytes of the largest QR code (and what PDF417, Data
+// Matrix and Aztec hold).
 const MaxPayload = 8 << 10
+
+// MaxText is the longest text Parse reads, in bytes: enough for a vCard
+// file exported with a photo (iPhone, Thunderbird) piped into the CLI, and
+// a bound on work. Parsing takes linear time in the text's length.
+const MaxText = 256 << 10
 
 // aimPrefix is a symbology identifier some handheld scanners type before the
 // payload (]Q1 for QR, ]d2 for Data Matrix, ]L2 for PDF417).
@@ -172,46 +215,81 @@ func hasPrefixFold(s, prefix string) bool {
 }
 
 // parseText dispatches on the payload's form. The result is not normalized.
-func parseText(s string) (Parsed, error) {
-	switch {
-	case s == "":
+func parseText(s string, o Options) (Parsed, error) {
+	if s == "" {
 		return Parsed{}, notContact(s, "empty")
-	case hasPrefixFold(s, "BEGIN:VCARD"):
+	}
+	if vcardStart(s) == 0 {
 		return parseVCard(s)
-	case hasPrefixFold(s, "MECARD:"):
-		return parseMECARD(s)
-	case hasPrefixFold(s, "BIZCARD:"):
-		return parseBizcard(s)
-	case hasPrefixFold(s, "MATMSG:"):
-		return parseMATMSG(s)
-	case hasPrefixFold(s, "mailto:"):
-		return parseMailto(s)
-	case hasPrefixFold(s, "tel:"):
-		return parseTel(s)
-	case hasPrefixFold(s, "WIFI:"):
-		return Parsed{}, notContact(s, "wifi")
-	case hasPrefixFold(s, "BEGIN:VEVENT"), hasPrefixFold(s, "BEGIN:VCALENDAR"):
-		return Parsed{}, notContact(s, "event")
-	case hasPrefixFold(s, "geo:"):
-		return Parsed{}, notContact(s, "geo")
-	case hasPrefixFold(s, "SMSTO:"), hasPrefixFold(s, "sms:"), hasPrefixFold(s, "MMSTO:"):
-		return Parsed{}, notContact(s, "sms")
-	case hasPrefixFold(s, "MEBKM:"):
-		return parseMEBKM(s)
+	}
+	for _, f := range prefixed {
+		if hasPrefixFold(s, f.prefix) {
+			if f.parse == nil {
+				return Parsed{}, notContact(s, f.kind)
+			}
+			return f.parse(s)
+		}
+	}
+	if i := vcardStart(s); i > 0 {
+		return parseVCard(s[i:]) // a vCard after a line of text
+	}
+	if p, ok := parseKDDI(s); ok {
+		return p, nil
 	}
 	if u, ok := looksLikeURL(s); ok {
 		return parseURL(s, u)
 	}
-	if p, ok := parseBadge(s); ok {
+	if p, ok := parseBadge(s, o.Badge); ok {
 		return p, nil
 	}
 	if p, ok := parseLonePhone(s); ok {
+		return p, nil
+	}
+	if p, ok := parsePlainCard(s); ok {
 		return p, nil
 	}
 	if uriScheme.MatchString(s) {
 		return Parsed{}, notContact(s, "url-without-contact")
 	}
 	return Parsed{}, notContact(s, "text")
+}
+
+// prefixed are the forms a payload announces with its first characters
+// (compared without regard to case), tried in order. A nil parse means the
+// form is not a contact, and kind says which one it is.
+var prefixed = []struct {
+	prefix string
+	parse  func(string) (Parsed, error)
+	kind   string
+}{
+	{"MECARD:", parseMECARD, ""},
+	{"MECARD+", parseMECARD, ""},
+	{"BIZCARD:", parseBizcard, ""},
+	{"MATMSG:", parseMATMSG, ""},
+	{"mailto:", parseMailto, ""},
+	{"smtp:", parseSMTP, ""},
+	{"tel:", parseTel, ""},
+	{"WIFI:", nil, "wifi"},
+	{"BEGIN:VEVENT", nil, "event"},
+	{"BEGIN:VCALENDAR", nil, "event"},
+	{"geo:", nil, "geo"},
+	{"SMSTO:", nil, "sms"},
+	{"sms:", nil, "sms"},
+	{"MMSTO:", nil, "sms"},
+	{"MEBKM:", parseMEBKM, ""},
+}
+
+// vcardBegin is BEGIN:VCARD at the start of a line, with an optional group
+// prefix (Apple writes "home.begin:vcard"), in any case.
+var vcardBegin = regexp.MustCompile(`(?im)^(?:[A-Za-z0-9-]+\.)?BEGIN:VCARD`)
+
+// vcardStart returns where the first vCard in s starts, or -1.
+func vcardStart(s string) int {
+	loc := vcardBegin.FindStringIndex(s)
+	if loc == nil {
+		return -1
+	}
+	return loc[0]
 }
 
 // uriScheme matches "scheme:" at the start of a one-word payload (otpauth://,

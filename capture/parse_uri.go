@@ -130,3 +130,13 @@ func parseURL(s string, u *url.URL) (Parsed, error) {
 	}
 	return Parsed{}, notContact(s, "url-without-contact")
 }
+
+// parseSMTP reads ZXing's smtp:address[:subject[:body]] e-mail code and
+// keeps the address.
+func parseSMTP(s string) (Parsed, error) {
+	addr, _, _ := strings.Cut(s[len("smtp:"):], ":")
+	if addr = strings.TrimSpace(addr); addr == "" {
+		return Parsed{}, notContact(s, "malformed")
+	}
+	return Parsed{Format: FormatMailto, Contact: lead.Contact{Emails: []string{addr}}}, nil
+}

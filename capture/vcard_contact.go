@@ -31,17 +31,12 @@ func byPref(fields []*vcard.Field) []*vcard.Field {
 func contactFromCard(card vcard.Card) lead.Contact {
 	var c lead.Contact
 	c.FullName = unesc(card.Value(vcard.FieldFormattedName))
-	var parts []string
 	if n := card.Name(); n != nil {
 		c.FamilyName, c.GivenName = unesc(n.FamilyName), unesc(n.GivenName)
-		for _, x := range []string{n.HonorificPrefix, n.GivenName, n.AdditionalName, n.FamilyName, n.HonorificSuffix} {
-			if x = unesc(x); x != "" {
-				parts = append(parts, x)
-			}
+		if c.FullName == "" {
+			given := strings.Join(nonEmptyParts(unesc(n.HonorificPrefix), c.GivenName, unesc(n.AdditionalName)), " ")
+			c.FullName = strings.Join(nonEmptyParts(lead.JoinName(given, c.FamilyName), unesc(n.HonorificSuffix)), " ")
 		}
-	}
-	if c.FullName == "" {
-		c.FullName = strings.Join(parts, " ")
 	}
 	if org := card.Get(vcard.FieldOrganization); org != nil {
 		c.Organization = unesc(strings.SplitN(org.Value, ";", 2)[0])
@@ -126,4 +121,3 @@ func contactEmpty(c *lead.Contact) bool {
 	return strings.TrimSpace(c.FullName+c.GivenName+c.FamilyName+c.Organization+c.Title) == "" &&
 		len(c.Emails) == 0 && len(c.Phones) == 0 && len(c.URLs) == 0
 }
-

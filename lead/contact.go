@@ -32,7 +32,9 @@ type Contact struct {
 
 // Phone is a phone number in E.164 with the text it was read from.
 type Phone struct {
-	// Number is the E.164 form, e.g. "+4930123456".
+	// Number is the E.164 form, e.g. "+4930123456"; for a number read from
+	// a code whose country is not known for sure (see ReadPhone) it is the
+	// number as written, e.g. "917-364-2918".
 	Number string `json:"number"`
 	// Raw is the text as typed or scanned, e.g. "030 / 12 34 56".
 	Raw string `json:"raw,omitempty"`
@@ -57,7 +59,27 @@ func (c *Contact) Name() string {
 	if c.FullName != "" {
 		return c.FullName
 	}
-	return strings.TrimSpace(c.GivenName + " " + c.FamilyName)
+	return JoinName(c.GivenName, c.FamilyName)
+}
+
+// JoinName writes a full name from its parts: given name first and a space
+// between, except for names in Chinese, Japanese or Korean script, which are
+// written family name first without one ("山田太郎").
+func JoinName(given, family string) string {
+	given, family = strings.TrimSpace(given), strings.TrimSpace(family)
+	if given != "" && family != "" && isCJK(given) && isCJK(family) {
+		return family + given
+	}
+	return strings.TrimSpace(given + " " + family)
+}
+
+func isCJK(s string) bool {
+	for _, r := range s {
+		if !unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			return false
+		}
+	}
+	return true
 }
 
 // Normalize trims every field and removes control characters from it,
@@ -91,7 +113,7 @@ func (c *Contact) normalize(region string, read bool) []*FieldError {
 	c.Organization = clean(c.Organization)
 	c.Title = clean(c.Title)
 	if c.FullName == "" {
-		c.FullName = strings.TrimSpace(c.GivenName + " " + c.FamilyName)
+		c.FullName = JoinName(c.GivenName, c.FamilyName)
 	}
 	errs := c.normalizeEmails(read)
 	if len(errs) > 0 && !read {
@@ -155,8 +177,8 @@ func (c *Contact) normalizePhones(region string, read bool) []*FieldError {
 		var n string
 		var err error
 		switch {
-		case p.Number != "" && !strings.HasPrefix(strings.TrimSpace(p.Number), "+"):
-			n = clean(p.Number) // kept as written when it was read: its country is not known
+		case p.Number != "" && !e164.MatchString(p.Number):
+			n = clean(p.Number) // kept as written when it was read (ReadPhone)
 		case read:
 			n, err = ReadPhone(raw, region)
 		default:
@@ -230,43 +252,41 @@ func NormalizePhone(raw, region string) (string, error) {
 }
 
 // ReadPhone is NormalizePhone for a number somebody else wrote (a vCard, a
-// badge, a scanner). A number written with its country code (+ or 00) must
-// be a valid number of that country and comes back in E.164. A number
-// without one comes back in E.164 when it is valid in region; otherwise it
-// comes back as written (white space collapsed), because giving it the
-// event's country would invent one. Text that is not a phone number at all
-// is an error.
+// badge, a scanner), where a wrong country is worse than none. A number
+// that is valid for the country its code names (+ or 00), or, written
+// without a code, valid in region, comes back in E.164. Any other number
+// comes back as written (white space collapsed): giving an invalid number,
+// or one written without a code at an event in another country, a country
+// would invent one, and dropping it would lose what the card said. Text
+// that is not written like a phone number (digits with spaces, dashes,
+// dots, slashes or brackets, an optional + and extension) is an error.
 func ReadPhone(raw, region string) (string, error) {
 	region = strings.ToUpper(strings.TrimSpace(region))
 	s := phoneText(raw)
-	if strings.HasPrefix(s, "+") {
-		num, err := phonenumbers.Parse(s, "")
-		if err != nil {
-			return "", errors.New("is not a phone number: " + strings.ToLower(err.Error()))
+	if !strings.HasPrefix(s, "+") {
+		if region == "" {
+			region = "ZZ" // unknown: only a number with + can be valid
 		}
-		if !phonenumbers.IsValidNumber(num) {
-			return "", errors.New("is not a valid phone number of the country it names: check the digits and the country code")
-		}
+	}
+	if num, err := phonenumbers.Parse(s, region); err == nil && phonenumbers.IsValidNumber(num) {
 		return phonenumbers.Format(num, phonenumbers.E164), nil
 	}
 	if !writtenPhone.MatchString(s) {
-		return "", errors.New("is not a phone number: it needs digits only, with spaces, dashes, dots or brackets between them")
+		return "", errors.New("is not a phone number: it needs digits, with spaces, dashes, dots or brackets between them")
 	}
-	if d := countDigits(s); d < 3 || d > 17 {
+	if d := countDigits(s); d < 2 || d > 17 {
 		return "", errors.New("is not a phone number: it has too few or too many digits")
-	}
-	if region != "" {
-		if num, err := phonenumbers.Parse(s, region); err == nil && phonenumbers.IsValidNumber(num) {
-			return phonenumbers.Format(num, phonenumbers.E164), nil
-		}
 	}
 	return clean(s), nil
 }
 
-// writtenPhone is a number as people write it without a country code:
-// digits with spaces, dashes, dots, slashes or brackets between them, and
-// an optional extension.
-var writtenPhone = regexp.MustCompile(`^\(?[0-9][0-9 ()./-]*[0-9)](?:\s*(?:(?i:ext\.?|x|#)|;ext=)\s*[0-9]{1,6})?$`)
+// e164 is a number in E.164 form.
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+
+// writtenPhone is a number as people write it: an optional +, digits with
+// spaces, dashes, dots, slashes or brackets between them, and an optional
+// extension.
+var writtenPhone = regexp.MustCompile(`^\+?\(?[0-9][0-9 ()./-]*[0-9)](?:\s*(?:(?i:ext\.?|x|#)|;ext=)\s*[0-9]{1,6})?$`)
 
 func countDigits(s string) int {
 	n := 0

@@ -32,8 +32,12 @@ func stripControl(s string, keepLines bool) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
+		case r == 0x1b || r == 0x9b || r == 0x9d || r == 0x90 || r == 0x9e || r == 0x9f:
+			i += escapeLen(s[i:])
+			continue
 		case keepLines && (r == '\n' || r == '\t'):
 			b.WriteRune(r)
 		case keepLines && (r == '\r' || r == '\u2028' || r == '\u2029'):
@@ -44,8 +48,48 @@ func stripControl(s string, keepLines bool) string {
 		default:
 			b.WriteRune(r)
 		}
+		i += size
 	}
 	return b.String()
+}
+
+// escapeLen is the length of the terminal escape sequence at the start of
+// s (ECMA-48): a CSI sequence (ESC [ or U+009B, parameters, one final
+// byte), a string sequence (OSC ESC ] or U+009D, DCS, PM, APC: up to BEL or
+// the string terminator ESC \ or U+009C), or ESC and the one character
+// after it. Its text is dropped with it, so that "ESC ]0;title BEL" leaves
+// nothing behind.
+func escapeLen(s string) int {
+	r, n := utf8.DecodeRuneInString(s)
+	kind := r
+	if r == 0x1b && len(s) > 1 {
+		switch s[1] {
+		case '[':
+			kind, n = 0x9b, 2
+		case ']', 'P', '^', '_', 'X':
+			kind, n = 0x9d, 2
+		default:
+			_, m := utf8.DecodeRuneInString(s[1:])
+			return 1 + m
+		}
+	}
+	for i := n; i < len(s); {
+		c, m := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case kind == 0x9b && c >= 0x40 && c <= 0x7e:
+			return i + m
+		case kind == 0x9b && (c < 0x20 || c > 0x3f):
+			return i // not a parameter: the sequence was cut short
+		case kind != 0x9b && (c == 0x07 || c == 0x9c):
+			return i + m
+		case kind != 0x9b && c == 0x1b && strings.HasPrefix(s[i:], "\x1b\\"):
+			return i + 2
+		case kind != 0x9b && (c == '\n' || c == '\r'):
+			return i // a string sequence does not run over a line
+		}
+		i += m
+	}
+	return len(s)
 }
 
 // needsStrip is the fast path: most text holds no control character.

@@ -59,7 +59,10 @@ type Saved struct {
 }
 
 // SavePayload parses a QR or scanner payload with the event's country as the
-// phone region and saves it as a lead of ev, raw payload and badge ID kept.
+// phone region and the event's badge pattern (capture.ParseWith) and saves
+// it as a lead of ev, raw payload and badge ID kept. Values the payload held
+// but the contact could not take over are in Saved.NotTaken; they do not
+// stop the save.
 // The same person at the same event is merged into the existing lead
 // (storage AddOrMerge) instead of adding a duplicate; c.Edit is applied to
 // the new or merged lead. It is one transaction: on any error nothing is
@@ -67,7 +70,7 @@ type Saved struct {
 // *capture.NotAContactError, a wrapped *lead.FieldError), ErrOnlyBadgeID,
 // and the store's.
 func SavePayload(s *storage.Store, ev lead.Event, payload string, c Capture) (Saved, error) {
-	p, err := capture.Parse(payload, ev.Country)
+	p, err := capture.ParseWith(payload, capture.Options{Region: ev.Country, Badge: ev.Badge})
 	if err != nil {
 		return Saved{}, fmt.Errorf("workflow: scan: %w", err)
 	}

@@ -150,3 +150,33 @@ func TestImageFiles(t *testing.T) {
 	_, err = workflow.ImageFiles([]string{empty})
 	assert.ErrorIs(t, err, workflow.ErrNoImages)
 }
+
+func TestSavePayloadKeepsTheCardAndReportsWhatWasNotTaken(t *testing.T) {
+	s, ev := scanStore(t)
+	payload := "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Ute Brandt\r\nEMAIL;PREF;INTERNET:ute@brandt.example\r\nEMAIL;TLX:4711081512\r\nTEL;WORK;VOICE:BusinessPhone\r\nEND:VCARD\r\n"
+	saved, err := workflow.SavePayload(s, ev, payload, workflow.Capture{})
+	require.NoError(t, err, "one bad field does not refuse the card")
+	require.Len(t, saved.NotTaken, 2)
+	assert.Equal(t, "4711081512", saved.NotTaken[0].Value)
+	assert.Equal(t, "BusinessPhone", saved.NotTaken[1].Value)
+
+	got, err := s.Lead(saved.Lead.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ute@brandt.example"}, got.Contact.Emails)
+	assert.Empty(t, got.Contact.Phones)
+	assert.Equal(t, payload, got.RawPayload, "the raw payload keeps what was not taken over")
+}
+
+func TestSavePayloadUsesTheEventsBadgePattern(t *testing.T) {
+	s := openStore(t)
+	ev := lead.Event{Name: "Expo", Country: "DE", Badge: lead.BadgePattern{Prefix: "EXP-", Length: 10}}
+	require.NoError(t, s.CreateEvent(&ev))
+	stored, err := s.Event(ev.ID)
+	require.NoError(t, err)
+	assert.Equal(t, ev.Badge, stored.Badge, "the pattern is stored with the event")
+
+	_, err = workflow.SavePayload(s, stored, "EXP-004711", workflow.Capture{})
+	require.ErrorIs(t, err, workflow.ErrOnlyBadgeID, "a badge of the event, not saved alone")
+	_, err = workflow.SavePayload(s, stored, "A7F3-99812-XK", workflow.Capture{})
+	require.ErrorIs(t, err, capture.ErrNotAContact, "not this event's badge")
+}

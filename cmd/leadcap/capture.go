@@ -40,7 +40,9 @@ type codeJSON struct {
 	Contact contactJSON `json:"contact"`
 	BadgeID string      `json:"badge_id,omitempty"`
 	Method  lead.Method `json:"method,omitempty"`
-	Error   string      `json:"error"`
+	// NotTaken is what the payload held but the contact did not take over.
+	NotTaken []capture.NotTaken `json:"not_taken,omitempty"`
+	Error    string             `json:"error"`
 }
 
 // decodeJSON is one line of "decode --json".
@@ -55,7 +57,7 @@ type decodeJSON struct {
 func parsePayload(payload, region string) codeJSON {
 	p, err := capture.Parse(payload, region)
 	j := codeJSON{OK: err == nil, Payload: payload, Format: string(p.Format), Contact: newContactJSON(p.Contact),
-		BadgeID: p.BadgeID, Method: p.Method}
+		BadgeID: p.BadgeID, Method: p.Method, NotTaken: p.NotTaken}
 	if err != nil {
 		j.Error = reason(err)
 	}
@@ -81,7 +83,9 @@ func runDecode(c *cli, args []string) error {
 		codes, took, err := decodeFile(f)
 		out.MS = float64(took.Microseconds()) / 1000
 		for _, code := range codes {
-			out.Codes = append(out.Codes, parsePayload(code.Text, *region))
+			cj := parsePayload(code.Text, *region)
+			warnNotTaken(c.stderr, f, cj.NotTaken)
+			out.Codes = append(out.Codes, cj)
 		}
 		switch {
 		case err != nil:
@@ -162,13 +166,28 @@ func reason(err error) string {
 	return msg
 }
 
+// warnNotTaken prints, on stderr, each value a payload held that the
+// contact did not take over; the lead is still read or saved, and its raw
+// payload keeps the value. where names the file, if any.
+func warnNotTaken(w io.Writer, where string, nts []capture.NotTaken) {
+	if where != "" {
+		where += ": "
+	}
+	for _, nt := range nts {
+		fmt.Fprintf(w, "leadcap: warning: %snot taken over: %s\n", sanitize(where), sanitize(nt.String()))
+	}
+}
+
 func parseCommand() *command {
 	return &command{
 		name:     "parse",
 		synopsis: "[--json] [--region CC] < PAYLOAD",
 		summary:  "read one QR or scanner payload from standard input and show the contact, without saving",
 		help: `The payload is read as it is; a final line break is dropped. With --json, the
-fields of one code of 'leadcap decode --json'. Exits 1 when the payload holds
+fields of one code of 'leadcap decode --json'. Values that are not valid (an
+email that is not an address, a phone that is not a number) are left out of
+the contact, listed as not_taken in the JSON and printed as a warning on
+standard error; the rest of the card is read. Exits 1 when the payload holds
 no contact.`,
 		run: runParse,
 	}
@@ -187,6 +206,7 @@ func runParse(c *cli, args []string) error {
 	}
 	payload := strings.TrimSuffix(strings.TrimSuffix(string(data), "\n"), "\r")
 	j := parsePayload(payload, *region)
+	warnNotTaken(c.stderr, "", j.NotTaken)
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetEscapeHTML(false)
@@ -262,6 +282,7 @@ func runScan(c *cli, args []string) error {
 					status = "new"
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", status, sanitize(name), sv.Lead.ID, sanitize(joinNonEmpty(", ", sv.Lead.Contact.Name(), sv.Lead.Contact.Organization)))
+				warnNotTaken(c.stderr, name, sv.NotTaken)
 			}
 			for _, e := range r.Skipped {
 				fmt.Fprintf(tw, "skipped\t%s\t%s\n", sanitize(name), sanitize(reason(e)))

@@ -83,9 +83,23 @@ func TestParse(t *testing.T) {
 	assert.Equal(t, "badge-scan", o["method"])
 	assert.Equal(t, "jonas.weiss@example.de", o["contact"].(map[string]any)["emails"].([]any)[0])
 
-	r = leadcapIn(t, e.dir, "BEGIN:VCARD\nVERSION:3.0\nFN:Ada\nTEL:020 7946 0958\nEND:VCARD\n", "parse")
-	assert.Equal(t, 1, r.code, "a national number without a region cannot be normalized")
-	assert.Contains(t, r.stderr, "contact.phones[0]")
+	r = leadcapIn(t, e.dir, "BEGIN:VCARD\nVERSION:3.0\nFN:Ada\nTEL:020 7946 0958\nEND:VCARD\n", "parse", "--json")
+	require.Equal(t, 0, r.code, "a national number without a region is kept as written: %s", r.stderr)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &o))
+	assert.Equal(t, "020 7946 0958", o["contact"].(map[string]any)["phones"].([]any)[0].(map[string]any)["number"], "no country is invented")
+
+	// One bad field does not throw the card away: it is a warning.
+	r = leadcapIn(t, e.dir, "BEGIN:VCARD\nVERSION:2.1\nFN:Ada Lovelace\nEMAIL;INTERNET:ada(at)example.org\nTEL;WORK:+44 20 7946 0958\nEND:VCARD\n", "parse", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, `warning: not taken over: EMAIL "ada(at)example.org"`)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &o))
+	assert.Equal(t, true, o["ok"])
+	assert.Equal(t, "+442079460958", o["contact"].(map[string]any)["phones"].([]any)[0].(map[string]any)["number"])
+	assert.Equal(t, "ada(at)example.org", o["not_taken"].([]any)[0].(map[string]any)["value"])
+
+	r = leadcapIn(t, e.dir, "tel:ask at the booth", "parse")
+	assert.Equal(t, 1, r.code, "nothing valid is left")
+	assert.Contains(t, r.stderr, "not a phone number")
 
 	r = leadcapIn(t, e.dir, wifiCode, "parse")
 	assert.Equal(t, 1, r.code)
@@ -139,4 +153,28 @@ func TestScan(t *testing.T) {
 	require.NoError(t, os.MkdirAll(filepath.Join(e.dir, "empty"), 0o755))
 	e.fails(1, []string{"scan", "empty"}, "no PNG, JPEG, GIF or WebP files in empty")
 	e.fails(2, []string{"scan"}, "missing arguments")
+}
+
+// TestScanWarnsAboutWhatWasNotTaken: a card with one bad field is saved
+// (exit 0) and the bad value is named on stderr.
+func TestScanWarnsAboutWhatWasNotTaken(t *testing.T) {
+	e := newEnv(t)
+	e.withEvent()
+	card := "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Ute Brandt\r\nEMAIL;PREF;INTERNET:ute@brandt.example\r\nEMAIL;TLX:4711081512\r\nEND:VCARD\r\n"
+	writeQR(t, filepath.Join(e.dir, "ute.png"), card)
+	r := e.run("scan", "ute.png")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Regexp(t, `^new\s+ute.png\s+\S+\s+Ute Brandt`, r.stdout)
+	assert.Equal(t, "leadcap: warning: ute.png: not taken over: EMAIL \"4711081512\": is not an email address: check it for typos (it needs one @ and a domain)\n", r.stderr)
+}
+
+func TestEventBadgePatternFlags(t *testing.T) {
+	e := newEnv(t)
+	ev := id(t, e.ok("event", "create", "--name", "Expo", "--badge-prefix", "EXP-", "--badge-regexp", "EXP-[0-9]{6}", "--badge-length", "10"))
+	objs := jsonLines(t, e.ok("event", "list", "--json"))
+	require.Len(t, objs, 1)
+	assert.Equal(t, ev, objs[0]["id"])
+	assert.Equal(t, map[string]any{"prefix": "EXP-", "regexp": "EXP-[0-9]{6}", "length": float64(10)}, objs[0]["badge"])
+
+	e.fails(1, []string{"event", "create", "--name", "Broken", "--badge-regexp", "[0-9"}, "badge.regexp", "RE2")
 }

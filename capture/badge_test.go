@@ -1,0 +1,88 @@
+package capture
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"leadcap/lead"
+)
+
+// Product codes are on labels, books and devices at a booth: none of them
+// is a badge, whatever their shape.
+func TestProductCodesAreNotBadges(t *testing.T) {
+	for name, code := range map[string]string{
+		"EAN-13 of a drink":              "4006381333931",
+		"UPC-A of a device":              "036000291452",
+		"EAN-8":                          "96385074",
+		"GTIN-14 on a carton":            "10012345678902",
+		"ISBN-13 of a book":              "9783161484100",
+		"ISBN-13 with a bad check":       "9784567890123",
+		"ISBN-10":                        "0306406152",
+		"ISBN-10 ending in X":            "080442957X",
+		"VIN on a car at the stand":      "1M8GDM9AXKP042788",
+		"GUID on a device label":         "3F2504E0-4F89-11D3-9A0C-0305E82C3301",
+		"GUID printed with a lost digit": "10f27ce-acb7-4e4e-a7ae-a0b98da6ed4a",
+		"GUID in braces":                 "{7f3c9a2e-5b1d-4c8e-9f0a-2d6b8e4c1a3f}",
+	} {
+		t.Run(name, func(t *testing.T) {
+			assert.True(t, isProductCode(code))
+			_, err := Parse(code, "DE")
+			require.ErrorIs(t, err, ErrNotAContact)
+		})
+	}
+}
+
+func TestBadgeCodesThatLookLikeNumbers(t *testing.T) {
+	for name, code := range map[string]string{
+		"Eventbrite attendee barcode, 19 digits": "1234567890123456789",
+		"EAN-13 shape with a wrong check digit":  "4006381333932",
+		"Cvent-style registration code":          "CV8X2K9Q",
+		"pgeu attendee token":                    "AT$TESTTESTTESTTEST$AT",
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := Parse(code, "")
+			require.NoError(t, err)
+			assert.Equal(t, FormatBadge, p.Format)
+			assert.Equal(t, code, p.BadgeID)
+		})
+	}
+}
+
+// An event that declares its badge pattern decides alone what a badge is.
+func TestEventBadgePattern(t *testing.T) {
+	tests := []struct {
+		name    string
+		pattern lead.BadgePattern
+		code    string
+		badge   bool
+	}{
+		{"prefix matches", lead.BadgePattern{Prefix: "MUC26-"}, "MUC26-004711", true},
+		{"prefix does not match, though the general rule would take it", lead.BadgePattern{Prefix: "MUC26-"}, "CV8X2K9Q", false},
+		{"regexp matches the whole code", lead.BadgePattern{Regexp: `[0-9]{10}`}, "2021200000", true},
+		{"regexp must match the whole code", lead.BadgePattern{Regexp: `[0-9]{10}`}, "20212000001", false},
+		{"length", lead.BadgePattern{Length: 13}, "4006381333931", true},
+		{"length and prefix", lead.BadgePattern{Prefix: "B", Length: 6}, "B12345", true},
+		{"length and prefix, too long", lead.BadgePattern{Prefix: "B", Length: 6}, "B123456", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := ParseWith(tt.code, Options{Badge: tt.pattern})
+			if !tt.badge {
+				require.ErrorIs(t, err, ErrNotAContact)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.code, p.BadgeID)
+			assert.Equal(t, lead.MethodBadgeScan, p.Method)
+		})
+	}
+}
+
+func TestEventBadgePatternLeavesCardsAlone(t *testing.T) {
+	p, err := ParseWith("MECARD:N:Roth,Ida;EMAIL:ida@roth.example;;", Options{Badge: lead.BadgePattern{Prefix: "X-"}})
+	require.NoError(t, err)
+	assert.Equal(t, FormatMECARD, p.Format)
+	assert.Equal(t, []string{"ida@roth.example"}, p.Contact.Emails)
+}
