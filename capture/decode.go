@@ -25,14 +25,17 @@ type Code struct {
 	Bounds image.Rectangle
 }
 
-// DecodeImage returns every QR code found in img, or an error wrapping
-// ErrNoCode (ErrTooLarge past MaxPixels). It tries the cheap read first (the
-// whole frame as it is, which is where clean photos end), and only when that
-// fails works harder: regions of interest found by a cheap texture map and
-// enlarged, the other binarizer, a smaller scale, a finder-pattern retry
-// that samples neighbouring grid sizes, then on each region local contrast,
-// sharpening, smoothing and perspective warps. Codes at any rotation are
-// read by the first steps already. The work is bounded: frames above 16
+// DecodeImage returns every code (QR, Data Matrix, Aztec, Code 128,
+// Code 39) found in img, or an error wrapping ErrNoCode (ErrTooLarge past
+// MaxPixels). It tries the cheap read first (the whole frame as it is,
+// which is where clean photos end), and only when that fails works harder:
+// the other formats on the same frame, regions of interest found by a cheap
+// texture map and enlarged, the other binarizer, a smaller scale, a
+// finder-pattern retry that samples neighbouring grid sizes, motion blur
+// estimated and undone in each region, then on each region local contrast,
+// sharpening, smoothing and perspective warps, and last linear codes on
+// more rows and upright. QR codes at any rotation are read by the first
+// steps already. The work is bounded: frames above 16
 // megapixels are scaled down first, and regions and warps are capped in
 // size.
 func DecodeImage(img image.Image) ([]Code, error) {
@@ -430,9 +433,12 @@ var cascade = []step{
 	func(r *reader, g *gray) bool { return r.scaledAttempt(g, 0.75) },
 	// 6. gozxing found finder patterns but guessed the size wrong.
 	func(r *reader, g *gray) bool { return r.finderRetry(r.frameBits, identity) },
-	// 7. The regions again, enhanced and warped.
+	// 7. Motion blur undone in each region: direction and streak length
+	// estimated, then a Wiener filter along the streaks.
+	(*reader).deblurRegions,
+	// 8. The regions again, enhanced and warped.
 	func(r *reader, g *gray) bool { return r.regions(g) },
-	// 8. Linear codes on more rows and upright, matrix codes in the
+	// 9. Linear codes on more rows and upright, matrix codes in the
 	// regions.
 	(*reader).othersHarder,
 }

@@ -31,6 +31,7 @@ const (
 	Perspective Degradation = "perspective" // card seen at an angle
 	Blur        Degradation = "blur"        // out of focus
 	Motion      Degradation = "motion"      // hand shake
+	Shake       Degradation = "shake"       // strong hand shake: 1.6–3 modules of motion blur
 	Noise       Degradation = "noise"       // high-ISO sensor noise
 	Dim         Degradation = "dim"         // dark hall corner
 	Glare       Degradation = "glare"       // spotlight reflected on a glossy card
@@ -39,7 +40,7 @@ const (
 )
 
 // Degradations lists every Degradation in a stable order.
-var Degradations = []Degradation{Clean, Small, Rotate, Perspective, Blur, Motion, Noise, Dim, Glare, JPEG, Mixed}
+var Degradations = []Degradation{Clean, Small, Rotate, Perspective, Blur, Motion, Noise, Dim, Glare, JPEG, Mixed, Shake}
 
 // Encoding says how the payload's characters are stored in the QR code.
 type Encoding int
@@ -266,6 +267,10 @@ func draw(s Spec, rng *rand.Rand) params {
 			p.blur = p.module * u(0.25, 0.4) * strength
 		case Motion:
 			p.motion = p.module * u(0.8, 1.6) * strength
+		case Shake:
+			// A phone held at arm's length at 1/30 s in hall light:
+			// 10–25 pixels of streak in a 1080p frame.
+			p.motion = p.module * u(1.6, 3) * strength
 		case Noise:
 			p.noise = u(0.05, 0.1) * strength
 		case Dim:

@@ -91,3 +91,29 @@ func withMargin(bm *gozxing.BitMatrix, q int) module {
 	}
 	return module{out, q, q}
 }
+
+// BadgePayloads are what badge printers put in linear and Data Matrix
+// codes: registration IDs (Code 39 takes upper case, digits and -.$/+%
+// only) and an ASCII delimited record.
+var BadgePayloads = []string{
+	"EXPO26-000481",
+	"REG-2026-55120",
+	"A12345^Zoe^Lefevre^zoe.lefevre@example.fr^Directrice^Cafe Societe^Paris^^75001^+33612345678",
+}
+
+// BadgeSet returns n badge photo specs that cycle through Code 128,
+// Code 39 and Data Matrix and through Degradations, seeded apart from Set's.
+func BadgeSet(n, w, h int) []Spec {
+	syms := []Symbology{Code128, Code39, DataMatrix}
+	specs := make([]Spec, n)
+	for i := range specs {
+		sym := syms[i%len(syms)]
+		p := BadgePayloads[(i/len(syms))%2]
+		if sym == DataMatrix && i%2 == 0 {
+			p = BadgePayloads[2]
+		}
+		d := Degradations[(i/len(syms))%len(Degradations)]
+		specs[i] = Spec{Payload: p, Symbology: sym, Degradation: d, Width: w, Height: h, Seed: 500 + uint64(i)}
+	}
+	return specs
+}

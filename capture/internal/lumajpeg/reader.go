@@ -9,7 +9,6 @@ import (
 	"io"
 )
 
-
 var errUnsupportedSubsamplingRatio = UnsupportedError("luma/chroma subsampling ratio")
 
 // Component specification, specified in section B.2.2.

@@ -1,7 +1,7 @@
 // Command cardgen writes the synthetic fair-photo set to a folder, and reads
 // it back with leadcap's decoder.
 //
-//	go run ./internal/cardgen/cmd/cardgen -out DIR [-n 242] [-size 1920x1080] [-pgm]
+//	go run ./internal/cardgen/cmd/cardgen -out DIR [-n 242] [-badges 0] [-size 1920x1080] [-pgm]
 //	go run ./internal/cardgen/cmd/cardgen -decode DIR
 //
 // Writing produces one image per spec plus manifest.json (file, degradation,
@@ -34,6 +34,7 @@ import (
 type entry struct {
 	File        string `json:"file"`
 	Degradation string `json:"degradation"`
+	Symbology   string `json:"symbology"`
 	Encoding    string `json:"encoding"`
 	Payload     string `json:"payload"`
 	Params      string `json:"params"`
@@ -52,6 +53,7 @@ type result struct {
 func main() {
 	out := flag.String("out", "", "write the image set to this folder")
 	n := flag.Int("n", 242, "number of images")
+	badges := flag.Int("badges", 0, "also this many badge photos with Code 128, Code 39 and Data Matrix codes")
 	size := flag.String("size", "1920x1080", "frame size WxH")
 	pgm := flag.Bool("pgm", false, "also write the decoded luminance as pgm/NAME.pgm")
 	dec := flag.String("decode", "", "decode the image set in this folder with leadcap's decoder")
@@ -65,7 +67,7 @@ func main() {
 			err = fmt.Errorf("-size %q: want WxH, e.g. 1920x1080", *size)
 			break
 		}
-		err = write(*out, *n, w, h, *pgm)
+		err = write(*out, append(cardgen.Set(*n, w, h), cardgen.BadgeSet(*badges, w, h)...), *pgm)
 	case *dec != "":
 		err = decode(*dec, max(*repeat, 1))
 	default:
@@ -78,7 +80,7 @@ func main() {
 	}
 }
 
-func write(dir string, n, w, h int, pgm bool) error {
+func write(dir string, specs []cardgen.Spec, pgm bool) error {
 	sub := dir
 	if pgm {
 		sub = filepath.Join(dir, "pgm")
@@ -86,7 +88,6 @@ func write(dir string, n, w, h int, pgm bool) error {
 	if err := os.MkdirAll(sub, 0o755); err != nil {
 		return err
 	}
-	specs := cardgen.Set(n, w, h)
 	entries := make([]entry, len(specs))
 	errs := make([]error, len(specs))
 	var wg sync.WaitGroup
@@ -102,7 +103,11 @@ func write(dir string, n, w, h int, pgm bool) error {
 				return
 			}
 			name := s.Name() + ph.Ext
-			entries[i] = entry{name, string(s.Degradation), s.Encoding.String(), s.Payload, ph.Desc}
+			sym := string(s.Symbology)
+			if sym == "" {
+				sym = string(cardgen.QRCode)
+			}
+			entries[i] = entry{name, string(s.Degradation), sym, s.Encoding.String(), s.Payload, ph.Desc}
 			if err := os.WriteFile(filepath.Join(dir, name), ph.Data, 0o644); err != nil {
 				errs[i] = err
 				return

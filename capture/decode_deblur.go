@@ -1,0 +1,286 @@
+package capture
+
+import (
+	"image"
+	"math"
+	"math/cmplx"
+	"sort"
+)
+
+// Motion blur from a shaking hand smears every point into a short line:
+// the picture is the sharp one convolved with a box along the direction of
+// motion. Along that direction the derivative is anticorrelated with
+// itself at the streak's length (each edge leaves a rising and a falling
+// step one streak apart), which gives both the direction and the length.
+// deblurRetry then turns the crop so the motion runs along the rows and
+// undoes the box row by row with a Wiener filter.
+
+// maxStreak is the longest streak, in pixels of the crop, that is tried.
+const maxStreak = 64
+
+// deblurRegions runs deblurRetry on each candidate region of g.
+func (r *reader) deblurRegions(g *gray) bool {
+	for _, c := range r.rois(g) {
+		if r.deblurRetry(c.crop, c.back) {
+			return true
+		}
+	}
+	return false
+}
+
+// deblurRetry reads crop after undoing an estimated motion blur, for each
+// of the likeliest streak lengths.
+func (r *reader) deblurRetry(crop *gray, back mapping) bool {
+	for _, mo := range estimateMotion(crop) {
+		rot, m := crop.rotate(-mo.angle)
+		back := compose(m, back)
+		for _, l := range mo.lengths[:min(2, len(mo.lengths))] {
+			sharp := rot.deconvolveRows(l, 0.01)
+			if found, bits := r.attemptKeep(sharp, true, back); found || r.finderRetry(bits, back) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// motion is one guess of the streaks' direction (radians) and likeliest
+// lengths (pixels).
+type motion struct {
+	angle   float64
+	lengths []float64
+}
+
+// estimateMotion guesses the streaks on a copy of g at most 256 pixels
+// wide. The first guess is the direction where gradients are weakest (the
+// structure tensor's, right when the code dominates the region); card
+// edges and printed text pull it aside, so the second guess is the
+// direction, among twelve and then finer around the best, where the row
+// derivative's autocorrelation dips deepest once the copy is turned so
+// that direction runs along the rows. The lengths are the lags of the
+// dips.
+func estimateMotion(g *gray) []motion {
+	f := math.Min(1, 256/float64(max(g.w, g.h)))
+	small := g
+	if f < 1 {
+		small = g.resize(image.Rect(0, 0, g.w, g.h), max(int(float64(g.w)*f), 1), max(int(float64(g.h)*f), 1))
+	}
+	measure := func(a float64) ([]float64, float64) {
+		rot, _ := small.rotate(-a)
+		return streakLengths(rot)
+	}
+	// search keeps the deepest dip among the given directions, then looks
+	// 5° and 2.5° to either side of it.
+	search := func(angles ...float64) (motion, float64) {
+		best, depth := motion{}, 0.0
+		try := func(a float64) {
+			if l, d := measure(a); d < depth {
+				best, depth = motion{a, l}, d
+			}
+		}
+		for _, a := range angles {
+			try(a)
+		}
+		for _, step := range []float64{math.Pi / 36, math.Pi / 72} {
+			c := best.angle
+			try(c - step)
+			try(c + step)
+		}
+		return best, depth
+	}
+	var coarse []float64
+	for i := range 12 {
+		coarse = append(coarse, float64(i)*math.Pi/12)
+	}
+	var out []motion
+	a := weakestGradient(g) // on the full crop: the copy loses thin streaks' angle
+	if l, d := measure(a); d < 0 {
+		out = append(out, motion{a, l})
+	}
+	if m, d := search(coarse...); d < 0 && (len(out) == 0 || math.Abs(math.Remainder(m.angle-out[0].angle, math.Pi)) > math.Pi/36) {
+		out = append(out, m)
+	}
+	for _, m := range out {
+		for i := range m.lengths {
+			m.lengths[i] /= f
+		}
+	}
+	return out
+}
+
+// weakestGradient returns the direction (radians, in [0, π)) along which
+// g's gradients are weakest: the smallest eigenvector of the structure
+// tensor.
+func weakestGradient(g *gray) float64 {
+	var xx, yy, xy float64
+	for y := 1; y < g.h-1; y++ {
+		for x := 1; x < g.w-1; x++ {
+			i := y*g.w + x
+			gx := float64(g.pix[i+1]) - float64(g.pix[i-1])
+			gy := float64(g.pix[i+g.w]) - float64(g.pix[i-g.w])
+			xx, yy, xy = xx+gx*gx, yy+gy*gy, xy+gx*gy
+		}
+	}
+	// The strongest gradient is at ½·atan2(2xy, xx-yy); the motion is
+	// perpendicular to it.
+	a := 0.5*math.Atan2(2*xy, xx-yy) + math.Pi/2
+	return math.Mod(a+math.Pi, math.Pi)
+}
+
+// streakLengths returns up to three lags, along the rows, where the row
+// derivative's autocorrelation has its deepest negative local minima, the
+// deepest first, and the depth of the deepest relative to lag 0.
+func streakLengths(g *gray) ([]float64, float64) {
+	lags := min(maxStreak, g.w/4)
+	acc := make([]float64, lags+2)
+	d := make([]float64, g.w-1)
+	for y := 0; y < g.h; y += 2 {
+		row := g.pix[y*g.w : (y+1)*g.w]
+		for x := range d {
+			d[x] = float64(row[x+1]) - float64(row[x])
+		}
+		for k := 0; k <= lags+1; k++ {
+			var s float64
+			for x := 0; x+k < len(d); x++ {
+				s += d[x] * d[x+k]
+			}
+			acc[k] += s
+		}
+	}
+	var mins []int
+	for k := 3; k <= lags; k++ {
+		if acc[k] < 0 && acc[k] <= acc[k-1] && acc[k] <= acc[k+1] {
+			mins = append(mins, k)
+		}
+	}
+	sort.Slice(mins, func(i, j int) bool { return acc[mins[i]] < acc[mins[j]] })
+	out := make([]float64, 0, 3)
+	for _, k := range mins[:min(3, len(mins))] {
+		// Refine between neighbours with a parabola through the minimum.
+		l := float64(k)
+		if a, b, c := acc[k-1], acc[k], acc[k+1]; a-2*b+c > 0 {
+			l += 0.5 * (a - c) / (a - 2*b + c)
+		}
+		out = append(out, l)
+	}
+	if len(mins) == 0 || acc[0] == 0 {
+		return nil, 0
+	}
+	return out, acc[mins[0]] / acc[0]
+}
+
+// rotate turns g by angle (radians, counter-clockwise in image
+// coordinates) about its centre into a frame large enough to hold it,
+// filling the corners with the nearest edge; it returns the map back to
+// g's coordinates.
+func (g *gray) rotate(angle float64) (*gray, mapping) {
+	cos, sin := math.Cos(angle), math.Sin(angle)
+	w := int(math.Abs(float64(g.w)*cos) + math.Abs(float64(g.h)*sin) + 0.5)
+	h := int(math.Abs(float64(g.w)*sin) + math.Abs(float64(g.h)*cos) + 0.5)
+	cx, cy := float64(g.w)/2, float64(g.h)/2
+	ox, oy := float64(w)/2, float64(h)/2
+	m := func(x, y float64) (float64, float64) {
+		dx, dy := x-ox, y-oy
+		return cx + dx*cos + dy*sin, cy - dx*sin + dy*cos
+	}
+	out := newGray(w, h)
+	for y := range h {
+		for x := range w {
+			sx, sy := m(float64(x)+0.5, float64(y)+0.5)
+			out.pix[y*w+x] = g.bilinear(sx-0.5, sy-0.5)
+		}
+	}
+	return out, m
+}
+
+// deconvolveRows undoes, on every row, a box blur of the given length
+// (pixels, fractional ends weighted) with a Wiener filter of
+// noise-to-signal ratio k. Rows are mirrored at the ends so the transform
+// sees no step there.
+func (g *gray) deconvolveRows(length, k float64) *gray {
+	n := 1
+	for n < 2*g.w {
+		n <<= 1
+	}
+	// The transfer function of the centred box.
+	kernel := make([]complex128, n)
+	half := length / 2
+	whole := int(half)
+	for i := -whole; i <= whole; i++ {
+		kernel[(i+n)%n] = 1
+	}
+	if frac := half - float64(whole); frac > 0 {
+		kernel[(whole+1)%n] = complex(frac, 0)
+		kernel[(n-whole-1)%n] = complex(frac, 0)
+	}
+	var sum complex128
+	for _, v := range kernel {
+		sum += v
+	}
+	for i := range kernel {
+		kernel[i] /= sum
+	}
+	fft(kernel, false)
+	filter := make([]complex128, n)
+	for i, h := range kernel {
+		filter[i] = cmplx.Conj(h) / complex(real(h)*real(h)+imag(h)*imag(h)+k, 0)
+	}
+	out := newGray(g.w, g.h)
+	buf := make([]complex128, n)
+	for y := range g.h {
+		row := g.pix[y*g.w : (y+1)*g.w]
+		for i := range buf {
+			j := i % (2 * g.w)
+			if j >= g.w {
+				j = 2*g.w - 1 - j
+			}
+			buf[i] = complex(float64(row[j]), 0)
+		}
+		fft(buf, false)
+		for i := range buf {
+			buf[i] *= filter[i]
+		}
+		fft(buf, true)
+		dst := out.pix[y*g.w : (y+1)*g.w]
+		for x := range dst {
+			dst[x] = uint8(min(max(real(buf[x]), 0), 255))
+		}
+	}
+	return out
+}
+
+// fft transforms a in place (len(a) a power of two); inverse includes the
+// 1/n scale.
+func fft(a []complex128, inverse bool) {
+	n := len(a)
+	for i, j := 1, 0; i < n; i++ {
+		bit := n >> 1
+		for ; j&bit != 0; bit >>= 1 {
+			j ^= bit
+		}
+		j |= bit
+		if i < j {
+			a[i], a[j] = a[j], a[i]
+		}
+	}
+	sign := -1.0
+	if inverse {
+		sign = 1
+	}
+	for size := 2; size <= n; size <<= 1 {
+		w := cmplx.Rect(1, sign*2*math.Pi/float64(size))
+		for start := 0; start < n; start += size {
+			t := complex(1, 0)
+			for i := range size / 2 {
+				u, v := a[start+i], a[start+i+size/2]*t
+				a[start+i], a[start+i+size/2] = u+v, u-v
+				t *= w
+			}
+		}
+	}
+	if inverse {
+		for i := range a {
+			a[i] /= complex(float64(n), 0)
+		}
+	}
+}
