@@ -145,7 +145,7 @@ func NetError(crm string, err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return Transient(fmt.Errorf("%s: no answer in time, the CRM may or may not have saved the lead (it is sent again; the CRM record is updated, not duplicated): %w", crm, ErrOffline), 0)
 	}
-	return Transient(fmt.Errorf("%s: %w (%v)", crm, ErrOffline, err), 0)
+	return Transient(fmt.Errorf("%s: %w (%w)", crm, ErrOffline, err), 0)
 }
 
 // tlsFailure describes err when a TLS handshake failed on the certificate

@@ -80,7 +80,7 @@ func (r *Relay) pushBatch(ctx context.Context, batch []lead.OutboxEntry, t *tall
 // others; not when the CRM is unreachable, refuses the credentials or asks
 // to wait, and not once two push timeouts have gone since the claim.
 func (r *Relay) deliver(ctx context.Context, batch []lead.OutboxEntry, claimed time.Time) []Result {
-	pctx, cancel := context.WithTimeout(ctx, r.opt.PushTimeout)
+	pctx, cancel := context.WithTimeout(withSleep(ctx, r.opt.Sleep), r.opt.PushTimeout)
 	results := align(batch, r.conn.Push(pctx, batch))
 	cancel()
 	if len(batch) < 2 || ctx.Err() != nil || !splittable(results) || r.opt.Now().Sub(claimed) > 2*r.opt.PushTimeout {

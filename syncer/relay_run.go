@@ -21,7 +21,7 @@ func (r *Relay) Run(ctx context.Context) error {
 			return nil
 		}
 		if !online {
-			if err := r.conn.Probe(ctx); err != nil {
+			if err := r.conn.Probe(withSleep(ctx, r.opt.Sleep)); err != nil {
 				if ctx.Err() != nil {
 					return nil
 				}

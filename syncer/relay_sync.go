@@ -70,7 +70,7 @@ func (s *syncRun) loop() (Summary, error) {
 			return s.summary(err)
 		}
 		if needProbe {
-			err := r.conn.Probe(s.ctx)
+			err := r.conn.Probe(withSleep(s.ctx, r.opt.Sleep))
 			if err != nil {
 				if stop, serr := s.stopped(); stop {
 					return s.summary(serr)

@@ -19,6 +19,42 @@ import (
 
 func newMemOutbox() *syncertest.Outbox { return syncertest.NewOutbox() }
 
+// addNew queues n new leads, due now.
+func addNew(out *syncertest.Outbox, clock *syncertest.Clock, n int) []uuid.UUID {
+	ids := make([]uuid.UUID, n)
+	for i := range ids {
+		ids[i] = out.AddNew(clock.Now())
+	}
+	return ids
+}
+
+// addWaiting queues a lead that failed attempts times and waits until next.
+func addWaiting(out *syncertest.Outbox, now time.Time, attempts int, next time.Time) uuid.UUID {
+	l := lead.New(uuid.Nil, lead.MethodManual, now)
+	l.Version = 1
+	out.Add(lead.OutboxEntry{Lead: *l, Attempts: attempts, NextAttempt: next})
+	return l.ID
+}
+
+// startRun runs r.Run in the background; idle receives whenever it goes to
+// sleep for at least long (and holds it there), stop cancels it and checks
+// that it returned nil.
+func startRun(t *testing.T, r *Relay, clock *syncertest.Clock, long time.Duration) (idle <-chan struct{}, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	ch := make(chan struct{}, 10)
+	clock.OnLongSleep(long, func(ctx context.Context) {
+		ch <- struct{}{}
+		<-ctx.Done()
+	})
+	errc := make(chan error, 1)
+	go func() { errc <- r.Run(ctx) }()
+	return ch, func() {
+		cancel()
+		require.NoError(t, <-errc)
+	}
+}
+
 func doneTimes(out *syncertest.Outbox, id uuid.UUID) int {
 	n, _ := out.Done(id)
 	return n
@@ -93,10 +129,7 @@ func testRelay(out Outbox, c Connector, clock *syncertest.Clock, opt Options) *R
 func TestSyncAllDeliversInBatchesAndMarksEachEntry(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
-	var ids []uuid.UUID
-	for range 7 {
-		ids = append(ids, out.AddNew(clock.Now()))
-	}
+	ids := addNew(out, clock, 7)
 	bad := ids[2]
 	c := &scripted{batch: 3, answer: func(id uuid.UUID, call int) error {
 		if id == bad {
@@ -314,21 +347,12 @@ func TestRunBacksOffWhileOfflineDrainsAndStopsOnCancel(t *testing.T) {
 		}
 		return nil
 	}}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	idle := make(chan struct{}, 10)
-	clock.OnLongSleep(30*time.Second, func(ctx context.Context) {
-		idle <- struct{}{}
-		<-ctx.Done()
-	})
 	r := testRelay(out, c, clock, Options{Idle: 30 * time.Second, ProbeInitial: time.Second, ProbeMax: 8 * time.Second, Rand: func() float64 { return 0.999 }})
-	errc := make(chan error, 1)
-	go func() { errc <- r.Run(ctx) }()
+	idle, stop := startRun(t, r, clock, 30*time.Second)
 	<-idle // drained, now idle
 	n, _ := out.PendingCount()
 	assert.Equal(t, 0, n)
-	cancel()
-	require.NoError(t, <-errc)
+	stop()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	assert.Equal(t, 4, c.probes)
@@ -345,23 +369,14 @@ func TestRunWakeSkipsIdleWait(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
 	c := &scripted{batch: 10}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	idle := make(chan struct{})
-	clock.OnLongSleep(time.Hour, func(ctx context.Context) {
-		idle <- struct{}{}
-		<-ctx.Done()
-	})
 	r := testRelay(out, c, clock, Options{Idle: time.Hour})
-	errc := make(chan error, 1)
-	go func() { errc <- r.Run(ctx) }()
+	idle, stop := startRun(t, r, clock, time.Hour)
 	<-idle
 	id := out.AddNew(clock.Now())
 	r.Wake()
 	<-idle // woke, delivered, idle again
 	assert.Equal(t, 1, doneTimes(out, id))
-	cancel()
-	require.NoError(t, <-errc)
+	stop()
 }
 
 func TestDelayIsFullJitterCapped(t *testing.T) {
@@ -474,14 +489,8 @@ func TestSyncAllIgnoresBackoffButHonoursRetryAfter(t *testing.T) {
 	clock := newFakeClock()
 	start := clock.Now()
 	out := newMemOutbox()
-	l := lead.New(uuid.Nil, lead.MethodManual, start)
-	l.Version = 1
-	backedOff := l.ID
-	out.Add(lead.OutboxEntry{Lead: *l, Attempts: 8, NextAttempt: start.Add(10 * time.Minute)})
-	l2 := lead.New(uuid.Nil, lead.MethodManual, start)
-	l2.Version = 1
-	held := l2.ID
-	out.Add(lead.OutboxEntry{Lead: *l2, Attempts: 1, NextAttempt: start.Add(time.Hour)})
+	backedOff := addWaiting(out, start, 8, start.Add(10*time.Minute))
+	held := addWaiting(out, start, 1, start.Add(time.Hour))
 	flaky := out.AddNew(start)
 
 	pushedAt := map[uuid.UUID][]time.Time{}
@@ -517,23 +526,12 @@ func TestSyncAllIgnoresBackoffButHonoursRetryAfter(t *testing.T) {
 func TestRunKeepsPerEntryBackoff(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
-	l := lead.New(uuid.Nil, lead.MethodManual, clock.Now())
-	l.Version = 1
-	out.Add(lead.OutboxEntry{Lead: *l, Attempts: 8, NextAttempt: clock.Now().Add(10 * time.Minute)})
+	addWaiting(out, clock.Now(), 8, clock.Now().Add(10*time.Minute))
 	c := &scripted{batch: 10}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	idle := make(chan struct{}, 1)
-	clock.OnLongSleep(time.Minute, func(ctx context.Context) {
-		idle <- struct{}{}
-		<-ctx.Done()
-	})
 	r := testRelay(out, c, clock, Options{Idle: time.Hour})
-	errc := make(chan error, 1)
-	go func() { errc <- r.Run(ctx) }()
+	idle, stop := startRun(t, r, clock, time.Minute)
 	<-idle
-	cancel()
-	require.NoError(t, <-errc)
+	stop()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	assert.Empty(t, c.calls, "pushed before its backoff ended")
@@ -546,10 +544,7 @@ func TestRunKeepsPerEntryBackoff(t *testing.T) {
 func TestBatchWithPoisonedLeadDeliversTheOthers(t *testing.T) {
 	clock := newFakeClock()
 	out := newMemOutbox()
-	var ids []uuid.UUID
-	for range 16 {
-		ids = append(ids, out.AddNew(clock.Now()))
-	}
+	ids := addNew(out, clock, 16)
 	poison := ids[11]
 	c := &wholeBatch{scripted: scripted{batch: 16}, poison: poison}
 	r := testRelay(out, c, clock, Options{})

@@ -2,7 +2,9 @@ package syncer
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"time"
 
@@ -55,57 +57,63 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	return p
 }
 
-// retryAfterWait makes backoff.Retry wait the CRM's Retry-After (plus a
-// little jitter, so that parallel requests do not come back all at once)
-// instead of its own interval; errors.As still finds the CRM's error.
-type retryAfterWait struct {
-	err  error
-	wait *backoff.RetryAfterError
-}
-
-func (e *retryAfterWait) Error() string   { return e.err.Error() }
-func (e *retryAfterWait) Unwrap() []error { return []error{e.err, e.wait} }
-
 // Retry calls op until it succeeds, fails with an error that is not a
-// *TransientError, has been tried p.Tries times, or ctx ends; a
-// Retry-After longer than p.MaxRetryAfter, or one that would end after
-// ctx's deadline, ends the retries too. It returns op's last result and
-// error (never ctx's error while op's own error says more): the caller
-// classifies what it got as usual.
+// *TransientError, has been tried p.Tries times, or ctx ends. Between
+// attempts it waits a jittered, growing interval (backoff's
+// ExponentialBackOff), or the CRM's Retry-After plus a little jitter (so
+// that parallel requests do not come back all at once). A Retry-After
+// longer than p.MaxRetryAfter, a wait that would end after ctx's deadline,
+// and a CRM that cannot be reached at all (the connection was refused or
+// the name not found: the relay probes it with its own backoff) end the
+// retries. It returns op's last result and error, which the caller
+// classifies as usual.
 //
 // Use it only for what is safe to send again: a request the CRM may have
 // carried out although its reply was lost must leave nothing twice.
 func Retry[T any](ctx context.Context, p RetryPolicy, op func() (T, error)) (T, error) {
 	p = p.withDefaults()
-	var last error
-	attempt := func() (T, error) {
+	b := &backoff.ExponentialBackOff{InitialInterval: p.Initial, RandomizationFactor: 0.5, Multiplier: 2, MaxInterval: p.Max}
+	b.Reset()
+	sleep := sleepOf(ctx)
+	for try := 1; ; try++ {
 		v, err := op()
-		last = err
-		switch {
-		case err == nil:
-			return v, nil
-		case !IsTransient(err) || ctx.Err() != nil:
-			return v, backoff.Permanent(err)
-		}
-		ra := retryAfterOf(err)
-		if ra <= 0 {
-			if !fits(ctx, p.Max) {
-				return v, backoff.Permanent(err)
-			}
+		if err == nil || try >= p.Tries || !IsTransient(err) || ctx.Err() != nil || unreachable(err) {
 			return v, err
 		}
-		wait := ra + time.Duration(rand.Int64N(int64(ra/10)+1))
-		if ra > p.MaxRetryAfter || !fits(ctx, wait) {
-			return v, backoff.Permanent(err)
+		wait := b.NextBackOff()
+		if ra := retryAfterOf(err); ra > 0 {
+			if ra > p.MaxRetryAfter {
+				return v, err
+			}
+			wait = ra + time.Duration(rand.Int64N(int64(ra/10)+1))
 		}
-		return v, &retryAfterWait{err: err, wait: &backoff.RetryAfterError{Duration: wait}}
+		if !fits(ctx, wait) || sleep(ctx, wait) != nil {
+			return v, err
+		}
 	}
-	b := &backoff.ExponentialBackOff{InitialInterval: p.Initial, RandomizationFactor: 0.5, Multiplier: 2, MaxInterval: p.Max}
-	v, err := backoff.Retry(ctx, attempt, backoff.WithBackOff(b), backoff.WithMaxTries(uint(p.Tries)), backoff.WithMaxElapsedTime(0))
-	if err != nil && last != nil {
-		return v, last
+}
+
+// unreachable reports whether err is a connection that could not be made
+// at all: nothing was sent.
+func unreachable(err error) bool {
+	var op *net.OpError
+	var dns *net.DNSError
+	return (errors.As(err, &op) && op.Op == "dial") || errors.As(err, &dns)
+}
+
+type sleepKey struct{}
+
+// withSleep hands the relay's way of sleeping (a test's fake clock) to the
+// retries inside a push.
+func withSleep(ctx context.Context, sleep func(context.Context, time.Duration) error) context.Context {
+	return context.WithValue(ctx, sleepKey{}, sleep)
+}
+
+func sleepOf(ctx context.Context) func(context.Context, time.Duration) error {
+	if s, ok := ctx.Value(sleepKey{}).(func(context.Context, time.Duration) error); ok {
+		return s
 	}
-	return v, err
+	return sleep
 }
 
 // fits reports whether a wait of d ends before ctx's deadline, with room

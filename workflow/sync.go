@@ -66,11 +66,43 @@ func NewRelay(s *storage.Store, opt SyncOptions) (*syncer.Relay, error) {
 	if opt.OnStatus != nil {
 		ro.OnStatus = opt.OnStatus
 	}
+	rememberRetryAfter(s, &ro)
 	return syncer.NewRelay(s, c, ro), nil
 }
 
-// SyncNow delivers everything due to the CRM, honouring backoff within the
-// run, until nothing is pending or the timeout passes. The summary says
+// SettingRetryAfter is the store setting with the time (RFC 3339) until
+// which the CRM asked to be sent nothing (its last Retry-After), so that
+// the next sync, in the app or on the command line, honours it too.
+const SettingRetryAfter = "sync.retry_after"
+
+// rememberRetryAfter makes the relay start with the CRM's last Retry-After
+// and note every new one in the store. A value more than a day ahead
+// (a clock that jumped back) is not trusted.
+func rememberRetryAfter(s *storage.Store, ro *syncer.Options) {
+	now := time.Now
+	if ro.Now != nil {
+		now = ro.Now
+	}
+	if v, err := s.Setting(SettingRetryAfter); err == nil && v != "" && ro.NotBefore.IsZero() {
+		if t, err := time.Parse(time.RFC3339, v); err == nil && t.Before(now().Add(24*time.Hour)) {
+			ro.NotBefore = t
+		}
+	}
+	next := ro.OnPause
+	ro.OnPause = func(until time.Time) {
+		// For the next run only: a failure to write it costs one refused
+		// request, so it is not reported.
+		_ = s.SetSetting(SettingRetryAfter, until.UTC().Format(time.RFC3339Nano))
+		if next != nil {
+			next(until)
+		}
+	}
+}
+
+// SyncNow delivers every pending lead to the CRM now, whatever its backoff
+// (only the CRM's Retry-After holds), retrying failures within the run
+// after short waits, until nothing is pending or the timeout passes. The
+// timeout is a hard deadline: no request outlives it. The summary says
 // what was synced, failed, refused (dead) and is still pending; the error is
 // a sentence for the user (no CRM set up, no secret, credentials refused,
 // CRM unreachable, cancelled).

@@ -573,3 +573,39 @@ func TestSyncNowRecordsTheLastSuccessfulSync(t *testing.T) {
 	workflow.RecordSynced(f.st, recordAt)
 	assert.True(t, recordAt.Equal(workflow.LastSynced(f.st)))
 }
+
+// TestSyncNowRemembersTheCRMsRetryAfter: a Retry-After the CRM sent in one
+// sync holds the next one too, also in another process (the store keeps
+// it), while a lead's own backoff does not hold a sync a person asked for.
+func TestSyncNowRemembersTheCRMsRetryAfter(t *testing.T) {
+	f := newSyncFixture(t)
+	ids := f.addLeads(t, 3)
+	f.srv.Fail(hubspottest.Fault{Status: 429, Policy: "DAILY", RetryAfter: "600"})
+	opt := f.options(f.connector(t, syncToken))
+	opt.Timeout = time.Minute
+	sum, err := workflow.SyncNow(context.Background(), f.st, opt)
+	require.NoError(t, err)
+	assert.Equal(t, 3, sum.Pending)
+	assert.Equal(t, 1, f.srv.Requests)
+	v, err := f.st.Setting(workflow.SettingRetryAfter)
+	require.NoError(t, err)
+	until, err := time.Parse(time.RFC3339, v)
+	require.NoError(t, err)
+	assert.Equal(t, f.clock.Now().Add(10*time.Minute), until)
+
+	// A new relay, as the next 'leadcap sync' builds it: nothing is sent
+	// while the Retry-After lasts.
+	sum, err = workflow.SyncNow(context.Background(), f.st, opt)
+	require.NoError(t, err)
+	assert.Equal(t, 3, sum.Pending)
+	assert.Equal(t, 1, f.srv.Requests, "a request before the CRM's Retry-After")
+
+	// After it, everything goes at once, although each lead's backoff
+	// after its failure would hold it longer.
+	opt.Timeout = 15 * time.Minute
+	sum, err = workflow.SyncNow(context.Background(), f.st, opt)
+	require.NoError(t, err)
+	assert.Zero(t, sum.Pending)
+	assert.False(t, f.clock.Now().Before(until))
+	f.assertDeliveredOnce(t, ids)
+}

@@ -21,9 +21,12 @@ func syncCommand() *command {
 		name:     "sync",
 		synopsis: "[--timeout D] [--batch N]",
 		summary:  "deliver every lead due to the CRM now, and say what is left",
-		help: `Sends every pending lead to the CRM set up with 'leadcap crm set', in batches,
-retrying failed ones with backoff within the run, until nothing is pending or
---timeout passes. The secret comes from LEADCAP_CRM_SECRET. On a terminal a
+		help: `Sends every pending lead to the CRM set up with 'leadcap crm set' now, in
+batches, whatever its wait after earlier failures (only a wait the CRM asked
+for, its Retry-After, still holds), retrying failed ones within the run after
+short waits, until nothing is pending or --timeout passes. --timeout is a hard
+limit: no request to the CRM outlives it, and what is not confirmed by then
+stays pending. The secret comes from LEADCAP_CRM_SECRET. On a terminal a
 progress bar shows on standard output. The last line reads
     synced N, failed N, dead N, pending N
 where synced and failed count this run (failed: waiting for a retry), dead
@@ -57,7 +60,7 @@ func syncExit(sum syncer.Summary, note string) error {
 
 func runSync(c *cli, args []string) error {
 	fs := c.newFlags()
-	timeout := fs.Duration("timeout", workflow.DefaultSyncTimeout, "stop after `D`, e.g. 30s or 5m; what is left stays pending")
+	timeout := fs.Duration("timeout", workflow.DefaultSyncTimeout, "stop after `D` at the latest, e.g. 30s or 5m, requests included; what is left stays pending")
 	batch := fs.Int("batch", 0, "at most `N` leads per request to the CRM; 0: the CRM's maximum")
 	if _, err := c.parse(fs, args, 0, 0); err != nil {
 		return err

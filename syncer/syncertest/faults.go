@@ -121,15 +121,22 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", p.faults.RetryAfter)
 		http.Error(w, "too many requests", http.StatusTooManyRequests)
 	case faultLostReply:
-		rec := httptest.NewRecorder()
-		p.proxy.ServeHTTP(rec, r.WithContext(context.WithoutCancel(r.Context())))
-		conn, _, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			p.t.Errorf("syncertest: hijack: %v", err)
-			return
-		}
-		conn.Close()
+		LoseReply(p.t, p.proxy, w, r)
 	default:
 		p.proxy.ServeHTTP(w, r)
 	}
+}
+
+// LoseReply lets h carry out r to the end (a CRM commits), then closes the
+// connection without a reply: what a client sees when the network drops
+// the answer.
+func LoseReply(t testing.TB, h http.Handler, w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r.WithContext(context.WithoutCancel(r.Context())))
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		t.Errorf("syncertest: hijack: %v", err)
+		return
+	}
+	conn.Close()
 }

@@ -34,7 +34,8 @@ func BenchmarkConverge(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			env := liveTryton(b)
 			db := admin(b, env)
-			var requests, faults int
+			var requests, faults, parties, opps int
+			var slowest time.Duration
 			for i := range b.N {
 				b.StopTimer()
 				f := tc.faults
@@ -53,7 +54,9 @@ func BenchmarkConverge(b *testing.B) {
 				}
 				r := syncer.NewRelay(out, c, syncer.Options{})
 				b.StartTimer()
+				start := time.Now()
 				sum, err := r.SyncAll(context.Background(), 4*time.Minute)
+				slowest = max(slowest, time.Since(start))
 				b.StopTimer()
 				if err != nil || sum.Pending != 0 || sum.Done != convergeLeads {
 					b.Fatalf("run %d: %v, %v", i, sum, err)
@@ -61,9 +64,13 @@ func BenchmarkConverge(b *testing.B) {
 				st := proxy.Stats()
 				requests += st.Requests
 				faults += st.Unavailable + st.TooMany + st.LostReplies
-				checkOnePerLead(b, db, entries)
+				p, o := checkOnePerLead(b, db, entries)
+				parties, opps = parties+p, opps+o
 				b.StartTimer()
 			}
+			b.ReportMetric(slowest.Seconds(), "slowest-s")
+			b.ReportMetric(float64(parties)/float64(b.N*convergeLeads), "parties/lead")
+			b.ReportMetric(float64(opps)/float64(b.N*convergeLeads), "opportunities/lead")
 			b.ReportMetric(float64(requests)/float64(b.N), "requests/run")
 			b.ReportMetric(float64(faults)/float64(max(requests, 1))*100, "%faults")
 		})
@@ -72,21 +79,22 @@ func BenchmarkConverge(b *testing.B) {
 
 // checkOnePerLead counts, in Tryton, the parties (by code) and the
 // opportunities (by reference) of every entry: exactly one each, a
-// prospect's in state "opportunity", any other's in state "lead".
-func checkOnePerLead(t testing.TB, db *client, entries []lead.OutboxEntry) {
+// prospect's in state "opportunity", any other's in state "lead". It
+// returns the numbers of parties and opportunities found.
+func checkOnePerLead(t testing.TB, db *client, entries []lead.OutboxEntry) (parties, opportunities int) {
 	t.Helper()
 	codes := make([]string, len(entries))
 	for i, e := range entries {
 		codes[i] = e.Lead.ID.String()
 	}
-	var parties []struct {
+	var ps []struct {
 		Code string `json:"code"`
 	}
-	rpc(t, db, &parties, "model.party.party.search_read", []any{[]any{"code", "in", codes}}, 0, nil, nil, []string{"code"})
+	rpc(t, db, &ps, "model.party.party.search_read", []any{[]any{"code", "in", codes}}, 0, nil, nil, []string{"code"})
 	var opps []opportunity
 	rpc(t, db, &opps, "model.sale.opportunity.search_read", []any{[]any{"reference", "in", codes}}, 0, nil, nil, []string{"reference", "state"})
 	nParty, nOpp, state := map[string]int{}, map[string]int{}, map[string]string{}
-	for _, p := range parties {
+	for _, p := range ps {
 		nParty[p.Code]++
 	}
 	for _, o := range opps {
@@ -103,4 +111,5 @@ func checkOnePerLead(t testing.TB, db *client, entries []lead.OutboxEntry) {
 			t.Fatalf("lead %s: %d parties, %d opportunities in state %q; want 1, 1, %q", code, nParty[code], nOpp[code], state[code], want)
 		}
 	}
+	return len(ps), len(opps)
 }

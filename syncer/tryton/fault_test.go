@@ -17,6 +17,7 @@ import (
 
 	"leadcap/lead"
 	"leadcap/syncer"
+	"leadcap/syncer/syncertest"
 )
 
 // fault is what the proxy does to one request.
@@ -110,7 +111,7 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.proxy.ServeHTTP(w, r)
 	case raceDrop:
 		p.onRace(req.Params)
-		p.forwardAndHangUp(w, r)
+		syncertest.LoseReply(p.t, p.proxy, w, r)
 	case unavailable:
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, "upstream unavailable", http.StatusServiceUnavailable)
@@ -122,7 +123,7 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = io.WriteString(w, "<!doctype html><title>500 Internal Server Error</title><h1>Internal Server Error</h1>")
 	case dropReply:
-		p.forwardAndHangUp(w, r)
+		syncertest.LoseReply(p.t, p.proxy, w, r)
 	case slowReply:
 		rec := httptest.NewRecorder()
 		p.proxy.ServeHTTP(rec, r.WithContext(context.WithoutCancel(r.Context())))
@@ -134,19 +135,6 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		p.proxy.ServeHTTP(w, r)
 	}
-}
-
-// forwardAndHangUp lets Tryton carry out the request, then closes the
-// connection without a reply.
-func (p *faultProxy) forwardAndHangUp(w http.ResponseWriter, r *http.Request) {
-	rec := httptest.NewRecorder()
-	p.proxy.ServeHTTP(rec, r.WithContext(context.WithoutCancel(r.Context())))
-	conn, _, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		p.t.Errorf("hijack: %v", err)
-		return
-	}
-	conn.Close()
 }
 
 // TestFaultsInFrontOfTryton pushes leads through a proxy that answers 503
