@@ -395,6 +395,7 @@ func (s *captureScreen) typeIn(note string) {
 }
 
 func (s *captureScreen) onReviewEachChanged(on bool) {
+	s.ui.win.Canvas().Unfocus() // a tapped check keeps the focus, and with it the scanner's keys
 	if on == s.reviewEach {
 		return
 	}

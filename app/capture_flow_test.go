@@ -142,7 +142,9 @@ func TestCaptureKilledWithAReviewOpenLosesNothing(t *testing.T) {
 // "Save at once": each scan is stored and shown as saved, with Undo.
 func TestCaptureSaveAtOnce(t *testing.T) {
 	u, s, _ := atBooth(t)
-	test.Tap(s.home.reviewEach) // off
+	u.win.Canvas().Focus(s.home.reviewEach) // as a click does on the desktop
+	test.Tap(s.home.reviewEach)             // off
+	assert.Nil(t, u.win.Canvas().Focused(), "the scanner's keys come to the screen, not to the check")
 	v, err := u.st.Setting(settingReviewEach)
 	require.NoError(t, err)
 	assert.Equal(t, "off", v, "the rhythm is kept for the next start")
