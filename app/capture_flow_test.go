@@ -196,3 +196,20 @@ func TestCaptureShowsWhatWasNotTakenOver(t *testing.T) {
 	s.onPayload(saraCard, lead.MethodScanner)
 	assert.False(t, s.rev.notTaken.Visible(), "the next scan took everything over")
 }
+
+// A lead being typed in is saved as it stands when a scan comes; an
+// empty one is simply closed.
+func TestCaptureScanWhileTypingIn(t *testing.T) {
+	u, s, _ := atBooth(t)
+	s.onTypeItInTapped()
+	scan(u, saraCard, false)
+	require.NotNil(t, s.rev.form)
+	assert.Equal(t, "Sara", s.rev.form.given.Text)
+	assert.Equal(t, "Stored. Check the details, then save.", s.rev.form.message.Text, "nothing to report about an empty form")
+
+	s.onTypeItInTapped()
+	test.Type(s.rev.form.email, "grace@example.org")
+	scan(u, astridCard, false)
+	assert.Equal(t, "Saved grace@example.org as it stood. Stored. Check the details, then save.", s.rev.form.message.Text)
+	assert.ElementsMatch(t, []string{"Sara Lind", "", "Astrid Berg"}, names(t, u.st))
+}
