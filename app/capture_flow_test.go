@@ -213,3 +213,15 @@ func TestCaptureScanWhileTypingIn(t *testing.T) {
 	assert.Equal(t, "Saved grace@example.org as it stood. Stored. Check the details, then save.", s.rev.form.message.Text)
 	assert.ElementsMatch(t, []string{"Sara Lind", "", "Astrid Berg"}, names(t, u.st))
 }
+
+// A contact scanned while a code that is not one is on offer replaces
+// the offer.
+func TestCaptureContactAfterANoteOffer(t *testing.T) {
+	u, s, _ := atBooth(t)
+	s.onPayload("WIFI:T:WPA;S:HallB-Guests;P:fair2026;;", lead.MethodScanner)
+	require.True(t, s.note.content.Visible())
+	scan(u, saraCard, false)
+	require.NotNil(t, s.rev.form)
+	assert.False(t, s.note.content.Visible(), "the offer is gone")
+	assert.True(t, s.rev.content.Visible())
+}
