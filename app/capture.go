@@ -299,8 +299,9 @@ func (s *captureScreen) store(p capture.Parsed, method lead.Method) {
 		if each {
 			return func(prev string) {
 				s.ui.leadSaved(rev.Lead)
-				s.rev.showStored(rev, ev, joinText(prev, lang.L("Stored. Check the details, then save.")))
+				s.note.hide()
 				s.idle.Hide()
+				s.rev.showStored(rev, ev, joinText(prev, lang.L("Stored. Check the details, then save.")))
 			}
 		}
 		n, _ := workflow.CapturedToday(st, ev.ID, staff, now())
@@ -395,6 +396,7 @@ func (s *captureScreen) typeIn(note string) {
 }
 
 func (s *captureScreen) onReviewEachChanged(on bool) {
+	s.ui.win.Canvas().Unfocus() // a tapped check keeps the focus, and with it the scanner's keys
 	if on == s.reviewEach {
 		return
 	}

@@ -142,7 +142,9 @@ func TestCaptureKilledWithAReviewOpenLosesNothing(t *testing.T) {
 // "Save at once": each scan is stored and shown as saved, with Undo.
 func TestCaptureSaveAtOnce(t *testing.T) {
 	u, s, _ := atBooth(t)
-	test.Tap(s.home.reviewEach) // off
+	u.win.Canvas().Focus(s.home.reviewEach) // as a click does on the desktop
+	test.Tap(s.home.reviewEach)             // off
+	assert.Nil(t, u.win.Canvas().Focused(), "the scanner's keys come to the screen, not to the check")
 	v, err := u.st.Setting(settingReviewEach)
 	require.NoError(t, err)
 	assert.Equal(t, "off", v, "the rhythm is kept for the next start")
@@ -193,4 +195,33 @@ func TestCaptureShowsWhatWasNotTakenOver(t *testing.T) {
 
 	s.onPayload(saraCard, lead.MethodScanner)
 	assert.False(t, s.rev.notTaken.Visible(), "the next scan took everything over")
+}
+
+// A lead being typed in is saved as it stands when a scan comes; an
+// empty one is simply closed.
+func TestCaptureScanWhileTypingIn(t *testing.T) {
+	u, s, _ := atBooth(t)
+	s.onTypeItInTapped()
+	scan(u, saraCard, false)
+	require.NotNil(t, s.rev.form)
+	assert.Equal(t, "Sara", s.rev.form.given.Text)
+	assert.Equal(t, "Stored. Check the details, then save.", s.rev.form.message.Text, "nothing to report about an empty form")
+
+	s.onTypeItInTapped()
+	test.Type(s.rev.form.email, "grace@example.org")
+	scan(u, astridCard, false)
+	assert.Equal(t, "Saved grace@example.org as it stood. Stored. Check the details, then save.", s.rev.form.message.Text)
+	assert.ElementsMatch(t, []string{"Sara Lind", "", "Astrid Berg"}, names(t, u.st))
+}
+
+// A contact scanned while a code that is not one is on offer replaces
+// the offer.
+func TestCaptureContactAfterANoteOffer(t *testing.T) {
+	u, s, _ := atBooth(t)
+	s.onPayload("WIFI:T:WPA;S:HallB-Guests;P:fair2026;;", lead.MethodScanner)
+	require.True(t, s.note.content.Visible())
+	scan(u, saraCard, false)
+	require.NotNil(t, s.rev.form)
+	assert.False(t, s.note.content.Visible(), "the offer is gone")
+	assert.True(t, s.rev.content.Visible())
 }

@@ -166,10 +166,14 @@ func (p *reviewPanel) saveDraft() {
 
 // takeOver closes the form and returns the work that saves it as it
 // stands, to run off the UI goroutine before the next scan is shown; nil
-// when nothing is under review. A stored scan whose edits cannot be saved
+// when nothing is under review (or a lead to type in is still empty). A stored scan whose edits cannot be saved
 // stays as it was read.
 func (p *reviewPanel) takeOver() func(*storage.Store) (workflow.Review, error) {
 	if p.form == nil {
+		return nil
+	}
+	if p.draft != nil && !p.form.dirty() {
+		p.close() // a lead typed in with nothing typed yet: nothing to keep
 		return nil
 	}
 	fn := p.form.change()

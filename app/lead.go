@@ -83,31 +83,7 @@ var (
 func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 	s := &leadScreen{ui: u, id: id}
 
-	s.given = widget.NewEntry()
-	s.family = widget.NewEntry()
-	s.org = widget.NewEntry()
-	s.title = widget.NewEntry()
-	s.email = widget.NewEntry()
-	s.email.Validator = validateEmail
-	s.phone = widget.NewEntry()
-	s.phone.Validator = s.validatePhone
-	s.web = widget.NewEntry()
-	s.street, s.postal, s.city = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	s.region, s.country = widget.NewEntry(), widget.NewEntry()
-	s.contact = formRows(
-		widget.NewFormItem(lang.L("Given name"), s.given),
-		widget.NewFormItem(lang.L("Family name"), s.family),
-		widget.NewFormItem(lang.L("Organization"), s.org),
-		widget.NewFormItem(lang.L("Job title"), s.title),
-		widget.NewFormItem(lang.L("Email"), s.email),
-		&widget.FormItem{Text: lang.L("Phone"), Widget: s.phone, HintText: lang.L("With country code, or in the event's country")},
-		widget.NewFormItem(lang.L("Web"), s.web),
-		widget.NewFormItem(lang.L("Street"), s.street),
-		widget.NewFormItem(lang.L("Postal code"), s.postal),
-		widget.NewFormItem(lang.L("City"), s.city),
-		widget.NewFormItem(lang.L("Region"), s.region),
-		widget.NewFormItem(lang.L("Country"), s.country),
-	)
+	s.buildContact()
 
 	toggle := func(set func(lead.Answer)) *segmented {
 		return newSegmented([]string{lang.L("Yes"), lang.L("No"), lang.L("Unknown")},
@@ -188,6 +164,35 @@ func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 	s.content = container.NewBorder(nil, actionBar(s.message, s.save), nil, nil, body)
 	s.setEnabled(false)
 	return s
+}
+
+// buildContact makes the contact fields with their inline checks.
+func (s *leadScreen) buildContact() {
+	s.given = widget.NewEntry()
+	s.family = widget.NewEntry()
+	s.org = widget.NewEntry()
+	s.title = widget.NewEntry()
+	s.email = widget.NewEntry()
+	s.email.Validator = validateEmail
+	s.phone = widget.NewEntry()
+	s.phone.Validator = s.validatePhone
+	s.web = widget.NewEntry()
+	s.street, s.postal, s.city = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	s.region, s.country = widget.NewEntry(), widget.NewEntry()
+	s.contact = formRows(
+		widget.NewFormItem(lang.L("Given name"), s.given),
+		widget.NewFormItem(lang.L("Family name"), s.family),
+		widget.NewFormItem(lang.L("Organization"), s.org),
+		widget.NewFormItem(lang.L("Job title"), s.title),
+		widget.NewFormItem(lang.L("Email"), s.email),
+		&widget.FormItem{Text: lang.L("Phone"), Widget: s.phone, HintText: lang.L("With country code, or in the event's country")},
+		widget.NewFormItem(lang.L("Web"), s.web),
+		widget.NewFormItem(lang.L("Street"), s.street),
+		widget.NewFormItem(lang.L("Postal code"), s.postal),
+		widget.NewFormItem(lang.L("City"), s.city),
+		widget.NewFormItem(lang.L("Region"), s.region),
+		widget.NewFormItem(lang.L("Country"), s.country),
+	)
 }
 
 // leadLoaded is what a background load of the lead hands back.

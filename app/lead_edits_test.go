@@ -3,7 +3,9 @@ package app
 import (
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -68,20 +70,20 @@ func TestLeadErrorClearedOnceFixed(t *testing.T) {
 // Leaving a lead with unsaved changes or an unsaved note asks first.
 func TestLeadLeavingWithUnsavedChangesAsks(t *testing.T) {
 	u, s, l := openAda(t, "DE")
-	u.nav.OnBack()
+	test.Tap(backButton(t, u))
 	assert.Nil(t, s.ask, "nothing unsaved: no question")
 	assert.False(t, s.content.Visible(), "back at the list")
 
 	u.openLead(l.ID)
 	s = u.lead
 	test.Type(s.noteText, "Met at the bar")
-	u.nav.OnBack()
+	test.Tap(backButton(t, u))
 	require.NotNil(t, s.ask, "an unsaved note asks")
 	assert.True(t, s.content.Visible(), "still on the lead while asked")
 	test.Tap(s.ask.stay)
 	assert.True(t, s.content.Visible())
 
-	u.nav.OnBack()
+	test.Tap(backButton(t, u))
 	test.Tap(s.ask.save)
 	assert.False(t, s.content.Visible(), "saved, then left")
 	got := stored(t, u, l)
@@ -91,9 +93,23 @@ func TestLeadLeavingWithUnsavedChangesAsks(t *testing.T) {
 	u.openLead(l.ID)
 	s = u.lead
 	retype(s.title, "Countess")
-	u.nav.OnBack()
+	test.Tap(backButton(t, u))
 	require.NotNil(t, s.ask, "a changed field asks")
 	test.Tap(s.ask.drop)
 	assert.False(t, s.content.Visible())
 	assert.Empty(t, stored(t, u, l).Contact.Title, "left without saving")
+}
+
+// backButton is the Leads screen's ← as the window shows it.
+func backButton(t *testing.T, u *UI) *widget.Button {
+	t.Helper()
+	var back *widget.Button
+	walkTree(u.nav, func(o fyne.CanvasObject) bool {
+		if b, ok := o.(*widget.Button); ok && b.Icon != nil && b.Icon.Name() == theme.NavigateBackIcon().Name() {
+			back = b
+		}
+		return back == nil
+	})
+	require.NotNil(t, back)
+	return back
 }

@@ -75,6 +75,7 @@ func New(a fyne.App, st *storage.Store, opts Options) *UI {
 	// Navigation only extends its BaseWidget when it first renders, so a
 	// resize before that would not lay it out.
 	u.nav.ExtendBaseWidget(u.nav)
+	u.guardLeaving() // lead_edits.go: ← asks before unsaved changes are left; before the nav renders
 	u.capture = newCaptureScreen(u)
 	u.meeting = newMeetingScreen(u)
 	u.office = newOffice(u)
@@ -94,7 +95,6 @@ func New(a fyne.App, st *storage.Store, opts Options) *UI {
 	u.leads.reload()
 	u.capture.start()
 	u.office.start()
-	u.guardLeaving() // lead_edits.go: ← asks before unsaved changes are left
 	return u
 }
 

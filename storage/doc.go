@@ -8,7 +8,9 @@
 // delivered the first updates that entry instead of queueing another. The
 // sync engine drains the outbox through ClaimDue, MarkDone, MarkFailed and
 // MarkDead (the syncer.Outbox interface); entries the CRM rejects for good
-// become dead letters until RetryDead.
+// become dead letters until RetryDead. HoldSync keeps a lead's entry from
+// the sync engine while a person can still discard the lead; ReleaseSync,
+// or the next Open, lets it go.
 //
 // Listing and searching read compact per-lead summaries (event, stage,
 // rating, sync status, display fields and a case- and accent-folded search
