@@ -109,16 +109,15 @@ func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 	s.status = widget.NewSelect(mapLabels(statuses, consentStatusLabel), nil)
 	s.wording = widget.NewEntry()
 	s.wording.SetPlaceHolder(lang.L("e.g. v3"))
-	for _, e := range s.entries() {
-		e.OnChanged = func(string) { s.onEdited() }
-	}
 
 	s.notes = container.NewVBox()
 	s.noteText = widget.NewMultiLineEntry()
 	s.noteText.SetPlaceHolder(lang.L("What was said or agreed"))
 	s.noteText.SetMinRowsVisible(3)
 	s.noteText.Wrapping = fyne.TextWrapWord
-	s.noteText.OnChanged = func(string) { s.onEdited() }
+	for _, e := range append(s.entries(), s.noteText) {
+		e.OnChanged = func(string) { s.onEdited(); s.divertScan(e) }
+	}
 	s.followUp = widget.NewDateEntry()
 	s.addNote = widget.NewButtonWithIcon(lang.L("Add note"), theme.ContentAddIcon(), s.onAddNoteTapped)
 
