@@ -109,6 +109,11 @@ func (c *cli) withStoreRO(fn func(s *storage.Store) error) (err error) {
 	if err != nil {
 		return err
 	}
+	return use(s, fn)
+}
+
+// use runs fn on s and closes s.
+func use(s *storage.Store, fn func(s *storage.Store) error) (err error) {
 	defer func() {
 		if cerr := s.Close(); err == nil && cerr != nil {
 			err = fail("could not close the database", cerr)
