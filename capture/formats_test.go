@@ -3,7 +3,6 @@ package capture
 import (
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
@@ -162,16 +161,5 @@ func legacyCases(t *testing.T) []parseCase {
 }
 
 func TestParseFormatsOthersProduce(t *testing.T) {
-	for _, tc := range append(formatCases, legacyCases(t)...) {
-		t.Run(tc.name, func(t *testing.T) {
-			p, err := Parse(tc.payload, tc.region)
-			require.NoError(t, err)
-			assert.Equal(t, tc.format, p.Format)
-			assert.Equal(t, tc.method, p.Method)
-			assert.Equal(t, tc.badgeID, p.BadgeID)
-			assert.Equal(t, tc.payload, p.Payload, "Payload must be the exact input")
-			assert.Equal(t, tc.want, p.Contact)
-			assert.Empty(t, p.NotTaken)
-		})
-	}
+	runParseCases(t, append(formatCases, legacyCases(t)...))
 }

@@ -463,7 +463,13 @@ END:VCARD`, "\n", "\r"),
 }
 
 func TestParse(t *testing.T) {
-	for _, tc := range parseCases {
+	runParseCases(t, parseCases)
+}
+
+// runParseCases checks that each payload is read whole: the contact, the
+// format, method and badge ID, the payload kept exactly, nothing left out.
+func runParseCases(t *testing.T, cases []parseCase) {
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := Parse(tc.payload, tc.region)
 			require.NoError(t, err)
@@ -472,6 +478,7 @@ func TestParse(t *testing.T) {
 			assert.Equal(t, tc.badgeID, p.BadgeID)
 			assert.Equal(t, tc.payload, p.Payload, "Payload must be the exact input")
 			assert.Equal(t, tc.want, p.Contact)
+			assert.Empty(t, p.NotTaken)
 		})
 	}
 }
