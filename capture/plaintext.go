@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"net/mail"
 	"regexp"
 	"strings"
 	"unicode"
@@ -24,7 +25,8 @@ const (
 
 // parsePlainCard reads contact details typed as plain lines, one value a
 // line, as some card apps and people write them: "Jane Doe", an email, a
-// phone, a web address, optionally labelled ("Tel: …", "E-Mail: …"). It
+// phone, a web address, optionally labelled ("Tel: …", "E-Mail: …"), or a
+// name with its address as mail programs write it ("Jane Doe <jane@…>"). It
 // needs at least two lines, one of them an email or a phone, and few other
 // lines of a few words each. A first line of text that reads as a name is the
 // full name; other text lines are not guessed at (the raw payload keeps them).
@@ -48,6 +50,13 @@ func parsePlainCard(s string) (Parsed, bool) {
 		switch {
 		case !strings.ContainsAny(l, " \t") && strings.Count(l, "@") == 1:
 			c.Emails = append(c.Emails, strings.TrimPrefix(l, "mailto:"))
+		case strings.HasSuffix(l, ">") && strings.Count(l, "@") == 1:
+			a, err := mail.ParseAddress(l) // "Jane Doe <jane@example.org>"
+			if err != nil {
+				return Parsed{}, false
+			}
+			c.Emails = append(c.Emails, a.Address)
+			c.FullName = keepFirst(c.FullName, strings.TrimSpace(a.Name))
 		case plainPhone.MatchString(l) && len(hasDigit.FindAllStringIndex(l, -1)) >= 7:
 			kind := ""
 			if label == "fax" {
