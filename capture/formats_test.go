@@ -166,6 +166,13 @@ func legacyCases(t *testing.T) []parseCase {
 				Phones: []lead.Phone{{Number: "+819011112222", Raw: "090-1111-2222", Kind: "mobile"}}},
 		},
 		{
+			name:    "Japanese phone vCard 3.0 in Shift_JIS bytes without any CHARSET",
+			payload: sjis("BEGIN:VCARD\r\nVERSION:3.0\r\nN:高橋;ソウタ\r\nORG:表参道デザイン\r\nEMAIL:sota@example.jp\r\nEND:VCARD\r\n"),
+			region:  "JP", format: FormatVCard, method: lead.MethodQRScan,
+			want: lead.Contact{FullName: "高橋ソウタ", GivenName: "ソウタ", FamilyName: "高橋", Organization: "表参道デザイン",
+				Emails: []string{"sota@example.jp"}},
+		},
+		{
 			name:    "DoCoMo MECARD in Shift_JIS bytes without any charset",
 			payload: sjis("MECARD:N:鈴木,一郎;EMAIL:ichiro@example.jp;;"),
 			region:  "JP", format: FormatMECARD, method: lead.MethodQRScan,

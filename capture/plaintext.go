@@ -27,7 +27,8 @@ const (
 // line, as some card apps and people write them: "Jane Doe", an email, a
 // phone, a web address, optionally labelled ("Tel: …", "E-Mail: …"), or a
 // name with its address as mail programs write it ("Jane Doe <jane@…>"). It
-// needs at least two lines, one of them an email or a phone, and few other
+// needs at least two lines, an email or a phone with a second number or web
+// address among them, and few other
 // lines of a few words each. A first line of text that reads as a name is the
 // full name; other text lines are not guessed at (the raw payload keeps them).
 func parsePlainCard(s string) (Parsed, bool) {
@@ -75,7 +76,9 @@ func parsePlainCard(s string) (Parsed, bool) {
 			}
 		}
 	}
-	if len(c.Emails) == 0 && len(c.Phones) == 0 {
+	// An email makes it a card; a phone alone could be an advert's
+	// ("Pizza Roma" and a number), so it needs a second way to reach.
+	if len(c.Emails) == 0 && len(c.Phones)+len(c.URLs) < 2 || len(c.Emails)+len(c.Phones) == 0 {
 		return Parsed{}, false
 	}
 	return p, true
