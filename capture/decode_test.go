@@ -179,3 +179,33 @@ type bigImage struct {
 }
 
 func (b bigImage) Bounds() image.Rectangle { return b.r }
+
+// TestDecodeBytesLargePhoto covers the reduced decoding of large JPEGs: a
+// 5-megapixel photo is read from its luma at half size, with the code
+// reported in full-size coordinates; a code too small for the half-size
+// frame is found by the second look at full size.
+func TestDecodeBytesLargePhoto(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		spec cardgen.Spec
+	}{
+		{"card filling a 5 MP frame", cardgen.Spec{Payload: vcardDE, Encoding: cardgen.UTF8ECI, Degradation: cardgen.Clean, Seed: 61, Width: 2592, Height: 1944}},
+		{"small code in a 5 MP frame", cardgen.Spec{Payload: urlFR, Encoding: cardgen.UTF8ECI, Degradation: cardgen.Small, Seed: 62, Width: 2592, Height: 1944}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ph := render(t, tc.spec)
+			codes, _, err := DecodeBytes(ph.Data)
+			require.NoError(t, err, "photo: %s", ph.Desc)
+			require.Len(t, codes, 1)
+			assert.Equal(t, tc.spec.Payload, codes[0].Text)
+			cx, cy := quadCentre(ph.QR)
+			assert.True(t, image.Pt(cx, cy).In(codes[0].Bounds),
+				"code drawn around (%d,%d), reported at %v", cx, cy, codes[0].Bounds)
+			// The code must cover a plausible share of the reported box:
+			// bounds left at half scale would be a quarter of the area.
+			q := ph.QR
+			side := math.Hypot(q[1][0]-q[0][0], q[1][1]-q[0][1])
+			assert.Greater(t, float64(codes[0].Bounds.Dx()), side*0.8, "reported %v for a code %.0f pixels wide", codes[0].Bounds, side)
+		})
+	}
+}
