@@ -211,6 +211,9 @@ func (l *Lead) Normalize(region string) error {
 		return err
 	}
 	l.sanitize()
+	if l.AwaitsContact() {
+		return nil // an ID-only badge waits for its contact (attendee.go)
+	}
 	return l.Contact.Reachable()
 }
 

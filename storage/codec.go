@@ -45,7 +45,7 @@ func stageIndexKey(l *lead.Lead, sk []byte) []byte {
 
 var stageCodes = []lead.Stage{"", lead.StageLead, lead.StageProspect, lead.StageDisqualified}
 var ratingCodes = []lead.Rating{"", lead.RatingUnrated, lead.RatingHot, lead.RatingWarm, lead.RatingCold}
-var syncCodes = []SyncStatus{"", SyncPending, SyncSynced, SyncFailed, SyncDead}
+var syncCodes = []SyncStatus{"", SyncPending, SyncSynced, SyncFailed, SyncDead, SyncWaiting} // append only
 
 func code[T comparable](list []T, v T) byte {
 	for i, x := range list {

@@ -690,7 +690,7 @@ func TestStats(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 4, st.Leads)
 	assert.Equal(t, map[lead.Stage]int{lead.StageLead: 3, lead.StageProspect: 0, lead.StageDisqualified: 1}, st.ByStage)
-	assert.Equal(t, map[SyncStatus]int{SyncPending: 2, SyncFailed: 1, SyncSynced: 1, SyncDead: 0}, st.BySync)
+	assert.Equal(t, map[SyncStatus]int{SyncPending: 2, SyncFailed: 1, SyncSynced: 1, SyncDead: 0, SyncWaiting: 0}, st.BySync)
 	assert.Equal(t, 3, st.OutboxPending)
 	assert.Zero(t, st.Dead)
 }

@@ -109,7 +109,7 @@ func TestStatsOfFromCounters(t *testing.T) {
 	st, err = s.Stats()
 	require.NoError(t, err)
 	assert.Equal(t, 2, st.Leads)
-	assert.Equal(t, map[SyncStatus]int{SyncPending: 1, SyncSynced: 0, SyncFailed: 0, SyncDead: 1}, st.BySync)
+	assert.Equal(t, map[SyncStatus]int{SyncPending: 1, SyncSynced: 0, SyncFailed: 0, SyncDead: 1, SyncWaiting: 0}, st.BySync)
 	assert.Equal(t, 1, st.OutboxPending)
 	st, err = s.StatsOf(Query{Text: "hopper"})
 	require.NoError(t, err)

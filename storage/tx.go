@@ -277,7 +277,9 @@ func (b *bx) status(id uuid.UUID) SyncStatus {
 	if b.sync.Get(id[:]) != nil {
 		return SyncSynced
 	}
-	return SyncPending
+	// Neither queued nor ever delivered: only a badge scan that awaits its
+	// contact is saved without an outbox entry (see save).
+	return SyncWaiting
 }
 
 // refreshStatus rewrites the sync status byte of a lead's summary.
@@ -313,6 +315,20 @@ func (b *bx) checkDuplicate(l *lead.Lead) error {
 	return nil
 }
 
+// awaitsContact reports whether l is a badge scan that waits for its
+// contact and so gets no outbox entry. A lead already queued or delivered
+// cannot lose its last way to reach the person: that is the contact's
+// ErrUnreachable.
+func (b *bx) awaitsContact(l *lead.Lead) (bool, error) {
+	if !l.AwaitsContact() {
+		return false, nil
+	}
+	if _, queued := b.outboxRec(l.ID); queued || b.sync.Get(l.ID[:]) != nil {
+		return false, l.Contact.Reachable()
+	}
+	return true, nil
+}
+
 // save writes l (replacing old when not nil) with its summary and indexes,
 // and upserts its outbox entry. Every check happens before the first write,
 // so an error that is not a fatalError leaves the transaction untouched.
@@ -329,11 +345,17 @@ func (b *bx) save(old, l *lead.Lead, now time.Time) error {
 			return err
 		}
 	}
+	waits, err := b.awaitsContact(l)
+	if err != nil {
+		return err
+	}
 	if err := b.leads.Put(l.ID[:], data); err != nil {
 		return fatal(err)
 	}
-	if err := b.enqueue(l.ID, l.Version, now); err != nil {
-		return err
+	if !waits {
+		if err := b.enqueue(l.ID, l.Version, now); err != nil {
+			return err
+		}
 	}
 	return b.index(l)
 }

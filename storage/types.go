@@ -56,10 +56,13 @@ const (
 	// SyncDead: the CRM rejected the lead for good; see DeadLetters and
 	// RetryDead.
 	SyncDead SyncStatus = "dead"
+	// SyncWaiting: a badge scan that held only the badge ID waits for its
+	// contact (attendee list or typed in) before it goes to the CRM.
+	SyncWaiting SyncStatus = "waiting"
 )
 
 // SyncStatuses lists every status in display order.
-var SyncStatuses = []SyncStatus{SyncPending, SyncFailed, SyncSynced, SyncDead}
+var SyncStatuses = []SyncStatus{SyncPending, SyncFailed, SyncSynced, SyncDead, SyncWaiting}
 
 // SyncInfo is the delivery state of one lead.
 type SyncInfo struct {

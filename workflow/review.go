@@ -44,7 +44,7 @@ func (r Review) Created() bool { return r.Before == nil }
 // sync held until Finish. Errors are those of SaveParsed; on error nothing
 // is stored or held.
 func StartReview(s *storage.Store, ev lead.Event, p capture.Parsed, c Capture) (Review, error) {
-	l, err := scannedLead(ev, p, c)
+	l, err := scannedLead(s, ev, p, c)
 	if err != nil {
 		return Review{}, err
 	}

@@ -85,11 +85,14 @@ func TestReviewFinishReleases(t *testing.T) {
 	assert.Equal(t, []string{"Anna Schröder"}, dueNow(t, s))
 }
 
-func TestReviewBadgeIDAloneIsNotStored(t *testing.T) {
+func TestReviewBadgeIDAloneWaitsForItsContact(t *testing.T) {
 	s, ev := scanStore(t)
-	_, err := workflow.StartReview(s, ev, parse(t, "A7F3-99812-XK"), workflow.Capture{})
-	require.ErrorIs(t, err, workflow.ErrOnlyBadgeID)
-	assert.Zero(t, pending(t, s))
+	r, err := workflow.StartReview(s, ev, parse(t, "A7F3-99812-XK"), workflow.Capture{})
+	require.NoError(t, err)
+	require.NoError(t, workflow.Finish(s, r.Lead.ID))
+	assert.True(t, r.Lead.AwaitsContact())
+	assert.Zero(t, pending(t, s), "not queued for the CRM without a way to reach the person")
+	assert.Empty(t, dueNow(t, s))
 }
 
 func TestCapturedToday(t *testing.T) {

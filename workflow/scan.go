@@ -17,7 +17,9 @@ import (
 )
 
 // ErrOnlyBadgeID means a badge code holds an organiser's badge reference
-// and nothing to reach the person by, so no lead can be saved from it alone.
+// and nothing to reach the person by. A scan saves such a badge as a lead
+// that awaits its contact; only a lead that must be reachable at once (one
+// typed in and refused by the store) reports it.
 var ErrOnlyBadgeID = errors.New("the badge holds only the organiser's badge ID, no name, email or phone: add the person by hand with their email or phone")
 
 // ErrNoImages means the paths given to a scan hold no image files.
@@ -79,7 +81,7 @@ func SavePayload(s *storage.Store, ev lead.Event, payload string, c Capture) (Sa
 
 // SaveParsed saves what capture.Parse read, as SavePayload does.
 func SaveParsed(s *storage.Store, ev lead.Event, p capture.Parsed, c Capture) (Saved, error) {
-	l, err := scannedLead(ev, p, c)
+	l, err := scannedLead(s, ev, p, c)
 	if err != nil {
 		return Saved{}, err
 	}
@@ -91,12 +93,11 @@ func SaveParsed(s *storage.Store, ev lead.Event, p capture.Parsed, c Capture) (S
 }
 
 // scannedLead is the new lead of ev that a parsed payload makes, not yet
-// stored; an unreachable contact is an error (ErrOnlyBadgeID for a badge).
-func scannedLead(ev lead.Event, p capture.Parsed, c Capture) (*lead.Lead, error) {
-	if !p.Reachable() {
-		if p.BadgeID != "" {
-			return nil, fmt.Errorf("workflow: scan: badge %q: %w", p.BadgeID, ErrOnlyBadgeID)
-		}
+// stored; an unreachable contact is an error, except for a badge ID alone:
+// it is filled from the event's attendee list when the list has it, and
+// otherwise waits for its contact (lead.Lead.AwaitsContact).
+func scannedLead(s *storage.Store, ev lead.Event, p capture.Parsed, c Capture) (*lead.Lead, error) {
+	if !p.Reachable() && p.BadgeID == "" {
 		return nil, fmt.Errorf("workflow: scan: %w", p.Contact.Reachable())
 	}
 	method := p.Method
@@ -109,6 +110,9 @@ func scannedLead(ev lead.Event, p capture.Parsed, c Capture) (*lead.Lead, error)
 	l.BadgeID = p.BadgeID
 	l.CapturedBy = strings.TrimSpace(c.Staff)
 	l.DeviceID = c.DeviceID
+	if err := fillFromAttendees(s, ev, l); err != nil {
+		return nil, err
+	}
 	return l, nil
 }
 

@@ -107,12 +107,16 @@ func TestSavePayload(t *testing.T) {
 	require.ErrorAs(t, err, &nac)
 	assert.Equal(t, wifi, nac.Raw, "the raw text is kept for a note")
 
-	_, err = workflow.SavePayload(s, ev, "A7F3-99812-XK", workflow.Capture{})
-	assert.ErrorIs(t, err, workflow.ErrOnlyBadgeID, "an opaque badge ID alone cannot be reached")
-
 	n, err := s.Count(storage.Query{})
 	require.NoError(t, err)
 	assert.Equal(t, 1, n, "failed payloads save nothing")
+
+	badge, err := workflow.SavePayload(s, ev, "A7F3-99812-XK", workflow.Capture{})
+	require.NoError(t, err, "an opaque badge ID alone waits for its contact")
+	assert.True(t, badge.Lead.AwaitsContact())
+	info, err := s.SyncInfo(badge.Lead.ID)
+	require.NoError(t, err)
+	assert.Equal(t, storage.SyncWaiting, info.Status)
 }
 
 func TestSavePayloadEdit(t *testing.T) {
@@ -175,8 +179,9 @@ func TestSavePayloadUsesTheEventsBadgePattern(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, ev.Badge, stored.Badge, "the pattern is stored with the event")
 
-	_, err = workflow.SavePayload(s, stored, "EXP-004711", workflow.Capture{})
-	require.ErrorIs(t, err, workflow.ErrOnlyBadgeID, "a badge of the event, not saved alone")
+	saved, err := workflow.SavePayload(s, stored, "EXP-004711", workflow.Capture{})
+	require.NoError(t, err)
+	assert.Equal(t, "EXP-004711", saved.Lead.BadgeID, "a badge of the event, waiting for its contact")
 	_, err = workflow.SavePayload(s, stored, "A7F3-99812-XK", workflow.Capture{})
 	require.ErrorIs(t, err, capture.ErrNotAContact, "not this event's badge")
 }
