@@ -105,7 +105,7 @@ func updateLead(s *storage.Store, key string, fn func(*lead.Lead) error) (lead.L
 func listCommand() *command {
 	return &command{
 		name:     "list",
-		synopsis: "[--event ID] [--stage lead|prospect|disqualified] [--sync pending|synced|failed|dead] [--search TEXT] [--json]",
+		synopsis: "[--event ID] [--stage lead|prospect|disqualified] [--sync pending|synced|failed|dead|waiting] [--search TEXT] [--json]",
 		summary:  "list leads, newest first",
 		help: `Without --json, an aligned table. With --json, one JSON object per line with
 id, event_id, stage, rating, captured_at, source, contact {full_name,
@@ -122,7 +122,7 @@ func runList(c *cli, args []string) error {
 	var stage lead.Stage
 	fs.Var(&enumFlag{parse: func(s string) (err error) { stage, err = lead.ParseStage(s); return err }}, "stage", "only leads in this `STAGE`: lead, prospect or disqualified")
 	var sync storage.SyncStatus
-	fs.Var(&enumFlag{parse: func(s string) (err error) { sync, err = parseSync(s); return err }}, "sync", "only leads with this sync `STATUS`: pending, synced, failed or dead")
+	fs.Var(&enumFlag{parse: func(s string) (err error) { sync, err = parseSync(s); return err }}, "sync", "only leads with this sync `STATUS`: pending, synced, failed, dead or waiting (badge scans that wait for their contact)")
 	search := fs.String("search", "", "only leads whose name, organization or email contains `TEXT`")
 	limit := fs.Int("limit", 0, "at most `N` leads (0: all)")
 	asJSON := fs.Bool("json", false, "one JSON object per line")
@@ -200,7 +200,7 @@ func parseSync(s string) (storage.SyncStatus, error) {
 	if st := storage.SyncStatus(strings.ToLower(strings.TrimSpace(s))); slices.Contains(storage.SyncStatuses, st) {
 		return st, nil
 	}
-	return "", fmt.Errorf("%q is not a sync status: use pending, synced, failed or dead", s)
+	return "", fmt.Errorf("%q is not a sync status: use pending, synced, failed, dead or waiting", s)
 }
 
 // cut shortens s to n characters for a table column.
