@@ -118,6 +118,8 @@ func syncLabel(s storage.SyncStatus) string {
 		return lang.L("Failed")
 	case storage.SyncDead:
 		return lang.L("Rejected")
+	case storage.SyncWaiting:
+		return lang.L("Waits for contact")
 	default:
 		return lang.L("Not synced")
 	}
@@ -132,6 +134,8 @@ func syncColor(s storage.SyncStatus) fyne.ThemeColorName {
 		return theme.ColorNameWarning
 	case storage.SyncDead:
 		return theme.ColorNameError
+	case storage.SyncWaiting:
+		return theme.ColorNameWarning
 	default:
 		return theme.ColorNameDisabled
 	}

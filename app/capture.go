@@ -259,14 +259,12 @@ func (s *captureScreen) showScan(r scanned, method lead.Method) {
 		s.settle(func(*storage.Store) func(string) {
 			return func(prev string) { s.showNoteOffer(nc, prev) }
 		})
-	case r.err == nil && r.parsed.Reachable():
+	case r.err == nil && (r.parsed.Reachable() || r.parsed.BadgeID != ""): // a badge ID alone waits for its contact
 		s.store(r.parsed, method)
 	case r.err == nil || errors.As(r.err, &fe):
 		msg := lang.L("Check the details, then save.")
 		if fe != nil {
 			msg = fieldMessage(fe)
-		} else if r.parsed.BadgeID != "" {
-			msg = lang.L("The badge holds only the organiser's badge ID: add the email or phone number.")
 		}
 		l := s.newLead(method)
 		l.Contact, l.RawPayload, l.BadgeID = r.parsed.Contact, r.parsed.Payload, r.parsed.BadgeID

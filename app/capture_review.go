@@ -78,6 +78,9 @@ func (p *reviewPanel) showStored(rev workflow.Review, ev lead.Event, message str
 	p.rev = &rev
 	f.show(leadLoaded{lead: rev.Lead, event: ev}, message)
 	f.syncInfo.SetText(lang.L("Kept on this device. Sent to the CRM once the review is over."))
+	if rev.Lead.AwaitsContact() {
+		f.syncInfo.SetText(syncText(storage.SyncInfo{Status: storage.SyncWaiting}))
+	}
 	if rev.Before != nil {
 		p.showExisting(*rev.Before, true)
 	}

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/stretchr/testify/assert"
@@ -341,20 +340,6 @@ func whitePNG(t *testing.T) []byte {
 	var b bytes.Buffer
 	require.NoError(t, png.Encode(&b, img))
 	return b.Bytes()
-}
-
-// A badge that holds only the organiser's ID opens the form; saving it
-// without an email or phone says what to add, and saves nothing.
-func TestCaptureBadgeIDAloneAsksForContact(t *testing.T) {
-	u, s, _ := atBooth(t)
-	const want = "The badge holds only the organiser's badge ID: add the email or phone number."
-	s.onPayload("A7F3-99812-XK", lead.MethodScanner)
-	require.NotNil(t, s.rev.form)
-	assert.Equal(t, want, s.rev.form.message.Text)
-	test.Tap(s.rev.form.save)
-	assert.Equal(t, want, s.rev.form.message.Text)
-	assert.Equal(t, widget.DangerImportance, s.rev.form.message.Importance)
-	assert.Empty(t, allLeads(t, u))
 }
 
 func TestCaptureBadgePhotoIsABadgeScan(t *testing.T) {

@@ -37,6 +37,7 @@ type eventScreen struct {
 	message                           *widget.Label
 	use                               *widget.Button
 	cancel                            *widget.Button
+	attendees                         *attendeeImport // see attendees.go
 	content                           fyne.CanvasObject
 
 	// Only touched on the UI goroutine.
@@ -88,10 +89,11 @@ func newEventScreen(u *UI, done func(lead.Event)) *eventScreen {
 	s.use.Disable()
 	s.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), s.onCancelTapped)
 	s.cancel.Hide()
+	s.attendees = newAttendeeImport(u)
 	title := widget.NewLabelWithStyle(lang.L("Which event are you at, and who is working?"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	body := container.NewVBox(title,
-		widget.NewCard(lang.L("Event"), "", s.form),
+		widget.NewCard(lang.L("Event"), "", container.NewVBox(s.form, s.attendees.content)),
 		widget.NewCard(lang.L("Who is working"), "", who))
 	bar := actionBar(s.message, s.cancel, s.use)
 	if fyne.CurrentDevice().IsMobile() {
@@ -213,6 +215,7 @@ func (s *eventScreen) picked() (lead.Event, bool) {
 // one, which starts in the default country.
 func (s *eventScreen) onPicked() {
 	ev, existing := s.picked()
+	s.attendees.setEvent(ev, existing)
 	if !existing {
 		ev.Country = s.defaultCountry
 	}

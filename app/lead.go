@@ -449,6 +449,8 @@ func syncText(si storage.SyncInfo) string {
 		if si.LastError != "" {
 			t += "\n" + si.LastError
 		}
+	case storage.SyncWaiting:
+		t = lang.L("Waits for its contact: add an email or phone, or import the event's attendee list. Not sent to the CRM until then.")
 	default:
 		t = lang.L("Waiting to be sent to the CRM.")
 	}

@@ -181,6 +181,9 @@ func (s *leadScreen) validate() error {
 	if err := l.Contact.Normalize(s.event.Country); err != nil {
 		return err
 	}
+	if l.AwaitsContact() && s.base.AwaitsContact() {
+		return nil // a badge scan not yet queued may keep waiting for its contact
+	}
 	return l.Contact.Reachable()
 }
 
