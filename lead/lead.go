@@ -34,6 +34,10 @@ type Event struct {
 type Question struct {
 	ID   string `json:"id"`
 	Text string `json:"text"`
+	// Kind is how the question is answered (questions.go); empty is text.
+	Kind QuestionKind `json:"kind,omitempty"`
+	// Choices are the answers of a choice question.
+	Choices []string `json:"choices,omitempty"`
 }
 
 // Validate checks an event: it needs a name, a valid country code if one is
@@ -97,6 +101,8 @@ type Note struct {
 	Author   string    `json:"author,omitempty"`
 	Text     string    `json:"text"`
 	FollowUp time.Time `json:"follow_up,omitzero"`
+	// Done is when the follow-up was marked done; zero while it is open.
+	Done time.Time `json:"follow_up_done,omitzero"`
 }
 
 // Lead is a person who came in contact at an event, with everything staff
@@ -158,12 +164,12 @@ func (l *Lead) AddNote(text, author string, at, followUp time.Time) (Note, error
 	return n, nil
 }
 
-// NextFollowUp returns the earliest follow-up date among the notes, or the
-// zero time.
+// NextFollowUp returns the earliest follow-up date among the notes whose
+// follow-up is not done, or the zero time.
 func (l *Lead) NextFollowUp() time.Time {
 	var t time.Time
 	for _, n := range l.Notes {
-		if !n.FollowUp.IsZero() && (t.IsZero() || n.FollowUp.Before(t)) {
+		if !n.FollowUp.IsZero() && n.Done.IsZero() && (t.IsZero() || n.FollowUp.Before(t)) {
 			t = n.FollowUp
 		}
 	}

@@ -174,6 +174,7 @@ func block(e lead.OutboxEntry) string {
 		line("Rating", string(l.Rating))
 	}
 	line("Consent", l.Consent.Summary())
+	line("Follow up", followUpLine(l))
 	captured := l.CapturedAt.UTC().Format("2006-01-02 15:04 UTC")
 	if l.CapturedBy != "" {
 		captured += " by " + l.CapturedBy
@@ -194,7 +195,11 @@ func block(e lead.OutboxEntry) string {
 			}
 			fmt.Fprintf(&b, ": %s", strings.ReplaceAll(n.Text, "\n", "\n  "))
 			if !n.FollowUp.IsZero() {
-				fmt.Fprintf(&b, " (follow up %s)", n.FollowUp.Format(time.DateOnly))
+				done := ""
+				if !n.Done.IsZero() {
+					done = ", done"
+				}
+				fmt.Fprintf(&b, " (follow up %s%s)", n.FollowUp.Format(time.DateOnly), done)
 			}
 			b.WriteByte('\n')
 		}

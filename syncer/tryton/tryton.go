@@ -139,6 +139,7 @@ type item struct {
 	oppState   string
 	oppDesc    string
 	oppComment string
+	oppEnd     any // the end_date as read (see followUpDate)
 	oppNew     bool
 
 	done bool
@@ -286,7 +287,7 @@ func (c *Connector) lookUp(ctx context.Context, items []*item, _ bool) error {
 	for _, it := range items {
 		if f, ok := byRef[it.code]; ok {
 			it.oppID, it.oppState = f.ID, f.State
-			it.oppDesc, it.oppComment = deref(f.Description), deref(f.Comment)
+			it.oppDesc, it.oppComment, it.oppEnd = deref(f.Description), deref(f.Comment), f.EndDate
 		}
 		switch id, ok := byCode[it.code]; {
 		case ok:
@@ -623,6 +624,7 @@ type oppRecord struct {
 	State       string  `json:"state"`
 	Description *string `json:"description"`
 	Comment     *string `json:"comment"`
+	EndDate     any     `json:"end_date"`
 	CreateUID   int64   `json:"create_uid"`
 	WriteDate   any     `json:"write_date"`
 }
@@ -639,7 +641,7 @@ func (c *Connector) opportunities(ctx context.Context, refs []string) (map[strin
 	var found []oppRecord
 	if err := c.rpc.call(ctx, &found, nil, "model.sale.opportunity.search_read",
 		[]any{[]any{"reference", "in", refs}}, 0, nil, [][]string{{"id", "ASC"}},
-		[]string{"reference", "party", "state", "description", "comment", "create_uid", "write_date"}); err != nil {
+		[]string{"reference", "party", "state", "description", "comment", "end_date", "create_uid", "write_date"}); err != nil {
 		return nil, err
 	}
 	uid := c.rpc.userID()
@@ -696,6 +698,7 @@ func (c *Connector) createOpportunities(ctx context.Context, items []*item, agai
 			"description": description(it.e),
 			"comment":     block(it.e),
 			"start_date":  date(captured.UTC()),
+			"end_date":    followUpDate(it.e.Lead), // followup.go
 		})
 	}
 	if len(vlist) == 0 {
@@ -744,7 +747,7 @@ func (c *Connector) settle(ctx context.Context, items []*item) error {
 			it.oppID, it.oppNew = 0, false
 		case f.ID != it.oppID:
 			it.oppID, it.oppState, it.oppNew = f.ID, f.State, false
-			it.oppDesc, it.oppComment = deref(f.Description), deref(f.Comment)
+			it.oppDesc, it.oppComment, it.oppEnd = deref(f.Description), deref(f.Comment), f.EndDate
 		}
 	}
 	return nil
@@ -772,6 +775,9 @@ func (c *Connector) updateOpportunities(ctx context.Context, items []*item, _ bo
 		}
 		if cm := mergeComment(it.oppComment, block(it.e)); cm != it.oppComment {
 			v["comment"] = cm
+		}
+		if d := followUpDate(it.e.Lead); !sameDate(d, it.oppEnd) {
+			v["end_date"] = d
 		}
 		if len(v) > 0 {
 			args = append(args, []int64{it.oppID}, v)

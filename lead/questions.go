@@ -1,0 +1,98 @@
+package lead
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// QuestionKind is how an event's question is answered.
+type QuestionKind string
+
+// The kinds of questions.
+const (
+	QuestionYesNo  QuestionKind = "yesno"
+	QuestionChoice QuestionKind = "choice"
+	QuestionNumber QuestionKind = "number"
+	QuestionText   QuestionKind = "text"
+)
+
+// QuestionKinds lists every kind, in display order.
+var QuestionKinds = []QuestionKind{QuestionYesNo, QuestionChoice, QuestionNumber, QuestionText}
+
+// ParseQuestionKind reads a kind's name ("yes/no" and "bool" are yesno).
+func ParseQuestionKind(s string) (QuestionKind, error) {
+	switch k := QuestionKind(strings.ToLower(strings.TrimSpace(s))); k {
+	case "", QuestionText:
+		return QuestionText, nil
+	case "yes/no", "bool", QuestionYesNo:
+		return QuestionYesNo, nil
+	case QuestionChoice, QuestionNumber:
+		return k, nil
+	}
+	return "", &FieldError{Field: "question.kind", Value: s, Reason: "is not a kind of question: use yesno, choice, number or text"}
+}
+
+// Validate checks a question: an ID, a text, a known kind, and two or more
+// distinct choices for a choice question (none for the others).
+func (q *Question) Validate() error {
+	q.ID, q.Text = strings.TrimSpace(q.ID), strings.TrimSpace(StripControl(q.Text))
+	k, err := ParseQuestionKind(string(q.Kind))
+	if err != nil {
+		return err
+	}
+	q.Kind = k
+	switch {
+	case q.ID == "":
+		return &FieldError{Field: "question.id", Reason: "is missing"}
+	case q.Text == "":
+		return &FieldError{Field: "question.text", Reason: "is empty: write the question to ask"}
+	case k == QuestionChoice && len(q.Choices) < 2:
+		return &FieldError{Field: "question.choices", Reason: "needs at least two answers to choose from"}
+	case k != QuestionChoice && len(q.Choices) > 0:
+		return &FieldError{Field: "question.choices", Reason: "are only for choice questions"}
+	}
+	for i, c := range q.Choices {
+		q.Choices[i] = strings.TrimSpace(StripControl(c))
+		if q.Choices[i] == "" || slices.Contains(q.Choices[:i], q.Choices[i]) {
+			return &FieldError{Field: "question.choices", Value: c, Reason: "is empty or given twice"}
+		}
+	}
+	return nil
+}
+
+// NormalizeAnswer checks an answer to the question and returns it in its
+// canonical form: "yes"/"no" for yesno, the choice as defined, a number as
+// Go formats it, text trimmed. The empty answer is no answer.
+func (q Question) NormalizeAnswer(a string) (string, error) {
+	a = strings.TrimSpace(StripControl(a))
+	if a == "" {
+		return "", nil
+	}
+	bad := func(reason string) error {
+		return &FieldError{Field: "answers." + q.ID, Value: a, Reason: reason}
+	}
+	switch q.Kind {
+	case QuestionYesNo:
+		v, err := ParseAnswer(a)
+		if err != nil || v == Unknown {
+			return "", bad("is not yes or no")
+		}
+		return v.String(), nil
+	case QuestionChoice:
+		for _, c := range q.Choices {
+			if strings.EqualFold(c, a) {
+				return c, nil
+			}
+		}
+		return "", bad(fmt.Sprintf("is not one of the answers: %s", strings.Join(q.Choices, ", ")))
+	case QuestionNumber:
+		f, err := strconv.ParseFloat(strings.ReplaceAll(a, ",", "."), 64)
+		if err != nil {
+			return "", bad("is not a number")
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), nil
+	}
+	return a, nil
+}
