@@ -68,7 +68,7 @@ func commands() []*command {
 		addCommand(), listCommand(), showCommand(), editCommand(), qualifyCommand(), noteCommand(), consentCommand(),
 		exportCommand(), importCommand(),
 		decodeCommand(), scanCommand(), parseCommand(),
-		attendeesCommand(),
+		attendeesCommand(), followupsCommand(),
 		crmCommand(), syncCommand(), deadCommand(),
 		statusCommand(), backupCommand(), restoreCommand(),
 		checkCommand(), salvageCommand(),
