@@ -51,6 +51,8 @@ type UI struct {
 	meeting *meetingScreen
 	office  *office // Sync and Settings, the background relay (lifecycle.go)
 
+	followUps *followUpsScreen // followups.go
+
 	// closers run when the window closes: they stop the goroutines the
 	// screens own (e.g. the scanner's flush timer).
 	closers []func()
@@ -110,6 +112,7 @@ func (u *UI) tabItems() []*container.TabItem {
 		container.NewTabItemWithIcon(tabName(lang.L("Meeting notes"), lang.X("tab.meeting", "Notes")), theme.DocumentCreateIcon(), u.meeting.content),
 	}
 	tabs = append(tabs, u.office.tabs()...) // Sync, Settings
+	tabs = u.withFollowUps(tabs)            // followups.go
 	return tabs
 }
 
@@ -117,6 +120,12 @@ func (u *UI) tabItems() []*container.TabItem {
 func (u *UI) onTabSelected(t *container.TabItem) {
 	if t.Content == u.meeting.content {
 		u.meeting.picker.reload()
+	}
+	if t.Content == u.followUps.content {
+		u.followUps.reload()
+	}
+	if inner, ok := t.Content.(*container.AppTabs); ok && inner.Selected() != nil { // a phone's Notes tab (followups.go)
+		u.onTabSelected(inner.Selected())
 	}
 }
 
