@@ -19,7 +19,7 @@ import (
 func eventCommand() *command {
 	return &command{
 		name:     "event",
-		synopsis: "create|list|use ...",
+		synopsis: "create|list|use|questions ...",
 		summary:  "create, list and select events (trade fairs) that new leads belong to",
 		help: `
 leadcap event create --name N [--venue V] [--city C] [--country CC] [--booth B] [--start DATE] [--end DATE]
@@ -32,7 +32,7 @@ leadcap event create --name N [--venue V] [--city C] [--country CC] [--booth B] 
 leadcap event list [--json]
     lists the events; * marks the active one. --json: one JSON object per line.
 leadcap event use ID|NAME
-    makes the event active: new leads go to it when no --event is given.`,
+    makes the event active: new leads go to it when no --event is given.` + questionsHelp,
 		run: runEvent,
 	}
 }
@@ -48,6 +48,8 @@ func runEvent(c *cli, args []string) error {
 		return runEventList(c, args[1:])
 	case "use":
 		return runEventUse(c, args[1:])
+	case "questions":
+		return runEventQuestions(c, args[1:]) // questions.go
 	case "-h", "--help", "help":
 		return flag.ErrHelp
 	}
