@@ -34,6 +34,7 @@ type leadScreen struct {
 	consent                               fyne.CanvasObject
 
 	fit, budget, authority, interest *segmented
+	questions                        *fyne.Container // the event's questions (questions.go)
 	disqualify                       *widget.Check
 	stage                            *badge
 	missing                          *widget.Label
@@ -134,10 +135,12 @@ func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 		widget.NewFormItem(lang.L("Can decide"), s.authority.content),
 		widget.NewFormItem(lang.L("Wants a conversation"), s.interest.content),
 	)
+	s.questions = newQuestionsBox()
 	qualification := widget.NewCard(lang.L("Qualification"), "", container.NewVBox(
 		container.NewHBox(widget.NewLabel(lang.L("Stage")), container.NewCenter(s.stage)),
 		s.missing, criteria, s.disqualify,
 		formRows(widget.NewFormItem(lang.L("Rating"), s.rating.content)),
+		s.questions,
 	))
 	s.consent = formRows(
 		widget.NewFormItem(lang.L("Legal basis"), s.basis),
@@ -268,6 +271,7 @@ func (s *leadScreen) show(r leadLoaded, message string) {
 	s.disqualify.SetChecked(s.qual.Disqualified)
 	s.rating.setSelected(max(0, slices.Index(lead.Ratings, l.Rating)))
 	s.onQualificationChanged()
+	s.showQuestions(r.event, l.Qualification.Answers)
 
 	s.basis.SetSelectedIndex(max(0, slices.Index(bases, l.Consent.Basis)))
 	s.status.SetSelectedIndex(max(0, slices.Index(statuses, l.Consent.Status)))

@@ -74,6 +74,7 @@ func (e edits) apply(l *lead.Lead) {
 	l.Qualification.Fit, l.Qualification.Budget = e.qual.Fit, e.qual.Budget
 	l.Qualification.Authority, l.Qualification.Interest = e.qual.Authority, e.qual.Interest
 	l.Qualification.Disqualified = e.qual.Disqualified
+	l.Qualification.Answers = e.qual.Answers // the event's questions (questions.go)
 	l.Rating = e.rating
 	if e.basis != l.Consent.Basis || e.status != l.Consent.Status || e.wording != l.Consent.WordingVersion {
 		l.Consent = lead.Consent{Basis: e.basis, Status: e.status, WordingVersion: e.wording, At: e.now.UTC()}
