@@ -38,6 +38,7 @@ type eventScreen struct {
 	use                               *widget.Button
 	cancel                            *widget.Button
 	attendees                         *attendeeImport // see attendees.go
+	questions                         *questionEditor // see questions.go
 	content                           fyne.CanvasObject
 
 	// Only touched on the UI goroutine.
@@ -90,11 +91,13 @@ func newEventScreen(u *UI, done func(lead.Event)) *eventScreen {
 	s.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), s.onCancelTapped)
 	s.cancel.Hide()
 	s.attendees = newAttendeeImport(u)
+	s.questions = newQuestionEditor(u)
 	title := widget.NewLabelWithStyle(lang.L("Which event are you at, and who is working?"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	body := container.NewVBox(title,
 		widget.NewCard(lang.L("Event"), "", container.NewVBox(s.form, s.attendees.content)),
-		widget.NewCard(lang.L("Who is working"), "", who))
+		widget.NewCard(lang.L("Who is working"), "", who),
+		widget.NewCard(lang.L("Questions of this event"), "", s.questions.content))
 	bar := actionBar(s.message, s.cancel, s.use)
 	if fyne.CurrentDevice().IsMobile() {
 		// The message above the buttons; the main one takes the width,
@@ -216,6 +219,7 @@ func (s *eventScreen) picked() (lead.Event, bool) {
 func (s *eventScreen) onPicked() {
 	ev, existing := s.picked()
 	s.attendees.setEvent(ev, existing)
+	s.questions.setEvent(ev, existing)
 	if !existing {
 		ev.Country = s.defaultCountry
 	}

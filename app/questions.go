@@ -2,13 +2,17 @@ package app
 
 import (
 	"maps"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"leadcap/lead"
+	"leadcap/storage"
+	"leadcap/workflow"
 )
 
 // The lead form asks the event's own questions (lead.Event.Questions) in
@@ -88,4 +92,101 @@ func newQuestionsBox() *fyne.Container {
 	b := container.NewVBox()
 	b.Hide()
 	return b
+}
+
+// questionEditor is the Event screen's compact editor of the picked
+// event's own questions (workflow.AddQuestion, RemoveQuestion).
+type questionEditor struct {
+	ui      *UI
+	text    *widget.Entry
+	kind    *widget.Select
+	choices *widget.Entry // comma-separated answers of a choice question
+	add     *widget.Button
+	list    *fyne.Container
+	message *widget.Label
+	content fyne.CanvasObject
+
+	// Only touched on the UI goroutine.
+	event    lead.Event
+	hasEvent bool
+}
+
+func newQuestionEditor(u *UI) *questionEditor {
+	e := &questionEditor{ui: u}
+	e.text = widget.NewEntry()
+	e.text.SetPlaceHolder(lang.L("A question of this event, e.g. Uses SAP?"))
+	kinds := make([]string, len(lead.QuestionKinds))
+	for i, k := range lead.QuestionKinds {
+		kinds[i] = string(k)
+	}
+	e.kind = widget.NewSelect(kinds, nil)
+	e.kind.SetSelectedIndex(0)
+	e.choices = widget.NewEntry()
+	e.choices.SetPlaceHolder(lang.L("Choices, separated by commas"))
+	e.add = widget.NewButtonWithIcon(lang.L("Add question"), theme.ContentAddIcon(), e.onAddTapped)
+	e.list = container.NewVBox()
+	e.message = widget.NewLabel("")
+	e.message.Wrapping = fyne.TextWrapWord
+	e.content = container.NewVBox(e.list,
+		container.NewBorder(nil, nil, e.kind, e.add, container.NewGridWithColumns(2, e.text, e.choices)), e.message)
+	e.setEvent(lead.Event{}, false)
+	return e
+}
+
+// setEvent shows the questions of a stored event; none disables the editor.
+func (e *questionEditor) setEvent(ev lead.Event, ok bool) {
+	e.event, e.hasEvent = ev, ok
+	if ok {
+		e.add.Enable()
+	} else {
+		e.add.Disable()
+	}
+	e.list.RemoveAll()
+	for _, q := range ev.Questions {
+		label := widget.NewLabel(q.Text + " (" + string(q.Kind) + ")")
+		id := q.ID
+		rm := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { e.change(func(st *storage.Store) error { return workflow.RemoveQuestion(st, ev.ID, id) }) })
+		e.list.Add(container.NewBorder(nil, nil, nil, rm, label))
+	}
+}
+
+func (e *questionEditor) onAddTapped() {
+	q := lead.Question{Text: e.text.Text, Kind: lead.QuestionKind(e.kind.Selected)}
+	if q.Kind == lead.QuestionChoice {
+		for _, c := range strings.Split(e.choices.Text, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				q.Choices = append(q.Choices, c)
+			}
+		}
+	}
+	e.change(func(st *storage.Store) error {
+		_, err := workflow.AddQuestion(st, e.event.ID, q)
+		return err
+	})
+}
+
+// change applies fn to the store in the background and shows the event's
+// questions as they are afterwards.
+func (e *questionEditor) change(fn func(*storage.Store) error) {
+	if !e.hasEvent {
+		return
+	}
+	st, id := e.ui.st, e.event.ID
+	e.ui.background(func() func() {
+		err := fn(st)
+		ev, rerr := st.Event(id)
+		return func() {
+			if err == nil {
+				err = rerr
+			}
+			if err != nil {
+				e.message.SetText(userMessage(err))
+				return
+			}
+			e.message.SetText("")
+			e.text.SetText("")
+			e.choices.SetText("")
+			e.setEvent(ev, true)
+		}
+	})
 }

@@ -63,3 +63,41 @@ func TestReviewFormAsksTheEventsQuestions(t *testing.T) {
 	require.Len(t, ls, 1)
 	assert.Equal(t, map[string]string{"q1": "yes", "q2": "Later", "q3": "12"}, ls[0].Qualification.Answers)
 }
+
+// The event's owner defines the questions on the Event screen.
+func TestEventScreenDefinesQuestions(t *testing.T) {
+	u, s, ev := atBooth(t)
+	test.Tap(s.chip)
+	e := s.event.questions
+	require.False(t, e.add.Disabled())
+	test.Type(e.text, "When do they buy?")
+	e.kind.SetSelected(string(lead.QuestionChoice))
+	test.Type(e.choices, "Now")
+	test.Tap(e.add)
+	assert.Contains(t, e.message.Text, "at least two", "a choice needs two answers")
+	test.Type(e.choices, ", Later")
+	test.Tap(e.add)
+	assert.Empty(t, e.message.Text)
+	e.kind.SetSelected(string(lead.QuestionYesNo))
+	test.Type(e.text, "Uses SAP?")
+	test.Tap(e.add)
+	stored, err := u.st.Event(ev.ID)
+	require.NoError(t, err)
+	require.Len(t, stored.Questions, 2)
+	assert.Equal(t, []string{"Now", "Later"}, stored.Questions[0].Choices)
+	require.Len(t, e.list.Objects, 2)
+
+	var remove *widget.Button
+	walkTree(e.list.Objects[0], func(o fyne.CanvasObject) bool {
+		if b, ok := o.(*widget.Button); ok {
+			remove = b
+		}
+		return true
+	})
+	require.NotNil(t, remove)
+	test.Tap(remove)
+	stored, err = u.st.Event(ev.ID)
+	require.NoError(t, err)
+	require.Len(t, stored.Questions, 1)
+	assert.Equal(t, "Uses SAP?", stored.Questions[0].Text)
+}
