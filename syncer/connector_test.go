@@ -46,3 +46,16 @@ func TestDetails(t *testing.T) {
 		"Consent: "+l.Consent.Summary()+"\n"+
 		"Note 2026-11-26 11:00: Wants a demo", got)
 }
+
+func TestDetailsCarryAnswersAndTheNextFollowUp(t *testing.T) {
+	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	l := lead.New(uuid.Nil, lead.MethodQRScan, at)
+	l.Qualification.Answers = map[string]string{"q1": "yes", "gone": "kept but not asked any more"}
+	_, err := l.AddNote("Send the quote", "Anna", at, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	ev := lead.Event{Name: "Expo", Questions: []lead.Question{{ID: "q1", Text: "Uses SAP?", Kind: lead.QuestionYesNo}}}
+	got := Details(lead.OutboxEntry{Lead: *l, Event: ev})
+	assert.Contains(t, got, "\nQ Uses SAP?: yes\n")
+	assert.Contains(t, got, "\nFollow up: 2026-12-01\n")
+	assert.NotContains(t, got, "kept but not asked")
+}

@@ -3,6 +3,7 @@ package syncer
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"leadcap/lead"
 )
@@ -22,7 +23,8 @@ func SplitName(c lead.Contact) (first, last string) {
 }
 
 // Details is the multi-line text for a CRM's details field: event, capture,
-// stage and qualification, rating, consent and notes.
+// stage and qualification, the answers to the event's questions, rating,
+// consent, the next open follow-up and notes.
 func Details(e lead.OutboxEntry) string {
 	l := e.Lead
 	var b strings.Builder
@@ -30,8 +32,16 @@ func Details(e lead.OutboxEntry) string {
 	fmt.Fprintf(&b, "Captured: %s (%s)\n", l.CapturedAt.UTC().Format("2006-01-02 15:04 MST"), l.Source.Method)
 	q := l.Qualification
 	fmt.Fprintf(&b, "Stage: %s (fit %s, budget %s, authority %s, interest %s)\n", l.Stage(), q.Fit, q.Budget, q.Authority, q.Interest)
+	for _, qu := range e.Event.Questions {
+		if a := q.Answers[qu.ID]; a != "" {
+			fmt.Fprintf(&b, "Q %s: %s\n", qu.Text, a)
+		}
+	}
 	fmt.Fprintf(&b, "Rating: %s\n", l.Rating)
 	fmt.Fprintf(&b, "Consent: %s\n", l.Consent.Summary())
+	if fu := l.NextFollowUp(); !fu.IsZero() {
+		fmt.Fprintf(&b, "Follow up: %s\n", fu.Format(time.DateOnly))
+	}
 	for _, n := range l.Notes {
 		fmt.Fprintf(&b, "Note %s: %s\n", n.At.UTC().Format("2006-01-02 15:04"), n.Text)
 	}
