@@ -314,7 +314,7 @@ func TestLeadLifecycle(t *testing.T) {
 	require.Len(t, st, 1)
 	assert.Equal(t, float64(2), st[0]["leads"])
 	assert.Equal(t, map[string]any{"lead": float64(0), "prospect": float64(1), "disqualified": float64(1)}, st[0]["by_stage"])
-	assert.Equal(t, map[string]any{"pending": float64(2), "synced": float64(0), "failed": float64(0), "dead": float64(0)}, st[0]["by_sync"])
+	assert.Equal(t, map[string]any{"pending": float64(2), "synced": float64(0), "failed": float64(0), "dead": float64(0), "waiting": float64(0)}, st[0]["by_sync"])
 	assert.Equal(t, float64(2), st[0]["outbox_pending"], "one outbox entry per lead, however often it changed")
 	assert.Equal(t, float64(0), st[0]["dead"])
 	assert.Regexp(t, `(?m)^  prospect:\s+1$`, e.ok("status"))
