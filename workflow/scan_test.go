@@ -34,7 +34,7 @@ func writeQR(t *testing.T, path, text string) {
 	require.NoError(t, os.WriteFile(path, data, 0o644))
 }
 
-func scanStore(t *testing.T) (*storage.Store, lead.Event) {
+func scanStore(t testing.TB) (*storage.Store, lead.Event) {
 	t.Helper()
 	s := openStore(t)
 	ev := lead.Event{Name: "Hannover Messe", Country: "DE"}

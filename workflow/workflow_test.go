@@ -225,7 +225,7 @@ func jsonOf(t *testing.T, v any) string {
 	return string(b)
 }
 
-func openStore(t *testing.T) *storage.Store {
+func openStore(t testing.TB) *storage.Store {
 	t.Helper()
 	s, err := storage.Open(filepath.Join(t.TempDir(), "leadcap.db"), nil)
 	require.NoError(t, err)
