@@ -48,6 +48,9 @@ type Store struct {
 	rebuilding sync.RWMutex
 	// rc encodes records and index keys; Encrypt replaces it.
 	rc atomic.Pointer[codec]
+	// swap is held shared by every transaction and exclusively by Compact,
+	// which replaces db.
+	swap sync.RWMutex
 }
 
 // pageSize for new files: leads and summaries are small, but 16 KiB pages

@@ -55,6 +55,8 @@ func (b *bx) fill() {
 func (s *Store) view(fn func(b *bx) error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer guard(&err)
+	s.swap.RLock()
+	defer s.swap.RUnlock()
 	return s.db.View(func(tx *bolt.Tx) error {
 		b := buckets(tx)
 		b.rc = s.rc.Load()
@@ -74,6 +76,8 @@ func (s *Store) update(fn func(b *bx) error) (err error) {
 func (s *Store) write(fn func(b *bx) error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer guard(&err)
+	s.swap.RLock()
+	defer s.swap.RUnlock()
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		b := buckets(tx)
 		b.rc = s.rc.Load()
