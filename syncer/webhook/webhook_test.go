@@ -26,13 +26,13 @@ const secret = "s3cret-shared-key"
 // receiver follows docs/webhook.md: it checks the signature, answers ping,
 // keeps the highest version per lead, and answers 409 to a key it has seen.
 type receiver struct {
-	mu     sync.Mutex
-	keys   map[string]bool
-	leads  map[uuid.UUID]webhook.Document
+	mu    sync.Mutex
+	keys  map[string]bool
+	leads map[uuid.UUID]webhook.Document
 	// removed holds the lead.delete and lead.erase documents received.
 	removed map[uuid.UUID]webhook.Document
-	faults []func(w http.ResponseWriter) bool // true: handled, stop
-	posts  int
+	faults  []func(w http.ResponseWriter) bool // true: handled, stop
+	posts   int
 }
 
 func newReceiver() (*receiver, *httptest.Server) {

@@ -39,10 +39,10 @@ type Server struct {
 	// Archived and Purged are the contacts removed by DELETE (archived,
 	// restorable for 90 days) and by gdpr-delete (gone), by ID.
 	Archived, Purged map[string]Contact
-	nextID   int
-	faults   []Fault
-	Requests int // batch upsert requests served (faults included)
-	MaxSeen  int // largest batch seen
+	nextID           int
+	faults           []Fault
+	Requests         int // batch upsert requests served (faults included)
+	MaxSeen          int // largest batch seen
 }
 
 // Contact is a stored contact.

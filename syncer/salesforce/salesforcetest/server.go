@@ -26,15 +26,15 @@ type Server struct {
 	// Unavailable makes the next n requests answer 503.
 	Unavailable int
 
-	mu       sync.Mutex
-	leads    map[string]map[string]any // by external ID
+	mu    sync.Mutex
+	leads map[string]map[string]any // by external ID
 	// RecycleBin holds the deleted leads by external ID, as Salesforce
 	// keeps them for 15 days.
 	RecycleBin map[string]map[string]any
-	ids      map[string]string
-	nextID   int
-	Requests int
-	MaxSeen  int
+	ids        map[string]string
+	nextID     int
+	Requests   int
+	MaxSeen    int
 }
 
 var standard = map[string]bool{
