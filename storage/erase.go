@@ -330,3 +330,19 @@ func (b *bx) putAliases(l *lead.Lead) error {
 	}
 	return nil
 }
+
+// RemovalOwed reports whether the CRM still has to be told of the lead's
+// deletion or erasure (pending, or refused and among the dead letters).
+func (s *Store) RemovalOwed(id uuid.UUID) (bool, error) {
+	owed := false
+	err := s.view(func(b *bx) error {
+		if rb := b.tx.Bucket(bRemovals); rb != nil {
+			owed = rb.Get(id[:]) != nil
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("storage: removal of lead %s: %w", id, err)
+	}
+	return owed, nil
+}

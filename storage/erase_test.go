@@ -117,6 +117,12 @@ func TestDeleteSyncedLeadQueuesOneRemoval(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, st.Leads)
 	assert.Equal(t, 1, pendingCount(t, s), "only the synced lead is owed to the CRM")
+	owed, err := s.RemovalOwed(l.ID)
+	require.NoError(t, err)
+	assert.True(t, owed)
+	owed, err = s.RemovalOwed(never.ID)
+	require.NoError(t, err)
+	assert.False(t, owed)
 	require.NoError(t, s.Check())
 
 	later := time.Now().Add(time.Hour)

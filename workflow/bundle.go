@@ -87,13 +87,9 @@ func ImportMerge(ctx context.Context, s *storage.Store, r io.Reader) (ImportResu
 }
 
 // Summary says in one line what an import did: "created 2, merged 1,
-// unchanged 3" (updated and failed only when there are any).
+// updated 0, unchanged 3" (and ", failed 1" when lines were refused).
 func (r ImportResult) Summary() string {
-	parts := []string{fmt.Sprintf("created %d", r.Created), fmt.Sprintf("merged %d", r.Merged)}
-	if r.Updated > 0 {
-		parts = append(parts, fmt.Sprintf("updated %d", r.Updated))
-	}
-	parts = append(parts, fmt.Sprintf("unchanged %d", r.Unchanged))
+	parts := []string{fmt.Sprintf("created %d, merged %d, updated %d, unchanged %d", r.Created, r.Merged, r.Updated, r.Unchanged)}
 	if r.Failed > 0 {
 		parts = append(parts, fmt.Sprintf("failed %d", r.Failed))
 	}

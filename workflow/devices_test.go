@@ -59,11 +59,11 @@ func TestMergeTwoDeviceExports(t *testing.T) {
 	office := openStore(t)
 	resA, err := workflow.ImportMerge(ctx, office, bytes.NewReader(fileA))
 	require.NoError(t, err)
-	assert.Equal(t, "created 2, merged 0, unchanged 0", resA.Summary())
+	assert.Equal(t, "created 2, merged 0, updated 0, unchanged 0", resA.Summary())
 	assert.Equal(t, 2, resA.Events, "both events, the one without leads too")
 	resB, err := workflow.ImportMerge(ctx, office, bytes.NewReader(fileB))
 	require.NoError(t, err)
-	assert.Equal(t, "created 1, merged 1, unchanged 0", resB.Summary())
+	assert.Equal(t, "created 1, merged 1, updated 0, unchanged 0", resB.Summary())
 
 	leads, err := office.Leads(storage.Query{})
 	require.NoError(t, err)
@@ -82,7 +82,7 @@ func TestMergeTwoDeviceExports(t *testing.T) {
 	for _, f := range [][]byte{fileA, fileB} {
 		again, err := workflow.ImportMerge(ctx, office, bytes.NewReader(f))
 		require.NoError(t, err)
-		assert.Equal(t, "created 0, merged 0, unchanged 2", again.Summary())
+		assert.Equal(t, "created 0, merged 0, updated 0, unchanged 2", again.Summary())
 	}
 	require.NoError(t, office.Check())
 }

@@ -67,6 +67,7 @@ func commands() []*command {
 		eventCommand(),
 		addCommand(), listCommand(), showCommand(), editCommand(), qualifyCommand(), noteCommand(), consentCommand(),
 		exportCommand(), importCommand(),
+		deleteCommand(), eraseCommand(),
 		decodeCommand(), scanCommand(), parseCommand(),
 		crmCommand(), syncCommand(), deadCommand(),
 		statusCommand(), backupCommand(), restoreCommand(),
