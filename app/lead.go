@@ -53,6 +53,7 @@ type leadScreen struct {
 	message  *widget.Label
 	save     *widget.Button
 	content  fyne.CanvasObject
+	removal  removeActions // Delete / Erase, lead_remove.go
 
 	// onSave, when set, replaces the screen's own save: a lead typed in
 	// on Capture is not stored yet (see capture_review.go).
@@ -155,7 +156,7 @@ func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 	s.captured.Wrapping = fyne.TextWrapWord
 	s.captured.SizeName = theme.SizeNameCaptionText
 	left := container.NewVBox(widget.NewCard(lang.L("Contact"), "", container.NewVBox(s.captured, s.contact)), consent)
-	right := container.NewVBox(qualification, notes, widget.NewCard(lang.L("Sync"), "", s.syncInfo))
+	right := container.NewVBox(qualification, notes, widget.NewCard(lang.L("Sync"), "", s.syncInfo), s.buildRemove())
 	var cols fyne.CanvasObject = container.NewGridWithColumns(2, left, right)
 	if fyne.CurrentDevice().IsMobile() {
 		cols = container.NewVBox(left, right) // one column, each card as tall as it needs
@@ -348,6 +349,7 @@ func (s *leadScreen) setEnabled(on bool) {
 	// A form greys its labels by the state of their widgets.
 	s.contact.Refresh()
 	s.consent.Refresh()
+	s.setRemoveEnabled(on)
 	s.updateSave()
 }
 

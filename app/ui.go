@@ -152,6 +152,7 @@ func (u *UI) background(work func() (apply func())) {
 func (u *UI) openLead(id uuid.UUID) {
 	u.showLeads()
 	s := newLeadScreen(u, id)
+	s.removal.card.Show() // Delete / Erase, lead_remove.go
 	u.lead = s
 	u.nav.PushWithTitle(s.content, lang.L("Lead"))
 	s.load()
