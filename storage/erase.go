@@ -287,7 +287,13 @@ func (s *Store) Compact() error {
 	if err != nil {
 		return fmt.Errorf("storage: compact %s: %w", s.path, err)
 	}
-	if err := bolt.Compact(dst, s.db, 64<<20); err != nil {
+	dst.NoSync = true // one fsync at the end instead of one per copy transaction
+	err = bolt.Compact(dst, s.db, 64<<20)
+	if err == nil {
+		err = dst.Sync()
+	}
+	dst.NoSync = false
+	if err != nil {
 		_ = dst.Close()
 		_ = os.Remove(tmp)
 		return fmt.Errorf("storage: compact %s: %w", s.path, err)
