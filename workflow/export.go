@@ -23,7 +23,7 @@ import (
 	"leadcap/syncer"
 )
 
-// ErrUnknownFormat means an export format other than csv, vcf or jsonl was
+// ErrUnknownFormat means an export format other than csv, vcf, jsonl or bundle was
 // asked for.
 var ErrUnknownFormat = errors.New("unknown export format: use csv, vcf, jsonl or bundle")
 

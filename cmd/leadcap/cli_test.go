@@ -180,7 +180,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"qualify", "01a21d2c"}, "nothing to record"},
 		{[]string{"list", "--stage", "hot"}, "is not a stage"},
 		{[]string{"export"}, "--format is required"},
-		{[]string{"export", "--format", "xlsx"}, "use csv, vcf or jsonl"},
+		{[]string{"export", "--format", "xlsx"}, "use csv, vcf, jsonl or bundle"},
 		{[]string{"consent", "01a21d2c", "--basis", "consent"}, "give both --basis and --status"},
 		{[]string{"note", "01a21d2c", "--follow-up", "next week", "call"}, "is not a date"},
 		{[]string{"event"}, "missing subcommand"},
