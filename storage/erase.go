@@ -352,3 +352,41 @@ func (s *Store) RemovalOwed(id uuid.UUID) (bool, error) {
 	}
 	return owed, nil
 }
+
+// ApplyTombstone brings another device's deletion or erasure (from its
+// bundle) into this store: the lead of that ID, or for an erasure also the
+// lead it was merged into here (an alias), is removed as RemoveLead does,
+// the CRM told as RemoveLead does; a lead this store does not have gets
+// the tombstone only, so a later import of it is refused. It reports
+// whether a lead was removed. A tombstone already here changes nothing.
+// The caller compacts after erasures (Compact).
+func (s *Store) ApplyTombstone(t lead.Tombstone) (removed bool, err error) {
+	if t.ID == uuid.Nil || (t.Op != lead.OpDelete && t.Op != lead.OpErase) {
+		return false, fmt.Errorf("storage: apply tombstone %s: not a deletion or erasure", t.ID)
+	}
+	now := s.now().UTC()
+	err = s.update(func(b *bx) error {
+		if _, ok := b.tombstone(t.ID); ok {
+			return nil
+		}
+		target := t.ID
+		if id, ok := b.aliasOf(t.ID); ok && t.Op == lead.OpErase && b.leads.Get(t.ID[:]) == nil {
+			target = id
+		}
+		if b.leads.Get(target[:]) != nil {
+			if _, err := b.remove(target, t.Op, t.By, now); err != nil {
+				return err
+			}
+			removed = true
+			if target == t.ID {
+				return nil
+			}
+		}
+		own := lead.Tombstone{ID: t.ID, EventID: t.EventID, Op: t.Op, At: t.At, By: t.By, Aliases: t.Aliases, Version: t.Version}
+		return b.putTombstone(&own)
+	})
+	if err != nil {
+		return false, fmt.Errorf("storage: apply the %s of lead %s: %w", t.Op, t.ID, err)
+	}
+	return removed, nil
+}

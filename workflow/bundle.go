@@ -10,6 +10,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -26,6 +27,9 @@ const BundleVersion = 1
 type BundleHeader struct {
 	Bundle int          `json:"leadcap_bundle"`
 	Events []lead.Event `json:"events"`
+	// Tombstones are the leads the device deleted or erased (no personal
+	// data): an import removes them here too (storage.ApplyTombstone).
+	Tombstones []lead.Tombstone `json:"tombstones,omitempty"`
 }
 
 // bundleKey starts every bundle header line.
@@ -35,11 +39,14 @@ func isBundleHeader(line []byte) bool {
 	return bytes.HasPrefix(bytes.TrimSpace(line), bundleKey)
 }
 
-func newBundleEncoder(w io.Writer, events map[uuid.UUID]lead.Event) (encoder, error) {
+func newBundleEncoder(w io.Writer, events map[uuid.UUID]lead.Event, tombs []lead.Tombstone) (encoder, error) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	evs := slices.SortedFunc(maps.Values(events), func(a, b lead.Event) int { return bytes.Compare(a.ID[:], b.ID[:]) })
-	if err := enc.Encode(BundleHeader{Bundle: BundleVersion, Events: evs}); err != nil {
+	for i := range tombs {
+		tombs[i].RemoteID, tombs[i].Delivered = "", time.Time{} // this device's CRM state
+	}
+	if err := enc.Encode(BundleHeader{Bundle: BundleVersion, Events: evs, Tombstones: tombs}); err != nil {
 		return nil, err
 	}
 	return &jsonlEncoder{enc: enc, events: events}, nil
@@ -72,6 +79,26 @@ func (im *importer) header(n int, data []byte) error {
 		}
 		im.known[ev.ID] = true
 	}
+	return im.applyTombstones(h.Tombstones)
+}
+
+// applyTombstones removes here what the exporting device removed, and
+// compacts the file once after erasures.
+func (im *importer) applyTombstones(tombs []lead.Tombstone) error {
+	erased := false
+	for _, t := range tombs {
+		removed, err := im.s.ApplyTombstone(t)
+		if err != nil {
+			return err
+		}
+		if removed {
+			im.res.Removed++
+			erased = erased || t.Op == lead.OpErase
+		}
+	}
+	if erased {
+		return im.s.Compact()
+	}
 	return nil
 }
 
@@ -90,8 +117,20 @@ func ImportMerge(ctx context.Context, s *storage.Store, r io.Reader) (ImportResu
 // updated 0, unchanged 3" (and ", failed 1" when lines were refused).
 func (r ImportResult) Summary() string {
 	parts := []string{fmt.Sprintf("created %d, merged %d, updated %d, unchanged %d", r.Created, r.Merged, r.Updated, r.Unchanged)}
+	if r.Removed > 0 {
+		parts = append(parts, fmt.Sprintf("removed %d", r.Removed))
+	}
 	if r.Failed > 0 {
 		parts = append(parts, fmt.Sprintf("failed %d", r.Failed))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// bundleEncoder starts a bundle of the store: its events and tombstones.
+func bundleEncoder(s *storage.Store, w io.Writer, events map[uuid.UUID]lead.Event) (encoder, error) {
+	tombs, err := s.Tombstones()
+	if err != nil {
+		return nil, err
+	}
+	return newBundleEncoder(w, events, tombs)
 }

@@ -3,6 +3,7 @@ package workflow_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -101,4 +102,39 @@ func TestRemoveErasesAndTellsWho(t *testing.T) {
 	assert.Zero(t, n)
 	_, err = workflow.Remove(s, l.ID, lead.OpDelete, "clerk")
 	require.ErrorIs(t, err, storage.ErrRemoved)
+}
+
+// An erasure on one laptop reaches the back office through its bundle:
+// the lead goes there too, and its bytes leave the office's file.
+func TestBundleCarriesErasures(t *testing.T) {
+	ctx := context.Background()
+	ev := lead.Event{ID: lead.NewID(), Name: "Hannover Messe", Country: "DE"}
+	t0 := time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC)
+	ada := person(ev, "Ada Lovelace", "ada.erased@lovelace.example", t0, "A: wants a demo")
+	grace := person(ev, "Grace Hopper", "grace@navy.example", t0, "A: compilers")
+	a := device(t, ev, lead.Event{ID: lead.NewID(), Name: "Press day"}, ada, grace)
+	office := openStore(t)
+	_, err := workflow.ImportMerge(ctx, office, bytes.NewReader(bundleOf(t, a)))
+	require.NoError(t, err)
+
+	_, err = workflow.Remove(a, ada.ID, lead.OpErase, "clerk")
+	require.NoError(t, err)
+	file := bundleOf(t, a)
+	assert.NotContains(t, string(file), "ada.erased@", "the bundle holds no personal data of the erased lead")
+	res, err := workflow.ImportMerge(ctx, office, bytes.NewReader(file))
+	require.NoError(t, err)
+	assert.Equal(t, "created 0, merged 0, updated 0, unchanged 1, removed 1", res.Summary())
+	_, err = office.Lead(ada.ID)
+	require.ErrorIs(t, err, storage.ErrNotFound)
+	tomb, err := office.Tombstone(ada.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "clerk", tomb.By)
+	data, err := os.ReadFile(office.Path())
+	require.NoError(t, err)
+	assert.False(t, bytes.Contains(data, []byte("ada.erased@")), "the office's file was compacted")
+
+	again, err := workflow.ImportMerge(ctx, office, bytes.NewReader(file))
+	require.NoError(t, err)
+	assert.Equal(t, "created 0, merged 0, updated 0, unchanged 1", again.Summary())
+	require.NoError(t, office.Check())
 }

@@ -75,7 +75,12 @@ func Export(ctx context.Context, s *storage.Store, w io.Writer, f Format, q stor
 		events[ev.ID] = ev
 	}
 	bw := bufio.NewWriter(w)
-	enc, err := newEncoder(bw, f, events)
+	var enc encoder
+	if f == FormatBundle {
+		enc, err = bundleEncoder(s, bw, events)
+	} else {
+		enc, err = newEncoder(bw, f, events)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -145,7 +150,7 @@ func newEncoder(w io.Writer, f Format, events map[uuid.UUID]lead.Event) (encoder
 		enc.SetEscapeHTML(false)
 		return &jsonlEncoder{enc: enc, events: events}, nil
 	case FormatBundle:
-		return newBundleEncoder(w, events)
+		return newBundleEncoder(w, events, nil)
 	}
 	return nil, fmt.Errorf("%q: %w", f, ErrUnknownFormat)
 }

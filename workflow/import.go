@@ -118,6 +118,9 @@ type ImportResult struct {
 	// Merged counts leads folded into a stored lead of the same person
 	// under another ID (ImportMerge only).
 	Merged int
+	// Removed counts leads deleted or erased here because the bundle's
+	// device had removed them (its tombstones).
+	Removed int
 }
 
 // importBatch is how many leads one transaction saves: one fsync per batch
