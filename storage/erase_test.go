@@ -234,3 +234,39 @@ func TestMergeLeadsOfTwoDevices(t *testing.T) {
 	assert.Equal(t, PutMerged, res[0].Outcome)
 	assert.Equal(t, ada.ID, res[0].ID)
 }
+
+// Another device's erasure of a lead merged here under an alias erases the
+// lead it was merged into; its deletion of a lead not here keeps it out.
+func TestApplyTombstone(t *testing.T) {
+	s, _ := openTest(t)
+	ev := lead.Event{ID: lead.NewID(), Name: "Hannover Messe", Country: "DE"}
+	mk := func(email string) lead.Lead {
+		l := lead.New(ev.ID, lead.MethodQRScan, time.Now())
+		l.Contact = lead.Contact{FullName: "Ada Lovelace", Emails: []string{email}}
+		return *l
+	}
+	here, there, other := mk("ada@lovelace.example"), mk("ada@lovelace.example"), mk("grace@navy.example")
+	_, err := s.MergeLeads([]lead.Lead{here, there}, ev)
+	require.NoError(t, err)
+
+	removed, err := s.ApplyTombstone(lead.Tombstone{ID: there.ID, EventID: ev.ID, Op: lead.OpErase, By: "clerk", Version: 2})
+	require.NoError(t, err)
+	assert.True(t, removed)
+	_, err = s.Lead(here.ID)
+	require.ErrorIs(t, err, ErrNotFound, "the lead the alias was merged into is erased")
+	for _, id := range []uuid.UUID{here.ID, there.ID} {
+		_, err := s.Tombstone(id)
+		require.NoError(t, err)
+	}
+	removed, err = s.ApplyTombstone(lead.Tombstone{ID: there.ID, EventID: ev.ID, Op: lead.OpErase})
+	require.NoError(t, err)
+	assert.False(t, removed, "a second time changes nothing")
+
+	removed, err = s.ApplyTombstone(lead.Tombstone{ID: other.ID, EventID: ev.ID, Op: lead.OpDelete})
+	require.NoError(t, err)
+	assert.False(t, removed)
+	res, err := s.MergeLeads([]lead.Lead{other}, ev)
+	require.NoError(t, err)
+	require.ErrorIs(t, res[0].Err, ErrRemoved, "a lead deleted elsewhere is not imported")
+	assert.Equal(t, 1, pendingCount(t, s), "the erasure is owed to the CRM")
+}
