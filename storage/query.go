@@ -209,9 +209,17 @@ func (s *Store) SyncInfo(id uuid.UUID) (SyncInfo, error) {
 }
 
 // Stats counts leads by stage and sync status, outbox entries and dead
-// letters, from the counters (see StatsOf).
+// letters, from the counters (see StatsOf). OutboxPending and Dead also
+// count the deletions and erasures still owed to the CRM (erase.go).
 func (s *Store) Stats() (Stats, error) {
-	st, err := s.StatsOf(Query{})
+	var st Stats
+	err := s.view(func(b *bx) error {
+		st = b.stats(Query{})
+		pending, dead := b.removals()
+		st.OutboxPending += pending
+		st.Dead += dead
+		return nil
+	})
 	if err != nil {
 		return Stats{}, fmt.Errorf("storage: stats: %w", err)
 	}
