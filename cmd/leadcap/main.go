@@ -66,7 +66,7 @@ func commands() []*command {
 	return []*command{
 		eventCommand(),
 		addCommand(), listCommand(), showCommand(), editCommand(), qualifyCommand(), noteCommand(), consentCommand(),
-		exportCommand(), importCommand(),
+		exportCommand(), importCommand(), reportCommand(),
 		decodeCommand(), scanCommand(), parseCommand(),
 		crmCommand(), syncCommand(), deadCommand(),
 		statusCommand(), backupCommand(), restoreCommand(),
