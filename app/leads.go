@@ -109,10 +109,10 @@ func newLeadsScreen(u *UI) *leadsScreen {
 		s.filter = widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), s.onFilterTapped)
 		filter := container.New(atLeast(fyne.NewSquareSize(touchHeight)), s.filter)   // for a thumb
 		search := container.NewVBox(layout.NewSpacer(), s.search, layout.NewSpacer()) // in the middle of the row
-		top = container.NewVBox(container.NewBorder(nil, nil, nil, filter, search), s.filters, s.counts)
+		top = container.NewVBox(container.NewBorder(nil, nil, nil, filter, search), s.filters, s.countsBar())
 	} else {
 		s.filters = container.NewGridWithColumns(3, s.event, s.stage, s.sync)
-		top = container.NewVBox(s.search, s.filters, s.counts)
+		top = container.NewVBox(s.search, s.filters, s.countsBar()) // countsBar: export.go
 	}
 	s.content = container.NewBorder(top, nil, nil, nil, container.NewStack(s.list, container.NewPadded(s.empty)))
 	return s

@@ -291,7 +291,7 @@ func setLanguageEnv(l string) {
 
 // Tabs names the screens ShowTab can start on, in the order of the tabs;
 // "lead" opens the newest lead.
-var Tabs = []string{"capture", "leads", "meeting", "sync", "settings", "lead"}
+var Tabs = []string{"capture", "leads", "meeting", "sync", "settings", "report", "lead"}
 
 // ShowTab selects a screen by its name in Tabs, e.g. for `leadcap-app --tab
 // sync`; it reports false for an unknown name.

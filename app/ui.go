@@ -110,6 +110,7 @@ func (u *UI) tabItems() []*container.TabItem {
 		container.NewTabItemWithIcon(tabName(lang.L("Meeting notes"), lang.X("tab.meeting", "Notes")), theme.DocumentCreateIcon(), u.meeting.content),
 	}
 	tabs = append(tabs, u.office.tabs()...) // Sync, Settings
+	tabs = append(tabs, u.dashboardTabs()...)
 	return tabs
 }
 
