@@ -46,7 +46,7 @@ func newDashboard(u *UI) *dashboard {
 	d.save = widget.NewButtonWithIcon(lang.L("Save as HTML…"), theme.DocumentSaveIcon(), d.onSaveTapped)
 	d.save.Disable()
 	refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), d.reload)
-	d.charts = container.NewGridWrap(fyne.NewSize(chartWidth, 10))
+	d.charts = container.NewVBox()
 	top := container.NewBorder(nil, d.status, nil, container.NewHBox(refresh, d.save), d.event)
 	d.content = newShownHook(container.NewBorder(top, nil, nil, nil, container.NewVScroll(d.charts)), d.reload)
 	return d
@@ -163,8 +163,14 @@ func (d *dashboard) apply(r dashboardData) {
 	d.report, d.shown = r.report, r.report.Event.ID
 	d.status.SetText(lang.N("{{.Count}} leads", r.report.Leads, map[string]any{"Count": r.report.Leads}))
 	d.charts.RemoveAll()
-	for _, c := range r.report.Charts() {
-		d.charts.Add(newChartView(c))
+	charts := r.report.Charts()
+	for i := 0; i < len(charts); i += 2 {
+		// Two charts a row side by side, one above the other on a phone.
+		row := container.NewAdaptiveGrid(2, newChartView(charts[i]))
+		if i+1 < len(charts) {
+			row.Add(newChartView(charts[i+1]))
+		}
+		d.charts.Add(row)
 	}
 	d.save.Enable()
 }
