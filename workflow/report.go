@@ -25,7 +25,8 @@ type Report struct {
 	Leads    int    `json:"leads"`
 	// ByDay counts the leads per calendar day (YYYY-MM-DD), from the first
 	// day of the event (or the first capture) to the last, days without a
-	// lead included.
+	// lead included, at most 62 days (a lead captured outside them counts
+	// in Leads but in no day).
 	ByDay []Count `json:"by_day"`
 	// ByHour counts the leads per hour of the day ("09" is 09:00–09:59)
 	// over all days, from the earliest hour with a lead to the latest.
