@@ -219,7 +219,10 @@ func (o *office) stop() {
 		o.trailing = nil
 	}
 	o.mu.Unlock()
-	o.recording.Lock() // a trailing timer that fired has recorded
+	// Wait for a trailing timer that already fired: it holds recording
+	// while it records the last sync.
+	o.recording.Lock()
+	//lint:ignore SA2001 the empty critical section is the wait
 	o.recording.Unlock()
 }
 
