@@ -153,8 +153,11 @@ func TestLeadsRunsOneQueryAtATimeAndShowsTheLatest(t *testing.T) {
 	queued[1]()
 	assert.Equal(t, 1, s.list.Length())
 	assert.Equal(t, "Ada Lovelace — Analytical Engines", rowsOf(t, u)[0].name.Text)
+	assert.Equal(t, "Counting matches…", s.counts.Text, "the first page shows before the matches are counted")
+	require.Len(t, queued, 3, "then the count")
+	queued[2]()
 	assert.Equal(t, "1 of 4 leads · 0 prospects · 1 not synced", s.counts.Text)
-	assert.Len(t, queued, 2, "nothing more to do")
+	assert.Len(t, queued, 3, "nothing more to do")
 }
 
 func TestLeadsTapOpensTheLead(t *testing.T) {
