@@ -98,7 +98,7 @@ def load(db, export, listing):
     return n, seq
 
 
-def best(fn, runs=20):
+def best(fn, runs=int(os.environ.get("SQLITE_BENCH_RUNS", "20"))):
     times = []
     for _ in range(runs):
         t = time.perf_counter()
