@@ -31,10 +31,10 @@ type Code struct {
 // which is where clean photos end), and only when that fails works harder:
 // the other formats on the same frame, regions of interest found by a cheap
 // texture map and enlarged, the other binarizer, a smaller scale, a
-// finder-pattern retry that samples neighbouring grid sizes, then on each
-// region local contrast, sharpening, smoothing and perspective warps,
-// motion blur estimated and undone, and last linear codes on more rows and
-// upright. QR codes at any rotation are read by the first
+// finder-pattern retry that samples neighbouring grid sizes, motion blur
+// estimated and undone in each region, then on each region local contrast,
+// sharpening, smoothing and perspective warps, and last linear codes on
+// more rows and upright. QR codes at any rotation are read by the first
 // steps already. The work is bounded: frames above 16
 // megapixels are scaled down first, and regions and warps are capped in
 // size.
@@ -433,12 +433,13 @@ var cascade = []step{
 	func(r *reader, g *gray) bool { return r.scaledAttempt(g, 0.75) },
 	// 6. gozxing found finder patterns but guessed the size wrong.
 	func(r *reader, g *gray) bool { return r.finderRetry(r.frameBits, identity) },
-	// 7. The regions again, enhanced and warped: unsharp masks already
-	// read mild motion blur.
-	func(r *reader, g *gray) bool { return r.regions(g) },
-	// 8. Strong motion blur undone in each region: direction and streak
-	// length estimated, then a Wiener filter along the streaks.
+	// 7. Motion blur undone in each region: direction and streak length
+	// estimated, then a Wiener filter along the streaks. Before step 8,
+	// which costs more: on strong hand shake (read by this step alone)
+	// the median is 0.2 s this way and 0.6 s the other way round.
 	(*reader).deblurRegions,
+	// 8. The regions again, enhanced and warped.
+	func(r *reader, g *gray) bool { return r.regions(g) },
 	// 9. Linear codes on more rows and upright, matrix codes in the
 	// regions.
 	(*reader).othersHarder,
