@@ -57,6 +57,8 @@ func TestDecodeBytesCardPhotos(t *testing.T) {
 		{"perspective", cardgen.Spec{Payload: mecardDK, Encoding: cardgen.UTF8ECI, Degradation: cardgen.Perspective, Seed: 9}},
 		{"out of focus", cardgen.Spec{Payload: badgeFR, Encoding: cardgen.UTF8ECI, Degradation: cardgen.Blur, Seed: 10}},
 		{"motion blur", cardgen.Spec{Payload: urlFR, Encoding: cardgen.UTF8ECI, Degradation: cardgen.Motion, Seed: 11}},
+		{"strong hand shake, 2.8 modules of streak", shakePhotos[0]},
+		{"strong hand shake, ISO-8859-1", shakePhotos[1]},
 		{"sensor noise", cardgen.Spec{Payload: vcardPLEu, Encoding: cardgen.UTF8ECI, Degradation: cardgen.Noise, Seed: 12}},
 		{"dim hall corner", cardgen.Spec{Payload: mecardDK, Encoding: cardgen.UTF8Raw, Degradation: cardgen.Dim, Seed: 13}},
 		{"glare", cardgen.Spec{Payload: badgeFR, Encoding: cardgen.UTF8ECI, Degradation: cardgen.Glare, Seed: 14}},
