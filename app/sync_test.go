@@ -101,7 +101,7 @@ func setUpWebhook(t *testing.T, u *UI, url string) {
 	t.Helper()
 	s := u.office.settings
 	selectTab(t, u, "Settings")
-	s.connector.SetSelected("webhook")
+	s.connector.SetSelected("Webhook")
 	s.url.SetText("")
 	test.Type(s.url, url)
 	s.secret.SetText("")
