@@ -169,7 +169,7 @@ func (o *office) showRelayProgress() {
 	if done {
 		workflow.RecordSynced(o.ui.st, o.ui.opts.Now())
 	}
-	o.ui.opts.do(o.sync.refresh)
+	o.ui.opts.do(o.sync.delivered)
 }
 
 // wake asks the background relay to look for due leads now.

@@ -275,6 +275,13 @@ func (s *syncScreen) refresh() {
 	})
 }
 
+// delivered refreshes what shows the sync state after the background relay
+// delivered leads: this screen, and the Leads list's badges and counts.
+func (s *syncScreen) delivered() {
+	s.refresh()
+	s.ui.leads.reload()
+}
+
 // show applies loaded data; it runs on the UI goroutine.
 func (s *syncScreen) show(d syncData) {
 	s.loading = false

@@ -319,3 +319,22 @@ func TestLastSyncOfTheCommandLineIsShown(t *testing.T) {
 	u := newTestUI(t, st)
 	assert.Equal(t, "Last successful sync: "+at.Local().Format("2006-01-02 15:04"), u.office.sync.last.Text)
 }
+
+func TestLeadsListFollowsTheBackgroundSync(t *testing.T) {
+	st := newStore(t)
+	someLeads(t, st, 6)
+	hook := newCRMHook(t)
+	require.NoError(t, workflow.SaveCRM(st, workflow.CRMSettings{Connector: "webhook", URL: hook.srv.URL}))
+	u := newTestUI(t, st)
+	assert.Equal(t, "6 leads · 0 prospects · 6 not synced", u.leads.counts.Text)
+
+	// The background relay reports to the office as it delivers.
+	sum, err := workflow.SyncNow(context.Background(), st, workflow.SyncOptions{Secret: hookSecret, Timeout: 10 * time.Second, OnProgress: u.office.onRelayProgress})
+	require.NoError(t, err)
+	require.Equal(t, 6, sum.Done)
+	assert.Equal(t, "6 leads · 0 prospects · 0 not synced", u.leads.counts.Text)
+	for _, r := range rowsOf(t, u) {
+		assert.Equal(t, "Synced", r.sync.text)
+	}
+	assert.Equal(t, "0 leads waiting to be sent · 0 refused by the CRM · 6 synced", u.office.sync.counts.Text)
+}
