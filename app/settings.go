@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"image/color"
 	"slices"
 	"strings"
 	"time"
@@ -352,26 +351,17 @@ func (s *settingsScreen) onThemeChanged() {
 	applyTheme(a, t)
 }
 
-// applyTheme sets the default theme, in a fixed variant for "light" and
+// applyTheme sets leadcap's theme, in a fixed variant for "light" and
 // "dark" and following the system otherwise.
 func applyTheme(a fyne.App, variant string) {
 	switch variant {
 	case "light":
-		a.Settings().SetTheme(&fixedVariant{Theme: theme.DefaultTheme(), variant: theme.VariantLight})
+		v := theme.VariantLight
+		a.Settings().SetTheme(newTheme(&v))
 	case "dark":
-		a.Settings().SetTheme(&fixedVariant{Theme: theme.DefaultTheme(), variant: theme.VariantDark})
+		v := theme.VariantDark
+		a.Settings().SetTheme(newTheme(&v))
 	default:
-		a.Settings().SetTheme(theme.DefaultTheme())
+		a.Settings().SetTheme(newTheme(nil))
 	}
-}
-
-// fixedVariant is a theme that always uses one variant, light or dark,
-// whatever the system prefers.
-type fixedVariant struct {
-	fyne.Theme
-	variant fyne.ThemeVariant
-}
-
-func (t *fixedVariant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return t.Theme.Color(n, t.variant)
 }

@@ -47,15 +47,19 @@ type syncScreen struct {
 	content    fyne.CanvasObject
 
 	meter *meter
+	chip  *statusChip // the always-visible sync state, see ui.go
 
 	// Only touched on the UI goroutine.
 	running bool
-	loading bool // a refresh runs
-	again   bool // another refresh is wanted when it is done
+	loading bool          // a refresh runs
+	again   bool          // another refresh is wanted when it is done
+	hasCRM  bool          // a CRM is set up in the store
+	stats   storage.Stats // as last loaded; a running sync counts on from them
 }
 
 func newSyncScreen(u *UI, o *office) *syncScreen {
 	s := &syncScreen{ui: u, office: o}
+	s.chip = newStatusChip(func() { u.ShowTab("sync") })
 	s.statusIcon = widget.NewIcon(theme.QuestionIcon())
 	s.status = widget.NewLabelWithStyle(lang.L("Not connected yet"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.status.Wrapping = fyne.TextWrapWord
@@ -115,13 +119,14 @@ type meter struct {
 }
 
 // report takes a progress snapshot; final ones are always shown. It
-// returns true when this is the first snapshot with a known total.
-func (m *meter) report(p syncer.Progress, final bool) (first bool) {
+// says whether this one is shown, and whether it is the first one with a
+// known total.
+func (m *meter) report(p syncer.Progress, final bool) (shown, first bool) {
 	m.mu.Lock()
 	now := time.Now()
 	if !final && now.Sub(m.last) < m.every {
 		m.mu.Unlock()
-		return false
+		return false, false
 	}
 	m.last, m.shown = now, p
 	first = !m.known && p.Total > 0
@@ -132,7 +137,7 @@ func (m *meter) report(p syncer.Progress, final bool) (first bool) {
 		v = float64(p.Done) / float64(p.Total)
 	}
 	_ = m.value.Set(v) // a float binding does not fail
-	return first
+	return true, first
 }
 
 // reset starts a new sync: the total is unknown again.
@@ -176,6 +181,7 @@ func thousands(n int) string {
 
 // syncData is what a background load of the Sync screen hands back.
 type syncData struct {
+	hasCRM   bool // a CRM is set up
 	stats    storage.Stats
 	problems []problem
 	more     int // problems not listed
@@ -201,6 +207,12 @@ func loadSyncData(st *storage.Store) syncData {
 	if d.stats, d.err = st.Stats(); d.err != nil {
 		return d
 	}
+	cs, err := workflow.LoadCRM(st)
+	if err != nil {
+		d.err = err
+		return d
+	}
+	d.hasCRM = cs.Connector != ""
 	d.last = workflow.LastSynced(st)
 	dead, err := st.DeadLetters()
 	if err != nil {
@@ -293,26 +305,62 @@ func (s *syncScreen) show(d syncData) {
 		s.counts.SetText(userMessage(d.err))
 		return
 	}
-	waiting, dead := d.stats.OutboxPending, d.stats.Dead
-	synced := d.stats.BySync[storage.SyncSynced]
-	parts := []string{
-		lang.N("{{.Count}} leads waiting to be sent", waiting, map[string]any{"Count": thousands(waiting)}),
-		lang.N("{{.Count}} refused by the CRM", dead, map[string]any{"Count": thousands(dead)}),
-		lang.N("{{.Count}} synced", synced, map[string]any{"Count": thousands(synced)}),
-	}
-	s.counts.SetText(strings.Join(parts, " · "))
+	s.stats = d.stats
+	s.showCounts(d.stats.OutboxPending, d.stats.Dead, d.stats.BySync[storage.SyncSynced])
+	s.showCRM(d.hasCRM)
 	if d.last.IsZero() {
 		s.last.SetText(lang.L("No sync has delivered leads yet."))
 	} else {
 		s.last.SetText(lang.L("Last successful sync: {{.Time}}", map[string]any{"Time": d.last.Local().Format("2006-01-02 15:04")}))
 	}
 	s.showProblems(d)
-	if !s.running {
-		if waiting == 0 {
-			s.syncNow.Disable()
-		} else {
-			s.syncNow.Enable()
-		}
+	s.updateSyncNow()
+}
+
+// showCounts shows how many leads wait, were refused and are synced.
+func (s *syncScreen) showCounts(waiting, dead, synced int) {
+	parts := []string{
+		lang.N("{{.Count}} leads waiting to be sent", waiting, map[string]any{"Count": thousands(waiting)}),
+		lang.N("{{.Count}} refused by the CRM", dead, map[string]any{"Count": thousands(dead)}),
+		lang.N("{{.Count}} synced", synced, map[string]any{"Count": thousands(synced)}),
+	}
+	s.counts.SetText(strings.Join(parts, " · "))
+	s.chip.show(waiting)
+}
+
+// showCRM follows whether a CRM is set up. Without one the status says so;
+// once one is, what a sync without it said no longer applies.
+func (s *syncScreen) showCRM(has bool) {
+	was := s.hasCRM
+	s.hasCRM = has
+	switch {
+	case !has:
+		s.showStatus(syncer.Status{Err: workflow.ErrNoCRM})
+	case !was:
+		s.statusIcon.SetResource(theme.QuestionIcon())
+		s.status.SetText(lang.L("Not connected yet"))
+		s.chip.status(chipConnecting)
+		s.clearFailure()
+	}
+}
+
+// clearFailure removes what a failed sync said, when no sync runs.
+func (s *syncScreen) clearFailure() {
+	if s.running || s.result.Importance != widget.DangerImportance {
+		return
+	}
+	s.result.Importance = widget.MediumImportance
+	s.result.SetText("")
+	s.bar.Hide()
+}
+
+// updateSyncNow enables "Sync now" when leads wait, a CRM is set up and no
+// sync runs.
+func (s *syncScreen) updateSyncNow() {
+	if !s.running && s.hasCRM && s.stats.OutboxPending > 0 {
+		s.syncNow.Enable()
+	} else {
+		s.syncNow.Disable()
 	}
 }
 
@@ -376,10 +424,12 @@ func (s *syncScreen) problemRow(p problem) fyne.CanvasObject {
 
 // showStatus shows the CRM connection as the relay sees it.
 func (s *syncScreen) showStatus(st syncer.Status) {
+	s.chip.status(chipStateOf(st))
 	switch {
 	case st.Online:
 		s.statusIcon.SetResource(theme.ConfirmIcon())
 		s.status.SetText(lang.L("Online: leads are sent to the CRM as they are saved."))
+		s.clearFailure()
 	case errors.Is(st.Err, workflow.ErrNoCRM):
 		s.statusIcon.SetResource(theme.WarningIcon())
 		s.status.SetText(lang.L("No CRM is set up: choose one in Settings."))
@@ -427,14 +477,26 @@ func (s *syncScreen) startSync() {
 	s.ui.background(func() func() {
 		defer o.wg.Done()
 		onProgress := func(p syncer.Progress) {
-			if s.meter.report(p, false) {
-				s.ui.opts.do(s.showBar)
+			if shown, _ := s.meter.report(p, false); shown {
+				s.ui.opts.do(func() { s.showProgress(p) })
 			}
 		}
 		sum, err := workflow.SyncNow(ctx, st, workflow.SyncOptions{Secret: secret, OnProgress: onProgress, OnStatus: o.onStatus, Now: now})
 		d := loadSyncData(st)
 		return func() { s.onSyncDone(sum, err, d) }
 	})
+}
+
+// showProgress shows how far a running sync is: the bar once the total is
+// known, and the counts as they change.
+func (s *syncScreen) showProgress(p syncer.Progress) {
+	if !s.running || p.Total == 0 {
+		return
+	}
+	s.showBar()
+	s.result.SetText(lang.L("Sending leads to the CRM…"))
+	base := s.stats
+	s.showCounts(max(0, base.OutboxPending-p.Done-p.Dead), base.Dead+p.Dead, base.BySync[storage.SyncSynced]+p.Done)
 }
 
 // showBar swaps the activity for the progress bar once the total is known.
@@ -447,8 +509,12 @@ func (s *syncScreen) showBar() {
 // onSyncDone shows the outcome of a bulk sync.
 func (s *syncScreen) onSyncDone(sum syncer.Summary, err error, d syncData) {
 	s.running = false
-	s.meter.report(syncer.Progress{Total: sum.Done + sum.Dead + sum.Pending, Done: sum.Done, Failed: sum.Failed, Dead: sum.Dead}, true)
+	total := sum.Done + sum.Dead + sum.Pending
+	s.meter.report(syncer.Progress{Total: total, Done: sum.Done, Failed: sum.Failed, Dead: sum.Dead}, true)
 	s.showBar()
+	if total == 0 {
+		s.bar.Hide() // nothing was sent: no "0 of 0"
+	}
 	s.bar.Refresh()
 	line := lang.L("Synced {{.Done}}, failed {{.Failed}}, refused {{.Dead}}, still waiting {{.Pending}}.",
 		map[string]any{"Done": thousands(sum.Done), "Failed": thousands(sum.Failed), "Dead": thousands(sum.Dead), "Pending": thousands(sum.Pending)})

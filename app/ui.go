@@ -91,7 +91,7 @@ func New(a fyne.App, st *storage.Store, opts Options) *UI {
 		u.tabs.SetTabLocation(container.TabLocationBottom)
 	}
 	u.tabs.OnSelected = u.onTabSelected
-	u.win.SetContent(u.tabs)
+	u.win.SetContent(withChip(u.tabs, u.office.sync.chip))
 	if !fyne.CurrentDevice().IsMobile() {
 		u.win.Resize(fyne.NewSize(960, 640))
 	}
@@ -117,6 +117,19 @@ func (u *UI) tabItems() []*container.TabItem {
 	}
 	tabs = append(tabs, u.office.tabs()...) // Sync, Settings
 	return tabs
+}
+
+// withChip puts the sync status chip where it is always seen: at the right
+// end of the tab bar on a desktop; on a phone, whose tabs are at the
+// bottom, in a slim bar at the top.
+func withChip(tabs *container.AppTabs, chip fyne.CanvasObject) fyne.CanvasObject {
+	pad := theme.Padding()
+	if fyne.CurrentDevice().IsMobile() {
+		bar := container.New(layout.NewCustomPaddedLayout(pad, 0, pad, pad), container.NewHBox(layout.NewSpacer(), chip))
+		return container.NewBorder(bar, nil, nil, nil, tabs)
+	}
+	corner := container.New(layout.NewCustomPaddedLayout(pad*2, 0, 0, pad*2), chip)
+	return container.NewStack(tabs, container.NewVBox(container.NewHBox(layout.NewSpacer(), corner)))
 }
 
 // onTabSelected refreshes a screen when its tab comes up.
