@@ -353,7 +353,7 @@ func (r *leadRow) show(sum storage.Summary, names map[uuid.UUID]string) {
 		detail = append(detail, sum.Email)
 	}
 	if !sum.CapturedAt.IsZero() {
-		detail = append(detail, sum.CapturedAt.Local().Format("2006-01-02 15:04"))
+		detail = append(detail, formatDateTime(sum.CapturedAt))
 	}
 	if sum.Rating != "" && sum.Rating != lead.RatingUnrated {
 		detail = append(detail, ratingLabel(sum.Rating))

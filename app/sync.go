@@ -311,7 +311,7 @@ func (s *syncScreen) show(d syncData) {
 	if d.last.IsZero() {
 		s.last.SetText(lang.L("No sync has delivered leads yet."))
 	} else {
-		s.last.SetText(lang.L("Last successful sync: {{.Time}}", map[string]any{"Time": d.last.Local().Format("2006-01-02 15:04")}))
+		s.last.SetText(lang.L("Last successful sync: {{.Time}}", map[string]any{"Time": formatDateTime(d.last)}))
 	}
 	s.showProblems(d)
 	s.updateSyncNow()

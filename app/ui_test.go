@@ -2,11 +2,14 @@ package app
 
 import (
 	"fmt"
+	"os"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"leadcap/assets"
 )
 
 // boundsOf is where o is in the window.
@@ -49,4 +52,15 @@ func TestStatusChipIsAlwaysVisible(t *testing.T) {
 			assert.False(t, overlaps(chip, b), "tab %d: the chip covers no tab", i)
 		}
 	}
+}
+
+// inGerman switches the UI to German for one test.
+func inGerman(t *testing.T) {
+	t.Helper()
+	t.Cleanup(func() {
+		os.Setenv("LANGUAGE", "en")
+		require.NoError(t, assets.LoadTranslations())
+	})
+	t.Setenv("LANGUAGE", "de")
+	require.NoError(t, assets.LoadTranslations())
 }
