@@ -532,7 +532,7 @@ func syncText(si storage.SyncInfo) string {
 			t = lang.L("Synced on {{.Date}}", map[string]any{"Date": formatDateTime(si.SyncedAt)})
 		}
 	case storage.SyncFailed, storage.SyncDead:
-		t += " · " + lang.N("{{.Count}} attempts", si.Attempts, map[string]any{"Count": si.Attempts})
+		t += " · " + lang.N("{{.Count}} attempts", si.Attempts, map[string]any{"Count": thousands(si.Attempts)})
 		if si.LastError != "" {
 			t += "\n" + si.LastError
 		}

@@ -261,13 +261,13 @@ func (s *leadsScreen) countsText(q storage.Query) string {
 	}
 	var parts []string
 	if q != (storage.Query{}) {
-		parts = append(parts, lang.N("{{.Count}} of {{.Total}} leads", s.total, map[string]any{"Count": len(s.rows), "Total": s.total}))
+		parts = append(parts, lang.N("{{.Count}} of {{.Total}} leads", s.total, map[string]any{"Count": thousands(len(s.rows)), "Total": thousands(s.total)}))
 	} else {
-		parts = append(parts, lang.N("{{.Count}} leads", s.total, map[string]any{"Count": s.total}))
+		parts = append(parts, lang.N("{{.Count}} leads", s.total, map[string]any{"Count": thousands(s.total)}))
 	}
 	parts = append(parts,
-		lang.N("{{.Count}} prospects", prospects, map[string]any{"Count": prospects}),
-		lang.N("{{.Count}} not synced", unsynced, map[string]any{"Count": unsynced}))
+		lang.N("{{.Count}} prospects", prospects, map[string]any{"Count": thousands(prospects)}),
+		lang.N("{{.Count}} not synced", unsynced, map[string]any{"Count": thousands(unsynced)}))
 	return strings.Join(parts, " · ")
 }
 

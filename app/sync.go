@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/google/uuid"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"leadcap/storage"
 	"leadcap/syncer"
@@ -156,27 +157,14 @@ func (m *meter) text() string {
 	return lang.L("{{.Done}} of {{.Total}}", map[string]any{"Done": thousands(p.Done), "Total": thousands(p.Total)})
 }
 
-// thousands writes n with a thousands separator in the user's language:
-// 1,000 in English, 1.000 in German.
+// thousands writes n as the user's language does: 1,000 in English,
+// 1.000 in German. Every count on screen goes through it.
 func thousands(n int) string {
-	digits := strconv.Itoa(n)
-	neg := strings.HasPrefix(digits, "-")
-	digits = strings.TrimPrefix(digits, "-")
-	sep := ","
-	if strings.HasPrefix(lang.SystemLocale().LanguageString(), "de") {
-		sep = "."
+	tag, err := language.Parse(lang.SystemLocale().LanguageString())
+	if err != nil {
+		tag = language.English
 	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return message.NewPrinter(tag).Sprint(n)
 }
 
 // syncData is what a background load of the Sync screen hands back.
@@ -405,7 +393,7 @@ func (s *syncScreen) problemRow(p problem) fyne.CanvasObject {
 	} else {
 		b = newBadge(syncLabel(storage.SyncFailed), syncColor(storage.SyncFailed))
 		state = lang.N("Failed {{.Count}} times, next try {{.Time}}: {{.Reason}}", p.tries,
-			map[string]any{"Count": p.tries, "Time": p.next.Local().Format("15:04"), "Reason": p.reason})
+			map[string]any{"Count": thousands(p.tries), "Time": p.next.Local().Format("15:04"), "Reason": p.reason})
 	}
 	reason := widget.NewLabel(state)
 	reason.Wrapping = fyne.TextWrapWord

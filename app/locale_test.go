@@ -1,0 +1,91 @@
+package app
+
+import (
+	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"leadcap/assets"
+)
+
+// TestGermanGlossary keeps one German word per term: an event is a
+// "Messe" everywhere, and words that confused testers stay out.
+func TestGermanGlossary(t *testing.T) {
+	raw, err := assets.Translation("de")
+	require.NoError(t, err)
+	var de map[string]any
+	require.NoError(t, json.Unmarshal(raw, &de))
+	event := regexp.MustCompile(`(?i)\bevents?\b`)
+	for en, v := range de {
+		texts := []string{}
+		switch x := v.(type) {
+		case string:
+			texts = append(texts, x)
+		case map[string]any: // plural forms
+			for _, f := range x {
+				texts = append(texts, f.(string))
+			}
+		}
+		for _, text := range texts {
+			for _, banned := range []string{"Veranstaltung", "Geheimnis", "Textversion", "Landesvorwahl"} {
+				assert.NotContains(t, text, banned, "%q", en)
+			}
+			if event.MatchString(strings.ReplaceAll(en, "{{.Event}}", "")) {
+				assert.Contains(t, text, "Messe", "%q: an event is a Messe", en)
+			}
+		}
+	}
+}
+
+func TestThousandsInGerman(t *testing.T) {
+	inGerman(t)
+	for n, want := range map[int]string{0: "0", 999: "999", 2000: "2.000", 1234567: "1.234.567", -4200: "-4.200"} {
+		assert.Equal(t, want, thousands(n), n)
+	}
+}
+
+// TestEveryCountIsFormatted reads this package's source: every number
+// handed to a translation as Count, Total, Done and the like goes through
+// thousands, so 2,000 never shows as 2000 on another screen.
+func TestEveryCountIsFormatted(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	fset := token.NewFileSet()
+	checked := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f, nil, 0)
+		require.NoError(t, err)
+		ast.Inspect(file, func(n ast.Node) bool {
+			kv, ok := n.(*ast.KeyValueExpr)
+			if !ok {
+				return true
+			}
+			key, ok := kv.Key.(*ast.BasicLit)
+			if !ok || !slices.Contains([]string{`"Count"`, `"Total"`, `"Done"`, `"Failed"`, `"Dead"`, `"Pending"`}, key.Value) {
+				return true
+			}
+			checked++
+			name := ""
+			if call, ok := kv.Value.(*ast.CallExpr); ok {
+				if fn, ok := call.Fun.(*ast.Ident); ok {
+					name = fn.Name
+				}
+			}
+			assert.Equal(t, "thousands", name, "%s: %s is not formatted with thousands", fset.Position(kv.Pos()), key.Value)
+			return true
+		})
+	}
+	assert.Greater(t, checked, 10)
+}
