@@ -30,9 +30,9 @@ func TestDateFieldReadsISOAndTheLocalesFormat(t *testing.T) {
 	assert.Equal(t, "2027-04-20 or 04/20/2027", e.PlaceHolder, "the field shows how to write a date")
 
 	for text, want := range map[string]time.Time{
-		"2027-04-12": day(2027, 4, 12),
-		"04/12/2027": day(2027, 4, 12), // en-US
-		"4/2/2027":   day(2027, 4, 2),
+		"2027-04-12":   day(2027, 4, 12),
+		"04/12/2027":   day(2027, 4, 12), // en-US
+		"4/2/2027":     day(2027, 4, 2),
 		" 2027-12-31 ": day(2027, 12, 31),
 	} {
 		typeDate(e, text)
