@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -88,4 +90,25 @@ func TestEveryCountIsFormatted(t *testing.T) {
 		})
 	}
 	assert.Greater(t, checked, 10)
+}
+
+// TestGermanFitsTheDesktopWindow measures every screen in German, with
+// leadcap's own theme: none may make the 960 px window wider (the review
+// form did, to 1053 px).
+func TestGermanFitsTheDesktopWindow(t *testing.T) {
+	inGerman(t)
+	u, _, _ := openAda(t, "DE")
+	fyne.CurrentApp().Settings().SetTheme(newTheme(nil))
+	width := func(what string) {
+		t.Helper()
+		w := u.win.Content().MinSize().Width + 2*theme.Padding()
+		assert.LessOrEqual(t, w, float32(960), "%s needs %.0f px", what, w)
+	}
+	width("the lead screen")
+	for i, item := range u.tabs.Items {
+		u.tabs.SelectIndex(i)
+		width(item.Text)
+	}
+	u.capture.onTypeItInTapped()
+	width("the review form")
 }
