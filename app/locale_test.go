@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -111,4 +112,14 @@ func TestGermanFitsTheDesktopWindow(t *testing.T) {
 	}
 	u.capture.onTypeItInTapped()
 	width("the review form")
+}
+
+// TestFynesOwnStringsInGerman checks the strings of fyne's file dialog that
+// fyne leaves untranslated or translates badly, which leadcap translates
+// (assets/translations/fyne.de.json).
+func TestFynesOwnStringsInGerman(t *testing.T) {
+	inGerman(t)
+	assert.Equal(t, "übergeordneter Ordner", lang.X("file.parent", "Parent"), "fyne says ../")
+	assert.Equal(t, "Ordner anlegen", lang.L("Create Folder"))
+	assert.Equal(t, "Öffnen", lang.L("Open"), "fyne's own translations stay")
 }
