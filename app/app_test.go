@@ -151,7 +151,11 @@ func rowTexts(t *testing.T, u *UI) []string {
 	t.Helper()
 	var out []string
 	for _, r := range rowsOf(t, u) {
-		out = append(out, strings.Join([]string{r.name.Text, r.detail.Text, r.stage.text, r.sync.text}, " | "))
+		detail := r.detail.Text
+		if r.when.Text != "" { // on a phone, on the badges' line
+			detail += " · " + r.when.Text
+		}
+		out = append(out, strings.Join([]string{r.name.Text, detail, r.stage.text, r.sync.text}, " | "))
 	}
 	return out
 }

@@ -92,9 +92,7 @@ func New(a fyne.App, st *storage.Store, opts Options) *UI {
 	}
 	u.tabs.OnSelected = u.onTabSelected
 	u.win.SetContent(withChip(u.tabs, u.office.sync.chip))
-	if !fyne.CurrentDevice().IsMobile() {
-		u.win.Resize(fyne.NewSize(960, 640))
-	}
+	u.win.Resize(defaultWindowSize())
 	u.win.SetMaster()
 	u.win.SetOnClosed(u.closed)
 	u.addShortcuts()
@@ -117,6 +115,17 @@ func (u *UI) tabItems() []*container.TabItem {
 	}
 	tabs = append(tabs, u.office.tabs()...) // Sync, Settings
 	return tabs
+}
+
+// defaultWindowSize is the window's size at start: on a desktop 960x640;
+// a phone's window fills its screen, and this size only matters where a
+// phone is simulated (-tags mobile), where it is a small phone's, 360x640,
+// so that it fits a 768 px screen.
+func defaultWindowSize() fyne.Size {
+	if fyne.CurrentDevice().IsMobile() {
+		return fyne.NewSize(360, 640)
+	}
+	return fyne.NewSize(960, 640)
 }
 
 // withChip puts the sync status chip where it is always seen: at the right
