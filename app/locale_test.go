@@ -60,36 +60,26 @@ func TestThousandsInGerman(t *testing.T) {
 // handed to a translation as Count, Total, Done and the like goes through
 // thousands, so 2,000 never shows as 2000 on another screen.
 func TestEveryCountIsFormatted(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	require.NoError(t, err)
-	fset := token.NewFileSet()
 	checked := 0
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, f, nil, 0)
-		require.NoError(t, err)
-		ast.Inspect(file, func(n ast.Node) bool {
-			kv, ok := n.(*ast.KeyValueExpr)
-			if !ok {
-				return true
-			}
-			key, ok := kv.Key.(*ast.BasicLit)
-			if !ok || !slices.Contains([]string{`"Count"`, `"Total"`, `"Done"`, `"Failed"`, `"Dead"`, `"Pending"`}, key.Value) {
-				return true
-			}
-			checked++
-			name := ""
-			if call, ok := kv.Value.(*ast.CallExpr); ok {
-				if fn, ok := call.Fun.(*ast.Ident); ok {
-					name = fn.Name
-				}
-			}
-			assert.Equal(t, "thousands", name, "%s: %s is not formatted with thousands", fset.Position(kv.Pos()), key.Value)
+	inspectSource(t, func(fset *token.FileSet, n ast.Node) bool {
+		kv, ok := n.(*ast.KeyValueExpr)
+		if !ok {
 			return true
-		})
-	}
+		}
+		key, ok := kv.Key.(*ast.BasicLit)
+		if !ok || !slices.Contains([]string{`"Count"`, `"Total"`, `"Done"`, `"Failed"`, `"Dead"`, `"Pending"`}, key.Value) {
+			return true
+		}
+		checked++
+		name := ""
+		if call, ok := kv.Value.(*ast.CallExpr); ok {
+			if fn, ok := call.Fun.(*ast.Ident); ok {
+				name = fn.Name
+			}
+		}
+		assert.Equal(t, "thousands", name, "%s: %s is not formatted with thousands", fset.Position(kv.Pos()), key.Value)
+		return true
+	})
 	assert.Greater(t, checked, 10)
 }
 
@@ -122,4 +112,20 @@ func TestFynesOwnStringsInGerman(t *testing.T) {
 	assert.Equal(t, "übergeordneter Ordner", lang.X("file.parent", "Parent"), "fyne says ../")
 	assert.Equal(t, "Ordner anlegen", lang.L("Create Folder"))
 	assert.Equal(t, "Öffnen", lang.L("Open"), "fyne's own translations stay")
+}
+
+// inspectSource walks the syntax of this package's non-test files.
+func inspectSource(t *testing.T, visit func(*token.FileSet, ast.Node) bool) {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f, nil, 0)
+		require.NoError(t, err)
+		ast.Inspect(file, func(n ast.Node) bool { return visit(fset, n) })
+	}
 }
