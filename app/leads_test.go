@@ -229,6 +229,8 @@ func TestLeadsNavigationStaysRightAfterBackAndForward(t *testing.T) {
 	u := newTestUI(t, st)
 	back, forward, title := navBar(t, u)
 	assert.Equal(t, "Leads", title.Text)
+	assert.True(t, back.Disabled(), "the list is the root")
+	assert.True(t, forward.Disabled(), "nothing ahead yet")
 
 	u.openLead(leads[0].ID) // Ada
 	assert.Equal(t, "Lead", title.Text)

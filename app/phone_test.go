@@ -187,3 +187,31 @@ func TestLeadRowsShowTheWholeDate(t *testing.T) {
 		assert.LessOrEqual(t, need, label.Size().Width+0.5, "a desktop row has room for the whole detail line")
 	}
 }
+
+// TestPhoneLeadScreenShowsSeveralFields opens a lead on a 360x640 phone,
+// in leadcap's own theme, and counts the contact fields wholly on screen
+// between the bars at the top and the Save bar: more than one.
+func TestPhoneLeadScreenShowsSeveralFields(t *testing.T) {
+	u, s, _ := openAda(t, "DE")
+	fyne.CurrentApp().Settings().SetTheme(newTheme(nil))
+	u.win.Resize(defaultWindowSize())
+	var body *container.Scroll
+	walkTree(s.content, func(o fyne.CanvasObject) bool {
+		if sc, ok := o.(*container.Scroll); ok && body == nil {
+			body = sc
+		}
+		return body == nil
+	})
+	require.NotNil(t, body)
+	top, size := boundsOf(body)
+	shown := 0
+	for _, e := range []*widget.Entry{s.given, s.family, s.org, s.title, s.email, s.phone, s.web} {
+		p, sz := boundsOf(e)
+		if p.Y >= top.Y && p.Y+sz.Height <= top.Y+size.Height {
+			shown++
+		}
+	}
+	assert.GreaterOrEqual(t, shown, 3, "fields on screen above the Save bar")
+	savePos, _ := boundsOf(s.save)
+	assert.GreaterOrEqual(t, savePos.Y, top.Y+size.Height, "the Save bar is below the fields")
+}

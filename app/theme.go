@@ -34,8 +34,11 @@ var themeColors = map[fyne.ThemeVariant]map[fyne.ThemeColorName]color.Color{
 		theme.ColorNameSuccess:             color.NRGBA{R: 0x2e, G: 0x7d, B: 0x32, A: 0xff},
 		theme.ColorNameWarning:             color.NRGBA{R: 0x9a, G: 0x55, B: 0x00, A: 0xff},
 		theme.ColorNameError:               color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff},
-		theme.ColorNameDisabled:            color.NRGBA{R: 0x6e, G: 0x6e, B: 0x6e, A: 0xff},
-		theme.ColorNamePlaceHolder:         color.NRGBA{R: 0x6e, G: 0x6e, B: 0x6e, A: 0xff},
+		// Text darker than fyne's #565656, so that the grey of secondary
+		// and disabled text can meet 4.5:1 and still look apart from it.
+		theme.ColorNameForeground:          color.NRGBA{R: 0x21, G: 0x21, B: 0x21, A: 0xff},
+		theme.ColorNameDisabled:            color.NRGBA{R: 0x73, G: 0x73, B: 0x73, A: 0xff},
+		theme.ColorNamePlaceHolder:         color.NRGBA{R: 0x73, G: 0x73, B: 0x73, A: 0xff},
 		theme.ColorNameForegroundOnPrimary: color.White,
 		theme.ColorNameForegroundOnSuccess: color.White,
 		theme.ColorNameForegroundOnWarning: color.White,
