@@ -151,7 +151,8 @@ shoot() {
     if [ -n "$size" ]; then
       DISPLAY=$display xdotool windowsize "$win" ${size/x/ }
     fi
-    sleep 3 # let it load and paint
+    sleep 4 # let it load and paint
+    [ "$s" = lead ] && sleep 2 # it opens the newest lead once the list is read
     if [ "$s" = review ]; then # a lead typed in: the review form
       DISPLAY=$display xdotool mousemove --window "$win" 400 300 click 1 key ctrl+n
       sleep 2
