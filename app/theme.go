@@ -51,7 +51,7 @@ var themeColors = map[fyne.ThemeVariant]map[fyne.ThemeColorName]color.Color{
 		theme.ColorNameSuccess:             color.NRGBA{R: 0x66, G: 0xbb, B: 0x6a, A: 0xff},
 		theme.ColorNameWarning:             color.NRGBA{R: 0xff, G: 0xa7, B: 0x26, A: 0xff},
 		theme.ColorNameError:               color.NRGBA{R: 0xef, G: 0x73, B: 0x73, A: 0xff},
-		theme.ColorNameDisabled:            color.NRGBA{R: 0x9e, G: 0x9e, B: 0x9e, A: 0xff},
+		theme.ColorNameDisabled:            color.NRGBA{R: 0x8a, G: 0x8a, B: 0x8a, A: 0xff},
 		theme.ColorNamePlaceHolder:         color.NRGBA{R: 0xa8, G: 0xa8, B: 0xa8, A: 0xff},
 		theme.ColorNameForegroundOnPrimary: color.NRGBA{R: 0x17, G: 0x17, B: 0x18, A: 0xff},
 		theme.ColorNameForegroundOnSuccess: color.NRGBA{R: 0x17, G: 0x17, B: 0x18, A: 0xff},

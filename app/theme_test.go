@@ -123,7 +123,7 @@ func TestThemeContrast(t *testing.T) {
 			assert.GreaterOrEqual(t, contrast(c(theme.ColorNameForeground), fill), 4.5, "variant %d: badge %s", v, n)
 			assert.GreaterOrEqual(t, contrast(c(n), bg), 3.0, "variant %d: badge %s's border against the background", v, n)
 		}
-		assert.GreaterOrEqual(t, contrast(c(theme.ColorNameForeground), c(theme.ColorNameDisabled)), 2.0,
+		assert.GreaterOrEqual(t, contrast(c(theme.ColorNameForeground), c(theme.ColorNameDisabled)), 3.0,
 			"variant %d: a disabled arrow looks apart from an enabled one", v)
 		prospect, synced := c(stageColor(lead.StageProspect)), c(syncColor(storage.SyncSynced))
 		assert.Greater(t, hueDistance(prospect, synced), 40.0, "variant %d: Prospect and Synced badges tell apart", v)
