@@ -125,6 +125,15 @@ export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config"
 export LEADCAP_CRM_SECRET=demo-signing-key LEADCAP_STAFF="Anna Weber"
 mkdir -p "$HOME"
 
+# stop_app PID ends the app, forcibly when it has not quit 5 s after being
+# asked (a busy machine once left it hanging in its close handler).
+stop_app() {
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
 # shoot VARIANT SCREEN_SIZE WINDOW_SIZE LANGUAGE: one picture per screen.
 shoot() {
   local variant=$1 screen=$2 size=$3 language=$4 suffix=""
@@ -160,7 +169,7 @@ shoot() {
     eval "$(DISPLAY=$display xdotool getwindowgeometry --shell "$win")"
     DISPLAY=$display import -window root -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" +repage "$out/$s-$variant$suffix.png"
     echo "screenshots: $out/$s-$variant$suffix.png (${WIDTH}x${HEIGHT})" >&2
-    kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true
+    stop_app "$app"
   done
   kill "$xvfb" 2>/dev/null || true; wait "$xvfb" 2>/dev/null || true
 }
