@@ -161,7 +161,7 @@ func (d *dashboard) apply(r dashboardData) {
 	d.event.Selected = sel // not SetSelected: that would load again
 	d.event.Refresh()
 	d.report, d.shown = r.report, r.report.Event.ID
-	d.status.SetText(lang.N("{{.Count}} leads", r.report.Leads, map[string]any{"Count": r.report.Leads}))
+	d.status.SetText(lang.N("{{.Count}} leads", r.report.Leads, map[string]any{"Count": thousands(r.report.Leads)}))
 	d.charts.RemoveAll()
 	charts := r.report.Charts()
 	for i := 0; i < len(charts); i += 2 {

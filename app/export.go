@@ -106,7 +106,7 @@ func (b *exportButton) write(w fyne.URIWriteCloser, f workflow.Format, q storage
 				u.showError(err)
 				return
 			}
-			dialog.ShowInformation(lang.L("Export"), lang.N("Exported {{.Count}} lead to {{.Name}}.", n, map[string]any{"Count": n, "Name": w.URI().Name()}), u.win)
+			dialog.ShowInformation(lang.L("Export"), lang.N("Exported {{.Count}} lead to {{.Name}}.", n, map[string]any{"Count": thousands(n), "Name": w.URI().Name()}), u.win)
 		}
 	})
 }

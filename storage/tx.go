@@ -57,7 +57,7 @@ func (s *Store) view(fn func(b *bx) error) (err error) {
 	defer guard(&err)
 	return s.db.View(func(tx *bolt.Tx) error {
 		b := buckets(tx)
-		b.rc = s.rc.Load()
+		b.rc = s.codec()
 		return fn(b)
 	})
 }
@@ -76,7 +76,7 @@ func (s *Store) write(fn func(b *bx) error) (err error) {
 	defer guard(&err)
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		b := buckets(tx)
-		b.rc = s.rc.Load()
+		b.rc = s.codec()
 		b.fill()
 		if err := fn(b); err != nil {
 			return err
