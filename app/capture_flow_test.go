@@ -225,3 +225,50 @@ func TestCaptureContactAfterANoteOffer(t *testing.T) {
 	assert.False(t, s.note.content.Visible(), "the offer is gone")
 	assert.True(t, s.rev.content.Visible())
 }
+
+// typeAsDriver types as the desktop driver delivers keys: to the focused
+// widget if any, else to the window.
+func typeAsDriver(c fyne.Canvas, text string) {
+	for _, r := range text {
+		if f := c.Focused(); f != nil {
+			if r == '\n' {
+				f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			} else {
+				f.TypedRune(r)
+			}
+			continue
+		}
+		if r == '\n' {
+			c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			continue
+		}
+		c.OnTypedRune()(r)
+	}
+}
+
+// The person clicked into a field of the form, then scanned the next
+// badge: the scanner's keys land in that field. The scan still reaches
+// the scanner and the field keeps only what the person typed.
+func TestCaptureScanTypedIntoAFieldIsNotLost(t *testing.T) {
+	u, s, _ := atBooth(t)
+	scan(u, astridCard, false)
+	f := s.rev.form
+	c := u.win.Canvas()
+	c.Focus(f.title)
+	typeAsDriver(c, "CTO")
+	typeAsDriver(c, jonasCard)
+	require.NotNil(t, s.rev.form)
+	assert.Equal(t, "Jonas", s.rev.form.given.Text, "the scan opened Jonas")
+	assert.ElementsMatch(t, []string{"Astrid Berg", "Jonas Weber"}, names(t, u.st))
+	ls, err := u.st.Leads(storage.Query{})
+	require.NoError(t, err)
+	for _, l := range ls {
+		if l.Contact.GivenName == "Astrid" {
+			assert.Equal(t, "CTO", l.Contact.Title, "the field kept what the person typed, not the scan")
+		}
+	}
+
+	c.Focus(s.rev.form.noteText)
+	typeAsDriver(c, saraCard)
+	assert.Equal(t, "Sara", s.rev.form.given.Text, "the same from the note field")
+}

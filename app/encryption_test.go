@@ -21,22 +21,22 @@ func TestSettingsEncryptsTheLeads(t *testing.T) {
 	assert.True(t, e.form.Visible())
 	assert.Contains(t, e.state.Text, "not encrypted")
 
-	test.Type(e.pass, "short")
-	test.Type(e.again, "short")
-	test.Tap(e.encrypt)
-	assert.Contains(t, e.state.Text, "at least 8")
-	assert.False(t, st.Encrypted())
-
-	e.pass.SetText("")
-	test.Type(e.pass, "correct horse battery")
-	test.Type(e.again, "correct horse batterz")
-	test.Tap(e.encrypt)
-	assert.Contains(t, e.state.Text, "differ")
-	assert.False(t, st.Encrypted())
-
-	e.again.SetText("")
-	test.Type(e.again, "correct horse battery")
-	test.Tap(e.encrypt)
+	try := func(pass, again string) {
+		e.pass.SetText("")
+		e.again.SetText("")
+		test.Type(e.pass, pass)
+		test.Type(e.again, again)
+		test.Tap(e.encrypt)
+	}
+	for _, bad := range []struct{ pass, again, says string }{
+		{"short", "short", "at least 8"},
+		{"correct horse battery", "correct horse batterz", "differ"},
+	} {
+		try(bad.pass, bad.again)
+		assert.Contains(t, e.state.Text, bad.says)
+		assert.False(t, st.Encrypted())
+	}
+	try("correct horse battery", "correct horse battery")
 	assert.True(t, st.Encrypted())
 	assert.False(t, e.form.Visible())
 	assert.Empty(t, e.pass.Text, "the passphrase is not kept in the widget")

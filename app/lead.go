@@ -4,7 +4,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -45,7 +44,7 @@ type leadScreen struct {
 
 	notes    *fyne.Container
 	noteText *widget.Entry
-	followUp *widget.DateEntry
+	followUp *dateEntry
 	addNote  *widget.Button
 
 	captured *widget.Label // event, when, by whom and how
@@ -110,17 +109,17 @@ func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 	s.status = widget.NewSelect(mapLabels(statuses, consentStatusLabel), nil)
 	s.wording = widget.NewEntry()
 	s.wording.SetPlaceHolder(lang.L("e.g. v3"))
-	for _, e := range s.entries() {
-		e.OnChanged = func(string) { s.onEdited() }
-	}
 
 	s.notes = container.NewVBox()
 	s.noteText = widget.NewMultiLineEntry()
 	s.noteText.SetPlaceHolder(lang.L("What was said or agreed"))
 	s.noteText.SetMinRowsVisible(3)
 	s.noteText.Wrapping = fyne.TextWrapWord
-	s.noteText.OnChanged = func(string) { s.onEdited() }
-	s.followUp = widget.NewDateEntry()
+	for _, e := range append(s.entries(), s.noteText) {
+		e.OnChanged = func(string) { s.onEdited(); s.divertScan(e) }
+	}
+	s.followUp = newDateEntry()
+	s.followUp.changed = s.onEdited
 	s.addNote = widget.NewButtonWithIcon(lang.L("Add note"), theme.ContentAddIcon(), s.onAddNoteTapped)
 
 	s.syncInfo = widget.NewLabel("")
@@ -287,12 +286,12 @@ func (s *leadScreen) show(r leadLoaded, message string) {
 func (s *leadScreen) showNotes(notes []lead.Note) {
 	objs := make([]fyne.CanvasObject, 0, len(notes))
 	for _, n := range slices.Backward(notes) {
-		head := n.At.Local().Format("2006-01-02 15:04")
+		head := formatDateTime(n.At)
 		if n.Author != "" {
 			head += " · " + n.Author
 		}
 		if !n.FollowUp.IsZero() {
-			head += " · " + lang.L("follow up {{.Date}}", map[string]any{"Date": n.FollowUp.Format(time.DateOnly)})
+			head += " · " + lang.L("follow up {{.Date}}", map[string]any{"Date": formatDate(n.FollowUp)})
 		}
 		h := widget.NewLabel(head)
 		h.SizeName = theme.SizeNameCaptionText
@@ -355,7 +354,7 @@ func (s *leadScreen) setEnabled(on bool) {
 
 // updateSave enables Save and Add note only when the form can be saved.
 func (s *leadScreen) updateSave() {
-	ok := s.loaded && s.email.Validate() == nil && s.phone.Validate() == nil
+	ok := s.loaded && s.email.Validate() == nil && s.phone.Validate() == nil && s.followUp.Validate() == nil
 	if ok {
 		s.save.Enable()
 	} else {
@@ -445,10 +444,10 @@ func syncText(si storage.SyncInfo) string {
 	switch si.Status {
 	case storage.SyncSynced:
 		if !si.SyncedAt.IsZero() {
-			t = lang.L("Synced on {{.Date}}", map[string]any{"Date": si.SyncedAt.Local().Format("2006-01-02 15:04")})
+			t = lang.L("Synced on {{.Date}}", map[string]any{"Date": formatDateTime(si.SyncedAt)})
 		}
 	case storage.SyncFailed, storage.SyncDead:
-		t += " · " + lang.N("{{.Count}} attempts", si.Attempts, map[string]any{"Count": si.Attempts})
+		t += " · " + lang.N("{{.Count}} attempts", si.Attempts, map[string]any{"Count": thousands(si.Attempts)})
 		if si.LastError != "" {
 			t += "\n" + si.LastError
 		}
@@ -464,7 +463,7 @@ func capturedText(l lead.Lead, ev lead.Event) string {
 	if ev.Name != "" {
 		parts = append(parts, ev.Name)
 	}
-	parts = append(parts, lang.L("captured {{.Date}}", map[string]any{"Date": l.CapturedAt.Local().Format("2006-01-02 15:04")}))
+	parts = append(parts, lang.L("captured {{.Date}}", map[string]any{"Date": formatDateTime(l.CapturedAt)}))
 	if l.CapturedBy != "" {
 		parts = append(parts, lang.L("by {{.Name}}", map[string]any{"Name": l.CapturedBy}))
 	}

@@ -236,6 +236,29 @@ func (u *UI) guardLeaving() {
 	}
 }
 
+// scanHeads begin the payloads of contact codes. One that shows up in a
+// field means the handheld scanner typed into the field that had the
+// focus: the person had clicked into the form, then scanned the next badge.
+var scanHeads = []string{"BEGIN:VCARD", "begin:vcard", "MECARD:", "BIZCARD:", "MATMSG:"}
+
+// divertScan hands a payload the scanner typed into a field on to the
+// scanner: the field gets its text back and loses the focus, so the rest
+// of the payload reaches the scanner too and the scan is not lost.
+func (s *leadScreen) divertScan(e *widget.Entry) {
+	for _, h := range scanHeads {
+		i := strings.Index(e.Text, h)
+		if i < 0 {
+			continue
+		}
+		e.SetText(e.Text[:i] + e.Text[i+len(h):])
+		s.ui.win.Canvas().Unfocus()
+		for _, r := range h {
+			s.ui.capture.keys.typedRune(r)
+		}
+		return
+	}
+}
+
 // validatePhone is the inline check of the phone field: the lead model's
 // own rule, with the event's country as the default region.
 func (s *leadScreen) validatePhone(v string) error {

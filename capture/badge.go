@@ -27,6 +27,7 @@ var tokenBadge = regexp.MustCompile(`^([A-Z]{2})\$[A-Za-z0-9_-]{4,64}\$([A-Z]{2}
 //
 //   - the delimited record RefID^First^Last^Email^Title^Company^City^State^Zip^Phone
 //     (Cvent; ^, |, * or % as separator; trailing fields may be missing);
+//   - Devoxx's ID::Last::First::Company::Email;
 //   - an email address alone;
 //   - a code that matches the event's badge pattern, when it has one;
 //   - without one: a marked token such as AT$…$AT, or an opaque badge ID
@@ -43,6 +44,9 @@ func parseBadge(s string, pattern lead.BadgePattern) (Parsed, bool) {
 		if p, ok := parseDelimited(s, string(sep)); ok {
 			return p, true
 		}
+	}
+	if p, ok := parseDevoxx(s); ok {
+		return p, true
 	}
 	badge := Parsed{Format: FormatBadge, Method: lead.MethodBadgeScan}
 	if !strings.ContainsAny(s, " \t") && strings.Count(s, "@") == 1 {
@@ -104,4 +108,25 @@ func parseDelimited(s, sep string) (Parsed, bool) {
 		c.Phones = []lead.Phone{{Raw: ph}}
 	}
 	return Parsed{Format: FormatBadge, Contact: c, BadgeID: ref, Method: lead.MethodBadgeScan}, true
+}
+
+// parseDevoxx reads the badge code of Devoxx conferences:
+// ID::lastname::firstname::company::email.
+func parseDevoxx(s string) (Parsed, bool) {
+	f := strings.Split(s, "::")
+	if len(f) != 5 {
+		return Parsed{}, false
+	}
+	for i := range f {
+		f[i] = strings.TrimSpace(f[i])
+	}
+	id, last, first, org, email := f[0], f[1], f[2], f[3], f[4]
+	if id == "" || strings.ContainsAny(id, " \t") || (email != "" && !strings.Contains(email, "@")) || first+last+email == "" {
+		return Parsed{}, false
+	}
+	c := lead.Contact{GivenName: first, FamilyName: last, Organization: org}
+	if email != "" {
+		c.Emails = []string{email}
+	}
+	return Parsed{Format: FormatBadge, Contact: c, BadgeID: id, Method: lead.MethodBadgeScan}, true
 }

@@ -51,6 +51,8 @@ func TestDecodeBytesInvalid(t *testing.T) {
 		{"JPEG cut in half", jpegData[:len(jpegData)/2], ErrTruncated},
 		{"JPEG headers only", jpegData[:200], ErrTruncated},
 		{"PNG header claiming 0x0", pngHeader(0, 0), ErrTruncated},
+		{"JPEG claiming 65000x65000 pixels", jpegClaiming(t, jpegData, 65000, 65000), ErrTooLarge},
+		{"JPEG cut inside the entropy data of a large photo", jpegData[:len(jpegData)-len(jpegData)/10], ErrTruncated},
 		{"image without a code", noCodePNG(t), ErrNoCode},
 	}
 	for _, tc := range cases {
@@ -62,6 +64,18 @@ func TestDecodeBytesInvalid(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want.Error())
 		})
 	}
+}
+
+// jpegClaiming returns a copy of a baseline JPEG whose frame header
+// announces w×h pixels.
+func jpegClaiming(t *testing.T, data []byte, w, h uint16) []byte {
+	t.Helper()
+	out := append([]byte(nil), data...)
+	i := bytes.Index(out, []byte{0xFF, 0xC0})
+	require.Positive(t, i, "no SOF0 marker")
+	binary.BigEndian.PutUint16(out[i+5:], h)
+	binary.BigEndian.PutUint16(out[i+7:], w)
+	return out
 }
 
 // TestDecodeBytesHugeHeader checks that a small file announcing an enormous

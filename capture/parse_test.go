@@ -463,7 +463,13 @@ END:VCARD`, "\n", "\r"),
 }
 
 func TestParse(t *testing.T) {
-	for _, tc := range parseCases {
+	runParseCases(t, parseCases)
+}
+
+// runParseCases checks that each payload is read whole: the contact, the
+// format, method and badge ID, the payload kept exactly, nothing left out.
+func runParseCases(t *testing.T, cases []parseCase) {
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := Parse(tc.payload, tc.region)
 			require.NoError(t, err)
@@ -472,6 +478,7 @@ func TestParse(t *testing.T) {
 			assert.Equal(t, tc.badgeID, p.BadgeID)
 			assert.Equal(t, tc.payload, p.Payload, "Payload must be the exact input")
 			assert.Equal(t, tc.want, p.Contact)
+			assert.Empty(t, p.NotTaken)
 		})
 	}
 }
@@ -500,6 +507,9 @@ var invalidCases = []invalidCase{
 	{name: "payment QR", payload: "bitcoin:bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq?amount=0.01", kind: "url-without-contact"},
 	{name: "flyer, free text", payload: "Willkommen am Stand B12! Heute 20 % Rabatt auf alle Pumpen.", kind: "text"},
 	{name: "single word", payload: "Danke", kind: "text"},
+	{name: "advert, a name and a phone number", payload: "Pizza Roma\n030 1234567", region: "DE", kind: "text"},
+	{name: "flyer lines with an address inside a sentence", payload: "Besuchen Sie uns in Halle 3\nFragen an info@example.de schicken", kind: "text"},
+	{name: "product label, a GUID", payload: "3F2504E0-4F89-11D3-9A0C-0305E82C3301", kind: "text"},
 	// Found while looking into slow fuzzing: recovering property boundaries
 	// was quadratic on these before the look-ahead was bounded.
 	{name: "scanner garbage, parameters without values and no line breaks", payload: "BEGIN:VCARD" + strings.Repeat("TEL;TYPE=", 700), kind: "malformed"},

@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"net/mail"
 	"regexp"
 	"strings"
 	"unicode"
@@ -24,8 +25,10 @@ const (
 
 // parsePlainCard reads contact details typed as plain lines, one value a
 // line, as some card apps and people write them: "Jane Doe", an email, a
-// phone, a web address, optionally labelled ("Tel: …", "E-Mail: …"). It
-// needs at least two lines, one of them an email or a phone, and few other
+// phone, a web address, optionally labelled ("Tel: …", "E-Mail: …"), or a
+// name with its address as mail programs write it ("Jane Doe <jane@…>"). It
+// needs at least two lines, an email or a phone with a second number or web
+// address among them, and few other
 // lines of a few words each. A first line of text that reads as a name is the
 // full name; other text lines are not guessed at (the raw payload keeps them).
 func parsePlainCard(s string) (Parsed, bool) {
@@ -48,6 +51,13 @@ func parsePlainCard(s string) (Parsed, bool) {
 		switch {
 		case !strings.ContainsAny(l, " \t") && strings.Count(l, "@") == 1:
 			c.Emails = append(c.Emails, strings.TrimPrefix(l, "mailto:"))
+		case strings.HasSuffix(l, ">") && strings.Count(l, "@") == 1:
+			a, err := mail.ParseAddress(l) // "Jane Doe <jane@example.org>"
+			if err != nil {
+				return Parsed{}, false
+			}
+			c.Emails = append(c.Emails, a.Address)
+			c.FullName = keepFirst(c.FullName, strings.TrimSpace(a.Name))
 		case plainPhone.MatchString(l) && len(hasDigit.FindAllStringIndex(l, -1)) >= 7:
 			kind := ""
 			if label == "fax" {
@@ -66,7 +76,9 @@ func parsePlainCard(s string) (Parsed, bool) {
 			}
 		}
 	}
-	if len(c.Emails) == 0 && len(c.Phones) == 0 {
+	// An email makes it a card; a phone alone could be an advert's
+	// ("Pizza Roma" and a number), so it needs a second way to reach.
+	if len(c.Emails) == 0 && len(c.Phones)+len(c.URLs) < 2 || len(c.Emails)+len(c.Phones) == 0 {
 		return Parsed{}, false
 	}
 	return p, true

@@ -2,8 +2,10 @@ package capture
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/emersion/go-vcard"
+	"github.com/makiuchi-d/gozxing/common"
 )
 
 // parseVCard reads the first vCard of s: the payload is tokenized into
@@ -23,15 +25,10 @@ func parseVCard(s string) (Parsed, error) {
 // properties (photos, keys) and values that cannot be decoded are left out.
 // A value in 8-bit bytes without a CHARSET of its own is read in the
 // character set that another property of the card declares (producers
-// often write CHARSET on the name only).
+// often write CHARSET on the name only), else in the one the card's text
+// as a whole reads as (declaredCharset).
 func buildCard(props []vcardProp) vcard.Card {
-	cardCharset := ""
-	for _, p := range props {
-		if p.charset != "" && !isUTF8Name(p.charset) {
-			cardCharset = p.charset
-			break
-		}
-	}
+	cardCharset := declaredCharset(props)
 	card := vcard.Card{}
 	for i := range props {
 		p := &props[i]
@@ -53,4 +50,29 @@ func isUTF8Name(charset string) bool {
 		return true
 	}
 	return false
+}
+
+// declaredCharset is the first CHARSET other than UTF-8 that a property
+// declares. Without one, a card whose text is not UTF-8 is judged as a
+// whole (Japanese phones write Shift_JIS without saying so, and one short
+// value alone is too little to tell): "Shift_JIS" when ZXing's guess says so,
+// else "" (DecodeText's rule for each value).
+func declaredCharset(props []vcardProp) string {
+	var text []string
+	for _, p := range props {
+		if p.charset != "" && !isUTF8Name(p.charset) {
+			return p.charset
+		}
+		if !p.isBinary() {
+			text = append(text, p.raw)
+		}
+	}
+	all := []byte(strings.Join(text, "\n"))
+	if utf8.Valid(all) {
+		return ""
+	}
+	if guess, err := common.StringUtils_guessCharset(all, nil); err == nil && guess == common.StringUtils_SHIFT_JIS_CHARSET {
+		return "Shift_JIS"
+	}
+	return ""
 }

@@ -208,7 +208,7 @@ func openError(path string, err error) error {
 
 // Close releases the file. The store must not be used afterwards.
 func (s *Store) Close() error {
-	defer s.rc.Load().close()
+	defer s.codec().close()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("storage: close %s: %w", s.path, err)
 	}

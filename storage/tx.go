@@ -59,7 +59,7 @@ func (s *Store) view(fn func(b *bx) error) (err error) {
 	defer s.swap.RUnlock()
 	return s.db.View(func(tx *bolt.Tx) error {
 		b := buckets(tx)
-		b.rc = s.rc.Load()
+		b.rc = s.codec()
 		return fn(b)
 	})
 }
@@ -80,7 +80,7 @@ func (s *Store) write(fn func(b *bx) error) (err error) {
 	defer s.swap.RUnlock()
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		b := buckets(tx)
-		b.rc = s.rc.Load()
+		b.rc = s.codec()
 		b.fill()
 		if err := fn(b); err != nil {
 			return err

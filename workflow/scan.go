@@ -147,7 +147,7 @@ func (r FileResult) Status() string {
 // half-saved lead.
 func ScanFile(s *storage.Store, ev lead.Event, path string, c Capture) FileResult {
 	r := FileResult{File: path}
-	codes, took, err := capture.DecodeFile(path)
+	codes, took, err := DecodeFile(path)
 	r.Decode, r.Codes = took, len(codes)
 	if err != nil {
 		r.Err = err
@@ -209,6 +209,20 @@ func ScanFiles(ctx context.Context, s *storage.Store, ev lead.Event, paths []str
 		}
 	}
 	return sum, nil
+}
+
+// ErrNotRegular means a path given as an image names a pipe, socket,
+// device or folder.
+var ErrNotRegular = errors.New("is not an image file but a pipe, socket, device or folder: give a PNG, JPEG, GIF or WebP file")
+
+// DecodeFile is capture.DecodeFile for regular files only: reading a pipe
+// would block until a writer came (and with it Ctrl-C), a device would
+// never end.
+func DecodeFile(path string) ([]capture.Code, time.Duration, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, 0, fmt.Errorf("%s %w", path, ErrNotRegular)
+	}
+	return capture.DecodeFile(path)
 }
 
 var imageExts = []string{".png", ".jpg", ".jpeg", ".gif", ".webp"}

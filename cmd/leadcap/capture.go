@@ -80,7 +80,7 @@ func runDecode(c *cli, args []string) error {
 	failed := 0
 	for _, f := range files {
 		out := decodeJSON{File: f, Codes: []codeJSON{}}
-		codes, took, err := decodeFile(f)
+		codes, took, err := workflow.DecodeFile(f)
 		out.MS = float64(took.Microseconds()) / 1000
 		for _, code := range codes {
 			cj := parsePayload(code.Text, *region)

@@ -66,7 +66,7 @@ func commands() []*command {
 	return []*command{
 		eventCommand(),
 		addCommand(), listCommand(), showCommand(), editCommand(), qualifyCommand(), noteCommand(), consentCommand(),
-		exportCommand(), importCommand(),
+		exportCommand(), importCommand(), reportCommand(),
 		deleteCommand(), eraseCommand(),
 		decodeCommand(), scanCommand(), parseCommand(),
 		crmCommand(), syncCommand(), deadCommand(),
@@ -283,12 +283,7 @@ func (c *cli) withStore(fn func(s *storage.Store) error) (err error) {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if cerr := s.Close(); err == nil && cerr != nil {
-			err = fail("could not close the database", cerr)
-		}
-	}()
-	return fn(s)
+	return use(s, fn)
 }
 
 func printOverview(w io.Writer) {

@@ -1,29 +1,9 @@
 package main
 
 import (
-	"fmt"
-	"os"
 	"strings"
-	"time"
 	"unicode"
-
-	"leadcap/capture"
 )
-
-// decodeFile is capture.DecodeFile for a regular file only: a pipe would
-// block the read (and with it Ctrl-C) until a writer came, a device would
-// never end.
-func decodeFile(path string) ([]capture.Code, time.Duration, error) {
-	fi, err := os.Stat(path)
-	if err == nil && !fi.Mode().IsRegular() {
-		what := "a pipe, socket or device"
-		if fi.IsDir() {
-			what = "a folder (use 'leadcap scan' for folders)"
-		}
-		return nil, 0, fmt.Errorf("%s is %s, not an image file: give a PNG, JPEG, GIF or WebP file", path, what)
-	}
-	return capture.DecodeFile(path)
-}
 
 // sanitize makes text from a lead, a card or a CRM safe to print on a
 // terminal: tabs and line breaks become spaces, and every other control

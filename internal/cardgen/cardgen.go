@@ -254,6 +254,9 @@ func draw(s Spec, rng *rand.Rand) params {
 	if s.Width < 1600 { // a 720p frame holds the card at fewer pixels
 		p.module *= 0.8
 	}
+	if s.Width > 1920 { // a phone's full-resolution photo: same framing, more pixels
+		p.module *= float64(s.Width) / 1920
+	}
 	apply := func(d Degradation, strength float64) {
 		switch d {
 		case Small:

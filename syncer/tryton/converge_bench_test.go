@@ -62,6 +62,7 @@ func BenchmarkConverge(b *testing.B) {
 					b.Fatalf("run %d: %v, %v", i, sum, err)
 				}
 				st := proxy.Stats()
+				b.Logf("run %d: %s, %s; proxy %+v", i, time.Since(start).Round(time.Millisecond), sum, st)
 				requests += st.Requests
 				faults += st.Unavailable + st.TooMany + st.LostReplies
 				p, o := checkOnePerLead(b, db, entries)

@@ -10,6 +10,8 @@ import (
 	"math"
 	"os"
 	"testing"
+
+	"leadcap/internal/cardgen"
 )
 
 // photo is a 4:2:0 JPEG as Go's encoder (and most cameras) writes it, with
@@ -58,6 +60,10 @@ func TestDecodeGrayFullSizeMatchesImageJPEG(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	restart, err := os.ReadFile("testdata/restart-150x75.jpg") // libjpeg-turbo, a restart marker every 3 MCUs
+	if err != nil {
+		t.Fatal(err)
+	}
 	var grayJPEG bytes.Buffer
 	if err := jpeg.Encode(&grayJPEG, stdLuma(t, photo(t, 77, 41)), nil); err != nil {
 		t.Fatal(err)
@@ -65,6 +71,7 @@ func TestDecodeGrayFullSizeMatchesImageJPEG(t *testing.T) {
 	for name, data := range map[string][]byte{
 		"baseline 4:2:0, 203x117":    photo(t, 203, 117),
 		"progressive 4:2:0, 130x90":  prog,
+		"restart markers, 150x75":    restart,
 		"grey, one component, 77x41": grayJPEG.Bytes(),
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -159,17 +166,13 @@ func TestDecodeGrayTruncated(t *testing.T) {
 }
 
 // BenchmarkDecodeGray compares the luma-only decoder with image/jpeg on a
-// 1080p photo.
+// generated 1080p card photo.
 func BenchmarkDecodeGray(b *testing.B) {
-	img := image.NewRGBA(image.Rect(0, 0, 1920, 1080))
-	for i := range img.Pix {
-		img.Pix[i] = uint8(i * 7 % 253)
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 88}); err != nil {
+	ph, err := cardgen.Render(cardgen.Spec{Payload: cardgen.Payloads[0], Degradation: cardgen.Clean, Seed: 1})
+	if err != nil {
 		b.Fatal(err)
 	}
-	data := buf.Bytes()
+	data := ph.Data
 	b.Run("image/jpeg", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := jpeg.Decode(bytes.NewReader(data)); err != nil {
