@@ -176,7 +176,7 @@ func TestSyncAllRetriesTransientFailuresAfterBackoff(t *testing.T) {
 		assert.Equal(t, 3, c.pushes[id])
 		// The first retry honoured Retry-After (30 s, more than the 1 s jitter),
 		// the second the backoff of attempt 2: 0.5 * 4 s = 2 s.
-		assert.Equal(t, 32*time.Second, time.Now().Sub(start))
+		assert.Equal(t, 32*time.Second, time.Since(start))
 	})
 }
 
@@ -219,7 +219,7 @@ func TestSyncAllStopsAtTimeoutWithPending(t *testing.T) {
 		e, ok := out.Entry(id)
 		require.True(t, ok)
 		assert.Equal(t, 1, e.Attempts)
-		assert.True(t, e.NextAttempt.Sub(time.Now()) > 50*time.Minute, "Retry-After of an hour kept")
+		assert.True(t, time.Until(e.NextAttempt) > 50*time.Minute, "Retry-After of an hour kept")
 		assert.Less(t, time.Since(start), time.Minute, "returned early: nothing could be due before the timeout")
 	})
 }
@@ -316,7 +316,7 @@ func TestRateLimiterSpacesPushes(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, 4, s.Done)
 		// The first push uses the burst token, three more wait 500 ms each.
-		assert.Equal(t, 1500*time.Millisecond, time.Now().Sub(start))
+		assert.Equal(t, 1500*time.Millisecond, time.Since(start))
 	})
 }
 
@@ -337,7 +337,7 @@ func TestPacerSlowsNextPush(t *testing.T) {
 		start := time.Now()
 		_, err := r.SyncAll(context.Background(), time.Minute)
 		require.NoError(t, err)
-		assert.Equal(t, 3*time.Second, time.Now().Sub(start), "one pause between the two pushes")
+		assert.Equal(t, 3*time.Second, time.Since(start), "one pause between the two pushes")
 	})
 }
 

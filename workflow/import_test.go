@@ -44,19 +44,19 @@ func TestImportLongLine(t *testing.T) {
 
 	const huge = 64 << 20
 	rest := "\n" + strings.Join(lines[1:], "\n") + "\n"
-	allocs := func(in io.Reader) (workflow.ImportResult, error, uint64) {
+	allocs := func(in io.Reader) (uint64, workflow.ImportResult, error) {
 		dst := openStore(t)
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
 		res, err := workflow.Import(context.Background(), dst, in)
 		runtime.ReadMemStats(&after)
-		return res, err, after.TotalAlloc - before.TotalAlloc
+		return after.TotalAlloc - before.TotalAlloc, res, err
 	}
 	// What the same import costs with a short bad line instead: the store's
 	// own work (record compression buffers and the like) is not the line's.
-	_, _, base := allocs(io.MultiReader(strings.NewReader(lines[0]+"\n"), &filler{n: 16}, strings.NewReader(rest)))
-	res, err, used := allocs(io.MultiReader(strings.NewReader(lines[0]+"\n"), &filler{n: huge}, strings.NewReader(rest)))
+	base, _, _ := allocs(io.MultiReader(strings.NewReader(lines[0]+"\n"), &filler{n: 16}, strings.NewReader(rest)))
+	used, res, err := allocs(io.MultiReader(strings.NewReader(lines[0]+"\n"), &filler{n: huge}, strings.NewReader(rest)))
 
 	var ie *workflow.ImportError
 	require.ErrorAs(t, err, &ie)
