@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"os"
 	"path/filepath"
@@ -151,7 +150,11 @@ func rowTexts(t *testing.T, u *UI) []string {
 	t.Helper()
 	var out []string
 	for _, r := range rowsOf(t, u) {
-		out = append(out, strings.Join([]string{r.name.Text, r.detail.Text, r.stage.text, r.sync.text}, " | "))
+		detail := r.detail.Text
+		if r.when.Text != "" { // on a phone, on the badges' line
+			detail += " · " + r.when.Text
+		}
+		out = append(out, strings.Join([]string{r.name.Text, detail, r.stage.text, r.sync.text}, " | "))
 	}
 	return out
 }
@@ -161,35 +164,25 @@ func rowTexts(t *testing.T, u *UI) []string {
 // German translation, and that the translations hold no stale strings.
 func TestEveryStringIsTranslated(t *testing.T) {
 	used := map[string]bool{}
-	files, err := filepath.Glob("*.go")
-	require.NoError(t, err)
-	fset := token.NewFileSet()
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, f, nil, 0)
-		require.NoError(t, err)
-		ast.Inspect(file, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) == 0 {
-				return true
-			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "lang" {
-				return true
-			}
-			lit, ok := call.Args[0].(*ast.BasicLit)
-			require.Truef(t, ok, "%s: lang.%s needs a string literal so it can be checked", fset.Position(call.Pos()), sel.Sel.Name)
-			s, err := strconv.Unquote(lit.Value)
-			require.NoError(t, err)
-			used[s] = true
+	inspectSource(t, func(fset *token.FileSet, n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) == 0 {
 			return true
-		})
-	}
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "lang" {
+			return true
+		}
+		lit, ok := call.Args[0].(*ast.BasicLit)
+		require.Truef(t, ok, "%s: lang.%s needs a string literal so it can be checked", fset.Position(call.Pos()), sel.Sel.Name)
+		s, err := strconv.Unquote(lit.Value)
+		require.NoError(t, err)
+		used[s] = true
+		return true
+	})
 	require.Greater(t, len(used), 50, "the parser found too few strings")
 	for _, language := range assets.Languages {
 		raw, err := assets.Translation(language)

@@ -70,6 +70,9 @@ func (r *badgeRenderer) Refresh() {
 	th := r.b.Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	c := th.Color(r.b.color, v)
+	if c == nil { // a theme without leadcap's own colours
+		c = newTheme(&v).Color(r.b.color, v)
+	}
 	cr, cg, cb, _ := c.RGBA()
 	r.bg.FillColor = color.NRGBA{uint8(cr >> 8), uint8(cg >> 8), uint8(cb >> 8), 0x40}
 	r.bg.StrokeColor = c
@@ -129,7 +132,7 @@ func syncLabel(s storage.SyncStatus) string {
 func syncColor(s storage.SyncStatus) fyne.ThemeColorName {
 	switch s {
 	case storage.SyncSynced:
-		return theme.ColorNameSuccess
+		return colorNameSynced // not the green of a prospect
 	case storage.SyncFailed:
 		return theme.ColorNameWarning
 	case storage.SyncDead:

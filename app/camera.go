@@ -81,7 +81,7 @@ type cameraView struct {
 
 	// region is the active event's country, the phone region the decoder
 	// parses payloads with. Set on the UI goroutine, read by the decoder.
-	region atomic.Pointer[string]
+	region atomic.Pointer[capture.Options] // what parses a frame's codes: the event's country and badge pattern
 
 	// Only touched on the UI goroutine.
 	dev      cameraDevice
@@ -113,8 +113,7 @@ func newCameraView(s *captureScreen, icon fyne.CanvasObject) *cameraView {
 	c.preview.SetMinSize(fyne.NewSize(384, 216))
 	c.box = container.NewCenter(container.NewStack(canvas.NewRectangle(color.Black), c.preview))
 	c.box.Hide()
-	region := ""
-	c.region.Store(&region)
+	c.region.Store(&capture.Options{})
 	return c
 }
 
@@ -208,8 +207,7 @@ func (c *cameraView) resume() {
 	if !c.on || c.live != nil || c.closed {
 		return
 	}
-	region := c.s.ev.Country
-	c.region.Store(&region)
+	c.region.Store(new(parseOptions(c.s.ev)))
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &cameraRun{cancel: cancel}
 	c.live = r
@@ -324,8 +322,7 @@ func (c *cameraView) show(r *cameraRun, img image.Image) {
 	if r != c.live {
 		return
 	}
-	region := c.s.ev.Country
-	c.region.Store(&region)
+	c.region.Store(new(parseOptions(c.s.ev)))
 	c.preview.Image = img
 	c.preview.Refresh()
 }
@@ -375,7 +372,7 @@ type cameraScan struct {
 // as the phone region, as a photo is: the first code with a contact wins,
 // else the first code. ok is false when the frame holds no code, which is
 // what most frames hold. It runs off the UI goroutine.
-func scanFrame(img image.Image, region string) (res cameraScan, ok bool) {
+func scanFrame(img image.Image, region capture.Options) (res cameraScan, ok bool) {
 	start := time.Now()
 	codes, err := capture.DecodeImage(img)
 	if err != nil || len(codes) == 0 {

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
+	"leadcap/capture"
 	"leadcap/internal/cardgen"
 )
 
@@ -49,12 +50,12 @@ func BenchmarkCameraDecode720p(b *testing.B) {
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			img := c.frame(b)
-			_, found := scanFrame(img, "DE")
+			_, found := scanFrame(img, capture.Options{Region: "DE"})
 			if c.code && !found {
 				b.Logf("%s: no code read in this frame", c.name)
 			}
 			for b.Loop() {
-				scanFrame(img, "DE")
+				scanFrame(img, capture.Options{Region: "DE"})
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
 		})

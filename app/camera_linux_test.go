@@ -82,7 +82,7 @@ func TestYUYVFrameWithACardDecodes(t *testing.T) {
 	assert.Equal(t, frame.Y, m.Y)
 	assert.Equal(t, frame.Cb, m.Cb)
 	assert.Equal(t, frame.Cr, m.Cr)
-	res, ok := scanFrame(m, "DE")
+	res, ok := scanFrame(m, capture.Options{Region: "DE"})
 	require.True(t, ok)
 	require.NoError(t, res.err)
 	assert.Equal(t, "Jürgen", res.parsed.Contact.GivenName)

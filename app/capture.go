@@ -184,9 +184,9 @@ func (s *captureScreen) onPayload(payload string, method lead.Method) {
 	if !s.ready() {
 		return
 	}
-	region := s.ev.Country
+	region := parseOptions(s.ev)
 	s.ui.background(func() func() {
-		p, err := capture.Parse(payload, region)
+		p, err := capture.ParseWith(payload, region)
 		return func() { s.showScan(scanned{parsed: p, err: err, codes: 1}, method) }
 	})
 }
@@ -236,7 +236,7 @@ func (s *captureScreen) openURI(uri fyne.URI) {
 		return
 	}
 	s.showStatus(lang.L("Reading the photo…"), false)
-	region := s.ev.Country
+	region := parseOptions(s.ev)
 	s.ui.background(func() func() {
 		r := scanURI(uri, region)
 		return func() { s.showScan(r, lead.MethodQRScan) }

@@ -11,6 +11,7 @@ import (
 	fynestorage "fyne.io/fyne/v2/storage"
 
 	"leadcap/capture"
+	"leadcap/lead"
 )
 
 // imageExtensions are the photos "Open photo…" offers.
@@ -28,7 +29,7 @@ type scanned struct {
 // region as the phone region. The first code that holds a contact wins;
 // when none does, the first code's error is returned. It runs off the UI
 // goroutine.
-func scanURI(uri fyne.URI, region string) scanned {
+func scanURI(uri fyne.URI, region capture.Options) scanned {
 	rc, err := fynestorage.Reader(uri)
 	if err != nil {
 		return scanned{err: fmt.Errorf("open %s: %w", uri.Name(), err)}
@@ -46,9 +47,9 @@ func scanURI(uri fyne.URI, region string) scanned {
 // parseCodes parses the codes of one image with region as the phone
 // region: the first code that holds a contact wins, else the first code
 // with its error. text is the chosen code's content. codes is not empty.
-func parseCodes(codes []capture.Code, region string) (r scanned, text string) {
+func parseCodes(codes []capture.Code, region capture.Options) (r scanned, text string) {
 	for i, c := range codes {
-		p, err := capture.Parse(c.Text, region)
+		p, err := capture.ParseWith(c.Text, region)
 		var nc *capture.NotAContactError
 		contact := !errors.As(err, &nc)
 		if i == 0 || contact {
@@ -99,4 +100,10 @@ func scanMessage(err error) string {
 		return lang.L("The photo is gone: it was moved or deleted. Open it again.")
 	}
 	return userMessage(err)
+}
+
+// parseOptions is how the codes scanned at ev are read: its country as the
+// phone region and its badge pattern, if it declares one.
+func parseOptions(ev lead.Event) capture.Options {
+	return capture.Options{Region: ev.Country, Badge: ev.Badge}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"leadcap/capture"
 	"leadcap/lead"
 	leadstore "leadcap/storage"
 )
@@ -354,4 +355,18 @@ func TestCaptureBadgePhotoIsABadgeScan(t *testing.T) {
 	assert.Equal(t, lead.MethodBadgeScan, ls[0].Source.Method)
 	assert.Equal(t, "7GJ4KX2P", ls[0].BadgeID)
 	assert.Equal(t, badge, ls[0].RawPayload)
+}
+
+// Codes are read with the event's badge pattern: a code that matches it is
+// that event's badge, and the same text at an event with another pattern
+// is not taken for one.
+func TestCodesAreReadWithTheEventsBadgePattern(t *testing.T) {
+	ev := lead.Event{Country: "DE", Badge: lead.BadgePattern{Prefix: "HM26-", Length: 11}}
+	r, _ := parseCodes([]capture.Code{{Text: "HM26-004711"}}, parseOptions(ev))
+	assert.Equal(t, "HM26-004711", r.parsed.BadgeID)
+
+	other := lead.Event{Country: "DE", Badge: lead.BadgePattern{Prefix: "IFA-"}}
+	r, _ = parseCodes([]capture.Code{{Text: "HM26-004711"}}, parseOptions(other))
+	assert.Empty(t, r.parsed.BadgeID, "not this event's badge")
+	assert.Error(t, r.err)
 }

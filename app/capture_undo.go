@@ -36,7 +36,7 @@ func (s *captureScreen) showSaved(rev workflow.Review, today int, prev string) {
 	if !rev.Created() {
 		text = lang.L("Updated {{.Name}}, who was already a lead.", name)
 	}
-	args := map[string]any{"Count": today, "Event": s.ev.Name, "Staff": s.ui.opts.Staff}
+	args := map[string]any{"Count": thousands(today), "Event": s.ev.Name, "Staff": s.ui.opts.Staff}
 	count := lang.N("{{.Count}} leads today at {{.Event}} by {{.Staff}}.", today, args)
 	if s.ui.opts.Staff == "" {
 		count = lang.N("{{.Count}} leads today at {{.Event}}.", today, args)

@@ -31,7 +31,7 @@ type eventScreen struct {
 
 	pick                              *widget.Select // an existing event, or a new one
 	name, venue, city, country, booth *widget.Entry
-	start, end                        *widget.DateEntry
+	start, end                        *dateEntry
 	staff, device                     *widget.Entry
 	form                              fyne.CanvasObject // see formRows
 	message                           *widget.Label
@@ -61,8 +61,9 @@ func newEventScreen(u *UI, done func(lead.Event)) *eventScreen {
 	s.country = widget.NewEntry()
 	s.country.SetPlaceHolder(lang.L("e.g. DE"))
 	s.booth = widget.NewEntry()
-	s.start = widget.NewDateEntry()
-	s.end = widget.NewDateEntry()
+	s.start = newDateEntry()
+	s.end = newDateEntry()
+	s.end.openOn = func() time.Time { return dateOf(s.start) } // the month the event starts
 	s.staff = widget.NewEntry()
 	s.staff.SetPlaceHolder(lang.L("Your name"))
 	s.device = widget.NewEntry()
@@ -201,7 +202,7 @@ func eventLabel(ev lead.Event) string {
 		parts = append(parts, ev.City)
 	}
 	if !ev.Start.IsZero() {
-		parts = append(parts, ev.Start.Format(time.DateOnly))
+		parts = append(parts, formatDate(ev.Start))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -244,7 +245,7 @@ func datePtr(t time.Time) *time.Time {
 	return &t
 }
 
-func dateOf(d *widget.DateEntry) time.Time {
+func dateOf(d *dateEntry) time.Time {
 	if d.Date == nil {
 		return time.Time{}
 	}
@@ -260,6 +261,12 @@ func (s *eventScreen) onUseTapped() {
 	ev.Country, ev.Booth = strings.TrimSpace(s.country.Text), strings.TrimSpace(s.booth.Text)
 	ev.Start, ev.End = dateOf(s.start), dateOf(s.end)
 	staff, device := strings.TrimSpace(s.staff.Text), strings.TrimSpace(s.device.Text)
+	for _, d := range []*dateEntry{s.start, s.end} {
+		if err := d.Validate(); err != nil {
+			s.showMessage(err.Error(), true)
+			return
+		}
+	}
 	if staff == "" {
 		s.showMessage(lang.L("Say who is working: your name goes on every lead you capture."), true)
 		return

@@ -107,7 +107,7 @@ func (s *followUpsScreen) show(r followUpsLoaded) {
 		s.rows.Add(s.row(i, f))
 	}
 	s.summary.SetText(lang.L("{{.Overdue}} overdue, {{.Today}} due today, {{.Total}} listed.",
-		map[string]any{"Overdue": overdue, "Today": today, "Total": len(r.list)}))
+		map[string]any{"Overdue": thousands(overdue), "Today": thousands(today), "Total": thousands(len(r.list))}))
 }
 
 // row is one follow-up: the day (red when overdue), the lead and the note,

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -46,7 +45,7 @@ type leadScreen struct {
 
 	notes    *fyne.Container
 	noteText *widget.Entry
-	followUp *widget.DateEntry
+	followUp *dateEntry
 	addNote  *widget.Button
 
 	captured *widget.Label // event, when, by whom and how
@@ -54,6 +53,7 @@ type leadScreen struct {
 	message  *widget.Label
 	save     *widget.Button
 	content  fyne.CanvasObject
+	removal  removeActions // Delete / Erase, lead_remove.go
 
 	// onSave, when set, replaces the screen's own save: a lead typed in
 	// on Capture is not stored yet (see capture_review.go).
@@ -119,7 +119,8 @@ func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 	for _, e := range append(s.entries(), s.noteText) {
 		e.OnChanged = func(string) { s.onEdited(); s.divertScan(e) }
 	}
-	s.followUp = widget.NewDateEntry()
+	s.followUp = newDateEntry()
+	s.followUp.changed = s.onEdited
 	s.addNote = widget.NewButtonWithIcon(lang.L("Add note"), theme.ContentAddIcon(), s.onAddNoteTapped)
 
 	s.syncInfo = widget.NewLabel("")
@@ -157,7 +158,7 @@ func newLeadScreen(u *UI, id uuid.UUID) *leadScreen {
 	s.captured.Wrapping = fyne.TextWrapWord
 	s.captured.SizeName = theme.SizeNameCaptionText
 	left := container.NewVBox(widget.NewCard(lang.L("Contact"), "", container.NewVBox(s.captured, s.contact)), consent)
-	right := container.NewVBox(qualification, notes, widget.NewCard(lang.L("Sync"), "", s.syncInfo))
+	right := container.NewVBox(qualification, notes, widget.NewCard(lang.L("Sync"), "", s.syncInfo), s.buildRemove())
 	var cols fyne.CanvasObject = container.NewGridWithColumns(2, left, right)
 	if fyne.CurrentDevice().IsMobile() {
 		cols = container.NewVBox(left, right) // one column, each card as tall as it needs
@@ -289,12 +290,12 @@ func (s *leadScreen) show(r leadLoaded, message string) {
 func (s *leadScreen) showNotes(notes []lead.Note) {
 	objs := make([]fyne.CanvasObject, 0, len(notes))
 	for _, n := range slices.Backward(notes) {
-		head := n.At.Local().Format("2006-01-02 15:04")
+		head := formatDateTime(n.At)
 		if n.Author != "" {
 			head += " · " + n.Author
 		}
 		if !n.FollowUp.IsZero() {
-			head += " · " + lang.L("follow up {{.Date}}", map[string]any{"Date": n.FollowUp.Format(time.DateOnly)})
+			head += " · " + lang.L("follow up {{.Date}}", map[string]any{"Date": formatDate(n.FollowUp)})
 		}
 		h := widget.NewLabel(head)
 		h.SizeName = theme.SizeNameCaptionText
@@ -351,12 +352,13 @@ func (s *leadScreen) setEnabled(on bool) {
 	// A form greys its labels by the state of their widgets.
 	s.contact.Refresh()
 	s.consent.Refresh()
+	s.setRemoveEnabled(on)
 	s.updateSave()
 }
 
 // updateSave enables Save and Add note only when the form can be saved.
 func (s *leadScreen) updateSave() {
-	ok := s.loaded && s.email.Validate() == nil && s.phone.Validate() == nil
+	ok := s.loaded && s.email.Validate() == nil && s.phone.Validate() == nil && s.followUp.Validate() == nil
 	if ok {
 		s.save.Enable()
 	} else {
@@ -446,10 +448,10 @@ func syncText(si storage.SyncInfo) string {
 	switch si.Status {
 	case storage.SyncSynced:
 		if !si.SyncedAt.IsZero() {
-			t = lang.L("Synced on {{.Date}}", map[string]any{"Date": si.SyncedAt.Local().Format("2006-01-02 15:04")})
+			t = lang.L("Synced on {{.Date}}", map[string]any{"Date": formatDateTime(si.SyncedAt)})
 		}
 	case storage.SyncFailed, storage.SyncDead:
-		t += " · " + lang.N("{{.Count}} attempts", si.Attempts, map[string]any{"Count": si.Attempts})
+		t += " · " + lang.N("{{.Count}} attempts", si.Attempts, map[string]any{"Count": thousands(si.Attempts)})
 		if si.LastError != "" {
 			t += "\n" + si.LastError
 		}
@@ -467,7 +469,7 @@ func capturedText(l lead.Lead, ev lead.Event) string {
 	if ev.Name != "" {
 		parts = append(parts, ev.Name)
 	}
-	parts = append(parts, lang.L("captured {{.Date}}", map[string]any{"Date": l.CapturedAt.Local().Format("2006-01-02 15:04")}))
+	parts = append(parts, lang.L("captured {{.Date}}", map[string]any{"Date": formatDateTime(l.CapturedAt)}))
 	if l.CapturedBy != "" {
 		parts = append(parts, lang.L("by {{.Name}}", map[string]any{"Name": l.CapturedBy}))
 	}

@@ -109,10 +109,10 @@ func newLeadsScreen(u *UI) *leadsScreen {
 		s.filter = widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), s.onFilterTapped)
 		filter := container.New(atLeast(fyne.NewSquareSize(touchHeight)), s.filter)   // for a thumb
 		search := container.NewVBox(layout.NewSpacer(), s.search, layout.NewSpacer()) // in the middle of the row
-		top = container.NewVBox(container.NewBorder(nil, nil, nil, filter, search), s.filters, s.counts)
+		top = container.NewVBox(container.NewBorder(nil, nil, nil, filter, search), s.filters, s.countsBar())
 	} else {
 		s.filters = container.NewGridWithColumns(3, s.event, s.stage, s.sync)
-		top = container.NewVBox(s.search, s.filters, s.counts)
+		top = container.NewVBox(s.search, s.filters, s.countsBar()) // countsBar: export.go
 	}
 	s.content = container.NewBorder(top, nil, nil, nil, container.NewStack(s.list, container.NewPadded(s.empty)))
 	return s
@@ -180,10 +180,12 @@ func loadLeads(st *storage.Store, q storage.Query) leadsResult {
 	var r leadsResult
 	q.Limit = leadsPage
 	if r.events, r.err = st.Events(); r.err == nil {
-		if r.page, r.err = st.Page(q); r.err == nil {
-			if r.stats, r.err = st.StatsOf(q); r.err == nil {
-				r.total, r.err = st.Count(storage.Query{})
-			}
+		if r.page, r.err = st.Page(q); r.err == nil && q.Text == "" {
+			// From the counters: as fast at a million leads as at ten.
+			r.stats, r.err = st.StatsOf(q)
+		}
+		if r.err == nil {
+			r.total, r.err = st.Count(storage.Query{})
 		}
 	}
 	if r.err == nil && r.total == 0 {
@@ -212,7 +214,12 @@ func (s *leadsScreen) apply(gen int, q storage.Query, r leadsResult) {
 	s.setEvents(r.events)
 	s.list.UnselectAll()
 	s.list.Refresh()
-	s.counts.SetText(s.countsText(q))
+	if q.Text != "" {
+		s.counts.SetText(lang.L("Counting matches…"))
+		s.countMatches(gen, q)
+	} else {
+		s.counts.SetText(s.countsText(q))
+	}
 
 	switch {
 	case s.total == 0:
@@ -231,6 +238,27 @@ func (s *leadsScreen) apply(gen int, q storage.Query, r leadsResult) {
 	default:
 		s.empty.Hide()
 	}
+}
+
+// countMatches counts the leads a search matches in the background, after
+// its first page is on show: counting reads every match, the page only 200.
+func (s *leadsScreen) countMatches(gen int, q storage.Query) {
+	st := s.ui.st
+	s.ui.background(func() func() {
+		stats, err := st.StatsOf(q)
+		return func() {
+			if gen != s.gen {
+				return
+			}
+			if err != nil {
+				s.counts.SetText(lang.L("Could not load the leads."))
+				s.ui.showError(err)
+				return
+			}
+			s.stats = stats
+			s.counts.SetText(s.countsText(q))
+		}
+	})
 }
 
 // setEvents refreshes the event filter's options, keeping the selection.
@@ -270,13 +298,13 @@ func (s *leadsScreen) countsText(q storage.Query) string {
 	unsynced := s.stats.Leads - s.stats.BySync[storage.SyncSynced]
 	var parts []string
 	if q != (storage.Query{}) {
-		parts = append(parts, lang.N("{{.Count}} of {{.Total}} leads", s.total, map[string]any{"Count": s.stats.Leads, "Total": s.total}))
+		parts = append(parts, lang.N("{{.Count}} of {{.Total}} leads", s.total, map[string]any{"Count": thousands(s.stats.Leads), "Total": thousands(s.total)}))
 	} else {
-		parts = append(parts, lang.N("{{.Count}} leads", s.total, map[string]any{"Count": s.total}))
+		parts = append(parts, lang.N("{{.Count}} leads", s.total, map[string]any{"Count": thousands(s.total)}))
 	}
 	parts = append(parts,
-		lang.N("{{.Count}} prospects", prospects, map[string]any{"Count": prospects}),
-		lang.N("{{.Count}} not synced", unsynced, map[string]any{"Count": unsynced}))
+		lang.N("{{.Count}} prospects", prospects, map[string]any{"Count": thousands(prospects)}),
+		lang.N("{{.Count}} not synced", unsynced, map[string]any{"Count": thousands(unsynced)}))
 	return strings.Join(parts, " · ")
 }
 
@@ -311,6 +339,7 @@ type leadRow struct {
 	widget.BaseWidget
 	name    *widget.Label
 	detail  *widget.Label
+	when    *widget.Label // the capture time, on the badges' line on a phone
 	stage   *badge
 	sync    *badge
 	content fyne.CanvasObject
@@ -320,21 +349,27 @@ func newLeadRow() *leadRow {
 	r := &leadRow{
 		name:   widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		detail: widget.NewLabel(""),
+		when:   widget.NewLabel(""),
 		stage:  newBadge(stageLabel(lead.StageDisqualified), stageColor(lead.StageLead)),
 		sync:   newBadge(syncLabel(storage.SyncPending), syncColor(storage.SyncPending)),
 	}
 	r.name.Truncation = fyne.TextTruncateEllipsis
 	r.detail.Truncation = fyne.TextTruncateEllipsis
 	r.detail.SizeName = theme.SizeNameCaptionText
+	r.when.SizeName = theme.SizeNameCaptionText
 	badges := container.NewHBox(container.NewCenter(r.stage), container.NewCenter(r.sync))
 	// The labels bring their own padding; pull the lines together.
 	tight := layout.NewCustomPaddedVBoxLayout(-2 * theme.Padding())
 	if fyne.CurrentDevice().IsMobile() {
-		// A phone is narrow: the badges go on a line of their own so the
-		// name keeps the full width.
+		// A phone is narrow: the badges go on a line of their own, with the
+		// capture time, so the name keeps the full width and the time is
+		// never cut off.
 		pad := theme.Padding()
 		badges = container.New(layout.NewCustomPaddedHBoxLayout(pad), r.stage, r.sync)
-		r.content = container.New(tight, r.name, r.detail, container.New(layout.NewCustomPaddedLayout(0, pad, 2*pad, 0), badges))
+		inner := theme.InnerPadding() - pad // the label's own padding, less the badges' margin
+		when := container.New(layout.NewCustomPaddedLayout(-inner, -inner, 0, 0), r.when)
+		line := container.NewBorder(nil, nil, badges, nil, container.NewHBox(layout.NewSpacer(), when))
+		r.content = container.New(tight, r.name, r.detail, container.New(layout.NewCustomPaddedLayout(0, pad, 2*pad, 0), line))
 	} else {
 		r.content = container.NewBorder(nil, nil, nil, badges, container.New(tight, r.name, r.detail))
 	}
@@ -361,8 +396,13 @@ func (r *leadRow) show(sum storage.Summary, names map[uuid.UUID]string) {
 	if sum.Email != "" && sum.Name != "" {
 		detail = append(detail, sum.Email)
 	}
+	r.when.SetText("")
 	if !sum.CapturedAt.IsZero() {
-		detail = append(detail, sum.CapturedAt.Local().Format("2006-01-02 15:04"))
+		if fyne.CurrentDevice().IsMobile() {
+			r.when.SetText(formatDateTime(sum.CapturedAt))
+		} else {
+			detail = append(detail, formatDateTime(sum.CapturedAt))
+		}
 	}
 	if sum.Rating != "" && sum.Rating != lead.RatingUnrated {
 		detail = append(detail, ratingLabel(sum.Rating))

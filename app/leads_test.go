@@ -2,11 +2,14 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -153,8 +156,11 @@ func TestLeadsRunsOneQueryAtATimeAndShowsTheLatest(t *testing.T) {
 	queued[1]()
 	assert.Equal(t, 1, s.list.Length())
 	assert.Equal(t, "Ada Lovelace — Analytical Engines", rowsOf(t, u)[0].name.Text)
+	assert.Equal(t, "Counting matches…", s.counts.Text, "the first page shows before the matches are counted")
+	require.Len(t, queued, 3, "then the count")
+	queued[2]()
 	assert.Equal(t, "1 of 4 leads · 0 prospects · 1 not synced", s.counts.Text)
-	assert.Len(t, queued, 2, "nothing more to do")
+	assert.Len(t, queued, 3, "nothing more to do")
 }
 
 func TestLeadsTapOpensTheLead(t *testing.T) {
@@ -170,7 +176,7 @@ func TestLeadsTapOpensTheLead(t *testing.T) {
 	assert.Equal(t, "Prospect", u.lead.stage.text)
 	assert.False(t, u.leads.content.Visible(), "the lead covers the list")
 
-	u.nav.Back()
+	u.onBackTapped()
 	assert.True(t, u.leads.content.Visible())
 }
 
@@ -225,4 +231,77 @@ func TestLeadsLoadsPagesAsTheListScrolls(t *testing.T) {
 	test.Type(s.search, "person 25")
 	assert.Equal(t, 10, s.list.Length(), "a new query starts from its first page")
 	assert.Equal(t, fmt.Sprintf("10 of %d leads · 0 prospects · 10 not synced", n), s.counts.Text)
+}
+
+// navBar finds the arrows and the title of the Leads tab's navigation bar.
+func navBar(t *testing.T, u *UI) (back, forward *widget.Button, title *widget.Label) {
+	t.Helper()
+	walkTree(u.nav, func(o fyne.CanvasObject) bool {
+		if o == u.leads.content || slices.ContainsFunc(u.pushed, func(s *leadScreen) bool { return s.content == o }) {
+			return false // a screen, not the bar
+		}
+		switch x := o.(type) {
+		case *widget.Button:
+			if x.Icon.Name() == theme.NavigateBackIcon().Name() {
+				back = x
+			} else if x.Icon.Name() == theme.NavigateNextIcon().Name() {
+				forward = x
+			}
+			return false
+		case *widget.Label:
+			title = x
+			return false
+		}
+		return true
+	})
+	require.NotNil(t, back)
+	require.NotNil(t, forward)
+	require.NotNil(t, title)
+	return back, forward, title
+}
+
+func TestLeadsNavigationStaysRightAfterBackAndForward(t *testing.T) {
+	st := newStore(t)
+	_, _, leads := demo(t, st)
+	u := newTestUI(t, st)
+	back, forward, title := navBar(t, u)
+	assert.Equal(t, "Leads", title.Text)
+	assert.True(t, back.Disabled(), "the list is the root")
+	assert.True(t, forward.Disabled(), "nothing ahead yet")
+
+	u.openLead(leads[0].ID) // Ada
+	assert.Equal(t, "Lead", title.Text)
+	test.Tap(forward) // nothing ahead
+	test.Tap(back)
+	assert.True(t, u.leads.content.Visible())
+	assert.Equal(t, "Leads", title.Text)
+	assert.Nil(t, u.leadOnShow(), "the list is on show")
+
+	// Meanwhile Ada's lead changes: forward shows her as she is now.
+	_, err := st.UpdateLead(leads[0].ID, func(l *lead.Lead) error { l.Contact.Organization = "Babbage & Co"; return nil })
+	require.NoError(t, err)
+	test.Tap(forward)
+	test.Tap(forward) // nothing further ahead
+	require.NotNil(t, u.leadOnShow())
+	assert.Equal(t, leads[0].ID, u.leadOnShow().id)
+	assert.Equal(t, "Babbage & Co", u.leadOnShow().org.Text, "not the stale form")
+	assert.Equal(t, "Lead", title.Text)
+	assert.False(t, back.Disabled(), "back to the list")
+	assert.True(t, forward.Disabled(), "nothing ahead")
+	assert.False(t, u.leads.content.Visible())
+
+	// Back, then another lead: forward no longer leads to Ada.
+	test.Tap(back)
+	u.openLead(leads[2].ID) // Grace
+	assert.True(t, forward.Disabled())
+	test.Tap(back)
+	test.Tap(forward)
+	assert.Equal(t, leads[2].ID, u.leadOnShow().id)
+
+	// The search shortcut goes back to the list from any depth.
+	u.onSearchShortcut()
+	assert.True(t, u.leads.content.Visible())
+	assert.Equal(t, "Leads", title.Text)
+	assert.True(t, back.Disabled())
+	assert.Nil(t, u.leadOnShow())
 }

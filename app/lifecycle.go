@@ -172,7 +172,7 @@ func (o *office) showRelayProgress() {
 	if done {
 		workflow.RecordSynced(o.ui.st, o.ui.opts.Now())
 	}
-	o.ui.opts.do(o.sync.refresh)
+	o.ui.opts.do(o.sync.delivered)
 }
 
 // wake asks the background relay to look for due leads now.
@@ -219,7 +219,10 @@ func (o *office) stop() {
 		o.trailing = nil
 	}
 	o.mu.Unlock()
-	o.recording.Lock() // a trailing timer that fired has recorded
+	// Wait for a trailing timer that already fired: it holds recording
+	// while it records the last sync.
+	o.recording.Lock()
+	//lint:ignore SA2001 the empty critical section is the wait
 	o.recording.Unlock()
 }
 
@@ -234,7 +237,7 @@ func (o *office) onCloseRequested() {
 				o.ui.win.Close()
 				return
 			}
-			msg := lang.N("{{.Count}} leads are not synced yet. They are kept safely on this device and will sync next time.", n, map[string]any{"Count": n})
+			msg := lang.N("{{.Count}} leads are not synced yet. They are kept safely on this device and will sync next time.", n, map[string]any{"Count": thousands(n)})
 			d := dialog.NewConfirm(lang.L("Close leadcap?"), msg, func(ok bool) {
 				o.closeWarning = nil
 				if ok {
@@ -291,7 +294,7 @@ func setLanguageEnv(l string) {
 
 // Tabs names the screens ShowTab can start on, in the order of the tabs;
 // "lead" opens the newest lead.
-var Tabs = []string{"capture", "leads", "meeting", "sync", "settings", "lead"}
+var Tabs = []string{"capture", "leads", "meeting", "sync", "settings", "report", "lead"}
 
 // ShowTab selects a screen by its name in Tabs, e.g. for `leadcap-app --tab
 // sync`; it reports false for an unknown name.

@@ -34,7 +34,7 @@ type meetingScreen struct {
 	phone                     *widget.Entry
 	newForm                   fyne.CanvasObject // a new lead's contact, see formRows
 	note                      *widget.Entry
-	followUp                  *widget.DateEntry
+	followUp                  *dateEntry
 	message                   *widget.Label
 	save                      *widget.Button
 	write                     fyne.CanvasObject // stage two: the note
@@ -67,7 +67,7 @@ func newMeetingScreen(u *UI) *meetingScreen {
 	s.note.Wrapping = fyne.TextWrapWord
 	s.note.SetMinRowsVisible(6)
 	s.note.OnChanged = func(string) { s.updateSave() }
-	s.followUp = widget.NewDateEntry()
+	s.followUp = newDateEntry()
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapWord
 	s.save = widget.NewButtonWithIcon(lang.L("Save note"), theme.DocumentSaveIcon(), s.onSaveTapped)

@@ -157,3 +157,61 @@ func TestPhoneButtonsAreBigEnough(t *testing.T) {
 	selectTab(t, u, "Settings")
 	high("Save", u.office.settings.save)
 }
+
+// TestLeadRowsShowTheWholeDate checks, on a 360 pt phone (and a desktop
+// window), that the capture time of every row is shown in full: on a
+// phone it used to be cut off at the end of the detail line.
+func TestLeadRowsShowTheWholeDate(t *testing.T) {
+	st := newStore(t)
+	ev := addEvent(t, st, "Hannover Messe 2027 mit einem sehr langen Namen", "DE")
+	addLead(t, st, ev, 1, "Maximiliane", "Mustermann-Oberhausen", "Müller Maschinenbau GmbH", "maximiliane.mustermann-oberhausen@example.de")
+	u := newTestUI(t, st)
+	if fyne.CurrentDevice().IsMobile() {
+		u.win.Resize(fyne.NewSize(360, 640))
+	}
+	rows := rowsOf(t, u)
+	require.Len(t, rows, 1)
+	r := rows[0]
+	label := r.detail
+	if fyne.CurrentDevice().IsMobile() {
+		label = r.when
+	}
+	require.Contains(t, label.Text, "2026-11-27 09:31")
+	th := r.Theme()
+	need := fyne.MeasureText(label.Text, th.Size(theme.SizeNameCaptionText), label.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
+	if fyne.CurrentDevice().IsMobile() {
+		assert.LessOrEqual(t, need, label.Size().Width+0.5, "the time is not cut")
+		pos, size := boundsOf(label)
+		assert.LessOrEqual(t, pos.X+size.Width, u.win.Canvas().Size().Width, "the time is inside the window")
+	} else {
+		assert.LessOrEqual(t, need, label.Size().Width+0.5, "a desktop row has room for the whole detail line")
+	}
+}
+
+// TestPhoneLeadScreenShowsSeveralFields opens a lead on a 360x640 phone,
+// in leadcap's own theme, and counts the contact fields wholly on screen
+// between the bars at the top and the Save bar: more than one.
+func TestPhoneLeadScreenShowsSeveralFields(t *testing.T) {
+	u, s, _ := openAda(t, "DE")
+	fyne.CurrentApp().Settings().SetTheme(newTheme(nil))
+	u.win.Resize(defaultWindowSize())
+	var body *container.Scroll
+	walkTree(s.content, func(o fyne.CanvasObject) bool {
+		if sc, ok := o.(*container.Scroll); ok && body == nil {
+			body = sc
+		}
+		return body == nil
+	})
+	require.NotNil(t, body)
+	top, size := boundsOf(body)
+	shown := 0
+	for _, e := range []*widget.Entry{s.given, s.family, s.org, s.title, s.email, s.phone, s.web} {
+		p, sz := boundsOf(e)
+		if p.Y >= top.Y && p.Y+sz.Height <= top.Y+size.Height {
+			shown++
+		}
+	}
+	assert.GreaterOrEqual(t, shown, 3, "fields on screen above the Save bar")
+	savePos, _ := boundsOf(s.save)
+	assert.GreaterOrEqual(t, savePos.Y, top.Y+size.Height, "the Save bar is below the fields")
+}

@@ -3,6 +3,7 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -27,7 +28,7 @@ func newSegmented(labels []string, kinds []widget.Importance, onChanged func(int
 		g.buttons = append(g.buttons, b)
 		objs[i] = b
 	}
-	g.content = container.NewGridWithColumns(len(labels), objs...)
+	g.content = container.New(segmentedLayout{}, objs...)
 	if fyne.CurrentDevice().IsMobile() {
 		// Tall for a thumb; more than three options go in two rows, as four
 		// do not fit across a phone.
@@ -42,6 +43,40 @@ func newSegmented(labels []string, kinds []widget.Importance, onChanged func(int
 	}
 	g.setSelected(-1)
 	return g
+}
+
+// segmentedLayout puts the options side by side, each at least as wide as
+// its label and the room left shared out evenly. An equal-width grid would
+// make every option as wide as the longest label ("Nicht bewertet") and
+// the whole screen wider than the window.
+type segmentedLayout struct{}
+
+func (segmentedLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) == 0 {
+		return
+	}
+	pad := theme.Padding()
+	extra := (size.Width - segmentedLayout{}.MinSize(objs).Width) / float32(len(objs))
+	x := float32(0)
+	for _, o := range objs {
+		w := o.MinSize().Width + extra
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w + pad
+	}
+}
+
+func (segmentedLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var min fyne.Size
+	for i, o := range objs {
+		m := o.MinSize()
+		min.Width += m.Width
+		if i > 0 {
+			min.Width += theme.Padding()
+		}
+		min.Height = max(min.Height, m.Height)
+	}
+	return min
 }
 
 func (g *segmented) onTapped(i int) {

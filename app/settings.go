@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"image/color"
 	"slices"
 	"strings"
 	"time"
@@ -68,7 +67,7 @@ var (
 func newSettingsScreen(u *UI, o *office) *settingsScreen {
 	s := &settingsScreen{ui: u, office: o}
 
-	s.connector = widget.NewSelect(workflow.Connectors, func(string) { s.onConnectorChanged() })
+	s.connector = widget.NewSelect(mapLabels(workflow.Connectors, connectorName), func(string) { s.onConnectorChanged() })
 	s.connector.PlaceHolder = lang.L("Choose a CRM")
 	s.url = widget.NewEntry()
 	s.database = widget.NewEntry()
@@ -127,14 +126,44 @@ func validateCountry(s string) error {
 	return errors.New(lang.L("Use a two-letter country code such as DE, FR or US."))
 }
 
-// onConnectorChanged shows the fields the chosen connector uses.
+// connectorName is how a connector is named on screen: its product's name,
+// not its ID.
+func connectorName(id string) string {
+	switch id {
+	case "tryton":
+		return "Tryton"
+	case "hubspot":
+		return "HubSpot"
+	case "salesforce":
+		return "Salesforce"
+	case "webhook":
+		return lang.L("Webhook")
+	}
+	return id
+}
+
+// connectorID is the ID of the connector chosen, "" when none is.
+func (s *settingsScreen) connectorID() string {
+	if i := s.connector.SelectedIndex(); i >= 0 && i < len(workflow.Connectors) {
+		return workflow.Connectors[i]
+	}
+	return ""
+}
+
+// onConnectorChanged shows the fields the chosen connector uses. What was
+// said about the previous connector (a test's result, "Saved.") no longer
+// applies and goes.
 func (s *settingsScreen) onConnectorChanged() {
+	s.testResult.SetText("")
+	if s.message != nil {
+		s.message.SetText("")
+	}
 	item := func(label string, w fyne.CanvasObject, hint string) *widget.FormItem {
 		return &widget.FormItem{Text: label, Widget: w, HintText: hint}
 	}
 	items := []*widget.FormItem{item(lang.L("Connector"), s.connector, "")}
 	secretHint := lang.L("Kept in memory only, never saved; or set LEADCAP_CRM_SECRET.")
-	switch s.connector.Selected {
+	switch s.connectorID() {
 	case "tryton":
 		items = append(items,
 			item(lang.L("Server"), s.url, lang.L("e.g. http://127.0.0.1:8000/")),
@@ -165,7 +194,7 @@ func (s *settingsScreen) onConnectorChanged() {
 	if s.content != nil {
 		s.content.Refresh() // the form changed height: lay out the page again
 	}
-	if s.connector.Selected == "" {
+	if s.connectorID() == "" {
 		s.test.Disable()
 	} else {
 		s.test.Enable()
@@ -174,7 +203,7 @@ func (s *settingsScreen) onConnectorChanged() {
 
 // form reads the CRM settings from the widgets.
 func (s *settingsScreen) form() workflow.CRMSettings {
-	cs := workflow.CRMSettings{Connector: s.connector.Selected, URL: strings.TrimSpace(s.url.Text)}
+	cs := workflow.CRMSettings{Connector: s.connectorID(), URL: strings.TrimSpace(s.url.Text)}
 	switch cs.Connector {
 	case "tryton":
 		cs.Database, cs.User = strings.TrimSpace(s.database.Text), strings.TrimSpace(s.user.Text)
@@ -220,7 +249,7 @@ func (s *settingsScreen) show(r settingsLoaded) {
 	s.apiVersion.SetText(cs.APIVersion)
 	s.details.SetText(cs.DetailsField)
 	if cs.Connector != "" {
-		s.connector.SetSelected(cs.Connector)
+		s.connector.SetSelected(connectorName(cs.Connector))
 	}
 	s.country.SetText(r.country)
 	s.loadRemembered(cs)
@@ -286,7 +315,7 @@ func (s *settingsScreen) onTestTapped() {
 				return
 			}
 			s.testResult.Importance = widget.SuccessImportance
-			s.testResult.SetText(lang.L("Connection works: {{.CRM}} answered and accepted the credentials.", map[string]any{"CRM": cs.Connector}))
+			s.testResult.SetText(lang.L("Connection works: {{.CRM}} answered and accepted the credentials.", map[string]any{"CRM": connectorName(cs.Connector)}))
 		}
 	})
 }
@@ -331,28 +360,19 @@ func (s *settingsScreen) onThemeChanged() {
 	applyTheme(a, t)
 }
 
-// applyTheme sets the default theme, in a fixed variant for "light" and
+// applyTheme sets leadcap's theme, in a fixed variant for "light" and
 // "dark" and following the system otherwise.
 func applyTheme(a fyne.App, variant string) {
 	switch variant {
 	case "light":
-		a.Settings().SetTheme(&fixedVariant{Theme: theme.DefaultTheme(), variant: theme.VariantLight})
+		v := theme.VariantLight
+		a.Settings().SetTheme(newTheme(&v))
 	case "dark":
-		a.Settings().SetTheme(&fixedVariant{Theme: theme.DefaultTheme(), variant: theme.VariantDark})
+		v := theme.VariantDark
+		a.Settings().SetTheme(newTheme(&v))
 	default:
-		a.Settings().SetTheme(theme.DefaultTheme())
+		a.Settings().SetTheme(newTheme(nil))
 	}
-}
-
-// fixedVariant is a theme that always uses one variant, light or dark,
-// whatever the system prefers.
-type fixedVariant struct {
-	fyne.Theme
-	variant fyne.ThemeVariant
-}
-
-func (t *fixedVariant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return t.Theme.Color(n, t.variant)
 }
 
 // remember is the "Remember on this device" row: the CRM secret kept in

@@ -23,7 +23,7 @@ func TestSettingsTestConnectionAndSave(t *testing.T) {
 	selectTab(t, u, "Settings")
 	assert.True(t, s.test.Disabled(), "nothing to test before a CRM is chosen")
 
-	s.connector.SetSelected("webhook")
+	s.connector.SetSelected("Webhook")
 	assert.Equal(t, []string{"Connector", "Endpoint", "Signing key"}, formLabels(s.crmItems))
 	test.Type(s.url, hook.srv.URL)
 	test.Tap(s.test)
@@ -37,7 +37,7 @@ func TestSettingsTestConnectionAndSave(t *testing.T) {
 	s.secret.SetText("")
 	test.Type(s.secret, hookSecret)
 	test.Tap(s.test)
-	assert.Equal(t, "Connection works: webhook answered and accepted the credentials.", s.testResult.Text)
+	assert.Equal(t, "Connection works: Webhook answered and accepted the credentials.", s.testResult.Text)
 	assert.Equal(t, 1, hook.pings)
 	cs, err := workflow.LoadCRM(st)
 	require.NoError(t, err)
@@ -78,7 +78,7 @@ func TestSettingsLoadsWhatIsSaved(t *testing.T) {
 	t.Setenv(workflow.SecretEnv, "from-the-environment")
 	u := newTestUI(t, st)
 	s := u.office.settings
-	assert.Equal(t, "tryton", s.connector.Selected)
+	assert.Equal(t, "Tryton", s.connector.Selected)
 	assert.Equal(t, []string{"Connector", "Server", "Database", "User", "Password"}, formLabels(s.crmItems))
 	assert.Equal(t, "http://127.0.0.1:8000/", s.url.Text)
 	assert.Equal(t, "crm", s.database.Text)
@@ -138,4 +138,27 @@ func formLabels(items []*widget.FormItem) []string {
 		out = append(out, it.Text)
 	}
 	return out
+}
+
+func TestSettingsNamesConnectorsAndForgetsThePreviousOnesResult(t *testing.T) {
+	st := newStore(t)
+	t.Setenv(workflow.SecretEnv, "")
+	u := newTestUI(t, st)
+	s := u.office.settings
+	assert.Equal(t, []string{"Tryton", "HubSpot", "Salesforce", "Webhook"}, s.connector.Options, "names, not IDs")
+
+	s.connector.SetSelected("Webhook")
+	test.Type(s.url, "http://127.0.0.1:1/leadcap")
+	test.Tap(s.test)
+	require.Contains(t, s.testResult.Text, "Connection failed")
+	test.Tap(s.save)
+	require.Equal(t, "Saved.", s.message.Text)
+	cs, err := workflow.LoadCRM(st)
+	require.NoError(t, err)
+	assert.Equal(t, "webhook", cs.Connector, "the store keeps the ID")
+
+	s.connector.SetSelected("HubSpot")
+	assert.Empty(t, s.testResult.Text, "the webhook's test result does not apply to HubSpot")
+	assert.Empty(t, s.message.Text, "nor does its Saved.")
+	assert.Equal(t, workflow.CRMSettings{Connector: "hubspot", URL: "http://127.0.0.1:1/leadcap"}, s.form())
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/google/uuid"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"leadcap/storage"
 	"leadcap/syncer"
@@ -47,15 +48,19 @@ type syncScreen struct {
 	content    fyne.CanvasObject
 
 	meter *meter
+	chip  *statusChip // the always-visible sync state, see ui.go
 
 	// Only touched on the UI goroutine.
 	running bool
-	loading bool // a refresh runs
-	again   bool // another refresh is wanted when it is done
+	loading bool          // a refresh runs
+	again   bool          // another refresh is wanted when it is done
+	hasCRM  bool          // a CRM is set up in the store
+	stats   storage.Stats // as last loaded; a running sync counts on from them
 }
 
 func newSyncScreen(u *UI, o *office) *syncScreen {
 	s := &syncScreen{ui: u, office: o}
+	s.chip = newStatusChip(func() { u.ShowTab("sync") })
 	s.statusIcon = widget.NewIcon(theme.QuestionIcon())
 	s.status = widget.NewLabelWithStyle(lang.L("Not connected yet"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.status.Wrapping = fyne.TextWrapWord
@@ -115,13 +120,14 @@ type meter struct {
 }
 
 // report takes a progress snapshot; final ones are always shown. It
-// returns true when this is the first snapshot with a known total.
-func (m *meter) report(p syncer.Progress, final bool) (first bool) {
+// says whether this one is shown, and whether it is the first one with a
+// known total.
+func (m *meter) report(p syncer.Progress, final bool) (shown, first bool) {
 	m.mu.Lock()
 	now := time.Now()
 	if !final && now.Sub(m.last) < m.every {
 		m.mu.Unlock()
-		return false
+		return false, false
 	}
 	m.last, m.shown = now, p
 	first = !m.known && p.Total > 0
@@ -132,7 +138,7 @@ func (m *meter) report(p syncer.Progress, final bool) (first bool) {
 		v = float64(p.Done) / float64(p.Total)
 	}
 	_ = m.value.Set(v) // a float binding does not fail
-	return first
+	return true, first
 }
 
 // reset starts a new sync: the total is unknown again.
@@ -151,31 +157,19 @@ func (m *meter) text() string {
 	return lang.L("{{.Done}} of {{.Total}}", map[string]any{"Done": thousands(p.Done), "Total": thousands(p.Total)})
 }
 
-// thousands writes n with a thousands separator in the user's language:
-// 1,000 in English, 1.000 in German.
+// thousands writes n as the user's language does: 1,000 in English,
+// 1.000 in German. Every count on screen goes through it.
 func thousands(n int) string {
-	digits := strconv.Itoa(n)
-	neg := strings.HasPrefix(digits, "-")
-	digits = strings.TrimPrefix(digits, "-")
-	sep := ","
-	if strings.HasPrefix(lang.SystemLocale().LanguageString(), "de") {
-		sep = "."
+	tag, err := language.Parse(lang.SystemLocale().LanguageString())
+	if err != nil {
+		tag = language.English
 	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return message.NewPrinter(tag).Sprint(n)
 }
 
 // syncData is what a background load of the Sync screen hands back.
 type syncData struct {
+	hasCRM   bool // a CRM is set up
 	stats    storage.Stats
 	problems []problem
 	more     int // problems not listed
@@ -201,6 +195,12 @@ func loadSyncData(st *storage.Store) syncData {
 	if d.stats, d.err = st.Stats(); d.err != nil {
 		return d
 	}
+	cs, err := workflow.LoadCRM(st)
+	if err != nil {
+		d.err = err
+		return d
+	}
+	d.hasCRM = cs.Connector != ""
 	d.last = workflow.LastSynced(st)
 	dead, err := st.DeadLetters()
 	if err != nil {
@@ -275,6 +275,13 @@ func (s *syncScreen) refresh() {
 	})
 }
 
+// delivered refreshes what shows the sync state after the background relay
+// delivered leads: this screen, and the Leads list's badges and counts.
+func (s *syncScreen) delivered() {
+	s.refresh()
+	s.ui.leads.reload()
+}
+
 // show applies loaded data; it runs on the UI goroutine.
 func (s *syncScreen) show(d syncData) {
 	s.loading = false
@@ -286,26 +293,62 @@ func (s *syncScreen) show(d syncData) {
 		s.counts.SetText(userMessage(d.err))
 		return
 	}
-	waiting, dead := d.stats.OutboxPending, d.stats.Dead
-	synced := d.stats.BySync[storage.SyncSynced]
+	s.stats = d.stats
+	s.showCounts(d.stats.OutboxPending, d.stats.Dead, d.stats.BySync[storage.SyncSynced])
+	s.showCRM(d.hasCRM)
+	if d.last.IsZero() {
+		s.last.SetText(lang.L("No sync has delivered leads yet."))
+	} else {
+		s.last.SetText(lang.L("Last successful sync: {{.Time}}", map[string]any{"Time": formatDateTime(d.last)}))
+	}
+	s.showProblems(d)
+	s.updateSyncNow()
+}
+
+// showCounts shows how many leads wait, were refused and are synced.
+func (s *syncScreen) showCounts(waiting, dead, synced int) {
 	parts := []string{
 		lang.N("{{.Count}} leads waiting to be sent", waiting, map[string]any{"Count": thousands(waiting)}),
 		lang.N("{{.Count}} refused by the CRM", dead, map[string]any{"Count": thousands(dead)}),
 		lang.N("{{.Count}} synced", synced, map[string]any{"Count": thousands(synced)}),
 	}
 	s.counts.SetText(strings.Join(parts, " · "))
-	if d.last.IsZero() {
-		s.last.SetText(lang.L("No sync has delivered leads yet."))
-	} else {
-		s.last.SetText(lang.L("Last successful sync: {{.Time}}", map[string]any{"Time": d.last.Local().Format("2006-01-02 15:04")}))
+	s.chip.show(waiting)
+}
+
+// showCRM follows whether a CRM is set up. Without one the status says so;
+// once one is, what a sync without it said no longer applies.
+func (s *syncScreen) showCRM(has bool) {
+	was := s.hasCRM
+	s.hasCRM = has
+	switch {
+	case !has:
+		s.showStatus(syncer.Status{Err: workflow.ErrNoCRM})
+	case !was:
+		s.statusIcon.SetResource(theme.QuestionIcon())
+		s.status.SetText(lang.L("Not connected yet"))
+		s.chip.status(chipConnecting)
+		s.clearFailure()
 	}
-	s.showProblems(d)
-	if !s.running {
-		if waiting == 0 {
-			s.syncNow.Disable()
-		} else {
-			s.syncNow.Enable()
-		}
+}
+
+// clearFailure removes what a failed sync said, when no sync runs.
+func (s *syncScreen) clearFailure() {
+	if s.running || s.result.Importance != widget.DangerImportance {
+		return
+	}
+	s.result.Importance = widget.MediumImportance
+	s.result.SetText("")
+	s.bar.Hide()
+}
+
+// updateSyncNow enables "Sync now" when leads wait, a CRM is set up and no
+// sync runs.
+func (s *syncScreen) updateSyncNow() {
+	if !s.running && s.hasCRM && s.stats.OutboxPending > 0 {
+		s.syncNow.Enable()
+	} else {
+		s.syncNow.Disable()
 	}
 }
 
@@ -350,7 +393,7 @@ func (s *syncScreen) problemRow(p problem) fyne.CanvasObject {
 	} else {
 		b = newBadge(syncLabel(storage.SyncFailed), syncColor(storage.SyncFailed))
 		state = lang.N("Failed {{.Count}} times, next try {{.Time}}: {{.Reason}}", p.tries,
-			map[string]any{"Count": p.tries, "Time": p.next.Local().Format("15:04"), "Reason": p.reason})
+			map[string]any{"Count": thousands(p.tries), "Time": p.next.Local().Format("15:04"), "Reason": p.reason})
 	}
 	reason := widget.NewLabel(state)
 	reason.Wrapping = fyne.TextWrapWord
@@ -369,10 +412,12 @@ func (s *syncScreen) problemRow(p problem) fyne.CanvasObject {
 
 // showStatus shows the CRM connection as the relay sees it.
 func (s *syncScreen) showStatus(st syncer.Status) {
+	s.chip.status(chipStateOf(st))
 	switch {
 	case st.Online:
 		s.statusIcon.SetResource(theme.ConfirmIcon())
 		s.status.SetText(lang.L("Online: leads are sent to the CRM as they are saved."))
+		s.clearFailure()
 	case errors.Is(st.Err, workflow.ErrNoCRM):
 		s.statusIcon.SetResource(theme.WarningIcon())
 		s.status.SetText(lang.L("No CRM is set up: choose one in Settings."))
@@ -420,14 +465,26 @@ func (s *syncScreen) startSync() {
 	s.ui.background(func() func() {
 		defer o.wg.Done()
 		onProgress := func(p syncer.Progress) {
-			if s.meter.report(p, false) {
-				s.ui.opts.do(s.showBar)
+			if shown, _ := s.meter.report(p, false); shown {
+				s.ui.opts.do(func() { s.showProgress(p) })
 			}
 		}
 		sum, err := workflow.SyncNow(ctx, st, workflow.SyncOptions{Secret: secret, OnProgress: onProgress, OnStatus: o.onStatus, Now: now})
 		d := loadSyncData(st)
 		return func() { s.onSyncDone(sum, err, d) }
 	})
+}
+
+// showProgress shows how far a running sync is: the bar once the total is
+// known, and the counts as they change.
+func (s *syncScreen) showProgress(p syncer.Progress) {
+	if !s.running || p.Total == 0 {
+		return
+	}
+	s.showBar()
+	s.result.SetText(lang.L("Sending leads to the CRM…"))
+	base := s.stats
+	s.showCounts(max(0, base.OutboxPending-p.Done-p.Dead), base.Dead+p.Dead, base.BySync[storage.SyncSynced]+p.Done)
 }
 
 // showBar swaps the activity for the progress bar once the total is known.
@@ -440,8 +497,12 @@ func (s *syncScreen) showBar() {
 // onSyncDone shows the outcome of a bulk sync.
 func (s *syncScreen) onSyncDone(sum syncer.Summary, err error, d syncData) {
 	s.running = false
-	s.meter.report(syncer.Progress{Total: sum.Done + sum.Dead + sum.Pending, Done: sum.Done, Failed: sum.Failed, Dead: sum.Dead}, true)
+	total := sum.Done + sum.Dead + sum.Pending
+	s.meter.report(syncer.Progress{Total: total, Done: sum.Done, Failed: sum.Failed, Dead: sum.Dead}, true)
 	s.showBar()
+	if total == 0 {
+		s.bar.Hide() // nothing was sent: no "0 of 0"
+	}
 	s.bar.Refresh()
 	line := lang.L("Synced {{.Done}}, failed {{.Failed}}, refused {{.Dead}}, still waiting {{.Pending}}.",
 		map[string]any{"Done": thousands(sum.Done), "Failed": thousands(sum.Failed), "Dead": thousands(sum.Dead), "Pending": thousands(sum.Pending)})

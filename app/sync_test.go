@@ -101,7 +101,7 @@ func setUpWebhook(t *testing.T, u *UI, url string) {
 	t.Helper()
 	s := u.office.settings
 	selectTab(t, u, "Settings")
-	s.connector.SetSelected("webhook")
+	s.connector.SetSelected("Webhook")
 	s.url.SetText("")
 	test.Type(s.url, url)
 	s.secret.SetText("")
@@ -197,15 +197,66 @@ func TestRefusedLeadShowsTheReasonAndRetries(t *testing.T) {
 	assert.Equal(t, 3, hook.received())
 }
 
-func TestSyncWithoutCRMSaysWhatToDo(t *testing.T) {
+func TestSyncScreenFollowsTheCRMComingOnline(t *testing.T) {
 	st := newStore(t)
 	someLeads(t, st, 2)
+	hook := newCRMHook(t)
 	u := newTestUI(t, st)
 	s := u.office.sync
-	test.Tap(s.syncNow)
+	chip := s.chip
+	assert.Equal(t, "No CRM is set up: choose one in Settings.", s.status.Text)
+	assert.True(t, s.syncNow.Disabled(), "without a CRM there is nowhere to send the leads")
+	assert.Equal(t, "No CRM · 2 waiting", chip.text)
+
+	// A sync started anyway (a retry) says what to do, in red.
+	s.startSync()
 	assert.Equal(t, "No CRM is set up: choose one in Settings.", s.result.Text)
 	assert.Equal(t, widget.DangerImportance, s.result.Importance)
-	assert.False(t, s.syncNow.Disabled(), "the leads still wait: Sync now stays available")
+	assert.False(t, s.bar.Visible(), "nothing was sent: no 0 of 0 bar")
+
+	setUpWebhook(t, u, hook.srv.URL)
+	assert.Equal(t, "Not connected yet", s.status.Text)
+	assert.Empty(t, s.result.Text, "what the sync without a CRM said no longer applies")
+	assert.False(t, s.syncNow.Disabled())
+
+	u.office.onStatus(syncer.Status{Online: true})
+	assert.Equal(t, "Online: leads are sent to the CRM as they are saved.", s.status.Text)
+	assert.Equal(t, "Online · 2 waiting", chip.text)
+	test.Tap(chip)
+	assert.Same(t, s.content, u.tabs.Selected().Content, "the chip opens the Sync screen")
+
+	test.Tap(s.syncNow)
+	assert.Equal(t, "Online · all synced", chip.text)
+	u.office.onStatus(syncer.Status{Err: syncer.ErrOffline})
+	assert.Equal(t, "Offline · 0 waiting", chip.text)
+}
+
+func TestSyncNowShowsLiveProgress(t *testing.T) {
+	st := newStore(t)
+	someLeads(t, st, 12)
+	hook := newCRMHook(t)
+	test.NewTempApp(t)
+	// Every change the sync applies to the screen is recorded as it
+	// happens, as a person would see it.
+	var u *UI
+	var seen []string
+	do := func(f func()) {
+		f()
+		if u != nil && u.office.sync.running {
+			seen = append(seen, u.office.sync.result.Text+" | "+u.office.sync.counts.Text)
+		}
+	}
+	u = New(fyne.CurrentApp(), st, Options{Staff: "Anna", Now: (&clock{t: t0}).now, run: inline, do: do})
+	t.Cleanup(u.win.Close)
+	setUpWebhook(t, u, hook.srv.URL)
+	s := u.office.sync
+	s.meter.every = 0 // show every step
+	test.Tap(s.syncNow)
+
+	require.NotEmpty(t, seen)
+	assert.Contains(t, seen, "Sending leads to the CRM… | 6 leads waiting to be sent · 0 refused by the CRM · 6 synced", "half way")
+	assert.Equal(t, "Synced 12, failed 0, refused 0, still waiting 0.", s.result.Text)
+	assert.Equal(t, "0 leads waiting to be sent · 0 refused by the CRM · 12 synced", s.counts.Text)
 }
 
 func TestSyncScreenListsFailedAndRefusedLeads(t *testing.T) {
@@ -249,9 +300,13 @@ func TestMeterThrottlesButAlwaysShowsTheEnd(t *testing.T) {
 	m := u.office.sync.meter
 	m.every = time.Hour // nothing but the first and the final snapshot gets through
 	m.reset()
-	assert.True(t, m.report(fakeProgress(1, 1000), false), "the first known total switches to the bar")
+	shown, first := m.report(fakeProgress(1, 1000), false)
+	assert.True(t, shown)
+	assert.True(t, first, "the first known total switches to the bar")
 	for i := 2; i < 1000; i++ {
-		assert.False(t, m.report(fakeProgress(i, 1000), false))
+		shown, first = m.report(fakeProgress(i, 1000), false)
+		assert.False(t, shown)
+		assert.False(t, first)
 	}
 	assert.Equal(t, "1 of 1,000", m.text())
 	m.report(fakeProgress(1000, 1000), true)
@@ -318,4 +373,23 @@ func TestLastSyncOfTheCommandLineIsShown(t *testing.T) {
 	require.Equal(t, 2, sum.Done)
 	u := newTestUI(t, st)
 	assert.Equal(t, "Last successful sync: "+at.Local().Format("2006-01-02 15:04"), u.office.sync.last.Text)
+}
+
+func TestLeadsListFollowsTheBackgroundSync(t *testing.T) {
+	st := newStore(t)
+	someLeads(t, st, 6)
+	hook := newCRMHook(t)
+	require.NoError(t, workflow.SaveCRM(st, workflow.CRMSettings{Connector: "webhook", URL: hook.srv.URL}))
+	u := newTestUI(t, st)
+	assert.Equal(t, "6 leads · 0 prospects · 6 not synced", u.leads.counts.Text)
+
+	// The background relay reports to the office as it delivers.
+	sum, err := workflow.SyncNow(context.Background(), st, workflow.SyncOptions{Secret: hookSecret, Timeout: 10 * time.Second, OnProgress: u.office.onRelayProgress})
+	require.NoError(t, err)
+	require.Equal(t, 6, sum.Done)
+	assert.Equal(t, "6 leads · 0 prospects · 0 not synced", u.leads.counts.Text)
+	for _, r := range rowsOf(t, u) {
+		assert.Equal(t, "Synced", r.sync.text)
+	}
+	assert.Equal(t, "0 leads waiting to be sent · 0 refused by the CRM · 6 synced", u.office.sync.counts.Text)
 }

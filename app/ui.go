@@ -44,9 +44,14 @@ type UI struct {
 	tabs     *container.AppTabs
 	leadsTab *container.TabItem
 
-	nav     *container.Navigation
-	leads   *leadsScreen
-	lead    *leadScreen // the lead on show, if any
+	nav   *container.Navigation
+	leads *leadsScreen
+	lead  *leadScreen // the lead on show, if any
+	// pushed are the lead screens on the navigation stack above the list,
+	// depth how many of them are on show (the others are ahead, for
+	// forward). Only touched on the UI goroutine.
+	pushed  []*leadScreen
+	depth   int
 	capture *captureScreen
 	meeting *meetingScreen
 	office  *office // Sync and Settings, the background relay (lifecycle.go)
@@ -74,10 +79,12 @@ func New(a fyne.App, st *storage.Store, opts Options) *UI {
 	u.win = a.NewWindow("leadcap")
 	u.leads = newLeadsScreen(u)
 	u.nav = container.NewNavigationWithTitle(u.leads.content, lang.L("Leads"))
-	// Navigation only extends its BaseWidget when it first renders, so a
-	// resize before that would not lay it out.
+	u.nav.OnBack, u.nav.OnForward = u.onBackTapped, u.onForwardTapped
+	// Navigation sets up its stack when it first renders, dropping what was
+	// pushed before: render it now.
 	u.nav.ExtendBaseWidget(u.nav)
 	u.guardLeaving() // lead_edits.go: ← asks before unsaved changes are left; before the nav renders
+	u.nav.MinSize()
 	u.capture = newCaptureScreen(u)
 	u.meeting = newMeetingScreen(u)
 	u.office = newOffice(u)
@@ -87,10 +94,8 @@ func New(a fyne.App, st *storage.Store, opts Options) *UI {
 		u.tabs.SetTabLocation(container.TabLocationBottom)
 	}
 	u.tabs.OnSelected = u.onTabSelected
-	u.win.SetContent(u.tabs)
-	if !fyne.CurrentDevice().IsMobile() {
-		u.win.Resize(fyne.NewSize(960, 640))
-	}
+	u.win.SetContent(withChip(u.tabs, u.office.sync.chip))
+	u.win.Resize(defaultWindowSize())
 	u.win.SetMaster()
 	u.win.SetOnClosed(u.closed)
 	u.addShortcuts()
@@ -113,7 +118,32 @@ func (u *UI) tabItems() []*container.TabItem {
 	}
 	tabs = append(tabs, u.office.tabs()...) // Sync, Settings
 	tabs = u.withFollowUps(tabs)            // followups.go
+	tabs = append(tabs, u.dashboardTabs()...)
 	return tabs
+}
+
+// defaultWindowSize is the window's size at start: on a desktop 960x640;
+// a phone's window fills its screen, and this size only matters where a
+// phone is simulated (-tags mobile), where it is a small phone's, 360x640,
+// so that it fits a 768 px screen.
+func defaultWindowSize() fyne.Size {
+	if fyne.CurrentDevice().IsMobile() {
+		return fyne.NewSize(360, 640)
+	}
+	return fyne.NewSize(960, 640)
+}
+
+// withChip puts the sync status chip where it is always seen: at the right
+// end of the tab bar on a desktop; on a phone, whose tabs are at the
+// bottom, in a slim bar at the top.
+func withChip(tabs *container.AppTabs, chip fyne.CanvasObject) fyne.CanvasObject {
+	pad := theme.Padding()
+	if fyne.CurrentDevice().IsMobile() {
+		bar := container.New(layout.NewCustomPaddedLayout(pad, 0, pad, pad), container.NewHBox(layout.NewSpacer(), chip))
+		return container.NewBorder(bar, nil, nil, nil, tabs)
+	}
+	corner := container.New(layout.NewCustomPaddedLayout(pad*2, 0, 0, pad*2), chip)
+	return container.NewStack(tabs, container.NewVBox(container.NewHBox(layout.NewSpacer(), corner)))
 }
 
 // onTabSelected refreshes a screen when its tab comes up.
@@ -161,14 +191,57 @@ func (u *UI) background(work func() (apply func())) {
 func (u *UI) openLead(id uuid.UUID) {
 	u.showLeads()
 	s := newLeadScreen(u, id)
+	u.pushed = append(u.pushed[:u.depth], s)
+	u.depth++
+	s.removal.card.Show() // Delete / Erase, lead_remove.go
 	u.lead = s
 	u.nav.PushWithTitle(s.content, lang.L("Lead"))
 	s.load()
 }
 
+// onBackTapped goes one screen back towards the list.
+func (u *UI) onBackTapped() {
+	if u.depth == 0 || u.nav.Back() == nil {
+		return
+	}
+	u.depth--
+	u.lead = u.topLead()
+	if u.depth == 0 {
+		u.leads.reload() // what was edited meanwhile shows in the list
+	}
+}
+
+// onForwardTapped shows again the screen that Back left, read afresh from
+// the store: the lead may have changed meanwhile.
+func (u *UI) onForwardTapped() {
+	if u.depth >= len(u.pushed) || u.nav.Forward() == nil {
+		return
+	}
+	u.nav.Refresh() // Forward does not update the title and the arrows itself
+	u.depth++
+	u.lead = u.topLead()
+	u.lead.load()
+}
+
+// topLead is the lead screen on show, nil when the list is.
+func (u *UI) topLead() *leadScreen {
+	if u.depth == 0 {
+		return nil
+	}
+	return u.pushed[u.depth-1]
+}
+
+// showList goes back to the list, from however deep.
+func (u *UI) showList() {
+	u.showLeads()
+	for u.depth > 0 {
+		u.onBackTapped()
+	}
+}
+
 // leadOnShow returns the lead screen if it is the one on top.
 func (u *UI) leadOnShow() *leadScreen {
-	if u.lead != nil && u.lead.content.Visible() {
+	if u.lead != nil && u.tabs.Selected() == u.leadsTab {
 		return u.lead
 	}
 	return nil
@@ -176,10 +249,7 @@ func (u *UI) leadOnShow() *leadScreen {
 
 // onSearchShortcut goes back to the list and puts the cursor in the search.
 func (u *UI) onSearchShortcut() {
-	u.showLeads()
-	for u.nav.Back() != nil {
-		// pop every screen above the list
-	}
+	u.showList()
 	u.win.Canvas().Focus(u.leads.search)
 }
 

@@ -434,7 +434,9 @@ var cascade = []step{
 	// 6. gozxing found finder patterns but guessed the size wrong.
 	func(r *reader, g *gray) bool { return r.finderRetry(r.frameBits, identity) },
 	// 7. Motion blur undone in each region: direction and streak length
-	// estimated, then a Wiener filter along the streaks.
+	// estimated, then a Wiener filter along the streaks. Before step 8,
+	// which costs more: on strong hand shake (read by this step alone)
+	// the median is 0.2 s this way and 0.6 s the other way round.
 	(*reader).deblurRegions,
 	// 8. The regions again, enhanced and warped.
 	func(r *reader, g *gray) bool { return r.regions(g) },

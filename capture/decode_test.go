@@ -8,6 +8,7 @@ import (
 	"image/jpeg"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -56,6 +57,8 @@ func TestDecodeBytesCardPhotos(t *testing.T) {
 		{"perspective", cardgen.Spec{Payload: mecardDK, Encoding: cardgen.UTF8ECI, Degradation: cardgen.Perspective, Seed: 9}},
 		{"out of focus", cardgen.Spec{Payload: badgeFR, Encoding: cardgen.UTF8ECI, Degradation: cardgen.Blur, Seed: 10}},
 		{"motion blur", cardgen.Spec{Payload: urlFR, Encoding: cardgen.UTF8ECI, Degradation: cardgen.Motion, Seed: 11}},
+		{"strong hand shake, 2.8 modules of streak", shakePhotos[0]},
+		{"strong hand shake, ISO-8859-1", shakePhotos[1]},
 		{"sensor noise", cardgen.Spec{Payload: vcardPLEu, Encoding: cardgen.UTF8ECI, Degradation: cardgen.Noise, Seed: 12}},
 		{"dim hall corner", cardgen.Spec{Payload: mecardDK, Encoding: cardgen.UTF8Raw, Degradation: cardgen.Dim, Seed: 13}},
 		{"glare", cardgen.Spec{Payload: badgeFR, Encoding: cardgen.UTF8ECI, Degradation: cardgen.Glare, Seed: 14}},
@@ -65,17 +68,25 @@ func TestDecodeBytesCardPhotos(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ph := render(t, tc.spec)
-			codes, d, err := DecodeBytes(ph.Data)
-			require.NoError(t, err, "photo: %s", ph.Desc)
-			require.Len(t, codes, 1, "photo: %s", ph.Desc)
-			assert.Equal(t, tc.spec.Payload, codes[0].Text)
+			_, d, _ := readOne(t, tc.spec)
 			assert.Positive(t, d)
-			cx, cy := quadCentre(ph.QR)
-			assert.True(t, image.Pt(cx, cy).In(codes[0].Bounds),
-				"code drawn around (%d,%d), reported at %v", cx, cy, codes[0].Bounds)
 		})
 	}
+}
+
+// readOne renders s, decodes the photo's bytes and checks that exactly one
+// code comes back, with the payload's text, reported where it was drawn.
+func readOne(t *testing.T, s cardgen.Spec) (Code, time.Duration, *cardgen.Photo) {
+	t.Helper()
+	ph := render(t, s)
+	codes, d, err := DecodeBytes(ph.Data)
+	require.NoError(t, err, "photo: %s", ph.Desc)
+	require.Len(t, codes, 1, "photo: %s", ph.Desc)
+	assert.Equal(t, s.Payload, codes[0].Text)
+	cx, cy := quadCentre(ph.QR)
+	assert.True(t, image.Pt(cx, cy).In(codes[0].Bounds),
+		"code drawn around (%d,%d), reported at %v", cx, cy, codes[0].Bounds)
+	return codes[0], d, ph
 }
 
 func quadCentre(q [4][2]float64) (int, int) {
@@ -193,19 +204,12 @@ func TestDecodeBytesLargePhoto(t *testing.T) {
 		{"small code in a 5 MP frame", cardgen.Spec{Payload: urlFR, Encoding: cardgen.UTF8ECI, Degradation: cardgen.Small, Seed: 62, Width: 2592, Height: 1944}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ph := render(t, tc.spec)
-			codes, _, err := DecodeBytes(ph.Data)
-			require.NoError(t, err, "photo: %s", ph.Desc)
-			require.Len(t, codes, 1)
-			assert.Equal(t, tc.spec.Payload, codes[0].Text)
-			cx, cy := quadCentre(ph.QR)
-			assert.True(t, image.Pt(cx, cy).In(codes[0].Bounds),
-				"code drawn around (%d,%d), reported at %v", cx, cy, codes[0].Bounds)
+			code, _, ph := readOne(t, tc.spec)
 			// The code must cover a plausible share of the reported box:
 			// bounds left at half scale would be a quarter of the area.
 			q := ph.QR
 			side := math.Hypot(q[1][0]-q[0][0], q[1][1]-q[0][1])
-			assert.Greater(t, float64(codes[0].Bounds.Dx()), side*0.8, "reported %v for a code %.0f pixels wide", codes[0].Bounds, side)
+			assert.Greater(t, float64(code.Bounds.Dx()), side*0.8, "reported %v for a code %.0f pixels wide", code.Bounds, side)
 		})
 	}
 }

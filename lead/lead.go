@@ -126,6 +126,10 @@ type Lead struct {
 	Rating        Rating        `json:"rating"`
 	Consent       Consent       `json:"consent"`
 	Notes         []Note        `json:"notes,omitempty"`
+	// Aliases are the IDs of the same person's leads from other devices
+	// that were merged into this one (see MergeDevice); the CRM connectors
+	// look for records made under them, so none is duplicated.
+	Aliases []uuid.UUID `json:"aliases,omitempty"`
 	// Version counts the changes to the lead; the store sets it.
 	Version   int64     `json:"version"`
 	UpdatedAt time.Time `json:"updated_at"`

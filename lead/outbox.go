@@ -19,4 +19,8 @@ type OutboxEntry struct {
 	// RemoteID is the CRM's record ID from an earlier successful delivery,
 	// empty when the lead was never delivered.
 	RemoteID string `json:"remote_id,omitempty"`
+	// Op is what to do in the CRM: create or update (OpUpsert), or remove
+	// the record (OpDelete, OpErase). For a removal Lead holds only the ID,
+	// the event, the version and the aliases: the personal data is gone.
+	Op Op `json:"op,omitempty"`
 }

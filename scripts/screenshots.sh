@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Screenshots of every screen of the real app, desktop and phone layout, with
-# a demo data set: docs/screenshots/<screen>-desktop.png and -mobile.png.
+# Screenshots of every screen of the real app, desktop and phone layout, in
+# English and German, with a demo data set: docs/screenshots/<screen>-desktop.png
+# and -mobile.png, and -desktop-de.png and -mobile-de.png in German. The
+# review screen ("review") is opened with xdotool (Ctrl+N on Capture).
 #
 # Builds the app twice (desktop, -tags mobile) and the command line, fills a
 # demo database through the command line (an event, 30 leads with German,
@@ -12,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=docs/screenshots
-screens=(capture leads lead meeting sync settings)
+screens=(capture leads lead meeting sync settings review)
 # A display of our own: other Xvfb servers (tests, other checkouts) may run.
 n=${SCREENSHOT_DISPLAY:-$((100 + RANDOM % 400))}
 while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
@@ -119,22 +121,35 @@ kill "$hook"  # the CRM goes away: the app shows itself offline, the last leads 
 cli status >&2 || true
 
 mkdir -p "$out"
-export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" LANG=en_US.UTF-8 LANGUAGE=en
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config"
 export LEADCAP_CRM_SECRET=demo-signing-key LEADCAP_STAFF="Anna Weber"
 mkdir -p "$HOME"
 
-# shoot VARIANT SCREEN_SIZE WINDOW_SIZE: one picture per screen.
+# stop_app PID ends the app, forcibly when it has not quit 5 s after being
+# asked (a busy machine once left it hanging in its close handler).
+stop_app() {
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# shoot VARIANT SCREEN_SIZE WINDOW_SIZE LANGUAGE: one picture per screen.
 shoot() {
-  local variant=$1 screen=$2 size=$3
+  local variant=$1 screen=$2 size=$3 language=$4 suffix=""
+  [ "$language" = en ] || suffix="-$language"
+  export LANGUAGE=$language LANG=${language}_$(echo "${language/en/us}" | tr a-z A-Z).UTF-8
   Xvfb "$display" -screen 0 "${screen}x24" -nolisten tcp >/dev/null 2>&1 &
   local xvfb=$!
   pids+=("$xvfb")
   for _ in $(seq 50); do DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
   kill -0 "$xvfb" 2>/dev/null || { echo "screenshots: Xvfb $display did not start" >&2; exit 1; }
   for s in "${screens[@]}"; do
-    local app win="" try
+    local app win="" try tab=$s
+    [ "$s" = review ] && tab=capture
+    [ "$s" = review ] && [ "$variant" = mobile ] && continue # no keyboard shortcuts on a phone
     for try in 1 2; do # a cold start on a busy machine may miss the first wait
-      DISPLAY=$display "$work/app-$variant" --db "$db" --tab "$s" >"$work/app.log" 2>&1 &
+      DISPLAY=$display "$work/app-$variant" --db "$db" --tab "$tab" >"$work/app.log" 2>&1 &
       app=$!
       pids+=("$app")
       # the app's is the only window on this display
@@ -145,14 +160,23 @@ shoot() {
     if [ -n "$size" ]; then
       DISPLAY=$display xdotool windowsize "$win" ${size/x/ }
     fi
-    sleep 3 # let it load and paint
+    sleep 4 # let it load and paint
+    [ "$s" = lead ] && sleep 2 # it opens the newest lead once the list is read
+    if [ "$s" = review ]; then # a lead typed in: the review form
+      DISPLAY=$display xdotool mousemove --window "$win" 400 300 click 1 key ctrl+n
+      sleep 2
+    fi
     eval "$(DISPLAY=$display xdotool getwindowgeometry --shell "$win")"
-    DISPLAY=$display import -window root -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" +repage "$out/$s-$variant.png"
-    echo "screenshots: $out/$s-$variant.png (${WIDTH}x${HEIGHT})" >&2
-    kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true
+    DISPLAY=$display import -window root -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" +repage "$out/$s-$variant$suffix.png"
+    echo "screenshots: $out/$s-$variant$suffix.png (${WIDTH}x${HEIGHT})" >&2
+    stop_app "$app"
   done
   kill "$xvfb" 2>/dev/null || true; wait "$xvfb" 2>/dev/null || true
 }
 
-shoot desktop 1280x800 ""
-shoot mobile 1600x1600 "${MOBILE_WINDOW:-600x1200}" # it paints black until resized
+for language in en de; do
+  shoot desktop 1280x800 "" "$language"
+  # fyne's phone simulation opens a 600x800 px window (2 px a point) and
+  # paints only once it is resized: a 360x640 pt phone is 720x1280 px.
+  shoot mobile 1600x1600 "${MOBILE_WINDOW:-720x1280}" "$language"
+done

@@ -55,7 +55,7 @@ def nanos(ts):
 
 
 def row(rec, info):
-    lead = rec["lead"]
+    lead = {k: v for k, v in rec.items() if k != "event"}
     c = lead.get("contact", {})
     name = c.get("full_name") or " ".join(x for x in (c.get("given_name"), c.get("family_name")) if x)
     emails = c.get("emails") or []
@@ -73,7 +73,7 @@ def load(db, export, listing):
         db.execute("BEGIN")
         for line_e, line_l in zip(fe, fl):
             rec, info = json.loads(line_e), json.loads(line_l)
-            assert rec["lead"]["id"] == info["id"], "the two files are not in the same order"
+            assert rec["id"] == info["id"], "the two files are not in the same order"
             ev = rec.get("event")
             if ev and ev["id"] not in events:
                 events.add(ev["id"])
@@ -86,7 +86,7 @@ def load(db, export, listing):
                 seq += 1
                 db.execute("INSERT INTO outbox VALUES (?,?,?,?,?,?,?)", (r[0], 1, seq, r[2], info["sync"]["attempts"], r[2] + seq, info["sync"]["last_error"]))
             elif status == "synced":
-                db.execute("INSERT INTO sync_state VALUES (?,?,?,?)", (r[0], r[2], 1, "crm-" + rec["lead"]["id"][:8]))
+                db.execute("INSERT INTO sync_state VALUES (?,?,?,?)", (r[0], r[2], 1, "crm-" + rec["id"][:8]))
             else:
                 db.execute("INSERT INTO dead VALUES (?,?)", (r[0], json.dumps({"reason": info["sync"]["last_error"]})))
             n += 1
@@ -98,7 +98,7 @@ def load(db, export, listing):
     return n, seq
 
 
-def best(fn, runs=20):
+def best(fn, runs=int(os.environ.get("SQLITE_BENCH_RUNS", "20"))):
     times = []
     for _ in range(runs):
         t = time.perf_counter()

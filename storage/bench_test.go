@@ -304,26 +304,8 @@ func reportLatency(b *testing.B, d []time.Duration) {
 // summary and outbox entry in one fsynced transaction) into a store that
 // already holds 100,000 leads.
 func BenchmarkAddLead(b *testing.B) {
-	path, evs := copyFixture(b)
-	s, err := Open(path, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	r := rand.New(rand.NewPCG(99, uint64(b.N)))
-	var d []time.Duration
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		l := fixtureLead(r, benchLeads+i, evs[0])
-		l.ID, l.Version, l.CapturedAt = uuid.Nil, 0, time.Time{}
-		l.Contact.Emails = []string{fmt.Sprintf("new%d-%d@example.org", b.N, i)}
-		start := time.Now()
-		if err := s.AddLead(&l); err != nil {
-			b.Fatal(err)
-		}
-		d = append(d, time.Since(start))
-	}
-	reportLatency(b, d)
+	path, _ := fixture(b)
+	benchAdd(b, path, fixtureSpec{n: benchLeads})
 }
 
 // BenchmarkUpdateLead is one qualification change on a 100k store.

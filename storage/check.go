@@ -86,7 +86,8 @@ func (b *bx) checkInvariants() error {
 	err = b.outbox.ForEach(func(k, v []byte) error {
 		id, _ := idOf(k)
 		r, ok := b.outboxRec(id)
-		if !ok || b.leads.Get(k) == nil {
+		_, removal := b.tombstone(id)
+		if !ok || (b.leads.Get(k) == nil && !removal) {
 			return bad("outbox entry %x has no lead", k)
 		}
 		if !bytes.Equal(b.due.Get(r.dueKey()), k) {

@@ -175,10 +175,11 @@ func (b *bx) checkCounts() error {
 		}
 	}
 	st := b.stats(Query{})
-	if n := b.outbox.Stats().KeyN; n != st.OutboxPending {
-		return fmt.Errorf("%w (%d outbox entries, %d leads pending or failed)", ErrDamaged, n, st.OutboxPending)
+	removals, deadRemovals := b.removals() // see erase.go
+	if n := b.outbox.Stats().KeyN; n != st.OutboxPending+removals {
+		return fmt.Errorf("%w (%d outbox entries, %d leads pending or failed, %d removals)", ErrDamaged, n, st.OutboxPending, removals)
 	}
-	if n := b.dead.Stats().KeyN; n != st.Dead {
+	if n := b.dead.Stats().KeyN; n != st.Dead+deadRemovals {
 		return fmt.Errorf("%w (%d dead letters, %d dead leads)", ErrDamaged, n, st.Dead)
 	}
 	return nil

@@ -164,7 +164,7 @@ func (c *codec) unlock(h *cryptHeader, ks KeySource) error {
 }
 
 // Encrypted reports whether the store's leads are encrypted.
-func (s *Store) Encrypted() bool { return s.rc.Load().aead != nil }
+func (s *Store) Encrypted() bool { return s.codec().aead != nil }
 
 // Encrypt turns on encryption of the lead records, the names and emails of
 // the list summaries, and the search and duplicate indexes (keyed hashes
@@ -194,7 +194,7 @@ func (s *Store) Encrypt(ks KeySource) error {
 	keys := random(64)
 	nonce := random(wrap.NonceSize())
 	h.Key = wrap.Seal(nonce, nonce, keys, keyAD)
-	next := *s.rc.Load()
+	next := *s.codec()
 	if next.aead, err = chacha20poly1305.NewX(keys[:32]); err != nil {
 		return fmt.Errorf("storage: encrypt %s: %w", s.path, err)
 	}

@@ -12,6 +12,13 @@
 // the sync engine while a person can still discard the lead; ReleaseSync,
 // or the next Open, lets it go.
 //
+// [Store.RemoveLead] deletes a mistaken scan or erases a person's data
+// (GDPR art. 17), leaving a [lead.Tombstone] and an outbox entry that tells
+// the CRM once; [Store.Erase] then compacts the file ([Store.Compact]),
+// because bbolt keeps freed pages, and the bytes in them, in the file.
+// [Store.MergeLeads] imports several devices' exports, folding the same
+// person into one lead whose other IDs are kept as aliases.
+//
 // Listing and searching read compact per-lead summaries (event, stage,
 // rating, sync status, display fields and a case- and accent-folded search
 // text) kept in capture-time order, plus indexes by event, stage and

@@ -97,3 +97,7 @@ type DuplicateError struct {
 func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("this person was already captured at this event as lead %s: edit that lead instead", e.Existing)
 }
+
+// ErrRemoved means the lead was deleted or its personal data erased: it
+// cannot be edited, and an import of an older copy does not bring it back.
+var ErrRemoved = errors.New("the lead was deleted or erased on request: it is not imported or edited again")

@@ -229,6 +229,9 @@ func (b *bx) put(l *lead.Lead, now time.Time, bring map[uuid.UUID]lead.Event) (o
 	if l.ID == uuid.Nil {
 		return PutFailed, false, &lead.FieldError{Field: "id", Reason: "is missing: imported leads keep their ID"}
 	}
+	if _, ok := b.tombstone(l.ID); ok {
+		return PutFailed, false, fmt.Errorf("lead %s: %w", l.ID, ErrRemoved)
+	}
 	ev, err := b.event(l.EventID)
 	var newEvent *lead.Event
 	if e, ok := bring[l.EventID]; ok && errors.Is(err, ErrNotFound) {
@@ -319,6 +322,14 @@ func (s *Store) PutLead(l *lead.Lead) (created bool, err error) {
 // so an event whose leads were all refused or unchanged is not created. An
 // event already stored is left as it is.
 func (s *Store) PutLeads(ls []lead.Lead, events ...lead.Event) ([]PutResult, error) {
+	return s.putLeads((*bx).put, ls, events)
+}
+
+// putFunc stores one imported lead: PutLead's rule (bx.put) or
+// MergeLeads's (bx.merge).
+type putFunc func(b *bx, l *lead.Lead, now time.Time, bring map[uuid.UUID]lead.Event) (PutOutcome, bool, error)
+
+func (s *Store) putLeads(put putFunc, ls []lead.Lead, events []lead.Event) ([]PutResult, error) {
 	now := s.now().UTC()
 	bring := make(map[uuid.UUID]lead.Event, len(events))
 	for _, ev := range events {
@@ -330,7 +341,7 @@ func (s *Store) PutLeads(ls []lead.Lead, events ...lead.Event) ([]PutResult, err
 	err := s.update(func(b *bx) error {
 		for i := range ls {
 			c := ls[i]
-			out, evCreated, err := b.put(&c, now, bring)
+			out, evCreated, err := put(b, &c, now, bring)
 			var f fatalError
 			if errors.As(err, &f) {
 				return err

@@ -60,6 +60,13 @@ func (s *Store) ClaimDue(now time.Time, max int, lease time.Duration) ([]lead.Ou
 		}
 		for _, id := range ids {
 			r, _ := b.outboxRec(id)
+			if t, ok := b.tombstone(id); ok && b.leads.Get(id[:]) == nil {
+				if err := b.claim(id, &r, now.Add(lease)); err != nil {
+					return err
+				}
+				out = append(out, b.removalEntry(&t, &r))
+				continue
+			}
 			l, err := b.lead(id)
 			if err != nil {
 				// One unreadable lead must not block the whole outbox.
@@ -82,10 +89,7 @@ func (s *Store) ClaimDue(now time.Time, max int, lease time.Duration) ([]lead.Ou
 			if err != nil {
 				return err
 			}
-			if err := b.reschedule(id, &r, now.Add(lease)); err != nil {
-				return err
-			}
-			if err := b.lease(id); err != nil {
+			if err := b.claim(id, &r, now.Add(lease)); err != nil {
 				return err
 			}
 			out = append(out, lead.OutboxEntry{
@@ -99,6 +103,14 @@ func (s *Store) ClaimDue(now time.Time, max int, lease time.Duration) ([]lead.Ou
 		return nil, fmt.Errorf("storage: claim outbox entries: %w", err)
 	}
 	return out, nil
+}
+
+// claim leases an outbox entry until the given time.
+func (b *bx) claim(id uuid.UUID, r *outboxRec, until time.Time) error {
+	if err := b.reschedule(id, r, until); err != nil {
+		return err
+	}
+	return b.lease(id)
 }
 
 // releaseLeases makes the entries claimed by a relay that died (killed,
@@ -164,6 +176,9 @@ func (s *Store) MarkDone(id uuid.UUID, version int64, remoteID string) error {
 
 func (b *bx) markDone(id uuid.UUID, version int64, remoteID string, now time.Time) error {
 	if b.leads.Get(id[:]) == nil {
+		if t, ok := b.tombstone(id); ok {
+			return b.removalDone(t, version, remoteID, now)
+		}
 		return fmt.Errorf("lead %s: %w", id, ErrNotFound)
 	}
 	st := b.syncState(id)
@@ -241,6 +256,9 @@ func (s *Store) MarkDead(id uuid.UUID, version int64, reason string) error {
 		if err := b.putDead(DeadLetter{LeadID: id, Version: r.Version, Reason: reason, At: now, Attempts: r.Attempts}); err != nil {
 			return err
 		}
+		if _, ok := b.tombstone(id); ok && b.leads.Get(id[:]) == nil {
+			return b.setRemoval(id, removalDead)
+		}
 		return b.refreshStatus(id)
 	})
 	if err != nil {
@@ -253,7 +271,8 @@ func (s *Store) MarkDead(id uuid.UUID, version int64, reason string) error {
 func (s *Store) PendingCount() (int, error) {
 	n := 0
 	err := s.view(func(b *bx) error {
-		n = b.stats(Query{}).OutboxPending // from the counters
+		removals, _ := b.removals()
+		n = b.stats(Query{}).OutboxPending + removals // from the counters
 		return nil
 	})
 	if err != nil {
@@ -285,6 +304,12 @@ func (s *Store) DeadLetters() ([]DeadLetter, error) {
 func (b *bx) retryDead(id uuid.UUID, now time.Time) error {
 	if b.dead.Get(id[:]) == nil {
 		return fmt.Errorf("dead letter for lead %s: %w", id, ErrNotFound)
+	}
+	if t, ok := b.tombstone(id); ok && b.leads.Get(id[:]) == nil {
+		if err := b.enqueue(id, t.Version, now); err != nil {
+			return err
+		}
+		return b.setRemoval(id, removalPending)
 	}
 	l, err := b.lead(id)
 	if err != nil {

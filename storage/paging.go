@@ -59,14 +59,18 @@ func (s *Store) Page(q Query) (Page, error) {
 // EachLeadSync is EachLead with each lead's delivery state, all read in one
 // read transaction (a consistent snapshot, and no transaction per lead).
 func (s *Store) EachLeadSync(q Query, fn func(lead.Lead, SyncInfo) error) error {
+	return s.eachLead(q, func(b *bx, l lead.Lead) error { return fn(l, b.syncInfo(l.ID)) })
+}
+
+// eachLead is EachLead and EachLeadSync: fn gets the transaction too.
+func (s *Store) eachLead(q Query, fn func(*bx, lead.Lead) error) error {
 	err := s.view(func(b *bx) error {
 		var bad error
 		b.walk(q, true, func(k, _ []byte) bool {
 			id, _ := idOf(k[8:])
 			l, err := b.lead(id)
 			if err == nil {
-				info := b.syncInfo(id)
-				err = callUser(func() error { return fn(l, info) })
+				err = callUser(func() error { return fn(b, l) })
 			}
 			bad = err
 			return err == nil

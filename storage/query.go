@@ -156,23 +156,7 @@ func (s *Store) List(q Query) ([]Summary, error) {
 // without holding them all in memory (for exports). An error from fn stops
 // the walk and is returned.
 func (s *Store) EachLead(q Query, fn func(lead.Lead) error) error {
-	err := s.view(func(b *bx) error {
-		var bad error
-		b.scan(q, true, func(k, _ []byte) bool {
-			id, _ := idOf(k[8:])
-			l, err := b.lead(id)
-			if err == nil {
-				err = callUser(func() error { return fn(l) })
-			}
-			bad = err
-			return err == nil
-		})
-		return bad
-	})
-	if err != nil {
-		return fmt.Errorf("storage: read leads: %w", err)
-	}
-	return nil
+	return s.eachLead(q, func(_ *bx, l lead.Lead) error { return fn(l) })
 }
 
 // Leads returns the full leads matching q, newest capture first.
@@ -209,9 +193,17 @@ func (s *Store) SyncInfo(id uuid.UUID) (SyncInfo, error) {
 }
 
 // Stats counts leads by stage and sync status, outbox entries and dead
-// letters, from the counters (see StatsOf).
+// letters, from the counters (see StatsOf). OutboxPending and Dead also
+// count the deletions and erasures still owed to the CRM (erase.go).
 func (s *Store) Stats() (Stats, error) {
-	st, err := s.StatsOf(Query{})
+	var st Stats
+	err := s.view(func(b *bx) error {
+		st = b.stats(Query{})
+		pending, dead := b.removals()
+		st.OutboxPending += pending
+		st.Dead += dead
+		return nil
+	})
 	if err != nil {
 		return Stats{}, fmt.Errorf("storage: stats: %w", err)
 	}

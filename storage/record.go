@@ -78,6 +78,23 @@ func newCodec() (*codec, error) {
 	return &codec{zenc: zenc, zdec: zdec, mac: plainMAC}, nil
 }
 
+// codec returns the store's codec. A Store made without Open (Verify's)
+// gets a plain one: it reads plain records, and a sealed one fails to open
+// with ErrEncrypted.
+func (s *Store) codec() *codec {
+	if c := s.rc.Load(); c != nil {
+		return c
+	}
+	c, err := newCodec()
+	if err != nil {
+		panic(err) // fixed, valid options
+	}
+	if !s.rc.CompareAndSwap(nil, c) {
+		c.close()
+	}
+	return s.rc.Load()
+}
+
 // maxRecord bounds a decompressed lead record (a damaged record must not
 // make us allocate gigabytes).
 const maxRecord = 64 << 20

@@ -29,6 +29,8 @@ var (
 	// bCounts counts the leads per event, stage and sync status (see
 	// counters.go); rebuilt with the indexes.
 	bCounts = []byte("counts") // event ID (16) + stage (1) + sync (1) -> uint64
+	// bTombstones, bRemovals and bAliases (erase.go) and bHolds (hold.go)
+	// are created by the first write that needs them.
 )
 
 // Buckets inside bIndexes. Keys only; values are empty unless noted.

@@ -48,6 +48,9 @@ type Store struct {
 	rebuilding sync.RWMutex
 	// rc encodes records and index keys; Encrypt replaces it.
 	rc atomic.Pointer[codec]
+	// swap is held shared by every transaction and exclusively by Compact,
+	// which replaces db.
+	swap sync.RWMutex
 }
 
 // pageSize for new files: leads and summaries are small, but 16 KiB pages
@@ -205,7 +208,7 @@ func openError(path string, err error) error {
 
 // Close releases the file. The store must not be used afterwards.
 func (s *Store) Close() error {
-	defer s.rc.Load().close()
+	defer s.codec().close()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("storage: close %s: %w", s.path, err)
 	}

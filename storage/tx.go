@@ -55,9 +55,11 @@ func (b *bx) fill() {
 func (s *Store) view(fn func(b *bx) error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer guard(&err)
+	s.swap.RLock()
+	defer s.swap.RUnlock()
 	return s.db.View(func(tx *bolt.Tx) error {
 		b := buckets(tx)
-		b.rc = s.rc.Load()
+		b.rc = s.codec()
 		return fn(b)
 	})
 }
@@ -74,9 +76,11 @@ func (s *Store) update(fn func(b *bx) error) (err error) {
 func (s *Store) write(fn func(b *bx) error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer guard(&err)
+	s.swap.RLock()
+	defer s.swap.RUnlock()
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		b := buckets(tx)
-		b.rc = s.rc.Load()
+		b.rc = s.codec()
 		b.fill()
 		if err := fn(b); err != nil {
 			return err

@@ -117,6 +117,10 @@ const (
 	// PutConflict: the same version with different content was stored; it
 	// was kept and PutResult.Err wraps ErrConflict.
 	PutConflict
+	// PutMerged: the lead was the same person as a stored lead (same ID
+	// alias or duplicate key) and was folded into it (MergeLeads);
+	// PutResult.ID is the stored lead's ID.
+	PutMerged
 )
 
 // MaxVersion is the highest lead version leadcap accepts (2^53, exact in
@@ -136,6 +140,8 @@ func (o PutOutcome) String() string {
 		return "unchanged"
 	case PutConflict:
 		return "conflict"
+	case PutMerged:
+		return "merged"
 	}
 	return fmt.Sprintf("PutOutcome(%d)", uint8(o))
 }

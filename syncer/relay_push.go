@@ -37,7 +37,7 @@ func (r *Relay) claim(ctx context.Context, t *tally, deadline time.Time) ([]lead
 		return batch, true, nil
 	}
 	if (!deadline.IsZero() && hold.After(deadline)) || r.sleepUntil(ctx, hold, time.Time{}) != nil {
-		return nil, false, r.release(batch, "sync stopped before this lead was sent again")
+		return nil, false, r.release(batch, "sync stopped before this lead was sent again", hold)
 	}
 	return batch, true, nil
 }
@@ -49,7 +49,7 @@ func (r *Relay) claim(ctx context.Context, t *tally, deadline time.Time) ([]lead
 func (r *Relay) pushBatch(ctx context.Context, batch []lead.OutboxEntry, t *tally) (offline bool, err error) {
 	if err := r.waitToken(ctx); err != nil {
 		// Stopped before pushing: hand the entries back, due now.
-		if rerr := r.release(batch, "sync stopped before this lead was sent"); rerr != nil {
+		if rerr := r.release(batch, "sync stopped before this lead was sent", r.opt.Now()); rerr != nil {
 			return false, rerr
 		}
 		if ctx.Err() != nil {
@@ -169,12 +169,16 @@ func (r *Relay) backoff(e lead.OutboxEntry, t *tally) time.Duration {
 	return Delay(e.Attempts+1, r.opt.RetryInitial, r.opt.RetryMax, r.opt.Rand())
 }
 
-// release hands claimed entries back, due now, when a stop came before the
-// push.
-func (r *Relay) release(batch []lead.OutboxEntry, reason string) error {
-	now := r.opt.Now()
+// release hands back claimed entries that were not pushed, due at next.
+// An entry keeps the reason of its last failure; one never tried gets
+// reason. The store counts it as an attempt.
+func (r *Relay) release(batch []lead.OutboxEntry, reason string, next time.Time) error {
 	for _, e := range batch {
-		if err := r.out.MarkFailed(e.Lead.ID, e.Lead.Version, reason, now); err != nil {
+		why := e.LastError
+		if why == "" {
+			why = reason
+		}
+		if err := r.out.MarkFailed(e.Lead.ID, e.Lead.Version, why, next); err != nil {
 			return fmt.Errorf("syncer: hand back lead %s: %w", e.Lead.ID, err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,10 +21,10 @@ import (
 func newMemOutbox() *syncertest.Outbox { return syncertest.NewOutbox() }
 
 // addNew queues n new leads, due now.
-func addNew(out *syncertest.Outbox, clock *syncertest.Clock, n int) []uuid.UUID {
+func addNew(out *syncertest.Outbox, n int) []uuid.UUID {
 	ids := make([]uuid.UUID, n)
 	for i := range ids {
-		ids[i] = out.AddNew(clock.Now())
+		ids[i] = out.AddNew(time.Now())
 	}
 	return ids
 }
@@ -36,20 +37,14 @@ func addWaiting(out *syncertest.Outbox, now time.Time, attempts int, next time.T
 	return l.ID
 }
 
-// startRun runs r.Run in the background; idle receives whenever it goes to
-// sleep for at least long (and holds it there), stop cancels it and checks
-// that it returned nil.
-func startRun(t *testing.T, r *Relay, clock *syncertest.Clock, long time.Duration) (idle <-chan struct{}, stop func()) {
+// startRun runs r.Run in the background, inside the test's synctest
+// bubble: synctest.Wait returns once it went idle. stop cancels it and
+// checks that it returned nil.
+func startRun(t *testing.T, r *Relay) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	ch := make(chan struct{}, 10)
-	clock.OnLongSleep(long, func(ctx context.Context) {
-		ch <- struct{}{}
-		<-ctx.Done()
-	})
 	errc := make(chan error, 1)
 	go func() { errc <- r.Run(ctx) }()
-	return ch, func() {
+	return func() {
 		cancel()
 		require.NoError(t, <-errc)
 	}
@@ -60,10 +55,6 @@ func doneTimes(out *syncertest.Outbox, id uuid.UUID) int {
 	return n
 }
 
-func newFakeClock() *syncertest.Clock {
-	return syncertest.NewClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
-}
-
 // scripted is a Connector whose answer per lead and call is scripted.
 type scripted struct {
 	mu      sync.Mutex
@@ -71,6 +62,7 @@ type scripted struct {
 	calls   [][]uuid.UUID
 	probeFn func(n int) error
 	probes  int
+	probeAt []time.Time
 	answer  func(id uuid.UUID, call int) error // call counts this lead's pushes, from 1
 	pushes  map[uuid.UUID]int
 	reorder bool
@@ -83,6 +75,7 @@ func (s *scripted) Probe(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.probes++
+	s.probeAt = append(s.probeAt, time.Now())
 	if s.probeFn != nil {
 		return s.probeFn(s.probes)
 	}
@@ -118,8 +111,9 @@ func (s *scripted) Push(ctx context.Context, batch []lead.OutboxEntry) []Result 
 	return res
 }
 
-func testRelay(out Outbox, c Connector, clock *syncertest.Clock, opt Options) *Relay {
-	opt.Now, opt.Sleep = clock.Now, clock.Sleep
+// testRelay is a relay for tests inside a synctest bubble: its clock is
+// the bubble's fake one; the jitter is 0.5 unless opt says otherwise.
+func testRelay(out Outbox, c Connector, opt Options) *Relay {
 	if opt.Rand == nil {
 		opt.Rand = func() float64 { return 0.5 }
 	}
@@ -127,192 +121,203 @@ func testRelay(out Outbox, c Connector, clock *syncertest.Clock, opt Options) *R
 }
 
 func TestSyncAllDeliversInBatchesAndMarksEachEntry(t *testing.T) {
-	clock := newFakeClock()
-	out := newMemOutbox()
-	ids := addNew(out, clock, 7)
-	bad := ids[2]
-	c := &scripted{batch: 3, answer: func(id uuid.UUID, call int) error {
-		if id == bad {
-			return Permanent("email: INVALID_EMAIL_ADDRESS")
-		}
-		return nil
-	}}
-	var last Progress
-	r := testRelay(out, c, clock, Options{OnProgress: func(p Progress) { last = p }})
+	synctest.Test(t, func(t *testing.T) {
+		out := newMemOutbox()
+		ids := addNew(out, 7)
+		bad := ids[2]
+		c := &scripted{batch: 3, answer: func(id uuid.UUID, call int) error {
+			if id == bad {
+				return Permanent("email: INVALID_EMAIL_ADDRESS")
+			}
+			return nil
+		}}
+		var last Progress
+		r := testRelay(out, c, Options{OnProgress: func(p Progress) { last = p }})
 
-	s, err := r.SyncAll(context.Background(), time.Minute)
-	require.NoError(t, err)
-	assert.Equal(t, Summary{Done: 6, Dead: 1, Pending: 0}, s)
-	assert.Len(t, c.calls, 3, "7 entries at 3 per batch")
-	for _, call := range c.calls {
-		assert.LessOrEqual(t, len(call), 3)
-	}
-	for _, id := range ids {
-		if id == bad {
-			reason, _ := out.Dead(id)
-			assert.Equal(t, "email: INVALID_EMAIL_ADDRESS", reason)
-			continue
+		s, err := r.SyncAll(context.Background(), time.Minute)
+		require.NoError(t, err)
+		assert.Equal(t, Summary{Done: 6, Dead: 1, Pending: 0}, s)
+		assert.Len(t, c.calls, 3, "7 entries at 3 per batch")
+		for _, call := range c.calls {
+			assert.LessOrEqual(t, len(call), 3)
 		}
-		assert.Equal(t, 1, doneTimes(out, id), "lead %s confirmed once", id)
-	}
-	assert.Equal(t, Progress{Total: 7, Done: 6, Dead: 1, Current: ids[6].String()}, last)
+		for _, id := range ids {
+			if id == bad {
+				reason, _ := out.Dead(id)
+				assert.Equal(t, "email: INVALID_EMAIL_ADDRESS", reason)
+				continue
+			}
+			assert.Equal(t, 1, doneTimes(out, id), "lead %s confirmed once", id)
+		}
+		assert.Equal(t, Progress{Total: 7, Done: 6, Dead: 1, Current: ids[6].String()}, last)
+	})
 }
 
 func TestSyncAllRetriesTransientFailuresAfterBackoff(t *testing.T) {
-	clock := newFakeClock()
-	out := newMemOutbox()
-	id := out.AddNew(clock.Now())
-	c := &scripted{batch: 10, answer: func(_ uuid.UUID, call int) error {
-		switch call {
-		case 1:
-			return Transient(errors.New("503 service unavailable"), 30*time.Second)
-		case 2:
-			return Transient(errors.New("500"), 0)
-		}
-		return nil
-	}}
-	r := testRelay(out, c, clock, Options{RetryInitial: 2 * time.Second, Rand: func() float64 { return 0.5 }})
+	synctest.Test(t, func(t *testing.T) {
+		out := newMemOutbox()
+		id := out.AddNew(time.Now())
+		c := &scripted{batch: 10, answer: func(_ uuid.UUID, call int) error {
+			switch call {
+			case 1:
+				return Transient(errors.New("503 service unavailable"), 30*time.Second)
+			case 2:
+				return Transient(errors.New("500"), 0)
+			}
+			return nil
+		}}
+		r := testRelay(out, c, Options{RetryInitial: 2 * time.Second, Rand: func() float64 { return 0.5 }})
 
-	start := clock.Now()
-	s, err := r.SyncAll(context.Background(), 10*time.Minute)
-	require.NoError(t, err)
-	assert.Equal(t, 1, s.Done)
-	assert.Equal(t, 0, s.Pending)
-	assert.Equal(t, 3, c.pushes[id])
-	// The first retry honoured Retry-After (30 s, more than the 1 s jitter),
-	// the second the backoff of attempt 2: 0.5 * 4 s = 2 s.
-	assert.Equal(t, 32*time.Second, clock.Now().Sub(start))
+		start := time.Now()
+		s, err := r.SyncAll(context.Background(), 10*time.Minute)
+		require.NoError(t, err)
+		assert.Equal(t, 1, s.Done)
+		assert.Equal(t, 0, s.Pending)
+		assert.Equal(t, 3, c.pushes[id])
+		// The first retry honoured Retry-After (30 s, more than the 1 s jitter),
+		// the second the backoff of attempt 2: 0.5 * 4 s = 2 s.
+		assert.Equal(t, 32*time.Second, time.Since(start))
+	})
 }
 
 func TestRetryAfterPausesBeforeClaimingNotAfter(t *testing.T) {
-	clock := newFakeClock()
-	out := newMemOutbox()
-	out.Clock = clock.Now
-	a := out.AddNew(clock.Now())
-	out.AddNew(clock.Now())
-	c := &scripted{batch: 1, answer: func(id uuid.UUID, call int) error {
-		if id == a && call == 1 {
-			return Transient(errors.New("429"), 10*time.Minute)
-		}
-		return nil
-	}}
-	r := testRelay(out, c, clock, Options{Lease: time.Minute})
-	start := clock.Now()
-	s, err := r.SyncAll(context.Background(), time.Hour)
-	require.NoError(t, err)
-	assert.Equal(t, 2, s.Done)
-	require.Len(t, out.Claims(), 3)
-	assert.Equal(t, start, out.Claims()[0])
-	// The second lead is claimed only once the pause is over, so its
-	// one-minute lease cannot run out while the relay waits.
-	assert.False(t, out.Claims()[1].Before(start.Add(10*time.Minute)), "claimed at %s", out.Claims()[1])
+	synctest.Test(t, func(t *testing.T) {
+		out := newMemOutbox()
+		out.Clock = time.Now
+		a := out.AddNew(time.Now())
+		out.AddNew(time.Now())
+		c := &scripted{batch: 1, answer: func(id uuid.UUID, call int) error {
+			if id == a && call == 1 {
+				return Transient(errors.New("429"), 10*time.Minute)
+			}
+			return nil
+		}}
+		r := testRelay(out, c, Options{Lease: time.Minute})
+		start := time.Now()
+		s, err := r.SyncAll(context.Background(), time.Hour)
+		require.NoError(t, err)
+		assert.Equal(t, 2, s.Done)
+		require.Len(t, out.Claims(), 3)
+		assert.Equal(t, start, out.Claims()[0])
+		// The second lead is claimed only once the pause is over, so its
+		// one-minute lease cannot run out while the relay waits.
+		assert.False(t, out.Claims()[1].Before(start.Add(10*time.Minute)), "claimed at %s", out.Claims()[1])
+	})
 }
 
 func TestSyncAllStopsAtTimeoutWithPending(t *testing.T) {
-	clock := newFakeClock()
-	out := newMemOutbox()
-	id := out.AddNew(clock.Now())
-	c := &scripted{batch: 10, answer: func(uuid.UUID, int) error { return Transient(errors.New("429"), time.Hour) }}
-	r := testRelay(out, c, clock, Options{})
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		out := newMemOutbox()
+		id := out.AddNew(time.Now())
+		c := &scripted{batch: 10, answer: func(uuid.UUID, int) error { return Transient(errors.New("429"), time.Hour) }}
+		r := testRelay(out, c, Options{})
 
-	s, err := r.SyncAll(context.Background(), 2*time.Minute)
-	require.NoError(t, err)
-	assert.Equal(t, Summary{Failed: 1, Pending: 1}, s)
-	e, ok := out.Entry(id)
-	require.True(t, ok)
-	assert.Equal(t, 1, e.Attempts)
-	assert.True(t, e.NextAttempt.Sub(clock.Now()) > 50*time.Minute, "Retry-After of an hour kept")
-	assert.Less(t, clock.Now().Sub(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)), time.Minute, "returned early: nothing could be due before the timeout")
+		s, err := r.SyncAll(context.Background(), 2*time.Minute)
+		require.NoError(t, err)
+		assert.Equal(t, Summary{Failed: 1, Pending: 1}, s)
+		e, ok := out.Entry(id)
+		require.True(t, ok)
+		assert.Equal(t, 1, e.Attempts)
+		assert.True(t, time.Until(e.NextAttempt) > 50*time.Minute, "Retry-After of an hour kept")
+		assert.Less(t, time.Since(start), time.Minute, "returned early: nothing could be due before the timeout")
+	})
 }
 
 func TestSyncAllAuthErrorStopsWithoutDeadLetters(t *testing.T) {
-	clock := newFakeClock()
-	out := newMemOutbox()
-	out.AddNew(clock.Now())
-	out.AddNew(clock.Now())
-	c := &scripted{batch: 10, answer: func(uuid.UUID, int) error { return AuthError("Salesforce: 401 INVALID_SESSION_ID") }}
-	r := testRelay(out, c, clock, Options{})
+	synctest.Test(t, func(t *testing.T) {
+		out := newMemOutbox()
+		out.AddNew(time.Now())
+		out.AddNew(time.Now())
+		c := &scripted{batch: 10, answer: func(uuid.UUID, int) error { return AuthError("Salesforce: 401 INVALID_SESSION_ID") }}
+		r := testRelay(out, c, Options{})
 
-	s, err := r.SyncAll(context.Background(), time.Minute)
-	require.ErrorIs(t, err, ErrAuth)
-	assert.Zero(t, out.DeadCount())
-	assert.Equal(t, 2, s.Pending)
-	assert.Len(t, c.calls, 1, "no second push with refused credentials")
+		s, err := r.SyncAll(context.Background(), time.Minute)
+		require.ErrorIs(t, err, ErrAuth)
+		assert.Zero(t, out.DeadCount())
+		assert.Equal(t, 2, s.Pending)
+		assert.Len(t, c.calls, 1, "no second push with refused credentials")
+	})
 }
 
 func TestSyncAllProbeRefusedCredentials(t *testing.T) {
-	clock := newFakeClock()
-	out := newMemOutbox()
-	out.AddNew(clock.Now())
-	c := &scripted{batch: 10, probeFn: func(int) error { return AuthError("HubSpot: 401") }}
-	r := testRelay(out, c, clock, Options{})
-	_, err := r.SyncAll(context.Background(), time.Minute)
-	require.ErrorIs(t, err, ErrAuth)
-	assert.Empty(t, c.calls)
+	synctest.Test(t, func(t *testing.T) {
+		out := newMemOutbox()
+		out.AddNew(time.Now())
+		c := &scripted{batch: 10, probeFn: func(int) error { return AuthError("HubSpot: 401") }}
+		r := testRelay(out, c, Options{})
+		_, err := r.SyncAll(context.Background(), time.Minute)
+		require.ErrorIs(t, err, ErrAuth)
+		assert.Empty(t, c.calls)
+	})
 }
 
 func TestSyncAllWaitsWhileOfflineThenDelivers(t *testing.T) {
-	clock := newFakeClock()
-	out := newMemOutbox()
-	id := out.AddNew(clock.Now())
-	c := &scripted{batch: 10, probeFn: func(n int) error {
-		if n <= 2 {
-			return Transient(ErrOffline, 0)
-		}
-		return nil
-	}}
-	var states []bool
-	r := testRelay(out, c, clock, Options{OnStatus: func(s Status) { states = append(states, s.Online) }})
-	s, err := r.SyncAll(context.Background(), time.Minute)
-	require.NoError(t, err)
-	assert.Equal(t, 1, s.Done)
-	assert.Equal(t, 1, doneTimes(out, id))
-	assert.Equal(t, []bool{false, false, true}, states)
+	synctest.Test(t, func(t *testing.T) {
+		out := newMemOutbox()
+		id := out.AddNew(time.Now())
+		c := &scripted{batch: 10, probeFn: func(n int) error {
+			if n <= 2 {
+				return Transient(ErrOffline, 0)
+			}
+			return nil
+		}}
+		var states []bool
+		r := testRelay(out, c, Options{OnStatus: func(s Status) { states = append(states, s.Online) }})
+		s, err := r.SyncAll(context.Background(), time.Minute)
+		require.NoError(t, err)
+		assert.Equal(t, 1, s.Done)
+		assert.Equal(t, 1, doneTimes(out, id))
+		assert.Equal(t, []bool{false, false, true}, states)
+	})
 }
 
 func TestSyncAllGivesUpOfflineAtTimeout(t *testing.T) {
-	clock := newFakeClock()
-	out := newMemOutbox()
-	out.AddNew(clock.Now())
-	c := &scripted{batch: 10, probeFn: func(int) error { return NetError("Webhook", errors.New("connection refused")) }}
-	r := testRelay(out, c, clock, Options{})
-	s, err := r.SyncAll(context.Background(), time.Minute)
-	require.ErrorIs(t, err, ErrOffline)
-	assert.Equal(t, 1, s.Pending)
-	assert.Empty(t, c.calls)
+	synctest.Test(t, func(t *testing.T) {
+		out := newMemOutbox()
+		out.AddNew(time.Now())
+		c := &scripted{batch: 10, probeFn: func(int) error { return NetError("Webhook", errors.New("connection refused")) }}
+		r := testRelay(out, c, Options{})
+		s, err := r.SyncAll(context.Background(), time.Minute)
+		require.ErrorIs(t, err, ErrOffline)
+		assert.Equal(t, 1, s.Pending)
+		assert.Empty(t, c.calls)
+	})
 }
 
 func TestAlignReorderedAndMissingResults(t *testing.T) {
-	clock := newFakeClock()
-	out := newMemOutbox()
-	a, b := out.AddNew(clock.Now()), out.AddNew(clock.Now())
-	c := &scripted{batch: 10, reorder: true, drop: true}
-	r := testRelay(out, c, clock, Options{})
-	s, err := r.SyncAll(context.Background(), time.Second)
-	require.NoError(t, err)
-	// Reversed then the last dropped: b's result came first, a's is missing.
-	assert.Equal(t, 1, doneTimes(out, b))
-	e, ok := out.Entry(a)
-	require.True(t, ok, "a lead without a result stays pending")
-	assert.Contains(t, e.LastError, ErrNoResult.Error())
-	assert.GreaterOrEqual(t, s.Done, 1)
+	synctest.Test(t, func(t *testing.T) {
+		out := newMemOutbox()
+		a, b := out.AddNew(time.Now()), out.AddNew(time.Now())
+		c := &scripted{batch: 10, reorder: true, drop: true}
+		r := testRelay(out, c, Options{})
+		s, err := r.SyncAll(context.Background(), time.Second)
+		require.NoError(t, err)
+		// Reversed then the last dropped: b's result came first, a's is missing.
+		assert.Equal(t, 1, doneTimes(out, b))
+		e, ok := out.Entry(a)
+		require.True(t, ok, "a lead without a result stays pending")
+		assert.Contains(t, e.LastError, ErrNoResult.Error())
+		assert.GreaterOrEqual(t, s.Done, 1)
+	})
 }
 
 func TestRateLimiterSpacesPushes(t *testing.T) {
-	clock := newFakeClock()
-	out := newMemOutbox()
-	for range 4 {
-		out.AddNew(clock.Now())
-	}
-	c := &scripted{batch: 1}
-	lim := rate.NewLimiter(rate.Every(500*time.Millisecond), 1)
-	r := testRelay(out, c, clock, Options{Limiter: lim})
-	start := clock.Now()
-	s, err := r.SyncAll(context.Background(), time.Minute)
-	require.NoError(t, err)
-	assert.Equal(t, 4, s.Done)
-	// The first push uses the burst token, three more wait 500 ms each.
-	assert.Equal(t, 1500*time.Millisecond, clock.Now().Sub(start))
+	synctest.Test(t, func(t *testing.T) {
+		out := newMemOutbox()
+		for range 4 {
+			out.AddNew(time.Now())
+		}
+		c := &scripted{batch: 1}
+		lim := rate.NewLimiter(rate.Every(500*time.Millisecond), 1)
+		r := testRelay(out, c, Options{Limiter: lim})
+		start := time.Now()
+		s, err := r.SyncAll(context.Background(), time.Minute)
+		require.NoError(t, err)
+		assert.Equal(t, 4, s.Done)
+		// The first push uses the burst token, three more wait 500 ms each.
+		assert.Equal(t, 1500*time.Millisecond, time.Since(start))
+	})
 }
 
 type pacing struct {
@@ -323,60 +328,63 @@ type pacing struct {
 func (p *pacing) Pace() time.Duration { return p.pace }
 
 func TestPacerSlowsNextPush(t *testing.T) {
-	clock := newFakeClock()
-	out := newMemOutbox()
-	out.AddNew(clock.Now())
-	out.AddNew(clock.Now())
-	c := &pacing{scripted: scripted{batch: 1}, pace: 3 * time.Second}
-	r := testRelay(out, c, clock, Options{})
-	start := clock.Now()
-	_, err := r.SyncAll(context.Background(), time.Minute)
-	require.NoError(t, err)
-	assert.Equal(t, 3*time.Second, clock.Now().Sub(start), "one pause between the two pushes")
+	synctest.Test(t, func(t *testing.T) {
+		out := newMemOutbox()
+		out.AddNew(time.Now())
+		out.AddNew(time.Now())
+		c := &pacing{scripted: scripted{batch: 1}, pace: 3 * time.Second}
+		r := testRelay(out, c, Options{})
+		start := time.Now()
+		_, err := r.SyncAll(context.Background(), time.Minute)
+		require.NoError(t, err)
+		assert.Equal(t, 3*time.Second, time.Since(start), "one pause between the two pushes")
+	})
 }
 
 func TestRunBacksOffWhileOfflineDrainsAndStopsOnCancel(t *testing.T) {
-	clock := newFakeClock()
-	out := newMemOutbox()
-	for range 5 {
-		out.AddNew(clock.Now())
-	}
-	c := &scripted{batch: 2, probeFn: func(n int) error {
-		if n <= 3 {
-			return Transient(ErrOffline, 0)
+	synctest.Test(t, func(t *testing.T) {
+		out := newMemOutbox()
+		for range 5 {
+			out.AddNew(time.Now())
 		}
-		return nil
-	}}
-	r := testRelay(out, c, clock, Options{Idle: 30 * time.Second, ProbeInitial: time.Second, ProbeMax: 8 * time.Second, Rand: func() float64 { return 0.999 }})
-	idle, stop := startRun(t, r, clock, 30*time.Second)
-	<-idle // drained, now idle
-	n, _ := out.PendingCount()
-	assert.Equal(t, 0, n)
-	stop()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	assert.Equal(t, 4, c.probes)
-	assert.Len(t, c.calls, 3)
-	// Probe backoff grew: ~1 s, ~2 s, ~4 s (full jitter at 0.999).
-	slept := clock.Slept()
-	require.GreaterOrEqual(t, len(slept), 3)
-	assert.InDelta(t, float64(time.Second), float64(slept[0]), float64(10*time.Millisecond))
-	assert.InDelta(t, float64(2*time.Second), float64(slept[1]), float64(10*time.Millisecond))
-	assert.InDelta(t, float64(4*time.Second), float64(slept[2]), float64(10*time.Millisecond))
+		c := &scripted{batch: 2, probeFn: func(n int) error {
+			if n <= 3 {
+				return Transient(ErrOffline, 0)
+			}
+			return nil
+		}}
+		r := testRelay(out, c, Options{Idle: 30 * time.Second, ProbeInitial: time.Second, ProbeMax: 8 * time.Second, Rand: func() float64 { return 0.999 }})
+		stop := startRun(t, r)
+		time.Sleep(20 * time.Second) // probes after ~1, ~2, ~4 s, then the drain
+		synctest.Wait()              // idle
+		n, _ := out.PendingCount()
+		assert.Equal(t, 0, n)
+		stop()
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		assert.Equal(t, 4, c.probes)
+		assert.Len(t, c.calls, 3)
+		// Probe backoff grew: ~1 s, ~2 s, ~4 s (full jitter at 0.999).
+		require.Len(t, c.probeAt, 4)
+		for i, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second} {
+			assert.InDelta(t, float64(want), float64(c.probeAt[i+1].Sub(c.probeAt[i])), float64(10*time.Millisecond))
+		}
+	})
 }
 
 func TestRunWakeSkipsIdleWait(t *testing.T) {
-	clock := newFakeClock()
-	out := newMemOutbox()
-	c := &scripted{batch: 10}
-	r := testRelay(out, c, clock, Options{Idle: time.Hour})
-	idle, stop := startRun(t, r, clock, time.Hour)
-	<-idle
-	id := out.AddNew(clock.Now())
-	r.Wake()
-	<-idle // woke, delivered, idle again
-	assert.Equal(t, 1, doneTimes(out, id))
-	stop()
+	synctest.Test(t, func(t *testing.T) {
+		out := newMemOutbox()
+		c := &scripted{batch: 10}
+		r := testRelay(out, c, Options{Idle: time.Hour})
+		stop := startRun(t, r)
+		synctest.Wait() // idle
+		id := out.AddNew(time.Now())
+		r.Wake()
+		synctest.Wait() // woke, delivered, idle again
+		assert.Equal(t, 1, doneTimes(out, id))
+		stop()
+	})
 }
 
 func TestDelayIsFullJitterCapped(t *testing.T) {
@@ -486,55 +494,57 @@ func BenchmarkRelayLatency20ms(b *testing.B) {
 // (NotBefore), holds every push, and an entry due only after RetryMax
 // (held by a long Retry-After) is left alone.
 func TestSyncAllIgnoresBackoffButHonoursRetryAfter(t *testing.T) {
-	clock := newFakeClock()
-	start := clock.Now()
-	out := newMemOutbox()
-	backedOff := addWaiting(out, start, 8, start.Add(10*time.Minute))
-	held := addWaiting(out, start, 1, start.Add(time.Hour))
-	flaky := out.AddNew(start)
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		out := newMemOutbox()
+		backedOff := addWaiting(out, start, 8, start.Add(10*time.Minute))
+		held := addWaiting(out, start, 1, start.Add(time.Hour))
+		flaky := out.AddNew(start)
 
-	pushedAt := map[uuid.UUID][]time.Time{}
-	c := &scripted{batch: 1, answer: func(id uuid.UUID, call int) error {
-		pushedAt[id] = append(pushedAt[id], clock.Now())
-		if id == flaky && call == 1 {
-			return Transient(errors.New("503"), 0)
-		}
-		if id == flaky && call == 2 {
-			return Transient(errors.New("429"), 20*time.Second)
-		}
-		return nil
-	}}
-	var pauses []time.Time
-	r := testRelay(out, c, clock, Options{NotBefore: start.Add(5 * time.Second), OnPause: func(t time.Time) { pauses = append(pauses, t) }})
-	s, err := r.SyncAll(context.Background(), 2*time.Minute)
-	require.NoError(t, err)
-	assert.Equal(t, 2, s.Done)
-	assert.Equal(t, 1, s.Pending, "the lead held by a long Retry-After stays")
-	assert.Empty(t, pushedAt[held])
-	require.Len(t, pushedAt[backedOff], 1)
-	assert.Less(t, pushedAt[backedOff][0], start.Add(time.Minute), "pushed in this run, not after its backoff of 10 minutes")
-	require.Len(t, pushedAt[flaky], 3)
-	assert.Equal(t, start.Add(5*time.Second), pushedAt[flaky][0], "the earlier run's Retry-After held the first push")
-	assert.LessOrEqual(t, pushedAt[flaky][1].Sub(pushedAt[flaky][0]), 5*time.Second, "a short wait within the run")
-	assert.Equal(t, 20*time.Second, pushedAt[flaky][2].Sub(pushedAt[flaky][1]), "the Retry-After of 20 s held")
-	require.Len(t, pauses, 1)
-	assert.Equal(t, pushedAt[flaky][1].Add(20*time.Second), pauses[0], "the pause is handed out to be remembered")
+		pushedAt := map[uuid.UUID][]time.Time{}
+		c := &scripted{batch: 1, answer: func(id uuid.UUID, call int) error {
+			pushedAt[id] = append(pushedAt[id], time.Now())
+			if id == flaky && call == 1 {
+				return Transient(errors.New("503"), 0)
+			}
+			if id == flaky && call == 2 {
+				return Transient(errors.New("429"), 20*time.Second)
+			}
+			return nil
+		}}
+		var pauses []time.Time
+		r := testRelay(out, c, Options{NotBefore: start.Add(5 * time.Second), OnPause: func(t time.Time) { pauses = append(pauses, t) }})
+		s, err := r.SyncAll(context.Background(), 2*time.Minute)
+		require.NoError(t, err)
+		assert.Equal(t, 2, s.Done)
+		assert.Equal(t, 1, s.Pending, "the lead held by a long Retry-After stays")
+		assert.Empty(t, pushedAt[held])
+		require.Len(t, pushedAt[backedOff], 1)
+		assert.Less(t, pushedAt[backedOff][0], start.Add(time.Minute), "pushed in this run, not after its backoff of 10 minutes")
+		require.Len(t, pushedAt[flaky], 3)
+		assert.Equal(t, start.Add(5*time.Second), pushedAt[flaky][0], "the earlier run's Retry-After held the first push")
+		assert.LessOrEqual(t, pushedAt[flaky][1].Sub(pushedAt[flaky][0]), 5*time.Second, "a short wait within the run")
+		assert.Equal(t, 20*time.Second, pushedAt[flaky][2].Sub(pushedAt[flaky][1]), "the Retry-After of 20 s held")
+		require.Len(t, pauses, 1)
+		assert.Equal(t, pushedAt[flaky][1].Add(20*time.Second), pauses[0], "the pause is handed out to be remembered")
+	})
 }
 
 // TestRunKeepsPerEntryBackoff: the background relay does not push a lead
 // before its backoff ends.
 func TestRunKeepsPerEntryBackoff(t *testing.T) {
-	clock := newFakeClock()
-	out := newMemOutbox()
-	addWaiting(out, clock.Now(), 8, clock.Now().Add(10*time.Minute))
-	c := &scripted{batch: 10}
-	r := testRelay(out, c, clock, Options{Idle: time.Hour})
-	idle, stop := startRun(t, r, clock, time.Minute)
-	<-idle
-	stop()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	assert.Empty(t, c.calls, "pushed before its backoff ended")
+	synctest.Test(t, func(t *testing.T) {
+		out := newMemOutbox()
+		addWaiting(out, time.Now(), 8, time.Now().Add(10*time.Minute))
+		c := &scripted{batch: 10}
+		r := testRelay(out, c, Options{Idle: time.Hour})
+		stop := startRun(t, r)
+		synctest.Wait() // idle
+		stop()
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		assert.Empty(t, c.calls, "pushed before its backoff ended")
+	})
 }
 
 // TestBatchWithPoisonedLeadDeliversTheOthers: one lead makes the CRM fail
@@ -542,28 +552,29 @@ func TestRunKeepsPerEntryBackoff(t *testing.T) {
 // says which lead): the relay splits the batch until the poisoned lead is
 // alone, and every other lead is delivered in the same run.
 func TestBatchWithPoisonedLeadDeliversTheOthers(t *testing.T) {
-	clock := newFakeClock()
-	out := newMemOutbox()
-	ids := addNew(out, clock, 16)
-	poison := ids[11]
-	c := &wholeBatch{scripted: scripted{batch: 16}, poison: poison}
-	r := testRelay(out, c, clock, Options{})
-	s, err := r.SyncAll(context.Background(), 30*time.Second)
-	require.NoError(t, err)
-	assert.Equal(t, 15, s.Done)
-	assert.Equal(t, 1, s.Pending)
-	for _, id := range ids {
-		if id != poison {
-			assert.Equal(t, 1, doneTimes(out, id), "lead %s", id)
+	synctest.Test(t, func(t *testing.T) {
+		out := newMemOutbox()
+		ids := addNew(out, 16)
+		poison := ids[11]
+		c := &wholeBatch{scripted: scripted{batch: 16}, poison: poison}
+		r := testRelay(out, c, Options{})
+		s, err := r.SyncAll(context.Background(), 30*time.Second)
+		require.NoError(t, err)
+		assert.Equal(t, 15, s.Done)
+		assert.Equal(t, 1, s.Pending)
+		for _, id := range ids {
+			if id != poison {
+				assert.Equal(t, 1, doneTimes(out, id), "lead %s", id)
+			}
 		}
-	}
-	e, ok := out.Entry(poison)
-	require.True(t, ok)
-	assert.Contains(t, e.LastError, "500")
-	// The first push: 16, then halves, depth first, down to the poisoned
-	// lead alone; the halves without it are delivered on the way.
-	assert.Len(t, c.calls[0], 16)
-	assert.Equal(t, []int{16, 8, 8, 4, 2, 2, 1, 1, 4}, batchSizes(c.calls)[:9])
+		e, ok := out.Entry(poison)
+		require.True(t, ok)
+		assert.Contains(t, e.LastError, "500")
+		// The first push: 16, then halves, depth first, down to the poisoned
+		// lead alone; the halves without it are delivered on the way.
+		assert.Len(t, c.calls[0], 16)
+		assert.Equal(t, []int{16, 8, 8, 4, 2, 2, 1, 1, 4}, batchSizes(c.calls)[:9])
+	})
 }
 
 // wholeBatch fails every batch that holds its poisoned lead as a whole,

@@ -5,8 +5,9 @@
 // JSON Lines), importing JSON Lines back losslessly and idempotently,
 // saving scanned codes as leads with duplicate handling, keeping a scan
 // under review stored but held from the CRM until the review ends
-// (StartReview, Discard, Restore, Finish), and syncing the outbox to the
-// CRM.
+// (StartReview, Discard, Restore, Finish), syncing the outbox to the
+// CRM, and reporting how an event went (BuildReport: the figures; Charts:
+// what both the app's dashboard and the HTML page draw; WriteReportHTML).
 //
 // Every function takes a *storage.Store that the caller opened and closes;
 // functions that do I/O over many leads take a context first and stop when

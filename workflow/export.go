@@ -23,9 +23,9 @@ import (
 	"leadcap/syncer"
 )
 
-// ErrUnknownFormat means an export format other than csv, vcf or jsonl was
+// ErrUnknownFormat means an export format other than csv, vcf, jsonl or bundle was
 // asked for.
-var ErrUnknownFormat = errors.New("unknown export format: use csv, vcf or jsonl")
+var ErrUnknownFormat = errors.New("unknown export format: use csv, vcf, jsonl or bundle")
 
 // Format is an export format.
 type Format string
@@ -40,6 +40,10 @@ const (
 	// FormatJSONL is JSON Lines: one complete lead per line, which Import
 	// reads back without loss.
 	FormatJSONL Format = "jsonl"
+	// FormatBundle is JSON Lines headed by one line that carries every
+	// event of the store (see BundleHeader), also those without leads: a
+	// device's whole fair in one file, which ImportMerge reads.
+	FormatBundle Format = "bundle"
 )
 
 // ParseFormat reads csv, vcf (also vcard) or jsonl (also json).
@@ -49,6 +53,8 @@ func ParseFormat(s string) (Format, error) {
 		return FormatCSV, nil
 	case "vcf", "vcard":
 		return FormatVCard, nil
+	case "bundle":
+		return FormatBundle, nil
 	case "jsonl", "json", "ndjson":
 		return FormatJSONL, nil
 	}
@@ -69,7 +75,12 @@ func Export(ctx context.Context, s *storage.Store, w io.Writer, f Format, q stor
 		events[ev.ID] = ev
 	}
 	bw := bufio.NewWriter(w)
-	enc, err := newEncoder(bw, f, events)
+	var enc encoder
+	if f == FormatBundle {
+		enc, err = bundleEncoder(s, bw, events)
+	} else {
+		enc, err = newEncoder(bw, f, events)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -138,6 +149,8 @@ func newEncoder(w io.Writer, f Format, events map[uuid.UUID]lead.Event) (encoder
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		return &jsonlEncoder{enc: enc, events: events}, nil
+	case FormatBundle:
+		return newBundleEncoder(w, events, nil)
 	}
 	return nil, fmt.Errorf("%q: %w", f, ErrUnknownFormat)
 }

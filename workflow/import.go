@@ -115,6 +115,12 @@ type ImportResult struct {
 	Failed    int // bad lines, skipped (conflicts included)
 	Conflicts int // leads stored with the same version but other content, kept as stored
 	Events    int // events created because the database did not have them
+	// Merged counts leads folded into a stored lead of the same person
+	// under another ID (ImportMerge only).
+	Merged int
+	// Removed counts leads deleted or erased here because the bundle's
+	// device had removed them (its tombstones).
+	Removed int
 }
 
 // importBatch is how many leads one transaction saves: one fsync per batch
@@ -137,7 +143,11 @@ const importBatch = 500
 // whole file again is safe. Other errors (reading r, the database) stop the
 // import; what was saved before stays saved.
 func Import(ctx context.Context, s *storage.Store, r io.Reader) (ImportResult, error) {
-	im := importer{s: s, known: map[uuid.UUID]bool{}, inBatch: map[uuid.UUID]bool{}, events: map[uuid.UUID]lead.Event{}}
+	return importWith(ctx, &importer{s: s, put: s.PutLeads}, r)
+}
+
+func importWith(ctx context.Context, im *importer, r io.Reader) (ImportResult, error) {
+	im.known, im.inBatch, im.events = map[uuid.UUID]bool{}, map[uuid.UUID]bool{}, map[uuid.UUID]lead.Event{}
 	br := bufio.NewReader(r)
 	var buf []byte
 	for n := 1; ; n++ {
@@ -179,7 +189,9 @@ type pending struct {
 }
 
 type importer struct {
-	s       *storage.Store
+	s *storage.Store
+	// put saves a batch: storage.PutLeads, or MergeLeads for ImportMerge.
+	put     func([]lead.Lead, ...lead.Event) ([]storage.PutResult, error)
 	res     ImportResult
 	bad     badLines
 	known   map[uuid.UUID]bool // events known to exist
@@ -191,6 +203,9 @@ type importer struct {
 // line handles one non-blank line. Only database errors are returned; a bad
 // line is recorded.
 func (im *importer) line(n int, data []byte) error {
+	if isBundleHeader(data) {
+		return im.header(n, data)
+	}
 	rec, err := decodeRecord(data)
 	if err == nil {
 		err = im.checkEvent(rec)
@@ -228,7 +243,7 @@ func (im *importer) flush() error {
 	for _, ev := range im.events {
 		events = append(events, ev)
 	}
-	res, err := im.s.PutLeads(leads, events...)
+	res, err := im.put(leads, events...)
 	if err != nil {
 		return fmt.Errorf("workflow: import: save leads: %w", err)
 	}
@@ -249,6 +264,8 @@ func (im *importer) flush() error {
 		case r.Outcome == storage.PutUpdated:
 			im.res.Updated++
 			im.known[leads[i].EventID] = true
+		case r.Outcome == storage.PutMerged:
+			im.res.Merged++
 		default:
 			im.res.Unchanged++
 		}

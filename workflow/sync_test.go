@@ -600,12 +600,30 @@ func TestSyncNowRemembersTheCRMsRetryAfter(t *testing.T) {
 	assert.Equal(t, 3, sum.Pending)
 	assert.Equal(t, 1, f.srv.Requests, "a request before the CRM's Retry-After")
 
-	// After it, everything goes at once, although each lead's backoff
-	// after its failure would hold it longer.
+	// Once it has passed, everything goes in that same sync.
 	opt.Timeout = 15 * time.Minute
 	sum, err = workflow.SyncNow(context.Background(), f.st, opt)
 	require.NoError(t, err)
 	assert.Zero(t, sum.Pending)
 	assert.False(t, f.clock.Now().Before(until))
+	f.assertDeliveredOnce(t, ids)
+}
+
+// TestSyncNowDoesNotWaitForBackoff: leads the background relay scheduled
+// for much later (their backoff after failures) go out at once when a
+// person syncs.
+func TestSyncNowDoesNotWaitForBackoff(t *testing.T) {
+	f := newSyncFixture(t)
+	ids := f.addLeads(t, 4)
+	for i, id := range ids {
+		require.NoError(t, f.st.MarkFailed(id, 1, "HubSpot: 502", f.clock.Now().Add(time.Duration(i+5)*time.Minute)))
+	}
+	start := f.clock.Now()
+	opt := f.options(f.connector(t, syncToken))
+	opt.Timeout = time.Minute
+	sum, err := workflow.SyncNow(context.Background(), f.st, opt)
+	require.NoError(t, err)
+	assert.Equal(t, 4, sum.Done)
+	assert.Equal(t, start, f.clock.Now(), "no wait at all")
 	f.assertDeliveredOnce(t, ids)
 }

@@ -180,7 +180,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"qualify", "01a21d2c"}, "nothing to record"},
 		{[]string{"list", "--stage", "hot"}, "is not a stage"},
 		{[]string{"export"}, "--format is required"},
-		{[]string{"export", "--format", "xlsx"}, "use csv, vcf or jsonl"},
+		{[]string{"export", "--format", "xlsx"}, "use csv, vcf, jsonl or bundle"},
 		{[]string{"consent", "01a21d2c", "--basis", "consent"}, "give both --basis and --status"},
 		{[]string{"note", "01a21d2c", "--follow-up", "next week", "call"}, "is not a date"},
 		{[]string{"event"}, "missing subcommand"},
@@ -366,21 +366,21 @@ func TestExportAndImport(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(e.dir, "leads.jsonl"), []byte(jsonl), 0o644))
 
 	fresh := &env{t: t, dir: e.dir, db: filepath.Join(e.dir, "fresh.db")}
-	assert.Equal(t, "created 2, updated 0, unchanged 0 (1 events created)\n", fresh.ok("import", "leads.jsonl"))
-	assert.Equal(t, "created 0, updated 0, unchanged 2\n", fresh.ok("import", "leads.jsonl"), "idempotent")
+	assert.Equal(t, "created 2, merged 0, updated 0, unchanged 0 (1 events created)\n", fresh.ok("import", "leads.jsonl"))
+	assert.Equal(t, "created 0, merged 0, updated 0, unchanged 2\n", fresh.ok("import", "leads.jsonl"), "idempotent")
 	r := leadcapIn(t, e.dir, jsonl, "--db", fresh.db, "import", "-")
-	assert.Equal(t, "created 0, updated 0, unchanged 2\n", r.stdout, "standard input")
+	assert.Equal(t, "created 0, merged 0, updated 0, unchanged 2\n", r.stdout, "standard input")
 	assert.Equal(t, e.ok("list", "--json"), fresh.ok("list", "--json"), "the same leads, field for field")
 	assert.Equal(t, jsonl, fresh.ok("export", "--format", "jsonl"))
 	e.ok("note", a, "sent the quote")
 	require.NoError(t, os.WriteFile(filepath.Join(e.dir, "leads.jsonl"), []byte(e.ok("export", "--format", "jsonl")), 0o644))
-	assert.Equal(t, "created 0, updated 1, unchanged 1\n", fresh.ok("import", "leads.jsonl"), "the newer version of Ada replaces the older")
+	assert.Equal(t, "created 0, merged 0, updated 1, unchanged 1\n", fresh.ok("import", "leads.jsonl"), "the newer version of Ada replaces the older")
 
 	bad := strings.SplitN(jsonl, "\n", 2)[0] + "\n{\"id\": 42}\n"
 	require.NoError(t, os.WriteFile(filepath.Join(e.dir, "bad.jsonl"), []byte(bad), 0o644))
 	third := &env{t: t, dir: e.dir, db: filepath.Join(e.dir, "third.db")}
 	res := third.fails(1, []string{"import", "bad.jsonl"}, "1 lines of bad.jsonl were not imported", "line 2: not a leadcap lead record", "import the file again")
-	assert.Equal(t, "created 1, updated 0, unchanged 0, failed 1 (1 events created)\n", res.stdout)
+	assert.Equal(t, "created 1, merged 0, updated 0, unchanged 0, failed 1 (1 events created)\n", res.stdout)
 	e.fails(1, []string{"import", "missing.jsonl"}, "there is no file missing.jsonl")
 }
 

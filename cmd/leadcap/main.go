@@ -66,7 +66,8 @@ func commands() []*command {
 	return []*command{
 		eventCommand(),
 		addCommand(), listCommand(), showCommand(), editCommand(), qualifyCommand(), noteCommand(), consentCommand(),
-		exportCommand(), importCommand(),
+		exportCommand(), importCommand(), reportCommand(),
+		deleteCommand(), eraseCommand(),
 		decodeCommand(), scanCommand(), parseCommand(),
 		attendeesCommand(), followupsCommand(),
 		crmCommand(), syncCommand(), deadCommand(),

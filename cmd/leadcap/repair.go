@@ -102,7 +102,7 @@ func (c *cli) withStoreRO(fn func(s *storage.Store) error) (err error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return c.withStore(fn) // a new, empty database, as every command makes it
 	}
-	s, err := storage.Open(path, &storage.Options{ReadOnly: true})
+	s, err := storage.Open(path, &storage.Options{ReadOnly: true, Key: c.key()})
 	if errors.Is(err, storage.ErrNeedsUpgrade) {
 		return c.withStore(fn) // the first use after an update upgrades it
 	}

@@ -1,17 +1,18 @@
 package main_test
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"leadcap/storage"
+	"leadcap/storage/storagetest"
 )
 
 func hashOf(t *testing.T, path string) string {
@@ -37,16 +38,11 @@ func TestExportAndBackupNeverReplaceTheDatabase(t *testing.T) {
 	assert.Contains(t, e.ok("check"), "no damage found (1 leads)")
 }
 
-// damage puts a control character into Ada's email address inside the
-// file's bytes, behind leadcap's back: bbolt's pages stay sound, but her
-// stored lead no longer decodes.
-func damage(t *testing.T, path string) {
+// damage overwrites Ada's stored record behind leadcap's back: bbolt's
+// pages stay sound, but her lead no longer decodes.
+func damage(t *testing.T, path, leadID string) {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	bad := bytes.ReplaceAll(data, []byte("ada@example.com"), []byte("ada@example\x01com"))
-	require.NotEqual(t, data, bad)
-	require.NoError(t, os.WriteFile(path, bad, 0o600))
+	require.NoError(t, storagetest.CorruptLead(path, uuid.MustParse(leadID)))
 }
 
 // A damaged database: check exits 1, backup writes nothing and exits 1,
@@ -54,9 +50,9 @@ func damage(t *testing.T, path string) {
 func TestCheckBackupSalvageOnDamage(t *testing.T) {
 	e := newEnv(t)
 	e.withEvent()
-	id(t, e.ok("add", "--given", "Ada", "--family", "Lovelace", "--email", "ada@example.com"))
+	ada := id(t, e.ok("add", "--given", "Ada", "--family", "Lovelace", "--email", "ada@example.com"))
 	id(t, e.ok("add", "--given", "Grace", "--family", "Hopper", "--email", "grace@example.com"))
-	damage(t, e.db)
+	damage(t, e.db, ada)
 
 	e.fails(1, []string{"check"}, "is damaged", "leadcap salvage")
 	backup := filepath.Join(e.dir, "backup.db")

@@ -395,7 +395,7 @@ func TestSyncSalesforceRefusalsGoToDeadLetters(t *testing.T) {
 		fixed.Write(append(b, '\n'))
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(e.dir, "fixed.jsonl"), fixed.Bytes(), 0o644))
-	assert.Equal(t, "created 0, updated 2, unchanged 0\n", e.okCRM("import", "fixed.jsonl"))
+	assert.Equal(t, "created 0, merged 0, updated 2, unchanged 0\n", e.okCRM("import", "fixed.jsonl"))
 	assert.Equal(t, "no dead leads: the CRM has refused none\n", e.okCRM("dead", "list"), "a changed lead is queued again by itself")
 	assert.Equal(t, "no dead leads to retry\n", e.okCRM("dead", "retry", "--all"))
 

@@ -599,7 +599,6 @@ func motionBlur(f *plane, length, angle float64) *plane {
 	dx, dy := math.Cos(angle), math.Sin(angle)
 	out := newPlane(f.w, f.h)
 	type tap struct {
-		off    int
 		fx, fy float32
 		ox, oy int
 	}

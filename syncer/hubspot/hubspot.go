@@ -162,6 +162,9 @@ func (e apiError) text() string {
 
 // Push upserts the batch by email, at most 100 per request.
 func (c *Connector) Push(ctx context.Context, batch []lead.OutboxEntry) []syncer.Result {
+	if slices.ContainsFunc(batch, syncer.IsRemoval) {
+		return syncer.SplitRemovals(ctx, batch, c.pushRemovals, c.Push)
+	}
 	res := make([]syncer.Result, len(batch))
 	var send []int // indexes into batch
 	seen := map[string]bool{}

@@ -234,6 +234,9 @@ type upsertResult struct {
 // Push upserts the batch by external ID with allOrNone false, 200 records
 // per request.
 func (c *Connector) Push(ctx context.Context, batch []lead.OutboxEntry) []syncer.Result {
+	if slices.ContainsFunc(batch, syncer.IsRemoval) {
+		return syncer.SplitRemovals(ctx, batch, c.pushRemovals, c.Push)
+	}
 	res := make([]syncer.Result, len(batch))
 	var send []int
 	for i, e := range batch {

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -220,13 +219,6 @@ func TestFaultsInFrontOfTryton(t *testing.T) {
 	}
 }
 
-func keys(m map[time.Duration]bool) []string {
-	var s []string
-	for k := range m {
-		s = append(s, strconv.Quote(k.String()))
-	}
-	return s
-}
 
 // TestRacingCreateOfOpportunity lets another writer create the lead's
 // opportunity between the connector's look-up and its create (what two

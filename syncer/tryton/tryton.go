@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,6 +152,9 @@ type item struct {
 // one lead, the leads are sent again one by one so that only that lead
 // fails (with a *syncer.PermanentError carrying Tryton's message).
 func (c *Connector) Push(ctx context.Context, batch []lead.OutboxEntry) []syncer.Result {
+	if slices.ContainsFunc(batch, syncer.IsRemoval) {
+		return syncer.SplitRemovals(ctx, batch, c.pushRemovals, c.Push)
+	}
 	items := make([]*item, len(batch))
 	for i, e := range batch {
 		items[i] = &item{e: e, code: e.Lead.ID.String()}
@@ -267,9 +271,9 @@ func (c *Connector) lookUp(ctx context.Context, items []*item, _ bool) error {
 	for _, it := range items {
 		*it = item{e: it.e, code: it.code}
 	}
-	codes := make([]string, len(items))
-	for i, it := range items {
-		codes[i] = it.code
+	var codes []string // the leads' UUIDs and aliases (see erase.go)
+	for _, it := range items {
+		codes = append(codes, codesOf(it.e.Lead)...)
 	}
 	var (
 		byCode     map[string]int64
@@ -285,15 +289,17 @@ func (c *Connector) lookUp(ctx context.Context, items []*item, _ bool) error {
 	}
 	var emails []string
 	for _, it := range items {
-		if f, ok := byRef[it.code]; ok {
+		// A lead merged from other devices may be in Tryton under an alias.
+		ref, code := firstKnown(it, byRef), firstKnown(it, byCode)
+		if f, ok := byRef[ref]; ok {
 			it.oppID, it.oppState = f.ID, f.State
 			it.oppDesc, it.oppComment, it.oppEnd = deref(f.Description), deref(f.Comment), f.EndDate
 		}
-		switch id, ok := byCode[it.code]; {
+		switch id, ok := byCode[code]; {
 		case ok:
 			it.partyID = id
-		case it.oppID != 0 && byRef[it.code].Party != 0:
-			it.partyID = byRef[it.code].Party
+		case it.oppID != 0 && byRef[ref].Party != 0:
+			it.partyID = byRef[ref].Party
 		default:
 			emails = append(emails, it.e.Lead.Contact.Emails...)
 		}

@@ -96,7 +96,9 @@ func (c *Connector) MaxBatch() int { return c.cfg.MaxBatch }
 
 // Document is the JSON body of a delivery; docs/webhook.md describes it.
 type Document struct {
-	// Type is "lead.upsert", or "ping" for a probe.
+	// Type is "lead.upsert"; "lead.delete" (a mistaken scan deleted) or
+	// "lead.erase" (the person asked to be forgotten: remove everything
+	// about them), which carry no event and no lead; or "ping" for a probe.
 	Type   string `json:"type"`
 	Schema int    `json:"schema"`
 	// LeadID and Version identify this state of the lead; the receiver
@@ -105,6 +107,9 @@ type Document struct {
 	Version int64     `json:"version,omitempty"`
 	// RemoteID is the receiver's ID from an earlier delivery, if any.
 	RemoteID string `json:"remote_id,omitempty"`
+	// Aliases are the IDs of the same person's leads merged into this one
+	// from other devices: the receiver may know the person under them.
+	Aliases []uuid.UUID `json:"aliases,omitempty"`
 	// Stage is derived from the qualification: lead, prospect, disqualified.
 	Stage lead.Stage  `json:"stage,omitempty"`
 	Event *lead.Event `json:"event,omitempty"`
@@ -184,9 +189,13 @@ func VerifyAt(secret string, body []byte, header string, now time.Time, toleranc
 // for every retry of the same version.
 func Marshal(e lead.OutboxEntry) ([]byte, error) {
 	l, ev := e.Lead, e.Event
+	if syncer.IsRemoval(e) {
+		return json.Marshal(Document{Type: "lead." + string(e.Op), Schema: Schema, LeadID: l.ID, Version: l.Version,
+			RemoteID: e.RemoteID, Aliases: l.Aliases})
+	}
 	l.RawPayload = "" // the scanned text repeats the contact; not sent
 	return json.Marshal(Document{Type: "lead.upsert", Schema: Schema, LeadID: l.ID, Version: l.Version,
-		RemoteID: e.RemoteID, Stage: l.Stage(), Event: &ev, Lead: &l})
+		RemoteID: e.RemoteID, Aliases: l.Aliases, Stage: l.Stage(), Event: &ev, Lead: &l})
 }
 
 // Probe POSTs a signed ping document; the receiver answers 2xx without

@@ -26,15 +26,18 @@ const secret = "s3cret-shared-key"
 // receiver follows docs/webhook.md: it checks the signature, answers ping,
 // keeps the highest version per lead, and answers 409 to a key it has seen.
 type receiver struct {
-	mu     sync.Mutex
-	keys   map[string]bool
-	leads  map[uuid.UUID]webhook.Document
-	faults []func(w http.ResponseWriter) bool // true: handled, stop
-	posts  int
+	mu    sync.Mutex
+	keys  map[string]bool
+	leads map[uuid.UUID]webhook.Document
+	// removed holds the lead.delete and lead.erase documents received.
+	removed map[uuid.UUID]webhook.Document
+	faults  []func(w http.ResponseWriter) bool // true: handled, stop
+	posts   int
 }
 
 func newReceiver() (*receiver, *httptest.Server) {
-	rc := &receiver{keys: map[string]bool{}, leads: map[uuid.UUID]webhook.Document{}}
+	rc := &receiver{keys: map[string]bool{}, leads: map[uuid.UUID]webhook.Document{},
+		removed: map[uuid.UUID]webhook.Document{}}
 	return rc, httptest.NewServer(http.HandlerFunc(rc.serve))
 }
 
@@ -73,6 +76,10 @@ func (rc *receiver) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":"Idempotency-Key does not match the document"}`, http.StatusBadRequest)
 		return
 	}
+	if doc.Type == "lead.delete" || doc.Type == "lead.erase" {
+		rc.remove(w, key, doc)
+		return
+	}
 	if len(doc.Lead.Contact.Emails) == 0 && len(doc.Lead.Contact.Phones) == 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		_, _ = w.Write([]byte(`{"error":"contact.emails: our CRM needs an email or a phone"}`))
@@ -89,6 +96,20 @@ func (rc *receiver) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusCreated)
 	_, _ = w.Write([]byte(`{"id":"wh-` + doc.LeadID.String()[:8] + `"}`))
+}
+
+// remove forgets the lead and every alias of it; a replay answers 409.
+func (rc *receiver) remove(w http.ResponseWriter, key string, doc webhook.Document) {
+	if rc.keys[key] {
+		w.WriteHeader(http.StatusConflict)
+		return
+	}
+	rc.keys[key] = true
+	for _, id := range append([]uuid.UUID{doc.LeadID}, doc.Aliases...) {
+		delete(rc.leads, id)
+	}
+	rc.removed[doc.LeadID] = doc
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func itoa(v int64) string { b, _ := json.Marshal(v); return string(b) }

@@ -52,6 +52,20 @@ var reducedCos = func() (t [5][16]float32) {
 	return t
 }()
 
+// lowZig lists, for output sizes 1, 2 and 4, the zig-zag indices of the
+// coefficients in the top-left n×n corner of a block: the only ones the
+// reduced transform reads, so the only ones dequantized.
+var lowZig = func() (t [5][]int) {
+	for _, n := range []int{1, 2, 4} {
+		for z, u := range unzig {
+			if u%8 < n && u/8 < n {
+				t[n] = append(t[n], z)
+			}
+		}
+	}
+	return t
+}()
+
 // reducedIDCT writes the n×n (n = 1, 2 or 4) output of the dequantized
 // block b (natural order) to dst, level-shifted and clamped.
 func reducedIDCT(b *block, n int, dst []byte, stride int) {

@@ -443,10 +443,8 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 	stride := d.img1.Stride
 	dst := d.img1.Pix[n*(by*stride+bx):]
 	if n < 8 {
-		for zig := 0; zig < blockSize; zig++ {
-			if u := unzig[zig]; u%8 < n && u/8 < n {
-				b[u] *= qt[zig]
-			}
+		for _, z := range lowZig[n] {
+			b[unzig[z]] *= qt[z]
 		}
 		reducedIDCT(b, n, dst, stride)
 		return nil

@@ -36,10 +36,13 @@ type Server struct {
 
 	mu       sync.Mutex
 	contacts map[string]*Contact // by email
-	nextID   int
-	faults   []Fault
-	Requests int // batch upsert requests served (faults included)
-	MaxSeen  int // largest batch seen
+	// Archived and Purged are the contacts removed by DELETE (archived,
+	// restorable for 90 days) and by gdpr-delete (gone), by ID.
+	Archived, Purged map[string]Contact
+	nextID           int
+	faults           []Fault
+	Requests         int // batch upsert requests served (faults included)
+	MaxSeen          int // largest batch seen
 }
 
 // Contact is a stored contact.
@@ -62,7 +65,8 @@ var stages = map[string]bool{
 
 // New starts a fake portal that accepts token and has the custom properties.
 func New(token string, custom ...string) *Server {
-	s := &Server{Token: token, Custom: map[string]bool{}, contacts: map[string]*Contact{}, nextID: 1000}
+	s := &Server{Token: token, Custom: map[string]bool{}, contacts: map[string]*Contact{}, nextID: 1000,
+		Archived: map[string]Contact{}, Purged: map[string]Contact{}}
 	for _, c := range custom {
 		s.Custom[c] = true
 	}
@@ -137,6 +141,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"name": name, "type": "string", "fieldType": "text"})
 	case r.Method == http.MethodPost && r.URL.Path == "/crm/v3/objects/contacts/batch/upsert":
 		s.upsert(w, r)
+	case r.Method == http.MethodPost && r.URL.Path == "/crm/v3/objects/contacts/gdpr-delete":
+		s.gdprDelete(w, r)
+	case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/crm/v3/objects/contacts/"):
+		s.archive(w, strings.TrimPrefix(r.URL.Path, "/crm/v3/objects/contacts/"))
 	default:
 		writeJSON(w, http.StatusNotFound, errBody{Status: "error", Category: "OBJECT_NOT_FOUND", Message: "not found", CorrelationID: "c-404"})
 	}
@@ -282,4 +290,50 @@ func (s *Server) upsert(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusMultiStatus
 	}
 	writeJSON(w, status, body)
+}
+
+// archive follows DELETE /crm/v3/objects/contacts/{contactId}: 204, also
+// for an ID that does not exist (HubSpot answers 204 for those too).
+func (s *Server) archive(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.take(id); c != nil {
+		s.Archived[id] = *c
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// gdprDelete follows POST /crm/v3/objects/contacts/gdpr-delete with
+// {"objectId": ID}: 204; 404 for an ID that does not exist. (With
+// "idProperty": "email" an unknown address is blocklisted; leadcap never
+// sends one, it no longer has it.)
+func (s *Server) gdprDelete(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		ObjectID   string `json:"objectId"`
+		IDProperty string `json:"idProperty"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.ObjectID == "" {
+		writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR", Message: "objectId is required", CorrelationID: "c-400"})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.take(in.ObjectID)
+	if in.IDProperty != "" || c == nil {
+		writeJSON(w, http.StatusNotFound, errBody{Status: "error", Category: "OBJECT_NOT_FOUND", Message: "resource not found", CorrelationID: "c-404"})
+		return
+	}
+	s.Purged[in.ObjectID] = *c
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// take removes the contact of an ID and returns it (nil when none).
+func (s *Server) take(id string) *Contact {
+	for email, c := range s.contacts {
+		if c.ID == id {
+			delete(s.contacts, email)
+			return c
+		}
+	}
+	return nil
 }

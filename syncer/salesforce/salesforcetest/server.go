@@ -26,12 +26,15 @@ type Server struct {
 	// Unavailable makes the next n requests answer 503.
 	Unavailable int
 
-	mu       sync.Mutex
-	leads    map[string]map[string]any // by external ID
-	ids      map[string]string
-	nextID   int
-	Requests int
-	MaxSeen  int
+	mu    sync.Mutex
+	leads map[string]map[string]any // by external ID
+	// RecycleBin holds the deleted leads by external ID, as Salesforce
+	// keeps them for 15 days.
+	RecycleBin map[string]map[string]any
+	ids        map[string]string
+	nextID     int
+	Requests   int
+	MaxSeen    int
 }
 
 var standard = map[string]bool{
@@ -47,7 +50,8 @@ var statuses = map[string]bool{
 // New starts a fake org.
 func New(token, externalID string, custom ...string) *Server {
 	s := &Server{Token: token, ExternalIDField: externalID, DailyMax: 15000, Custom: map[string]bool{},
-		leads: map[string]map[string]any{}, ids: map[string]string{}}
+		leads: map[string]map[string]any{}, ids: map[string]string{},
+		RecycleBin: map[string]map[string]any{}}
 	for _, c := range custom {
 		s.Custom[c] = true
 	}
@@ -131,6 +135,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.upsert(w, r)
+	case r.Method == http.MethodDelete && strings.HasPrefix(rest, "sobjects/Lead/"+s.ExternalIDField+"/"):
+		s.delete(w, strings.TrimPrefix(rest, "sobjects/Lead/"+s.ExternalIDField+"/"))
+	case r.Method == http.MethodPatch && strings.HasPrefix(rest, "sobjects/Lead/") && strings.Count(rest, "/") == 2:
+		s.update(w, r, strings.TrimPrefix(rest, "sobjects/Lead/"))
 	case strings.HasPrefix(rest, "composite/sobjects/Lead/"):
 		s.reply(w, http.StatusBadRequest, []sfError{{Message: "Provided external ID field does not exist or is not accessible: " + strings.TrimPrefix(rest, "composite/sobjects/Lead/"), ErrorCode: "NOT_FOUND"}})
 	default:
@@ -221,4 +229,49 @@ func (s *Server) upsert(w http.ResponseWriter, r *http.Request) {
 		results = append(results, result{ID: &id, Success: true, Errors: []sfError{}, Created: !exists})
 	}
 	s.reply(w, http.StatusOK, results)
+}
+
+var notFound = []sfError{{Message: "The requested resource does not exist", ErrorCode: "NOT_FOUND"}}
+
+// delete follows DELETE /sobjects/Lead/{externalIdField}/{value}: 204, or
+// 404 when no lead has that value. The lead goes to the recycle bin.
+func (s *Server) delete(w http.ResponseWriter, ext string) {
+	l, ok := s.leads[ext]
+	if !ok {
+		s.reply(w, http.StatusNotFound, notFound)
+		return
+	}
+	s.RecycleBin[ext] = l
+	delete(s.leads, ext)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// update follows PATCH /sobjects/Lead/{id}: the fields given are set, a
+// null clears one; 204, or 404 for an unknown ID.
+func (s *Server) update(w http.ResponseWriter, r *http.Request, id string) {
+	var fields map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&fields); err != nil {
+		s.reply(w, http.StatusBadRequest, []sfError{{Message: "JSON_PARSER_ERROR", ErrorCode: "JSON_PARSER_ERROR"}})
+		return
+	}
+	for ext, rid := range s.ids {
+		l, ok := s.leads[ext]
+		if rid != id || !ok {
+			continue
+		}
+		for f, v := range fields {
+			if !standard[f] && !s.Custom[f] {
+				s.reply(w, http.StatusBadRequest, []sfError{{Message: "No such column '" + f + "' on sobject of type Lead", ErrorCode: "INVALID_FIELD"}})
+				return
+			}
+			if v == nil {
+				delete(l, f)
+			} else {
+				l[f] = v
+			}
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	s.reply(w, http.StatusNotFound, notFound)
 }

@@ -1,0 +1,172 @@
+package app
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"leadcap/lead"
+	"leadcap/storage"
+)
+
+// openReport opens the dashboard as a user would: its tab on a desktop,
+// the report button of the Leads screen on a phone; it returns what shows.
+func openReport(t *testing.T, u *UI) fyne.CanvasObject {
+	t.Helper()
+	if fyne.CurrentDevice().IsMobile() {
+		var btn *widget.Button
+		walkTree(u.leads.content, func(o fyne.CanvasObject) bool {
+			if b, ok := o.(*widget.Button); ok && b.Icon == theme.GridIcon() {
+				btn = b
+			}
+			return btn == nil
+		})
+		require.NotNil(t, btn, "the Leads screen of a phone has a report button")
+		test.Tap(btn)
+	} else {
+		for _, ti := range u.tabs.Items {
+			if ti.Text == "Report" {
+				u.tabs.Select(ti)
+			}
+		}
+	}
+	var shown *shownHook
+	walkTree(u.win.Canvas().Content(), func(o fyne.CanvasObject) bool {
+		if h, ok := o.(*shownHook); ok && h.Visible() {
+			shown = h
+		}
+		return o.Visible() && shown == nil
+	})
+	require.NotNil(t, shown, "the report shows")
+	return shown
+}
+
+// chartsOn returns the charts the dashboard shows, by ID.
+func chartsOn(ti fyne.CanvasObject) map[string]*chartView {
+	out := map[string]*chartView{}
+	walkTree(ti, func(o fyne.CanvasObject) bool {
+		if c, ok := o.(*chartView); ok {
+			out[c.chart.ID] = c
+			return false
+		}
+		return true
+	})
+	return out
+}
+
+// barTexts returns the label and value text of each bar of a chart.
+func barTexts(c *chartView) [][2]string {
+	r := test.WidgetRenderer(c).(*chartRenderer)
+	var out [][2]string
+	for _, b := range r.bars {
+		out = append(out, [2]string{b.label.Text, b.value.Text})
+	}
+	return out
+}
+
+func addStaffLead(t *testing.T, st *storage.Store, ev lead.Event, at time.Time, staff string, rating lead.Rating) {
+	t.Helper()
+	l := lead.New(ev.ID, lead.MethodManual, at)
+	l.Contact = lead.Contact{FullName: "Visitor " + staff, Emails: []string{staff + at.Format("150405") + "@example.com"}}
+	l.CapturedBy, l.Rating = staff, rating
+	require.NoError(t, st.AddLead(l))
+}
+
+func TestDashboardShowsTheActiveEventsCharts(t *testing.T) {
+	st := newStore(t)
+	ev := addEvent(t, st, "Hannover Messe", "DE")
+	other := addEvent(t, st, "Salon", "FR")
+	require.NoError(t, st.SetActiveEvent(ev.ID))
+	addStaffLead(t, st, ev, t0, "Anna", lead.RatingHot)
+	addStaffLead(t, st, ev, t0.Add(time.Hour), "Anna", lead.RatingWarm)
+	addStaffLead(t, st, ev, t0.Add(2*time.Hour), "Bob", lead.RatingHot)
+	addStaffLead(t, st, other, t0, "Luc", lead.RatingCold)
+
+	u := newTestUI(t, st)
+	ti := openReport(t, u)
+	charts := chartsOn(ti)
+
+	require.Len(t, charts, 8)
+	assert.Equal(t, [][2]string{{"Anna", "2 (67%)"}, {"Bob", "1 (33%)"}}, barTexts(charts["staff"]))
+	assert.Equal(t, [][2]string{{"Hot", "2 (67%)"}, {"Warm", "1 (33%)"}, {"Cold", "0 (0%)"}, {"Unrated", "0 (0%)"}}, barTexts(charts["rating"]))
+	assert.Len(t, charts["hour"].chart.Bars, 3, "three hours of the fair")
+
+	// Bars are as long as their share of the longest.
+	u.win.Resize(fyne.NewSize(900, 900))
+	r := test.WidgetRenderer(charts["staff"]).(*chartRenderer)
+	r.Layout(charts["staff"].Size())
+	anna, bob := r.bars[0].rect.Size().Width, r.bars[1].rect.Size().Width
+	assert.Greater(t, anna, float32(0))
+	assert.InDelta(t, anna/2, bob, 0.5)
+
+	// Choosing the other event shows its figures.
+	sel := findSelect(t, ti)
+	require.Len(t, sel.Options, 2)
+	assert.Contains(t, sel.Selected, "Hannover Messe")
+	sel.SetSelectedIndex(1)
+	assert.Equal(t, [][2]string{{"Luc", "1 (100%)"}}, barTexts(chartsOn(ti)["staff"]))
+}
+
+func TestDashboardRefreshShowsNewLeads(t *testing.T) {
+	st := newStore(t)
+	ev := addEvent(t, st, "Hannover Messe", "DE")
+	u := newTestUI(t, st)
+	ti := openReport(t, u)
+	assert.Contains(t, canvasTexts(chartsOn(ti)["staff"]), "No leads yet")
+
+	addStaffLead(t, st, ev, t0, "Anna", lead.RatingHot)
+	var refresh *widget.Button
+	walkTree(ti, func(o fyne.CanvasObject) bool {
+		if b, ok := o.(*widget.Button); ok && b.Text == "" {
+			refresh = b
+		}
+		return true
+	})
+	require.NotNil(t, refresh)
+	test.Tap(refresh)
+	assert.Equal(t, [][2]string{{"Anna", "1 (100%)"}}, barTexts(chartsOn(ti)["staff"]))
+}
+
+func TestDashboardWithoutEvents(t *testing.T) {
+	u := newTestUI(t, newStore(t))
+	ti := openReport(t, u)
+	assert.Empty(t, chartsOn(ti))
+	var texts []string
+	walkTree(ti, func(o fyne.CanvasObject) bool {
+		if l, ok := o.(*widget.Label); ok {
+			texts = append(texts, l.Text)
+		}
+		return true
+	})
+	assert.Contains(t, texts, "No event yet: the report shows how an event went once there is one.")
+}
+
+func findSelect(t *testing.T, root fyne.CanvasObject) *widget.Select {
+	t.Helper()
+	var sel *widget.Select
+	walkTree(root, func(o fyne.CanvasObject) bool {
+		if s, ok := o.(*widget.Select); ok && sel == nil {
+			sel = s
+		}
+		return true
+	})
+	require.NotNil(t, sel)
+	return sel
+}
+
+func canvasTexts(c *chartView) []string {
+	var out []string
+	for _, o := range test.WidgetRenderer(c).Objects() {
+		if tx, ok := o.(*canvas.Text); ok {
+			out = append(out, tx.Text)
+		}
+	}
+	return out
+}

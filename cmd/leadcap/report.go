@@ -1,0 +1,93 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"leadcap/lead"
+	"leadcap/storage"
+	"leadcap/workflow"
+)
+
+func reportCommand() *command {
+	return &command{
+		name:     "report",
+		synopsis: "[--event ID] [--tz ZONE] (-o FILE.html | --json)",
+		summary:  "how an event went: leads per day, hour and staff member, funnel, ratings, consent, sync",
+		help: `-o FILE.html writes one self-contained HTML page with the charts as inline
+SVG: it loads nothing from the network, so it opens offline and can be
+mailed as it is. --json prints the figures as one JSON object instead.
+Without --event the active event is reported. Days and hours are counted
+in --tz (an IANA zone such as Europe/Berlin; default: this computer's).`,
+		run: runReport,
+	}
+}
+
+func runReport(c *cli, args []string) error {
+	fs := c.newFlags()
+	event := fs.String("event", "", "the event (`ID`, ID prefix or name); default: the active event")
+	zone := fs.String("tz", "", "count days and hours in `ZONE`, e.g. Europe/Berlin")
+	out := fs.String("o", "", "write the HTML report to `FILE`")
+	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	if _, err := c.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if (*out == "") == !*asJSON {
+		return usagef("give either -o FILE.html or --json")
+	}
+	loc := time.Local
+	if *zone != "" {
+		var err error
+		if loc, err = time.LoadLocation(*zone); err != nil {
+			return usagef("--tz %q is not a time zone: use an IANA name such as Europe/Berlin or UTC", *zone)
+		}
+	}
+	return c.withStoreRO(func(s *storage.Store) error {
+		ev, err := reportEvent(s, *event)
+		if err != nil {
+			return err
+		}
+		r, err := workflow.BuildReport(c.ctx, s, ev.ID, loc, c.now())
+		if err != nil {
+			return fail("could not count the leads of "+ev.Name, err)
+		}
+		if *asJSON {
+			enc := json.NewEncoder(c.stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(r)
+		}
+		return c.writeReport(s, *out, r)
+	})
+}
+
+// reportEvent finds the event named by key, or the active one.
+func reportEvent(s *storage.Store, key string) (lead.Event, error) {
+	if key != "" {
+		ev, err := s.FindEvent(key)
+		if err != nil {
+			return lead.Event{}, eventLookupError(key, err)
+		}
+		return ev, nil
+	}
+	ev, err := s.ActiveEvent()
+	if errors.Is(err, storage.ErrNoActiveEvent) {
+		return lead.Event{}, failf("no event is active: name one with --event (see 'leadcap event list').")
+	}
+	return ev, err
+}
+
+// writeReport writes the HTML report to path, completely or not at all.
+func (c *cli) writeReport(s *storage.Store, path string, r workflow.Report) error {
+	err := s.WriteFile(path, func(w io.Writer) error { return workflow.WriteReportHTML(w, r) })
+	if errors.Is(err, storage.ErrOwnFile) {
+		return failf("%s is the database (or a copy restore kept): nothing was written; choose another file for the report.", path)
+	}
+	if err != nil {
+		return fail("could not write "+path, err)
+	}
+	fmt.Fprintf(c.stdout, "wrote the report of %s (%d leads) to %s\n", r.Event.Name, r.Leads, path)
+	return nil
+}

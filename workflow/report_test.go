@@ -1,0 +1,227 @@
+package workflow_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/html"
+
+	"leadcap/lead"
+	"leadcap/storage"
+	"leadcap/workflow"
+)
+
+// reportLead is one row of the report test's fair: when and by whom it was
+// captured, how it was qualified, rated and consented, and how far it got
+// with the CRM.
+type reportLead struct {
+	day, hour, minute int // April 2026, UTC
+	staff             string
+	stage             lead.Stage
+	rating            lead.Rating
+	consent           lead.Consent
+	sync              storage.SyncStatus
+}
+
+var (
+	consentActive    = lead.Consent{Basis: lead.BasisConsent, Status: lead.ConsentActive}
+	consentRequested = lead.Consent{Basis: lead.BasisConsent, Status: lead.ConsentRequested}
+	legitimate       = lead.Consent{Basis: lead.BasisLegitimateInterest}
+	noBasis          = lead.Consent{Basis: lead.BasisNone}
+)
+
+// reportFair: days 20 and 22 of a fair from the 20th to the 23rd, hours 9,
+// 10 and 14; Anna 4 leads, Bob 3, one without staff.
+var reportFair = []reportLead{
+	{20, 9, 5, "Anna", lead.StageProspect, lead.RatingHot, consentActive, storage.SyncSynced},
+	{20, 9, 40, "Anna", lead.StageProspect, lead.RatingHot, consentActive, storage.SyncPending},
+	{20, 10, 0, "Bob", lead.StageLead, lead.RatingWarm, consentRequested, storage.SyncSynced},
+	{20, 14, 59, "Anna", lead.StageLead, lead.RatingCold, legitimate, storage.SyncFailed},
+	{22, 9, 15, "Bob", lead.StageDisqualified, lead.RatingUnrated, noBasis, storage.SyncDead},
+	{22, 10, 30, "Bob", lead.StageProspect, lead.RatingWarm, legitimate, storage.SyncSynced},
+	{22, 10, 45, "", lead.StageLead, lead.RatingUnrated, noBasis, storage.SyncPending},
+	{22, 14, 0, "Anna", lead.StageLead, lead.RatingWarm, consentActive, storage.SyncPending},
+}
+
+func qualificationFor(st lead.Stage) lead.Qualification {
+	switch st {
+	case lead.StageProspect:
+		return lead.Qualification{Fit: lead.Yes, Budget: lead.Yes, Authority: lead.Yes, Interest: lead.Yes}
+	case lead.StageDisqualified:
+		return lead.Qualification{Disqualified: true}
+	}
+	return lead.Qualification{Fit: lead.Yes}
+}
+
+// seedReport stores the fair of reportFair and a lead of another event
+// that the report must not count.
+func seedReport(t *testing.T, s *storage.Store) lead.Event {
+	t.Helper()
+	ev := lead.Event{Name: "Hannover Messe", Start: time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 4, 23, 0, 0, 0, 0, time.UTC)}
+	require.NoError(t, s.CreateEvent(&ev))
+	for i, rl := range reportFair {
+		l := lead.New(ev.ID, lead.MethodManual, time.Date(2026, 4, rl.day, rl.hour, rl.minute, 0, 0, time.UTC))
+		l.Contact = lead.Contact{FullName: fmt.Sprintf("Visitor %d", i), Emails: []string{fmt.Sprintf("v%d@example.com", i)}}
+		l.CapturedBy, l.Qualification, l.Rating, l.Consent = rl.staff, qualificationFor(rl.stage), rl.rating, rl.consent
+		require.NoError(t, s.AddLead(l))
+		setSync(t, s, l.ID, rl.sync)
+	}
+	other := lead.Event{Name: "Salon"}
+	require.NoError(t, s.CreateEvent(&other))
+	l := lead.New(other.ID, lead.MethodManual, time.Date(2026, 4, 20, 11, 0, 0, 0, time.UTC))
+	l.Contact, l.CapturedBy, l.Rating = lead.Contact{FullName: "Elsewhere", Emails: []string{"e@example.com"}}, "Anna", lead.RatingHot
+	require.NoError(t, s.AddLead(l))
+	return ev
+}
+
+// setSync brings a new (pending) lead to a sync status the way the relay
+// does.
+func setSync(t *testing.T, s *storage.Store, id uuid.UUID, st storage.SyncStatus) {
+	t.Helper()
+	l, err := s.Lead(id)
+	require.NoError(t, err)
+	switch st {
+	case storage.SyncSynced:
+		require.NoError(t, s.MarkDone(id, l.Version, "crm-"+id.String()[:8]))
+	case storage.SyncFailed:
+		require.NoError(t, s.MarkFailed(id, l.Version, "timeout", time.Now().Add(time.Hour)))
+	case storage.SyncDead:
+		require.NoError(t, s.MarkDead(id, l.Version, "rejected"))
+	}
+	info, err := s.SyncInfo(id)
+	require.NoError(t, err)
+	require.Equal(t, st, info.Status)
+}
+
+func counts(kv ...any) []workflow.Count {
+	var out []workflow.Count
+	for i := 0; i < len(kv); i += 2 {
+		out = append(out, workflow.Count{Key: kv[i].(string), N: kv[i+1].(int)})
+	}
+	return out
+}
+
+func TestBuildReportCountsTheEvent(t *testing.T) {
+	s := openStore(t)
+	ev := seedReport(t, s)
+	now := time.Date(2026, 4, 24, 8, 0, 0, 0, time.UTC)
+
+	r, err := workflow.BuildReport(context.Background(), s, ev.ID, time.UTC, now)
+	require.NoError(t, err)
+
+	assert.Equal(t, ev.Name, r.Event.Name)
+	assert.Equal(t, now, r.GeneratedAt)
+	assert.Equal(t, 8, r.Leads)
+	assert.Equal(t, counts("2026-04-20", 4, "2026-04-21", 0, "2026-04-22", 4, "2026-04-23", 0), r.ByDay)
+	assert.Equal(t, counts("09", 3, "10", 3, "11", 0, "12", 0, "13", 0, "14", 2), r.ByHour)
+	assert.Equal(t, counts("Anna", 4, "Bob", 3, "", 1), r.ByStaff)
+	assert.Equal(t, counts("captured", 8, "prospects", 3, "prospects-synced", 2), r.Funnel)
+	assert.Equal(t, counts("lead", 4, "prospect", 3, "disqualified", 1), r.Stages)
+	assert.Equal(t, counts("hot", 2, "warm", 3, "cold", 1, "unrated", 2), r.Ratings)
+	assert.Equal(t, counts("consent-active", 3, "consent-requested", 1, "legitimate-interest", 2, "consent-not-asked", 0, "consent-revoked", 0, "none", 2), r.Consent)
+	assert.Equal(t, counts("pending", 3, "failed", 1, "synced", 3, "dead", 1), r.Sync)
+}
+
+func TestBuildReportCountsHoursInTheGivenZone(t *testing.T) {
+	s := openStore(t)
+	ev := seedReport(t, s)
+	berlin, err := time.LoadLocation("Europe/Berlin") // UTC+2 in April
+	require.NoError(t, err)
+
+	r, err := workflow.BuildReport(context.Background(), s, ev.ID, berlin, time.Now())
+	require.NoError(t, err)
+
+	assert.Equal(t, "Europe/Berlin", r.Location)
+	assert.Equal(t, counts("11", 3, "12", 3, "13", 0, "14", 0, "15", 0, "16", 2), r.ByHour)
+}
+
+func TestBuildReportOfAnEmptyEvent(t *testing.T) {
+	s := openStore(t)
+	ev := lead.Event{Name: "Not started"}
+	require.NoError(t, s.CreateEvent(&ev))
+
+	r, err := workflow.BuildReport(context.Background(), s, ev.ID, nil, time.Now())
+	require.NoError(t, err)
+
+	assert.Zero(t, r.Leads)
+	assert.Empty(t, r.ByDay)
+	assert.Empty(t, r.ByHour)
+	for _, c := range r.Charts() {
+		assert.Contains(t, c.SVG(), "No leads yet", c.ID)
+	}
+}
+
+func TestBuildReportUnknownEvent(t *testing.T) {
+	s := openStore(t)
+	_, err := workflow.BuildReport(context.Background(), s, lead.NewID(), nil, time.Now())
+	assert.ErrorIs(t, err, storage.ErrNotFound)
+}
+
+// TestReportHTMLIsSelfContained parses the page and checks that it loads
+// nothing from anywhere: no URL at all, no script, no external stylesheet,
+// font or image, and one SVG chart per chart, each with an accessible name.
+func TestReportHTMLIsSelfContained(t *testing.T) {
+	s := openStore(t)
+	ev := seedReport(t, s)
+	r, err := workflow.BuildReport(context.Background(), s, ev.ID, time.UTC, time.Now())
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, workflow.WriteReportHTML(&buf, r))
+
+	page := buf.String()
+	assert.NotRegexp(t, regexp.MustCompile(`(?i)(https?:|//[a-z]|url\(|@import)`), page)
+	doc, err := html.Parse(strings.NewReader(page))
+	require.NoError(t, err)
+	var svgs, titled int
+	for n := range doc.Descendants() {
+		if n.Type != html.ElementNode {
+			continue
+		}
+		switch n.Data {
+		case "script", "link", "img", "iframe", "object", "embed":
+			t.Errorf("the report has a <%s> element", n.Data)
+		case "svg":
+			svgs++
+			if attr(n, "role") == "img" && attr(n, "aria-labelledby") != "" {
+				titled++
+			}
+		}
+	}
+	assert.Equal(t, len(r.Charts()), svgs)
+	assert.Equal(t, svgs, titled)
+	assert.Contains(t, page, "Hot: 2 (25%)", "each bar says its figure in words")
+	assert.Contains(t, page, "<title>Hannover Messe")
+}
+
+func TestReportHTMLEscapesNames(t *testing.T) {
+	s := openStore(t)
+	ev := lead.Event{Name: `<script>alert(1)</script>`}
+	require.NoError(t, s.CreateEvent(&ev))
+	l := lead.New(ev.ID, lead.MethodManual, time.Now())
+	l.Contact, l.CapturedBy = lead.Contact{FullName: "X", Emails: []string{"x@example.com"}}, `<b onmouseover="x">Eve</b>`
+	require.NoError(t, s.AddLead(l))
+	r, err := workflow.BuildReport(context.Background(), s, ev.ID, nil, time.Now())
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, workflow.WriteReportHTML(&buf, r))
+	assert.NotContains(t, buf.String(), "<script>")
+	assert.NotContains(t, buf.String(), "<b onmouseover")
+	assert.Contains(t, buf.String(), "&lt;b onmouseover=")
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
