@@ -162,7 +162,7 @@ func (s *settingsScreen) onConnectorChanged() {
 		return &widget.FormItem{Text: label, Widget: w, HintText: hint}
 	}
 	items := []*widget.FormItem{item(lang.L("Connector"), s.connector, "")}
-	secretHint := lang.L("Kept in memory only, never saved; or set LEADCAP_CRM_SECRET.")
+	secretHint := lang.L("Never saved in the database: kept in memory, or in this device's keyring with Remember on this device; or set LEADCAP_CRM_SECRET.")
 	switch s.connectorID() {
 	case "tryton":
 		items = append(items,

@@ -427,6 +427,12 @@ func (s *syncScreen) showStatus(st syncer.Status) {
 	case errors.Is(st.Err, syncer.ErrAuth):
 		s.statusIcon.SetResource(theme.ErrorIcon())
 		s.status.SetText(lang.L("The CRM refused the credentials: check them in Settings."))
+	case errors.Is(st.Err, syncer.ErrCertificate):
+		s.statusIcon.SetResource(theme.ErrorIcon())
+		s.status.SetText(lang.L("The CRM's certificate was not accepted (not a network problem): check the address in Settings, or ask the CRM's administrator for a valid certificate."))
+	case errors.Is(st.Err, syncer.ErrRedirect):
+		s.statusIcon.SetResource(theme.ErrorIcon())
+		s.status.SetText(lang.L("The CRM's address redirects elsewhere, so nothing was sent: enter the address it points to in Settings."))
 	default:
 		s.statusIcon.SetResource(theme.ErrorIcon())
 		text := lang.L("Offline: leads stay safe on this device and are sent when the CRM can be reached.")

@@ -229,6 +229,12 @@ func TestSyncScreenFollowsTheCRMComingOnline(t *testing.T) {
 	assert.Equal(t, "Online · all synced", chip.text)
 	u.office.onStatus(syncer.Status{Err: syncer.ErrOffline})
 	assert.Equal(t, "Offline · 0 waiting", chip.text)
+
+	// A certificate or a redirect is not "offline": it says what to fix.
+	u.office.onStatus(syncer.Status{Err: fmt.Errorf("webhook: %w", syncer.ErrCertificate)})
+	assert.Contains(t, s.status.Text, "certificate was not accepted (not a network problem)")
+	u.office.onStatus(syncer.Status{Err: fmt.Errorf("webhook: %w", syncer.ErrRedirect)})
+	assert.Contains(t, s.status.Text, "redirects elsewhere, so nothing was sent")
 }
 
 func TestSyncNowShowsLiveProgress(t *testing.T) {
