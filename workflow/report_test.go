@@ -127,7 +127,7 @@ func TestBuildReportCountsTheEvent(t *testing.T) {
 	assert.Equal(t, counts("lead", 4, "prospect", 3, "disqualified", 1), r.Stages)
 	assert.Equal(t, counts("hot", 2, "warm", 3, "cold", 1, "unrated", 2), r.Ratings)
 	assert.Equal(t, counts("consent-active", 3, "consent-requested", 1, "legitimate-interest", 2, "consent-not-asked", 0, "consent-revoked", 0, "none", 2), r.Consent)
-	assert.Equal(t, counts("pending", 3, "failed", 1, "synced", 3, "dead", 1), r.Sync)
+	assert.Equal(t, counts("pending", 3, "failed", 1, "synced", 3, "dead", 1, "waiting", 0), r.Sync)
 }
 
 func TestBuildReportCountsHoursInTheGivenZone(t *testing.T) {
