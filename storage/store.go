@@ -48,6 +48,12 @@ type Store struct {
 	rebuilding sync.RWMutex
 	// rc encodes records and index keys; Encrypt replaces it.
 	rc atomic.Pointer[codec]
+	// key is the source that unlocked the store (nil when it is not
+	// encrypted); Salvage encrypts its copy with it.
+	key KeySource
+	// afterBatch, when set (tests), runs after each rebuild batch; an
+	// error interrupts the rebuild there.
+	afterBatch func() error
 }
 
 // pageSize for new files: leads and summaries are small, but 16 KiB pages
