@@ -89,7 +89,7 @@ func (KeyringKey) Kind() string { return "keyring" }
 func (k KeyringKey) Key(salt []byte) ([]byte, error) {
 	key, err := k.Keys.LoadKey(keyID(salt))
 	if err != nil {
-		return nil, fmt.Errorf("%w (%v)", ErrNoKeyringKey, err)
+		return nil, fmt.Errorf("%w (%w)", ErrNoKeyringKey, err)
 	}
 	if len(key) != chacha20poly1305.KeySize {
 		return nil, fmt.Errorf("%w (the keyring holds a %d-byte key, want %d)", ErrNoKeyringKey, len(key), chacha20poly1305.KeySize)
