@@ -12,11 +12,12 @@ import (
 
 	"leadcap/internal/credentials"
 	"leadcap/storage"
+	"leadcap/workflow"
 )
 
 // envPassphrase names the variable that holds an encrypted database's
 // passphrase for every command.
-const envPassphrase = "LEADCAP_PASSPHRASE"
+const envPassphrase = workflow.EnvPassphrase
 
 // minPassphrase is the shortest passphrase init accepts.
 const minPassphrase = 8
@@ -84,7 +85,7 @@ func runInit(c *cli, args []string) error {
 }
 
 func encryptInKeyring(c *cli, s *storage.Store, n int) error {
-	err := s.Encrypt(keyringKey())
+	err := s.Encrypt(workflow.KeyringKey(credentials.System{}))
 	if errors.Is(err, credentials.ErrNoKeyring) {
 		return failf("%s: nothing was changed. Without a keyring, use 'leadcap init --encrypt' with a passphrase.", credentials.ErrNoKeyring)
 	}
@@ -95,14 +96,6 @@ func encryptInKeyring(c *cli, s *storage.Store, n int) error {
 		s.Path(), n)
 	return nil
 }
-
-// keyringKey is the key source of databases encrypted with
-// --keyring: this device's keyring.
-func keyringKey() storage.KeyringKey {
-	return storage.KeyringKey{Keys: credentials.DatabaseKeys{Keyring: credentials.System{}}}
-}
-
-var _ storage.KeyStore = credentials.DatabaseKeys{}
 
 func yesNo(b bool) string {
 	if b {
@@ -154,10 +147,4 @@ func (c *cli) readPassphrase() (string, error) {
 // key is what unlocks an encrypted database: the passphrase in the
 // environment, when there is one, or this device's keyring (the
 // database's header says which).
-func (c *cli) key() storage.KeySource {
-	var pw storage.KeySource
-	if p, ok := os.LookupEnv(envPassphrase); ok {
-		pw = storage.Passphrase(p)
-	}
-	return storage.AnyKey(pw, keyringKey())
-}
+func (c *cli) key() storage.KeySource { return workflow.StoreKey(credentials.System{}) }
