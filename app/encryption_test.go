@@ -18,6 +18,8 @@ func TestSettingsEncryptsTheLeads(t *testing.T) {
 	demo(t, st)
 	u := newTestUI(t, st)
 	e := newEncryptionBlock(u)
+	e.how.SetSelected(optPassphrase)
+	assert.True(t, e.pass.Visible())
 	assert.True(t, e.form.Visible())
 	assert.Contains(t, e.state.Text, "not encrypted")
 

@@ -305,3 +305,12 @@ func (s *Store) share(c *codec) error {
 	s.rc.Store(next)
 	return nil
 }
+
+// KeyKind returns the kind of key that unlocked the store ("keyring",
+// "passphrase"), or "" when it is not encrypted.
+func (s *Store) KeyKind() string {
+	if s.key == nil || !s.Encrypted() {
+		return ""
+	}
+	return s.key.Kind()
+}
