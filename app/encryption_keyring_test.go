@@ -20,12 +20,7 @@ import (
 // the card offers it first; the store then opens with the keyring alone.
 func TestSettingsEncryptsWithTheKeyring(t *testing.T) {
 	credentialstest.Session(t)
-	path := filepath.Join(t.TempDir(), "leads.db")
-	st, err := storage.Open(path, nil)
-	require.NoError(t, err)
-	demo(t, st)
-	u := newTestUI(t, st)
-	e := newEncryptionBlock(u)
+	path, st, e := encryptionCard(t)
 	assert.Equal(t, optKeyring, e.how.Selected, "the keyring is the default where there is one")
 	assert.False(t, e.pass.Visible(), "no passphrase to type for the keyring")
 	test.Tap(e.encrypt)
@@ -35,7 +30,7 @@ func TestSettingsEncryptsWithTheKeyring(t *testing.T) {
 	assert.Contains(t, e.state.Text, "keyring")
 	require.NoError(t, st.Close())
 
-	_, err = storage.Open(path, nil)
+	_, err := storage.Open(path, nil)
 	require.ErrorIs(t, err, storage.ErrEncrypted)
 	st, err = storage.Open(path, &storage.Options{Key: workflow.StoreKey(credentials.System{})})
 	require.NoError(t, err, "opens silently with the key from the keyring")
