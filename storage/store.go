@@ -28,7 +28,9 @@ type Options struct {
 	Now func() time.Time
 
 	// Key unlocks an encrypted store (see Encrypt); it is not needed for
-	// one that is not encrypted. A wrong key fails with ErrWrongKey.
+	// one that is not encrypted. A wrong key fails with ErrWrongKey; a
+	// keyring without the store's key with ErrNoKeyringKey. AnyKey offers
+	// several kinds: the store's header picks.
 	Key KeySource
 
 	// pageSize overrides the page size of a new file (benchmarks);
