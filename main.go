@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -12,7 +13,9 @@ import (
 
 	"leadcap/app"
 	"leadcap/assets"
+	"leadcap/internal/credentials"
 	"leadcap/storage"
+	"leadcap/workflow"
 )
 
 // appID must match the ID in FyneApp.toml.
@@ -39,17 +42,30 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	st, err := storage.Open(path, nil)
-	if err != nil {
+	var open *storage.Store
+	start := func(st *storage.Store) {
+		open = st
+		u := app.New(a, st, app.Options{Staff: *staff})
+		if *tab != "" && !u.ShowTab(*tab) {
+			fmt.Fprintf(os.Stderr, "leadcap: no screen %q: use one of %s\n", *tab, strings.Join(app.Tabs, ", "))
+		}
+		u.Window().Show()
+	}
+	// A database whose key is in the keyring opens silently; one with a
+	// passphrase asks for it (unless LEADCAP_PASSPHRASE holds it).
+	st, err := storage.Open(path, &storage.Options{Key: workflow.StoreKey(credentials.System{})})
+	switch {
+	case errors.Is(err, storage.ErrEncrypted):
+		app.NewUnlockWindow(a, path, start).Show()
+	case err != nil:
 		fmt.Fprintf(os.Stderr, "leadcap: %s (%s)\n", app.ErrorMessage(err), path)
 		app.NewOpenFailedWindow(a, path, err).ShowAndRun()
 		os.Exit(1)
+	default:
+		start(st)
 	}
-	defer st.Close()
-
-	u := app.New(a, st, app.Options{Staff: *staff})
-	if *tab != "" && !u.ShowTab(*tab) {
-		fmt.Fprintf(os.Stderr, "leadcap: no screen %q: use one of %s\n", *tab, strings.Join(app.Tabs, ", "))
+	a.Run()
+	if open != nil {
+		_ = open.Close()
 	}
-	u.Window().ShowAndRun()
 }

@@ -11,13 +11,21 @@ import (
 	"leadcap/storage"
 )
 
-func TestSettingsEncryptsTheLeads(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "leads.db")
+// encryptionCard opens a store with the demo leads and builds the
+// Settings card on it.
+func encryptionCard(t *testing.T) (path string, st *storage.Store, e *encryptionBlock) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "leads.db")
 	st, err := storage.Open(path, nil)
 	require.NoError(t, err)
 	demo(t, st)
-	u := newTestUI(t, st)
-	e := newEncryptionBlock(u)
+	return path, st, newEncryptionBlock(newTestUI(t, st))
+}
+
+func TestSettingsEncryptsTheLeads(t *testing.T) {
+	path, st, e := encryptionCard(t)
+	e.how.SetSelected(optPassphrase)
+	assert.True(t, e.pass.Visible())
 	assert.True(t, e.form.Visible())
 	assert.Contains(t, e.state.Text, "not encrypted")
 
@@ -43,7 +51,7 @@ func TestSettingsEncryptsTheLeads(t *testing.T) {
 	assert.Contains(t, e.state.Text, "LEADCAP_PASSPHRASE")
 	require.NoError(t, st.Close())
 
-	_, err = storage.Open(path, nil)
+	_, err := storage.Open(path, nil)
 	require.ErrorIs(t, err, storage.ErrEncrypted)
 	st, err = storage.Open(path, &storage.Options{Key: storage.Passphrase("correct horse battery")})
 	require.NoError(t, err)

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"leadcap/internal/credentials"
 	"leadcap/storage"
 	"leadcap/syncer"
 	"leadcap/workflow"
@@ -333,7 +334,7 @@ func salvageButtons(w fyne.Window, path string, openErr error) []fyne.CanvasObje
 	b = widget.NewButtonWithIcon(lang.L("Salvage leads"), theme.DocumentSaveIcon(), func() {
 		ext := filepath.Ext(path)
 		dst := strings.TrimSuffix(path, ext) + "-salvaged-" + time.Now().UTC().Format("20060102T150405Z") + ext
-		rep, err := storage.Salvage(path, dst)
+		rep, err := storage.Salvage(path, dst, workflow.StoreKey(credentials.System{}))
 		if err != nil {
 			dialog.ShowInformation(lang.L("Nothing could be salvaged"), userMessage(err), w)
 			return

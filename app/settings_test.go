@@ -76,6 +76,8 @@ func TestSettingsLoadsWhatIsSaved(t *testing.T) {
 	require.NoError(t, workflow.SaveCRM(st, workflow.CRMSettings{Connector: "tryton", URL: "http://127.0.0.1:8000/", Database: "crm", User: "admin"}))
 	require.NoError(t, st.SetSetting(SettingDefaultCountry, "AT"))
 	t.Setenv(workflow.SecretEnv, "from-the-environment")
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "") // no keyring, wherever it runs: the golden shows that
+	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
 	u := newTestUI(t, st)
 	s := u.office.settings
 	assert.Equal(t, "Tryton", s.connector.Selected)

@@ -316,6 +316,8 @@ func userMessage(err error) string {
 		return lang.L("The lead database is damaged or is not a leadcap database. Salvage the leads that can still be read, or restore it from a backup.")
 	case errors.Is(err, storage.ErrEmptyFile), errors.Is(err, storage.ErrIsDirectory), errors.Is(err, storage.ErrNotAFile):
 		return lang.L("The lead database file is empty or is not a file. Restore it from a backup, or start leadcap with --db and another file.")
+	case errors.Is(err, storage.ErrNoKeyringKey):
+		return keyringMessage(err)
 	case errors.Is(err, storage.ErrNewerSchema):
 		return lang.L("The lead database was written by a newer leadcap. Update leadcap to open it.")
 	case errors.Is(err, storage.ErrNoActiveEvent):

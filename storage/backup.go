@@ -38,7 +38,9 @@ func (s *Store) BackupFile(path string) error {
 	err := s.writeFile(path, func(f *os.File) error {
 		_, err := s.Backup(f)
 		return err
-	}, Verify)
+	}, func(path string) error {
+		return verify(path, func(st *Store) error { return st.share(s.codec()) })
+	})
 	if err != nil {
 		return fmt.Errorf("storage: back up to %s: %w", path, err)
 	}
@@ -157,8 +159,15 @@ func writeAtomic(path string, fill func(f *os.File) error, verify func(string) e
 // backup, and BackupFile on what it wrote): bbolt's pages, and every lead,
 // which must decode and, at the current schema, have its summary and index
 // entries (see Store.Check). It opens the file read-only and never changes
-// it.
-func Verify(path string) error {
+// it. An encrypted file's leads are checked with ks (see Options.Key); with
+// no key for it only bbolt's structure is, and a wrong key fails with
+// ErrWrongKey.
+func Verify(path string, ks KeySource) error {
+	return verify(path, func(st *Store) error { return st.unlock(ks) })
+}
+
+// verify is Verify with the store's codec set by unlock.
+func verify(path string, unlock func(st *Store) error) error {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return fmt.Errorf("storage: verify %s: %w", path, err)
@@ -176,7 +185,7 @@ func Verify(path string) error {
 	defer db.Close()
 	st := &Store{db: db, path: path}
 	sealed := false
-	if err := st.unlock(nil); errors.Is(err, ErrEncrypted) {
+	if err := unlock(st); errors.Is(err, ErrEncrypted) {
 		// An encrypted file: without its key only bbolt's structure can
 		// be verified; its leads are checked when it is opened with it.
 		sealed = true
@@ -223,12 +232,12 @@ func Verify(path string) error {
 // fails with ErrLocked when a leadcap process has dbPath open, keeps the
 // replaced file next to it as dbPath.before-restore-<time>, and swaps the
 // files with an atomic rename: dbPath is always either the old or the
-// restored database.
-func Restore(backupPath, dbPath string) error {
+// restored database. ks unlocks an encrypted backup for the check.
+func Restore(backupPath, dbPath string, ks KeySource) error {
 	if same(backupPath, dbPath) {
 		return fmt.Errorf("storage: restore %s: the backup and the database are the same file", dbPath)
 	}
-	if err := Verify(backupPath); err != nil {
+	if err := Verify(backupPath, ks); err != nil {
 		return fmt.Errorf("storage: restore from %s: %w", backupPath, err)
 	}
 	_, statErr := os.Stat(dbPath)

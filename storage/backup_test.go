@@ -104,11 +104,11 @@ func TestBackupAndRestoreVerifyLeads(t *testing.T) {
 	require.NoError(t, s.Close())
 	bad := filepath.Join(dir, "bad.db")
 	require.NoError(t, os.WriteFile(bad, raw.Bytes(), 0o600))
-	require.ErrorIs(t, Verify(bad), ErrDamaged)
+	require.ErrorIs(t, Verify(bad, nil), ErrDamaged)
 	target := filepath.Join(dir, "target.db")
-	require.ErrorIs(t, Restore(bad, target), ErrDamaged)
+	require.ErrorIs(t, Restore(bad, target, nil), ErrDamaged)
 	assert.NoFileExists(t, target)
-	require.NoError(t, Restore(good, target))
+	require.NoError(t, Restore(good, target, nil))
 }
 
 // BenchmarkBackupFile100k writes a verified backup of the 100k store: the

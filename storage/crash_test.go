@@ -85,7 +85,7 @@ func TestCrashRecovery(t *testing.T) {
 	}
 	require.NotEmpty(t, acked)
 
-	require.NoError(t, Verify(path), "the file is consistent after the kills")
+	require.NoError(t, Verify(path, nil), "the file is consistent after the kills")
 	s, err = Open(path, nil)
 	require.NoError(t, err)
 	defer s.Close()

@@ -2,9 +2,11 @@ package storage
 
 import (
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 	"golang.org/x/crypto/argon2"
@@ -59,26 +61,94 @@ func (p passphrase) Key(salt []byte) ([]byte, error) {
 	return argon2.IDKey([]byte(p), salt, argonTime, argonMemory, argonThreads, chacha20poly1305.KeySize), nil
 }
 
-// KeyringKey adapts an OS keyring to KeySource: Load returns the 32-byte
-// key stored there for this database (create one with NewKey and store it
-// before calling Encrypt).
+// ErrNoKeyringKey means the store's key is kept in a keyring and this
+// device's keyring does not have it (or there is no keyring).
+var ErrNoKeyringKey = errors.New("this database's key is not in this device's keyring: open it on the device that encrypted it (or restore that device's keyring), or restore a backup encrypted with a passphrase")
+
+// A KeyStore keeps stores' keys outside the file (the OS keyring), each
+// under the store's ID.
+type KeyStore interface {
+	// LoadKey returns the key saved for the store id.
+	LoadKey(id string) ([]byte, error)
+	// SaveKey saves key for the store id.
+	SaveKey(id string, key []byte) error
+}
+
+// KeyringKey is a KeySource whose key is random and kept in a KeyStore
+// (the OS keyring), never in the file. Encrypt creates and saves the key;
+// Open loads it. The store's ID (see keyID) names it, so a backup or
+// copy of the file is opened with the same key.
 type KeyringKey struct {
-	Load func() ([]byte, error)
+	Keys KeyStore
 }
 
 // Kind implements KeySource.
 func (KeyringKey) Kind() string { return "keyring" }
 
-// Key implements KeySource.
-func (k KeyringKey) Key([]byte) ([]byte, error) {
-	key, err := k.Load()
+// Key implements KeySource: it loads the store's key.
+func (k KeyringKey) Key(salt []byte) ([]byte, error) {
+	key, err := k.Keys.LoadKey(keyID(salt))
 	if err != nil {
-		return nil, fmt.Errorf("read the key from the keyring: %w", err)
+		return nil, fmt.Errorf("%w (%w)", ErrNoKeyringKey, err)
 	}
 	if len(key) != chacha20poly1305.KeySize {
-		return nil, fmt.Errorf("the keyring holds a %d-byte key, want %d", len(key), chacha20poly1305.KeySize)
+		return nil, fmt.Errorf("%w (the keyring holds a %d-byte key, want %d)", ErrNoKeyringKey, len(key), chacha20poly1305.KeySize)
 	}
 	return key, nil
+}
+
+// create makes a new random key for the store and saves it (Encrypt).
+func (k KeyringKey) create(salt []byte) ([]byte, error) {
+	key := NewKey()
+	if err := k.Keys.SaveKey(keyID(salt), key); err != nil {
+		return nil, fmt.Errorf("save the key in the keyring: %w", err)
+	}
+	return key, nil
+}
+
+// keyID names a store's key in a KeyStore: its random salt, which every
+// copy of the file shares and which is no secret.
+func keyID(salt []byte) string { return hex.EncodeToString(salt) }
+
+// AnyKey offers several KeySources; the store's header picks the one of
+// its kind (the keyring, or a passphrase). Encrypt needs a single source.
+func AnyKey(ks ...KeySource) KeySource {
+	var a anyKey
+	for _, k := range ks {
+		if k != nil {
+			a = append(a, k)
+		}
+	}
+	return a
+}
+
+type anyKey []KeySource
+
+func (a anyKey) Kind() string {
+	kinds := make([]string, len(a))
+	for i, k := range a {
+		kinds[i] = k.Kind()
+	}
+	return strings.Join(kinds, " or ")
+}
+
+func (a anyKey) Key([]byte) ([]byte, error) {
+	return nil, errors.New("storage: choose one key source (keyring or passphrase) to encrypt with")
+}
+
+// pick returns the source of the given kind: ks itself, or one of an
+// AnyKey; nil when there is none.
+func pick(ks KeySource, kind string) KeySource {
+	a, ok := ks.(anyKey)
+	if !ok {
+		a = anyKey{ks}
+	}
+	for _, k := range a {
+		if k != nil && k.Kind() == kind {
+			return k
+		}
+	}
+	return nil
 }
 
 // NewKey returns a random 32-byte key for a KeyringKey.
@@ -125,7 +195,8 @@ func (s *Store) unlock(ks KeySource) error {
 		return nil
 	})
 	if err == nil && h != nil {
-		err = base.unlock(h, ks)
+		s.key = pick(ks, h.Kind)
+		err = base.unlock(h, s.key, ks)
 	}
 	if err != nil {
 		base.close()
@@ -135,12 +206,12 @@ func (s *Store) unlock(ks KeySource) error {
 	return nil
 }
 
-func (c *codec) unlock(h *cryptHeader, ks KeySource) error {
-	if ks == nil {
+func (c *codec) unlock(h *cryptHeader, ks, given KeySource) error {
+	if given == nil || len(AnyKey(given).(anyKey)) == 0 {
 		return ErrEncrypted
 	}
-	if ks.Kind() != h.Kind {
-		return fmt.Errorf("%w (its key is kept in the %s, not given as a %s)", ErrEncrypted, h.Kind, ks.Kind())
+	if ks == nil {
+		return fmt.Errorf("%w (its key is kept in the %s, not given as a %s)", ErrEncrypted, h.Kind, given.Kind())
 	}
 	kek, err := ks.Key(h.Salt)
 	if err != nil {
@@ -183,7 +254,13 @@ func (s *Store) Encrypt(ks KeySource) error {
 		return fmt.Errorf("storage: encrypt %s: %w", s.path, ErrAlreadyEncrypted)
 	}
 	h := cryptHeader{V: 1, Kind: ks.Kind(), Salt: random(16)}
-	kek, err := ks.Key(h.Salt)
+	var kek []byte
+	var err error
+	if kr, ok := ks.(KeyringKey); ok {
+		kek, err = kr.create(h.Salt)
+	} else {
+		kek, err = ks.Key(h.Salt)
+	}
 	if err != nil {
 		return fmt.Errorf("storage: encrypt %s: %w", s.path, err)
 	}
@@ -210,8 +287,30 @@ func (s *Store) Encrypt(ks KeySource) error {
 		return fmt.Errorf("storage: encrypt %s: %w", s.path, err)
 	}
 	s.rc.Store(&next)
+	s.key = ks
 	if err := s.rebuild(); err != nil {
 		return fmt.Errorf("storage: encrypt %s: %w", s.path, err)
 	}
 	return nil
+}
+
+// share gives s (a copy of a store's file) the keys of c, the codec of the
+// store it was copied from.
+func (s *Store) share(c *codec) error {
+	next, err := newCodec()
+	if err != nil {
+		return err
+	}
+	next.aead, next.mac = c.aead, c.mac
+	s.rc.Store(next)
+	return nil
+}
+
+// KeyKind returns the kind of key that unlocked the store ("keyring",
+// "passphrase"), or "" when it is not encrypted.
+func (s *Store) KeyKind() string {
+	if s.key == nil || !s.Encrypted() {
+		return ""
+	}
+	return s.key.Kind()
 }

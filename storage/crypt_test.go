@@ -74,7 +74,7 @@ func TestEncryptExistingStore(t *testing.T) {
 	_, err = Open(path, nil)
 	require.ErrorIs(t, err, ErrEncrypted)
 	assert.Contains(t, err.Error(), "LEADCAP_PASSPHRASE")
-	_, err = Open(path, &Options{Key: KeyringKey{Load: func() ([]byte, error) { return NewKey(), nil }}})
+	_, err = Open(path, &Options{Key: KeyringKey{Keys: ringWith(NewKey())}})
 	require.ErrorIs(t, err, ErrEncrypted)
 	_, err = Open(path, &Options{Key: Passphrase("Correct horse battery staple")})
 	require.ErrorIs(t, err, ErrWrongKey)
@@ -110,8 +110,7 @@ func TestEncryptExistingStore(t *testing.T) {
 // even in a free page.
 func TestEncryptedFileHoldsNoPlainText(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "leadcap.db")
-	key := NewKey()
-	ring := KeyringKey{Load: func() ([]byte, error) { return key, nil }}
+	ring := KeyringKey{Keys: memKeys{}}
 	s, err := Open(path, nil)
 	require.NoError(t, err)
 	require.NoError(t, s.Encrypt(ring))
@@ -129,7 +128,7 @@ func TestEncryptedFileHoldsNoPlainText(t *testing.T) {
 		assert.False(t, bytes.Contains(data, []byte(p)), "%q is in the file", p)
 	}
 
-	_, err = Open(path, &Options{Key: KeyringKey{Load: func() ([]byte, error) { return NewKey(), nil }}})
+	_, err = Open(path, &Options{Key: KeyringKey{Keys: ringWith(NewKey())}})
 	require.ErrorIs(t, err, ErrWrongKey)
 	s, err = Open(path, &Options{Key: ring})
 	require.NoError(t, err)

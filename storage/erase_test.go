@@ -71,8 +71,7 @@ func TestEraseLeavesNoBytesInTheFile(t *testing.T) {
 
 func TestEraseEncryptedStore(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "leadcap.db")
-	key := NewKey()
-	ring := KeyringKey{Load: func() ([]byte, error) { return key, nil }}
+	ring := KeyringKey{Keys: memKeys{}}
 	s, err := Open(path, nil)
 	require.NoError(t, err)
 	require.NoError(t, s.Encrypt(ring))

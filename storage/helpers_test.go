@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"errors"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -62,3 +63,23 @@ func mustAdd(t *testing.T, s *Store, l *lead.Lead) lead.Lead {
 	require.NoError(t, s.AddLead(l))
 	return *l
 }
+
+// memKeys is a KeyStore in memory, for tests that are not about the OS
+// keyring (internal/credentials tests that one against a real one).
+type memKeys map[string][]byte
+
+func (m memKeys) LoadKey(id string) ([]byte, error) {
+	k, ok := m[id]
+	if !ok {
+		return nil, errors.New("no such key")
+	}
+	return k, nil
+}
+
+func (m memKeys) SaveKey(id string, key []byte) error { m[id] = key; return nil }
+
+// ringWith is a keyring that returns key for every store.
+type ringWith []byte
+
+func (r ringWith) LoadKey(string) ([]byte, error) { return r, nil }
+func (r ringWith) SaveKey(string, []byte) error   { return nil }

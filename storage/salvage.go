@@ -41,7 +41,11 @@ const salvageBatch = 500
 // A lead whose event is lost is given a placeholder event named after the
 // lost one's ID. It fails when src cannot be read at all (its meta pages
 // are gone).
-func Salvage(src, dst string) (SalvageReport, error) {
+//
+// An encrypted src is read with ks (see Options.Key; without it its leads
+// are reported lost, a wrong key fails with ErrWrongKey) and dst is
+// encrypted with the same kind of key before any lead is copied.
+func Salvage(src, dst string, ks KeySource) (SalvageReport, error) {
 	var rep SalvageReport
 	if _, err := os.Lstat(dst); err == nil {
 		return rep, fmt.Errorf("storage: salvage into %s: %w: choose a new file", dst, ErrExists)
@@ -54,13 +58,23 @@ func Salvage(src, dst string) (SalvageReport, error) {
 		return rep, fmt.Errorf("storage: salvage %s: %w", src, err)
 	}
 	defer db.Close()
-	events, leads, lost := readSalvage(db)
+	st := &Store{db: db, path: src}
+	if err := salvageUnlock(st, ks); err != nil {
+		return rep, fmt.Errorf("storage: salvage %s: %w", src, err)
+	}
+	defer st.codec().close()
+	events, leads, lost := readSalvage(db, st.codec())
 	rep.Lost = lost
 	out, err := Open(dst, nil)
 	if err != nil {
 		return rep, fmt.Errorf("storage: salvage into %s: %w", dst, err)
 	}
 	defer out.Close()
+	if st.key != nil && st.Encrypted() {
+		if err := out.Encrypt(st.key); err != nil {
+			return rep, fmt.Errorf("storage: salvage into %s: %w", dst, err)
+		}
+	}
 	for i := 0; i < len(leads); i += salvageBatch {
 		batch := leads[i:min(i+salvageBatch, len(leads))]
 		res, err := out.PutLeads(batch, placeholders(events, batch)...)
@@ -104,10 +118,10 @@ func placeholders(events map[uuid.UUID]lead.Event, batch []lead.Lead) []lead.Eve
 
 // readSalvage reads what still decodes. A crash inside bbolt on a damaged
 // page ends the walk of that bucket; what was read before it is kept.
-func readSalvage(db *bolt.DB) (events map[uuid.UUID]lead.Event, leads []lead.Lead, lost []Lost) {
+func readSalvage(db *bolt.DB, rc *codec) (events map[uuid.UUID]lead.Event, leads []lead.Lead, lost []Lost) {
 	events = map[uuid.UUID]lead.Event{}
 	var last []byte
-	err := walk(db, bEvents, func(b *bx, k, _ []byte) {
+	err := walk(db, rc, bEvents, func(b *bx, k, _ []byte) {
 		if id, ok := idOf(k); ok {
 			if ev, err := b.event(id); err == nil {
 				events[id] = ev
@@ -115,7 +129,7 @@ func readSalvage(db *bolt.DB) (events map[uuid.UUID]lead.Event, leads []lead.Lea
 		}
 	})
 	_ = err // a lost event gets a placeholder
-	err = walk(db, bLeads, func(b *bx, k, _ []byte) {
+	err = walk(db, rc, bLeads, func(b *bx, k, _ []byte) {
 		last = append(last[:0], k...)
 		id, ok := idOf(k)
 		if !ok {
@@ -137,7 +151,7 @@ func readSalvage(db *bolt.DB) (events map[uuid.UUID]lead.Event, leads []lead.Lea
 
 // walk calls fn for every key of a top-level bucket, turning a crash
 // inside bbolt into ErrDamaged.
-func walk(db *bolt.DB, name []byte, fn func(b *bx, k, v []byte)) (err error) {
+func walk(db *bolt.DB, rc *codec, name []byte, fn func(b *bx, k, v []byte)) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer guard(&err)
 	return db.View(func(tx *bolt.Tx) error {
@@ -146,16 +160,35 @@ func walk(db *bolt.DB, name []byte, fn func(b *bx, k, v []byte)) (err error) {
 			return errors.New("bucket missing")
 		}
 		b := buckets(tx)
-		rc, err := newCodec()
-		if err != nil {
-			return err
-		}
-		defer rc.close()
-		b.rc = rc // an encrypted store's sealed leads are reported lost
+		b.rc = rc // without the key, an encrypted store's leads are lost
 		c := bk.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			fn(b, k, v)
 		}
 		return nil
 	})
+}
+
+// salvageUnlock sets st's codec: unlocked with ks, or plain when ks does
+// not fit or the header is unreadable (its sealed leads are lost then). A
+// wrong key fails: the person meant to give the right one.
+func salvageUnlock(st *Store, ks KeySource) (err error) {
+	err = func() (err error) {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer guard(&err)
+		return st.unlock(ks)
+	}()
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrWrongKey) || errors.Is(err, ErrNoKeyringKey) {
+		return err
+	}
+	st.key = nil
+	c, cerr := newCodec()
+	if cerr != nil {
+		return cerr
+	}
+	st.rc.Store(c)
+	return nil
 }

@@ -31,7 +31,7 @@ func TestSalvage(t *testing.T) {
 	before := fileHash(t, path)
 
 	out := filepath.Join(dir, "salvaged.db")
-	rep, err := Salvage(path, out)
+	rep, err := Salvage(path, out, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, rep.Leads)
 	assert.Equal(t, 1, rep.Events, "a placeholder for the lost event")
@@ -51,7 +51,7 @@ func TestSalvage(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, gotEv.Name, "Salvaged event")
 
-	_, err = Salvage(path, out)
+	_, err = Salvage(path, out, nil)
 	require.ErrorIs(t, err, ErrExists, "an existing file is never replaced")
 }
 
@@ -80,7 +80,7 @@ func TestSalvageDamagedPages(t *testing.T) {
 		path := filepath.Join(dir, fmt.Sprintf("page%d.db", p))
 		require.NoError(t, os.WriteFile(path, c, 0o600))
 		out := filepath.Join(dir, fmt.Sprintf("out%d.db", p))
-		rep, err := Salvage(path, out)
+		rep, err := Salvage(path, out, nil)
 		require.NoError(t, err, "page %d", p)
 		assert.LessOrEqual(t, rep.Leads, n)
 		if rep.Leads < n {

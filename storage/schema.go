@@ -139,6 +139,9 @@ func (s *Store) rebuild() error {
 			done = true
 			return b.meta.Delete(keyRebuild)
 		})
+		if err == nil && !done && s.afterBatch != nil {
+			err = s.afterBatch()
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("rebuild indexes: %w", err)

@@ -28,7 +28,9 @@ type Options struct {
 	Now func() time.Time
 
 	// Key unlocks an encrypted store (see Encrypt); it is not needed for
-	// one that is not encrypted. A wrong key fails with ErrWrongKey.
+	// one that is not encrypted. A wrong key fails with ErrWrongKey; a
+	// keyring without the store's key with ErrNoKeyringKey. AnyKey offers
+	// several kinds: the store's header picks.
 	Key KeySource
 
 	// pageSize overrides the page size of a new file (benchmarks);
@@ -51,6 +53,13 @@ type Store struct {
 	// swap is held shared by every transaction and exclusively by Compact,
 	// which replaces db.
 	swap sync.RWMutex
+
+	// key is the source that unlocked the store (nil when it is not
+	// encrypted); Salvage encrypts its copy with it.
+	key KeySource
+	// afterBatch, when set (tests), runs after each rebuild batch; an
+	// error interrupts the rebuild there.
+	afterBatch func() error
 }
 
 // pageSize for new files: leads and summaries are small, but 16 KiB pages

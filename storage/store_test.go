@@ -358,7 +358,7 @@ func TestDamagedFile(t *testing.T) {
 			after, err := os.ReadFile(path)
 			require.NoError(t, err)
 			assert.True(t, bytes.Equal(content, after), "the file was not modified")
-			require.ErrorIs(t, Verify(path), ErrDamaged)
+			require.ErrorIs(t, Verify(path, nil), ErrDamaged)
 		})
 	}
 }
@@ -380,23 +380,23 @@ func TestBackupRestore(t *testing.T) {
 	backup := filepath.Join(dir, "backups", "leadcap-backup.db")
 	require.NoError(t, s.BackupFile(backup))
 	require.Error(t, s.BackupFile(path), "refuses to overwrite the database itself")
-	require.NoError(t, Verify(backup))
+	require.NoError(t, Verify(backup, nil))
 
 	// After the backup, another lead arrives.
 	later := mustAdd(t, s, newLead(ev, "Grace Hopper", "", "grace@example.com"))
 
 	// Restoring over an open database is refused.
-	require.ErrorIs(t, Restore(backup, path), ErrLocked)
+	require.ErrorIs(t, Restore(backup, path, nil), ErrLocked)
 	require.NoError(t, s.Close())
 
 	// A damaged backup is refused and the database left alone.
 	bad := filepath.Join(dir, "bad.db")
 	require.NoError(t, os.WriteFile(bad, buf.Bytes()[:buf.Len()/2], 0o600))
 	before := fileHash(t, path)
-	require.ErrorIs(t, Restore(bad, path), ErrDamaged)
+	require.ErrorIs(t, Restore(bad, path, nil), ErrDamaged)
 	assert.Equal(t, before, fileHash(t, path))
 
-	require.NoError(t, Restore(backup, path))
+	require.NoError(t, Restore(backup, path, nil))
 	s, err = Open(path, nil)
 	require.NoError(t, err)
 	got, err := s.Lead(kept.ID)
@@ -421,7 +421,7 @@ func TestBackupRestore(t *testing.T) {
 
 	// Restoring to a new place works too; a restored file is a normal store.
 	fresh := filepath.Join(dir, "elsewhere", "leadcap.db")
-	require.NoError(t, Restore(backup, fresh))
+	require.NoError(t, Restore(backup, fresh, nil))
 	s2, err := Open(fresh, nil)
 	require.NoError(t, err)
 	defer s2.Close()

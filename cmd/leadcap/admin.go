@@ -148,7 +148,7 @@ func runRestore(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := storage.Restore(backup, path); err != nil {
+	if err := storage.Restore(backup, path, c.key()); err != nil {
 		if errors.Is(err, storage.ErrDamaged) {
 			return failf("%s is not a leadcap backup or is damaged: the database was not changed.", backup)
 		}

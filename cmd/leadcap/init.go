@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,12 +10,14 @@ import (
 
 	"golang.org/x/term"
 
+	"leadcap/internal/credentials"
 	"leadcap/storage"
+	"leadcap/workflow"
 )
 
 // envPassphrase names the variable that holds an encrypted database's
 // passphrase for every command.
-const envPassphrase = "LEADCAP_PASSPHRASE"
+const envPassphrase = workflow.EnvPassphrase
 
 // minPassphrase is the shortest passphrase init accepts.
 const minPassphrase = 8
@@ -22,7 +25,7 @@ const minPassphrase = 8
 func initCommand() *command {
 	return &command{
 		name:     "init",
-		synopsis: "[--encrypt]",
+		synopsis: "[--encrypt [--keyring]]",
 		summary:  "create the database, or encrypt the one there is",
 		help: `Creates the database when it does not exist yet and says where it is.
 With --encrypt, encrypts its leads (XChaCha20-Poly1305, with a key derived
@@ -33,7 +36,12 @@ else from standard input (asked twice on a terminal). Every later command
 needs it in ` + envPassphrase + `. Without the passphrase the leads cannot be
 read by anyone, you included: keep it safe. Old plain copies of changed
 pages may stay in the file until they are reused: make a backup and use
-the backup to be sure none are left.`,
+the backup to be sure none are left.
+
+With --encrypt --keyring, the key is random and kept in this device's
+keyring (Secret Service, macOS Keychain, Windows Credential Manager),
+never in the database: every command then opens the database without a
+passphrase, on this device only. A backup opens with the same keyring.`,
 		run: runInit,
 	}
 }
@@ -41,8 +49,12 @@ the backup to be sure none are left.`,
 func runInit(c *cli, args []string) error {
 	fs := c.newFlags()
 	encrypt := fs.Bool("encrypt", false, "encrypt the leads with a passphrase")
+	inKeyring := fs.Bool("keyring", false, "with --encrypt: keep a random key in this device's keyring instead of a passphrase")
 	if _, err := c.parse(fs, args, 0, 0); err != nil {
 		return err
+	}
+	if *inKeyring && !*encrypt {
+		return usagef("--keyring goes with --encrypt: 'leadcap init --encrypt --keyring'")
 	}
 	return c.withStore(func(s *storage.Store) error {
 		n, err := s.Count(storage.Query{})
@@ -56,6 +68,9 @@ func runInit(c *cli, args []string) error {
 			fmt.Fprintf(c.stdout, "database %s ready: %d leads, encrypted: %s\n", s.Path(), n, yesNo(s.Encrypted()))
 			return nil
 		}
+		if *inKeyring {
+			return encryptInKeyring(c, s, n)
+		}
 		pw, err := c.newPassphrase()
 		if err != nil {
 			return err
@@ -67,6 +82,19 @@ func runInit(c *cli, args []string) error {
 			s.Path(), n, envPassphrase)
 		return nil
 	})
+}
+
+func encryptInKeyring(c *cli, s *storage.Store, n int) error {
+	err := s.Encrypt(workflow.KeyringKey(credentials.System{}))
+	if errors.Is(err, credentials.ErrNoKeyring) {
+		return failf("%s: nothing was changed. Without a keyring, use 'leadcap init --encrypt' with a passphrase.", credentials.ErrNoKeyring)
+	}
+	if err != nil {
+		return fail("could not encrypt the database", err)
+	}
+	fmt.Fprintf(c.stdout, "database %s encrypted: %d leads, with a key kept in this device's keyring. Every command opens it on this device; without this keyring nobody can read the leads.\n",
+		s.Path(), n)
+	return nil
 }
 
 func yesNo(b bool) string {
@@ -117,10 +145,6 @@ func (c *cli) readPassphrase() (string, error) {
 }
 
 // key is what unlocks an encrypted database: the passphrase in the
-// environment, when there is one.
-func (c *cli) key() storage.KeySource {
-	if pw, ok := os.LookupEnv(envPassphrase); ok {
-		return storage.Passphrase(pw)
-	}
-	return nil
-}
+// environment, when there is one, or this device's keyring (the
+// database's header says which).
+func (c *cli) key() storage.KeySource { return workflow.StoreKey(credentials.System{}) }

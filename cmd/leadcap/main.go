@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/term"
 
+	"leadcap/internal/credentials"
 	"leadcap/lead"
 	"leadcap/storage"
 	"leadcap/workflow"
@@ -225,6 +226,12 @@ func (c *cli) explain(err error) string {
 		return fmt.Sprintf("%s was written by a newer version of leadcap: update leadcap to open it.", path)
 	case errors.Is(err, storage.ErrEncrypted):
 		return fmt.Sprintf("%s is encrypted: set %s to its passphrase and try again.", path, envPassphrase)
+	case errors.Is(err, storage.ErrNoKeyringKey):
+		why := "the keyring holds no key for it"
+		if errors.Is(err, credentials.ErrNoKeyring) {
+			why = "there is no keyring leadcap can use"
+		}
+		return fmt.Sprintf("%s: %s (%s). Nothing was changed.", path, storage.ErrNoKeyringKey, why)
 	case errors.Is(err, storage.ErrWrongKey):
 		return fmt.Sprintf("the passphrase in %s does not open %s: nothing was changed; set the right one and try again.", envPassphrase, path)
 	case errors.Is(err, storage.ErrNoActiveEvent):

@@ -69,7 +69,7 @@ func runSalvage(c *cli, args []string) error {
 	if _, err := os.Stat(pos[0]); err != nil {
 		return failf("there is no database %s: check the path.", pos[0])
 	}
-	rep, err := storage.Salvage(pos[0], *out)
+	rep, err := storage.Salvage(pos[0], *out, c.key())
 	switch {
 	case errors.Is(err, storage.ErrExists):
 		return failf("%s already exists: give a new file name for the salvaged database.", *out)
