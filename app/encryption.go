@@ -135,6 +135,9 @@ type unlockWindow struct {
 	pass   *widget.Entry
 	open   *widget.Button
 	opened func(*storage.Store)
+	// background runs work off the UI goroutine and applies what it
+	// returns on it (tests run both at once).
+	background func(work func() (apply func()))
 }
 
 // NewUnlockWindow returns the window that asks for the passphrase of the
@@ -148,7 +151,10 @@ func NewUnlockWindow(a fyne.App, path string, opened func(*storage.Store)) fyne.
 func newUnlockWindow(a fyne.App, path string, opened func(*storage.Store)) *unlockWindow {
 	u := &unlockWindow{win: a.NewWindow("leadcap"), path: path, opened: opened,
 		msg:  widget.NewLabel(lang.L("The leads on this device are encrypted. Enter the passphrase to open them.")),
-		pass: widget.NewPasswordEntry()}
+		pass: widget.NewPasswordEntry(),
+		background: func(work func() func()) {
+			go func() { apply := work(); fyne.Do(apply) }()
+		}}
 	u.msg.Wrapping = fyne.TextWrapWord
 	u.pass.SetPlaceHolder(lang.L("Passphrase"))
 	u.pass.OnSubmitted = func(string) { u.onOpenTapped() }
@@ -165,7 +171,8 @@ func newUnlockWindow(a fyne.App, path string, opened func(*storage.Store)) *unlo
 }
 
 // onOpenTapped opens the database with the passphrase typed. Argon2id
-// takes a fraction of a second; the window waits for it.
+// takes a fraction of a second, so it runs off the UI goroutine while the
+// Open button waits.
 func (u *unlockWindow) onOpenTapped() {
 	pw := u.pass.Text
 	u.pass.SetText("")
@@ -173,7 +180,16 @@ func (u *unlockWindow) onOpenTapped() {
 		u.msg.SetText(lang.L("Enter the passphrase the leads were encrypted with."))
 		return
 	}
-	st, err := storage.Open(u.path, &storage.Options{Key: storage.Passphrase(pw)})
+	u.open.Disable()
+	u.background(func() func() {
+		st, err := storage.Open(u.path, &storage.Options{Key: storage.Passphrase(pw)})
+		return func() { u.onOpened(st, err) }
+	})
+}
+
+// onOpened shows what opening with the passphrase gave.
+func (u *unlockWindow) onOpened(st *storage.Store, err error) {
+	u.open.Enable()
 	switch {
 	case errors.Is(err, storage.ErrWrongKey):
 		u.msg.SetText(lang.L("Wrong passphrase: nothing was opened or changed. Try again."))

@@ -80,6 +80,7 @@ func TestUnlockWindowAsksForThePassphrase(t *testing.T) {
 
 	var opened *storage.Store
 	w := newUnlockWindow(a, path, func(s *storage.Store) { opened = s })
+	w.background = func(work func() func()) { work()() } // at once, so the test sees the result
 	w.win.Show()
 	test.Tap(w.open)
 	assert.Contains(t, w.msg.Text, "Enter the passphrase")

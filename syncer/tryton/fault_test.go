@@ -219,7 +219,6 @@ func TestFaultsInFrontOfTryton(t *testing.T) {
 	}
 }
 
-
 // TestRacingCreateOfOpportunity lets another writer create the lead's
 // opportunity between the connector's look-up and its create (what two
 // pushes of the same lead at the same moment do against a server that runs
