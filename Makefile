@@ -7,7 +7,7 @@ STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 # RACE: the packages the race detector runs on (the core; cmd/leadcap's tests run its binary)
 RACE := ./lead/... ./capture/... ./storage/... ./syncer/... ./workflow/...
 
-.PHONY: run cli test test-short bench vet deps tryton-start tryton-stop keyring-start keyring-stop screenshots package clean
+.PHONY: run cli test test-short fuzz bench vet deps tryton-start tryton-stop keyring-start keyring-stop screenshots package clean
 
 ## run: build and start the desktop app (installs the GLFW/OpenGL headers if missing)
 run:
@@ -18,8 +18,8 @@ run:
 cli:
 	CGO_ENABLED=0 $(GO) build -o bin/leadcap ./cmd/leadcap
 
-## test: install what the tests need, start a real Tryton and a real keyring, staticcheck, run every test,
-## then the race detector on the core packages and every fuzz target for 10 s
+## test: install what the tests need, start a real Tryton and a real keyring, staticcheck, run every test
+## (with every committed fuzz input), then the race detector on the core packages
 test:
 	@scripts/deps.sh test
 	$(GO) mod download
@@ -30,7 +30,11 @@ test:
 	CGO_ENABLED=0 $(STATICCHECK) $(CORE) ./app/... ./assets/... ./internal/...
 	$(GO) test -count=1 -timeout 30m ./...
 	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 40m $(RACE)
-	@scripts/fuzz.sh 10s
+
+## fuzz: every fuzz target for FUZZTIME (default 1m) each; a finding is written to testdata/fuzz/ for go test
+FUZZTIME ?= 1m
+fuzz:
+	@scripts/fuzz.sh $(FUZZTIME)
 
 ## test-short: the tests that need no server and no cgo
 test-short:

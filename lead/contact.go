@@ -183,6 +183,14 @@ func (c *Contact) normalizePhones(region string, read bool) []*FieldError {
 			n, err = ReadPhone(raw, region)
 		default:
 			n, err = NormalizePhone(raw, region)
+			if err != nil && p.Number != "" {
+				// A number read from a card that looks like E.164 but is not
+				// a valid one ("+100000") was kept as written by ReadPhone:
+				// normalizing it again keeps it too.
+				if r, rerr := ReadPhone(raw, region); rerr == nil && r == clean(p.Number) {
+					n, err = r, nil
+				}
+			}
 		}
 		if err != nil {
 			errs = append(errs, &FieldError{Field: fmt.Sprintf("contact.phones[%d]", i), Value: raw, Reason: err.Error()})

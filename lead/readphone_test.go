@@ -20,6 +20,7 @@ func TestReadPhone(t *testing.T) {
 		{name: "national, no region: as written", raw: "030  1234567", want: "030 1234567"},
 		{name: "national, not valid in region: as written", raw: "917-364-2918", region: "FR", want: "917-364-2918"},
 		{name: "invalid for its country code: as written, not E.164", raw: "+1-031-111-1111", region: "US", want: "+1-031-111-1111"},
+		{name: "E.164-shaped but not possible: as written", raw: "+100000", want: "+100000"},
 		{name: "extension", raw: "(0511) 123 456 ext. 12", want: "(0511) 123 456 ext. 12"},
 		{name: "words", raw: "BusinessPhone", err: "is not a phone number"},
 		{name: "letters in a number", raw: "1-800-FLOWERS", err: "is not a phone number"},
@@ -61,6 +62,19 @@ func TestNormalizeReadDropsOnlyWhatIsInvalid(t *testing.T) {
 	before := c2.Phones[0]
 	require.NoError(t, c2.Normalize("US"))
 	assert.Equal(t, before, c2.Phones[0])
+
+	// The same for a number kept as written that looks like E.164 (a + and
+	// digits) but is not a possible one: found by FuzzParse.
+	c3 := lead.Contact{FullName: "Dana", Phones: []lead.Phone{{Raw: "+100000"}}}
+	require.Empty(t, c3.NormalizeRead("DE"))
+	require.Equal(t, "+100000", c3.Phones[0].Number)
+	before = c3.Phones[0]
+	require.NoError(t, c3.Normalize("DE"))
+	assert.Equal(t, before, c3.Phones[0])
+
+	// Typed by a person, the same number is refused.
+	typed := lead.Contact{FullName: "Dana", Phones: []lead.Phone{{Raw: "+100000"}}}
+	require.Error(t, typed.Normalize("DE"))
 }
 
 func TestJoinName(t *testing.T) {
