@@ -181,16 +181,13 @@ func (c *Contact) normalizePhones(region string, read bool) []*FieldError {
 			n = clean(p.Number) // kept as written when it was read (ReadPhone)
 		case read:
 			n, err = ReadPhone(raw, region)
+		case p.Number != "" && readAs(raw, region) == clean(p.Number):
+			// Read from a card before (ReadPhone): kept, also when it looks
+			// like E.164 but is not a valid number ("+100000", "+82000000"),
+			// which NormalizePhone would refuse or change.
+			n = clean(p.Number)
 		default:
 			n, err = NormalizePhone(raw, region)
-			if err != nil && p.Number != "" {
-				// A number read from a card that looks like E.164 but is not
-				// a valid one ("+100000") was kept as written by ReadPhone:
-				// normalizing it again keeps it too.
-				if r, rerr := ReadPhone(raw, region); rerr == nil && r == clean(p.Number) {
-					n, err = r, nil
-				}
-			}
 		}
 		if err != nil {
 			errs = append(errs, &FieldError{Field: fmt.Sprintf("contact.phones[%d]", i), Value: raw, Reason: err.Error()})
@@ -205,6 +202,15 @@ func (c *Contact) normalizePhones(region string, read bool) []*FieldError {
 	}
 	c.Phones = phones
 	return errs
+}
+
+// readAs is what ReadPhone makes of raw, or "" when it refuses it.
+func readAs(raw, region string) string {
+	n, err := ReadPhone(raw, region)
+	if err != nil {
+		return ""
+	}
+	return n
 }
 
 // Reachable reports ErrUnreachable (as a *FieldError wrapping it) unless the

@@ -72,6 +72,13 @@ func TestNormalizeReadDropsOnlyWhatIsInvalid(t *testing.T) {
 	require.NoError(t, c3.Normalize("DE"))
 	assert.Equal(t, before, c3.Phones[0])
 
+	// One that NormalizePhone would change (+82 drops a national 0).
+	c4 := lead.Contact{FullName: "Dana", Phones: []lead.Phone{{Raw: "+82000000"}}}
+	require.Empty(t, c4.NormalizeRead(""))
+	before = c4.Phones[0]
+	require.NoError(t, c4.Normalize(""))
+	assert.Equal(t, before, c4.Phones[0])
+
 	// Typed by a person, the same number is refused.
 	typed := lead.Contact{FullName: "Dana", Phones: []lead.Phone{{Raw: "+100000"}}}
 	require.Error(t, typed.Normalize("DE"))
