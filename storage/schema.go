@@ -39,6 +39,7 @@ var (
 	ixDup   = []byte("event_dup")  // event ID (16) + keyed hash of the duplicate key (16) -> lead ID (16)
 	ixStage = []byte("stage")      // stage code (1) + summary key (24)
 	ixWords = []byte("words")      // keyed hash of a word stem (4) + first time (8) -> capture times; see postings.go
+	ixBadge = []byte("badge")      // event ID (16) + keyed hash of a badge ID (16) -> attendee; see attendees.go
 )
 
 var (
@@ -80,10 +81,21 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return tx.Bucket(bMeta).Put(keyRebuild, []byte{1})
 	},
+	// 3 -> 4: summaries with the consent and the staff member (format 4,
+	// sealed 5), so the event report reads no lead, and the attendee
+	// index by badge ID, built from the stored attendee lists, so filling
+	// a badge scan reads one attendee instead of the event's whole list.
+	// The rebuild does both.
+	func(tx *bolt.Tx) error {
+		if err := createIndexBuckets(tx); err != nil {
+			return err
+		}
+		return tx.Bucket(bMeta).Put(keyRebuild, []byte{1})
+	},
 }
 
 // schemaVersion is the schema this leadcap writes: len(migrations).
-const schemaVersion = 3
+const schemaVersion = 4
 
 func createIndexBuckets(tx *bolt.Tx) error {
 	for _, name := range [][]byte{bSummaries, bCounts} {
@@ -95,7 +107,7 @@ func createIndexBuckets(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	for _, b := range [][]byte{ixEvent, ixDup, ixStage, ixWords} {
+	for _, b := range [][]byte{ixEvent, ixDup, ixStage, ixWords, ixBadge} {
 		if _, err := ix.CreateBucketIfNotExists(b); err != nil {
 			return err
 		}
@@ -109,7 +121,8 @@ const rebuildBatch = 5000
 
 // rebuild drops the summaries and indexes and rebuilds them from the leads
 // and the outbox state, s.batch leads per transaction, then clears
-// keyRebuild. Interrupted (crash, damaged lead), it leaves keyRebuild set
+// keyRebuild. The attendee index is rebuilt from the attendee lists in the
+// first transaction. Interrupted (crash, damaged lead), it leaves keyRebuild set
 // and the next Open starts over: the leads themselves are never touched.
 func (s *Store) rebuild() error {
 	err := s.write(func(b *bx) error {
@@ -121,7 +134,11 @@ func (s *Store) rebuild() error {
 		if err := createIndexBuckets(b.tx); err != nil {
 			return err
 		}
-		return b.meta.Put(keyRebuild, []byte{1})
+		if err := b.meta.Put(keyRebuild, []byte{1}); err != nil {
+			return err
+		}
+		b.ixBadge = b.tx.Bucket(bIndexes).Bucket(ixBadge)
+		return b.indexAllAttendees()
 	})
 	var next []byte // first lead key of the next batch
 	for done := false; err == nil && !done; {
