@@ -2,9 +2,12 @@ package storage
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -178,5 +181,69 @@ func TestTheBadgeIndexFollowsTheAttendeeList(t *testing.T) {
 		_, found, err = s.FindAttendee(ev.ID, "A-3")
 		require.NoError(t, err)
 		assert.True(t, found)
+	}
+}
+
+// Badge scans are filled and the report's summaries read while the list is
+// replaced and leads are captured: every look-up sees a whole list, the old
+// or the new one (run with -race).
+func TestConcurrentBadgeFillAndSummaries(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "it-sa", "DE")
+	require.NoError(t, s.PutAttendees(ev.ID, attendeeList(50)))
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		for i := range 5 {
+			list := attendeeList(50)
+			for j := range list {
+				list[j].Title = fmt.Sprintf("round %d", i)
+			}
+			assert.NoError(t, s.PutAttendees(ev.ID, list))
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for i := range 20 {
+			l := newLead(ev, fmt.Sprintf("Visitor %d", i), "", fmt.Sprintf("v%d@example.com", i))
+			l.CapturedBy = "Anna"
+			assert.NoError(t, s.AddLead(l))
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for i := range 100 {
+			a, found, err := s.FindAttendee(ev.ID, fmt.Sprintf("B-%06d", i%50))
+			assert.NoError(t, err)
+			assert.True(t, found)
+			assert.Equal(t, fmt.Sprintf("Given%d", i%50), a.GivenName)
+			n := 0
+			assert.NoError(t, s.EachSummary(Query{EventID: ev.ID}, func(sum Summary) error {
+				assert.Equal(t, "Anna", sum.CapturedBy)
+				n++
+				return nil
+			}))
+		}
+	}()
+	wg.Wait()
+	a, found, err := s.FindAttendee(ev.ID, "B-000007")
+	require.NoError(t, err)
+	require.True(t, found)
+	assert.Equal(t, "round 4", a.Title)
+}
+
+func TestEachSummaryStopsAtTheFirstError(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "it-sa", "DE")
+	for i := range 3 {
+		mustAdd(t, s, newLead(ev, fmt.Sprintf("Visitor %d", i), "", fmt.Sprintf("v%d@example.com", i)))
+	}
+	stop := errors.New("enough")
+	for _, q := range []Query{{EventID: ev.ID}, {Text: "visitor"}, {}} {
+		n := 0
+		err := s.EachSummary(q, func(Summary) error { n++; return stop })
+		require.ErrorIs(t, err, stop)
+		assert.Equal(t, 1, n, "%+v", q)
 	}
 }
