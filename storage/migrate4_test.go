@@ -72,6 +72,20 @@ func TestMigrateSchema3File(t *testing.T) {
 			require.Equal(t, 3, schemaOf(t, path))
 			before := rawLeads(t, path)
 
+			// The step from 3 to 4 asks for new summaries, not for a full
+			// rebuild of every index.
+			probe := filepath.Join(t.TempDir(), "probe.db")
+			require.NoError(t, os.WriteFile(probe, data, 0o600))
+			db, err := bolt.Open(probe, 0o600, &bolt.Options{Timeout: time.Second})
+			require.NoError(t, err)
+			require.NoError(t, db.Update(func(tx *bolt.Tx) error {
+				require.NoError(t, migrations[3](tx))
+				assert.NotNil(t, tx.Bucket(bMeta).Get(keyResummarize))
+				assert.Nil(t, tx.Bucket(bMeta).Get(keyRebuild))
+				return nil
+			}))
+			require.NoError(t, db.Close())
+
 			_, err = Open(path, &Options{ReadOnly: true, Key: tc.key})
 			require.ErrorIs(t, err, ErrNeedsUpgrade)
 
@@ -121,6 +135,24 @@ func TestMigrateSchema3File(t *testing.T) {
 			require.NoError(t, f.Close())
 			require.NoError(t, s.Close())
 			assert.Equal(t, 4, schemaOf(t, path))
+			assert.Equal(t, before, rawLeads(t, path), "the lead records are only read")
+
+			// Interrupted before its last batch, the rewrite is done again
+			// by the next writable open; a read-only one refuses meanwhile.
+			db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+			require.NoError(t, err)
+			require.NoError(t, db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(keyResummarize, []byte{1}) }))
+			require.NoError(t, db.Close())
+			_, err = Open(path, &Options{ReadOnly: true, Key: tc.key})
+			require.ErrorIs(t, err, ErrNeedsUpgrade)
+			require.NoError(t, Verify(path, tc.key), "a file waiting for its summaries verifies")
+			s, err = Open(path, &Options{Key: tc.key})
+			require.NoError(t, err)
+			require.NoError(t, s.Check())
+			require.NoError(t, s.Close())
+			s, err = Open(path, &Options{ReadOnly: true, Key: tc.key})
+			require.NoError(t, err)
+			require.NoError(t, s.Close())
 
 			// Encrypted: neither summaries nor the badge index show a name,
 			// an email, a staff member or a badge ID.

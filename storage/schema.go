@@ -47,6 +47,7 @@ var (
 	// keyRebuild, when present, says the summaries and indexes must be
 	// rebuilt from the leads before the store is used (set by a migration
 	// or by RebuildIndexes, removed by the last batch of the rebuild).
+	// See also keyResummarize (migrate4.go).
 	keyRebuild = []byte("rebuild")
 )
 
@@ -85,13 +86,8 @@ var migrations = []func(tx *bolt.Tx) error{
 	// sealed 5), so the event report reads no lead, and the attendee
 	// index by badge ID, built from the stored attendee lists, so filling
 	// a badge scan reads one attendee instead of the event's whole list.
-	// The rebuild does both.
-	func(tx *bolt.Tx) error {
-		if err := createIndexBuckets(tx); err != nil {
-			return err
-		}
-		return tx.Bucket(bMeta).Put(keyRebuild, []byte{1})
-	},
+	// Sets keyResummarize: Open rewrites the summaries only (migrate4.go).
+	migrate3to4,
 }
 
 // schemaVersion is the schema this leadcap writes: len(migrations).
@@ -154,6 +150,9 @@ func (s *Store) rebuild() error {
 				return nil
 			}
 			done = true
+			if err := b.meta.Delete(keyResummarize); err != nil {
+				return err
+			}
 			return b.meta.Delete(keyRebuild)
 		})
 		if err == nil && !done && s.afterBatch != nil {
@@ -201,13 +200,13 @@ func (s *Store) migrate(readOnly bool) error {
 	if have > schemaVersion {
 		return fmt.Errorf("storage: open %s: schema %d, this leadcap knows up to %d: %w", s.path, have, schemaVersion, ErrNewerSchema)
 	}
-	needRebuild := false
 	if have == schemaVersion {
+		pending := false
 		_ = s.db.View(func(tx *bolt.Tx) error {
-			needRebuild = tx.Bucket(bMeta).Get(keyRebuild) != nil
+			pending = derivedPending(tx.Bucket(bMeta))
 			return nil
 		})
-		if !needRebuild {
+		if !pending {
 			return nil
 		}
 	}
@@ -227,7 +226,19 @@ func (s *Store) migrate(readOnly bool) error {
 			return fmt.Errorf("storage: migrate %s: %w", s.path, err)
 		}
 	}
-	if err := s.rebuild(); err != nil {
+	var rebuild, resummarize bool
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bMeta)
+		rebuild, resummarize = m.Get(keyRebuild) != nil, m.Get(keyResummarize) != nil
+		return nil
+	})
+	switch {
+	case rebuild:
+		err = s.rebuild()
+	case resummarize:
+		err = s.resummarize()
+	}
+	if err != nil {
 		return fmt.Errorf("storage: migrate %s: %w", s.path, err)
 	}
 	return nil
