@@ -216,7 +216,7 @@ func verify(path string, unlock func(st *Store) error) error {
 		if sealed {
 			return nil
 		}
-		if v < schemaVersion || b.meta.Get(keyRebuild) != nil {
+		if v < schemaVersion || derivedPending(b.meta) {
 			return b.checkLeadsDecode() // the indexes are built when it is opened
 		}
 		return b.checkInvariants()

@@ -22,6 +22,9 @@ func (s *Store) Check() error {
 		if err := b.checkInvariants(); err != nil {
 			return err
 		}
+		if err := b.checkAttendees(); err != nil {
+			return err
+		}
 		return b.checkCounts()
 	})
 	if err != nil {
@@ -46,7 +49,8 @@ func (b *bx) checkInvariants() error {
 		}
 		sk := summaryKey(&l)
 		sv := b.summaries.Get(sk)
-		if sum, ok := b.rc.decodeSummary(sk, sv); !ok || sum.EventID != l.EventID || sum.Stage != l.Stage() || sum.Sync != b.status(l.ID) {
+		if sum, ok := b.rc.decodeSummary(sk, sv); !ok || sum.EventID != l.EventID || sum.Stage != l.Stage() || sum.Sync != b.status(l.ID) ||
+			sum.Rating != l.Rating || sum.CapturedBy != l.CapturedBy || sum.Consent != decodeConsent(consentCode(l.Consent)) {
 			return bad("lead %s has no or a stale summary", l.ID)
 		}
 		if b.ixEvent.Get(eventIndexKey(&l, sk)) == nil {

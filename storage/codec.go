@@ -64,34 +64,54 @@ func decode[T any](list []T, c byte) T {
 	return zero
 }
 
-// A summary is the compact record List and search read instead of the lead:
+// A summary is the compact record List, search and the event report read
+// instead of the lead:
 //
 //	[0]      format: sumPlain, or sumSealed when the store is encrypted
 //	[1:17]   event ID
 //	[17]     stage code
 //	[18]     rating code
 //	[19]     sync status code
-//	[20:]    uvarint-prefixed name, organization and emails (one per
-//	         line); sealed (see codec.seal) with the summary key as
-//	         additional data when the format is sumSealed
+//	[20]     consent: legal basis code << 4 | consent status code
+//	[21:]    uvarint-prefixed name, organization, emails (one per line)
+//	         and the staff member who captured the lead; sealed (see
+//	         codec.seal) with the summary key as additional data when the
+//	         format is sumSealed
 //
-// The fixed part stays plain so that filters, counters and sync status
-// updates need no key. (Format 1, schema 2, also held folded search text;
-// a migration rebuilds every summary.)
+// The capture time is in the key. The fixed part (codes only) stays plain
+// so that filters, counters, sync status updates and the report's charts
+// of ratings and consent need no key; the strings, the staff member's name
+// included, are personal data and sealed like the lead record. (Format 1,
+// schema 2, also held folded search text; formats 2 and 3, schema 3, had
+// neither consent nor staff member; a migration rebuilds every summary.)
 const (
-	sumPlain    = 2
-	sumSealed   = 3
+	sumPlain    = 4
+	sumSealed   = 5
 	sumEvent    = 1
 	sumStage    = 17
 	sumRating   = 18
 	sumSync     = 19
-	sumStrings  = 20
-	sumMinimumN = 20
+	sumConsent  = 20
+	sumStrings  = 21
+	sumMinimumN = 21
+	// sumNStrings is how many strings a summary holds.
+	sumNStrings = 4
 )
+
+var basisCodes = []lead.LegalBasis{"", lead.BasisNone, lead.BasisLegitimateInterest, lead.BasisConsent}                       // append only, at most 16
+var consentCodes = []lead.ConsentStatus{lead.ConsentNotAsked, lead.ConsentRequested, lead.ConsentActive, lead.ConsentRevoked} // append only, at most 16
+
+func consentCode(c lead.Consent) byte {
+	return code(basisCodes, c.Basis)<<4 | code(consentCodes, c.Status)
+}
+
+func decodeConsent(c byte) lead.Consent {
+	return lead.Consent{Basis: decode(basisCodes, c>>4), Status: decode(consentCodes, c&0xf)}
+}
 
 func (c *codec) encodeSummary(sk []byte, l *lead.Lead, st SyncStatus) []byte {
 	var blob []byte
-	for _, s := range []string{l.Contact.Name(), l.Contact.Organization, strings.Join(l.Contact.Emails, "\n")} {
+	for _, s := range [sumNStrings]string{l.Contact.Name(), l.Contact.Organization, strings.Join(l.Contact.Emails, "\n"), l.CapturedBy} {
 		blob = binary.AppendUvarint(blob, uint64(len(s)))
 		blob = append(blob, s...)
 	}
@@ -101,6 +121,7 @@ func (c *codec) encodeSummary(sk []byte, l *lead.Lead, st SyncStatus) []byte {
 	b[sumStage] = code(stageCodes, l.Stage())
 	b[sumRating] = code(ratingCodes, l.Rating)
 	b[sumSync] = code(syncCodes, st)
+	b[sumConsent] = consentCode(l.Consent)
 	if c.aead == nil {
 		return append(b, blob...)
 	}
@@ -109,29 +130,43 @@ func (c *codec) encodeSummary(sk []byte, l *lead.Lead, st SyncStatus) []byte {
 	return append(b, sealed[1:]...)
 }
 
-// summaryStrings returns the name, organization and emails of a summary.
-func (c *codec) summaryStrings(k, v []byte) (strs [3]string, ok bool) {
+// summaryBlob returns the strings part of a summary, opened when sealed.
+func (c *codec) summaryBlob(k, v []byte) ([]byte, bool) {
 	if len(v) < sumMinimumN {
-		return strs, false
+		return nil, false
 	}
-	rest := v[sumStrings:]
 	switch v[0] {
 	case sumPlain:
+		return v[sumStrings:], true
 	case sumSealed:
-		var err error
-		if rest, err = c.open(v[sumStrings-1:], k); err != nil {
-			return strs, false
-		}
-	default:
+		rest, err := c.open(v[sumStrings-1:], k)
+		return rest, err == nil
+	}
+	return nil, false
+}
+
+// nextString splits the first uvarint-prefixed string off blob.
+func nextString(blob []byte) (s, rest []byte, ok bool) {
+	n, w := binary.Uvarint(blob)
+	if w <= 0 || uint64(len(blob)-w) < n {
+		return nil, nil, false
+	}
+	return blob[w : w+int(n)], blob[w+int(n):], true
+}
+
+// summaryStrings returns the name, organization, emails and staff member
+// of a summary.
+func (c *codec) summaryStrings(k, v []byte) (strs [sumNStrings]string, ok bool) {
+	rest, ok := c.summaryBlob(k, v)
+	if !ok {
 		return strs, false
 	}
 	for i := range strs {
-		n, w := binary.Uvarint(rest)
-		if w <= 0 || uint64(len(rest)-w) < n {
+		var s []byte
+		if s, rest, ok = nextString(rest); !ok {
 			return strs, false
 		}
-		strs[i] = string(rest[w : w+int(n)])
-		rest = rest[w+int(n):]
+		strs[i] = string(s)
 	}
 	return strs, true
 }
@@ -150,9 +185,11 @@ func (c *codec) decodeSummary(k, v []byte) (Summary, bool) {
 		Stage:        decode(stageCodes, v[sumStage]),
 		Rating:       decode(ratingCodes, v[sumRating]),
 		Sync:         decode(syncCodes, v[sumSync]),
+		Consent:      decodeConsent(v[sumConsent]),
 		CapturedAt:   fromTimeKey(binary.BigEndian.Uint64(k)),
 		Name:         strs[0],
 		Organization: strs[1],
+		CapturedBy:   strs[3],
 	}
 	s.Email, _, _ = strings.Cut(strs[2], "\n")
 	return s, true

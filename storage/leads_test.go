@@ -670,7 +670,7 @@ func TestListAndCount(t *testing.T) {
 	assert.Equal(t, Summary{
 		ID: ada.ID, EventID: fair.ID, Name: "Ada Lovelace", Organization: "Analytical Engines",
 		Email: "ada@example.com", Stage: lead.StageProspect, Rating: lead.RatingHot,
-		CapturedAt: ada.CapturedAt, Sync: SyncPending,
+		CapturedAt: ada.CapturedAt, Sync: SyncPending, Consent: lead.Consent{Basis: lead.BasisNone},
 	}, got[0])
 }
 

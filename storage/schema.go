@@ -39,6 +39,7 @@ var (
 	ixDup   = []byte("event_dup")  // event ID (16) + keyed hash of the duplicate key (16) -> lead ID (16)
 	ixStage = []byte("stage")      // stage code (1) + summary key (24)
 	ixWords = []byte("words")      // keyed hash of a word stem (4) + first time (8) -> capture times; see postings.go
+	ixBadge = []byte("badge")      // event ID (16) + keyed hash of a badge ID (16) -> attendee; see attendees.go
 )
 
 var (
@@ -46,6 +47,7 @@ var (
 	// keyRebuild, when present, says the summaries and indexes must be
 	// rebuilt from the leads before the store is used (set by a migration
 	// or by RebuildIndexes, removed by the last batch of the rebuild).
+	// See also keyResummarize (migrate4.go).
 	keyRebuild = []byte("rebuild")
 )
 
@@ -80,10 +82,16 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return tx.Bucket(bMeta).Put(keyRebuild, []byte{1})
 	},
+	// 3 -> 4: summaries with the consent and the staff member (format 4,
+	// sealed 5), so the event report reads no lead, and the attendee
+	// index by badge ID, built from the stored attendee lists, so filling
+	// a badge scan reads one attendee instead of the event's whole list.
+	// Sets keyResummarize: Open rewrites the summaries only (migrate4.go).
+	migrate3to4,
 }
 
 // schemaVersion is the schema this leadcap writes: len(migrations).
-const schemaVersion = 3
+const schemaVersion = 4
 
 func createIndexBuckets(tx *bolt.Tx) error {
 	for _, name := range [][]byte{bSummaries, bCounts} {
@@ -95,7 +103,7 @@ func createIndexBuckets(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	for _, b := range [][]byte{ixEvent, ixDup, ixStage, ixWords} {
+	for _, b := range [][]byte{ixEvent, ixDup, ixStage, ixWords, ixBadge} {
 		if _, err := ix.CreateBucketIfNotExists(b); err != nil {
 			return err
 		}
@@ -109,7 +117,8 @@ const rebuildBatch = 5000
 
 // rebuild drops the summaries and indexes and rebuilds them from the leads
 // and the outbox state, s.batch leads per transaction, then clears
-// keyRebuild. Interrupted (crash, damaged lead), it leaves keyRebuild set
+// keyRebuild. The attendee index is rebuilt from the attendee lists in the
+// first transaction. Interrupted (crash, damaged lead), it leaves keyRebuild set
 // and the next Open starts over: the leads themselves are never touched.
 func (s *Store) rebuild() error {
 	err := s.write(func(b *bx) error {
@@ -121,7 +130,11 @@ func (s *Store) rebuild() error {
 		if err := createIndexBuckets(b.tx); err != nil {
 			return err
 		}
-		return b.meta.Put(keyRebuild, []byte{1})
+		if err := b.meta.Put(keyRebuild, []byte{1}); err != nil {
+			return err
+		}
+		b.ixBadge = b.tx.Bucket(bIndexes).Bucket(ixBadge)
+		return b.indexAllAttendees()
 	})
 	var next []byte // first lead key of the next batch
 	for done := false; err == nil && !done; {
@@ -137,6 +150,9 @@ func (s *Store) rebuild() error {
 				return nil
 			}
 			done = true
+			if err := b.meta.Delete(keyResummarize); err != nil {
+				return err
+			}
 			return b.meta.Delete(keyRebuild)
 		})
 		if err == nil && !done && s.afterBatch != nil {
@@ -184,13 +200,13 @@ func (s *Store) migrate(readOnly bool) error {
 	if have > schemaVersion {
 		return fmt.Errorf("storage: open %s: schema %d, this leadcap knows up to %d: %w", s.path, have, schemaVersion, ErrNewerSchema)
 	}
-	needRebuild := false
 	if have == schemaVersion {
+		pending := false
 		_ = s.db.View(func(tx *bolt.Tx) error {
-			needRebuild = tx.Bucket(bMeta).Get(keyRebuild) != nil
+			pending = derivedPending(tx.Bucket(bMeta))
 			return nil
 		})
-		if !needRebuild {
+		if !pending {
 			return nil
 		}
 	}
@@ -210,7 +226,19 @@ func (s *Store) migrate(readOnly bool) error {
 			return fmt.Errorf("storage: migrate %s: %w", s.path, err)
 		}
 	}
-	if err := s.rebuild(); err != nil {
+	var rebuild, resummarize bool
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bMeta)
+		rebuild, resummarize = m.Get(keyRebuild) != nil, m.Get(keyResummarize) != nil
+		return nil
+	})
+	switch {
+	case rebuild:
+		err = s.rebuild()
+	case resummarize:
+		err = s.resummarize()
+	}
+	if err != nil {
 		return fmt.Errorf("storage: migrate %s: %w", s.path, err)
 	}
 	return nil

@@ -21,7 +21,7 @@ type bx struct {
 	tx                                                     *bolt.Tx
 	meta, events, leads, settings, sync, outbox, due, dead *bolt.Bucket
 	summaries, ixEvent, ixDup, ixStage, leases             *bolt.Bucket
-	ixWords, counts                                        *bolt.Bucket
+	ixWords, counts, ixBadge                               *bolt.Bucket
 	events0                                                map[uuid.UUID]lead.Event
 	rc                                                     *codec           // see record.go
 	deltas                                                 map[countKey]int // see counters.go
@@ -36,7 +36,7 @@ func buckets(tx *bolt.Tx) *bx {
 	}
 	if ix := tx.Bucket(bIndexes); ix != nil {
 		b.ixEvent, b.ixDup, b.ixStage = ix.Bucket(ixEvent), ix.Bucket(ixDup), ix.Bucket(ixStage)
-		b.ixWords = ix.Bucket(ixWords)
+		b.ixWords, b.ixBadge = ix.Bucket(ixWords), ix.Bucket(ixBadge)
 	}
 	return b
 }

@@ -39,6 +39,10 @@ type Summary struct {
 	Rating     lead.Rating
 	CapturedAt time.Time
 	Sync       SyncStatus
+	// CapturedBy is the staff member who captured the lead.
+	CapturedBy string
+	// Consent holds the legal basis and the consent status only.
+	Consent lead.Consent
 }
 
 // SyncStatus is where a lead stands with the CRM.

@@ -33,19 +33,23 @@ func BenchmarkReadAttendees(b *testing.B) {
 }
 
 // BenchmarkBadgeScanFilledFromAList is one ID-only badge scan filled from
-// a stored list of 10,000 attendees (the list is read for every scan).
+// a stored list of 10,000 and of 100,000 attendees.
 func BenchmarkBadgeScanFilledFromAList(b *testing.B) {
-	s, ev := scanStore(b)
-	list, err := workflow.ReadAttendees(bytes.NewReader(attendeeCSV(10000)), "DE")
-	require.NoError(b, err)
-	_, err = workflow.ImportAttendees(s, ev, list.Attendees)
-	require.NoError(b, err)
-	i := 0
-	for b.Loop() {
-		saved, err := workflow.SaveParsed(s, ev, badgeOnly(fmt.Sprintf("B-%06d", i%10000)), workflow.Capture{})
-		if err != nil || saved.Lead.AwaitsContact() {
-			b.Fatal(err, saved.Lead.AwaitsContact())
-		}
-		i++
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("attendees=%d", n), func(b *testing.B) {
+			s, ev := scanStore(b)
+			list, err := workflow.ReadAttendees(bytes.NewReader(attendeeCSV(n)), "DE")
+			require.NoError(b, err)
+			_, err = workflow.ImportAttendees(s, ev, list.Attendees)
+			require.NoError(b, err)
+			i := 0
+			for b.Loop() {
+				saved, err := workflow.SaveParsed(s, ev, badgeOnly(fmt.Sprintf("B-%06d", i*7919%n)), workflow.Capture{})
+				if err != nil || saved.Lead.AwaitsContact() {
+					b.Fatal(err, saved.Lead.AwaitsContact())
+				}
+				i++
+			}
+		})
 	}
 }

@@ -62,10 +62,10 @@ const (
 var ConsentKeys = []string{"consent-active", "consent-requested", "legitimate-interest", "consent-not-asked", "consent-revoked", "none"}
 
 // BuildReport computes the report of one event. Stages, sync states and the
-// funnel come from the store's counters (no lead is read for them); the
-// figures per day, hour, staff member, rating and consent need each lead of
-// the event once, read one by one (about 2 s for 100,000 leads). Days and
-// hours are counted in loc (nil: UTC). now stamps the report.
+// funnel come from the store's counters; the figures per day, hour, staff
+// member, rating and consent from the leads' summaries (storage's
+// EachSummary): no lead record is read, about 0.1 s for 100,000 leads.
+// Days and hours are counted in loc (nil: UTC). now stamps the report.
 func BuildReport(ctx context.Context, s *storage.Store, eventID uuid.UUID, loc *time.Location, now time.Time) (Report, error) {
 	if loc == nil {
 		loc = time.UTC
@@ -78,7 +78,7 @@ func BuildReport(ctx context.Context, s *storage.Store, eventID uuid.UUID, loc *
 	if err := r.countFromCounters(s, eventID); err != nil {
 		return Report{}, fmt.Errorf("workflow: report %s: %w", ev.Name, err)
 	}
-	if err := r.countFromLeads(ctx, s, eventID, loc); err != nil {
+	if err := r.countFromSummaries(ctx, s, eventID, loc); err != nil {
 		return Report{}, fmt.Errorf("workflow: report %s: %w", ev.Name, err)
 	}
 	return r, nil
@@ -130,33 +130,53 @@ func (t *tally) counts(keys []string) []Count {
 	return out
 }
 
-// countFromLeads fills the figures that need each lead.
-func (r *Report) countFromLeads(ctx context.Context, s *storage.Store, eventID uuid.UUID, loc *time.Location) error {
-	var days, hours, staff, ratings, consent tally
+// countFromSummaries fills the figures that need each lead's summary.
+func (r *Report) countFromSummaries(ctx context.Context, s *storage.Store, eventID uuid.UUID, loc *time.Location) error {
+	var staff, ratings, consent tally
+	days := map[civilDay]int{}
+	var hours [24]int
 	var first, last time.Time
-	err := s.EachLead(storage.Query{EventID: eventID}, func(l lead.Lead) error {
-		if err := ctx.Err(); err != nil {
-			return err
+	n := 0
+	err := s.EachSummary(storage.Query{EventID: eventID}, func(sum storage.Summary) error {
+		if n++; n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 		}
-		at := l.CapturedAt.In(loc)
+		at := sum.CapturedAt.In(loc)
 		if first.IsZero() || at.Before(first) {
 			first = at
 		}
 		if at.After(last) {
 			last = at
 		}
-		days.add(at.Format(time.DateOnly))
-		hours.add(fmt.Sprintf("%02d", at.Hour()))
-		staff.add(l.CapturedBy)
-		ratings.add(string(l.Rating))
-		consent.add(consentKey(l.Consent))
+		days[civilDayOf(at)]++
+		hours[at.Hour()]++
+		staff.add(sum.CapturedBy)
+		ratings.add(string(sum.Rating))
+		consent.add(consentKey(sum.Consent))
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	r.ByDay = days.counts(dayKeys(r.Event, first, last, loc))
-	r.ByHour = hours.counts(hourKeys(hours.order))
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	byDay := tally{n: map[string]int{}}
+	for d, n := range days {
+		byDay.n[d.String()] += n
+	}
+	r.ByDay = byDay.counts(dayKeys(r.Event, first, last, loc))
+	var byHour tally
+	for h, n := range hours {
+		if n > 0 {
+			k := fmt.Sprintf("%02d", h)
+			byHour.add(k)
+			byHour.n[k] = n
+		}
+	}
+	r.ByHour = byHour.counts(hourKeys(byHour.order))
 	r.ByStaff = staff.counts(staff.order)
 	slices.SortStableFunc(r.ByStaff, func(a, b Count) int { return cmp.Or(b.N-a.N, cmp.Compare(a.Key, b.Key)) })
 	keys := make([]string, len(lead.Ratings))
@@ -167,6 +187,21 @@ func (r *Report) countFromLeads(ctx context.Context, s *storage.Store, eventID u
 	r.Consent = consent.counts(ConsentKeys)
 	return nil
 }
+
+// civilDay is a calendar day.
+type civilDay struct {
+	y int
+	m time.Month
+	d int
+}
+
+func civilDayOf(t time.Time) civilDay {
+	y, m, d := t.Date()
+	return civilDay{y, m, d}
+}
+
+// String is the day as YYYY-MM-DD.
+func (d civilDay) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.y, d.m, d.d) }
 
 // consentKey is the Report.Consent key of a lead's consent.
 func consentKey(c lead.Consent) string {

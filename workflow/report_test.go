@@ -225,3 +225,71 @@ func attr(n *html.Node, key string) string {
 	}
 	return ""
 }
+
+// TestBuildReportFollowsEditsAndEncryption: the figures come from the
+// leads' summaries, which follow every edit and removal and read the same
+// once the store is encrypted.
+func TestBuildReportFollowsEditsAndEncryption(t *testing.T) {
+	s := openStore(t)
+	ev := seedReport(t, s)
+	now := time.Date(2026, 4, 24, 8, 0, 0, 0, time.UTC)
+	var bobs []lead.Lead
+	require.NoError(t, s.EachLead(storage.Query{EventID: ev.ID}, func(l lead.Lead) error {
+		if l.CapturedBy == "Bob" {
+			bobs = append(bobs, l)
+		}
+		return nil
+	}))
+	require.Len(t, bobs, 3)
+	_, err := s.UpdateLead(bobs[0].ID, func(l *lead.Lead) error {
+		l.CapturedBy, l.Rating, l.Consent = "Carla", lead.RatingCold, lead.Consent{Basis: lead.BasisConsent, Status: lead.ConsentRevoked}
+		return nil
+	})
+	require.NoError(t, err)
+	_, err = s.RemoveLead(bobs[1].ID, lead.OpDelete, "test")
+	require.NoError(t, err)
+
+	r, err := workflow.BuildReport(context.Background(), s, ev.ID, time.UTC, now)
+	require.NoError(t, err)
+	assert.Equal(t, 7, r.Leads)
+	assert.Equal(t, counts("Anna", 4, "", 1, "Bob", 1, "Carla", 1), r.ByStaff)
+	assert.Equal(t, 7, sum(r.Ratings))
+	assert.Equal(t, 1, find(r.Consent, "consent-revoked"))
+	assert.Equal(t, 7, sum(r.Consent))
+	assert.Equal(t, 7, sum(r.ByDay))
+
+	require.NoError(t, s.Encrypt(storage.Passphrase("report test")))
+	encrypted, err := workflow.BuildReport(context.Background(), s, ev.ID, time.UTC, now)
+	require.NoError(t, err)
+	assert.Equal(t, r, encrypted)
+
+	// A small event among many is read through the event index.
+	evs, err := s.Events()
+	require.NoError(t, err)
+	for _, other := range evs {
+		if other.ID == ev.ID {
+			continue
+		}
+		r, err := workflow.BuildReport(context.Background(), s, other.ID, time.UTC, now)
+		require.NoError(t, err)
+		assert.Equal(t, counts("Anna", 1), r.ByStaff)
+		assert.Equal(t, counts("2026-04-20", 1), r.ByDay)
+	}
+}
+
+func sum(cs []workflow.Count) int {
+	n := 0
+	for _, c := range cs {
+		n += c.N
+	}
+	return n
+}
+
+func find(cs []workflow.Count, key string) int {
+	for _, c := range cs {
+		if c.Key == key {
+			return c.N
+		}
+	}
+	return -1
+}

@@ -1,0 +1,46 @@
+package storage
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"leadcap/lead"
+)
+
+// attendeeList is an organiser's list of n attendees, badges B-000000 on.
+func attendeeList(n int) []lead.Attendee {
+	list := make([]lead.Attendee, n)
+	for i := range list {
+		list[i] = lead.Attendee{BadgeID: fmt.Sprintf("B-%06d", i), GivenName: fmt.Sprintf("Given%d", i),
+			FamilyName: fmt.Sprintf("Family%d", i), Email: fmt.Sprintf("person%d@example.com", i),
+			Organization: fmt.Sprintf("Company %d GmbH", i%500), Title: "Buyer", Phone: fmt.Sprintf("+4930%07d", i)}
+	}
+	return list
+}
+
+// BenchmarkFindAttendee looks one badge up in a stored list of 10,000 and
+// of 100,000 attendees: what filling an ID-only badge scan costs.
+func BenchmarkFindAttendee(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("attendees=%d", n), func(b *testing.B) {
+			s, err := Open(filepath.Join(b.TempDir(), "bench.db"), nil)
+			require.NoError(b, err)
+			defer s.Close()
+			ev := lead.Event{Name: "it-sa"}
+			require.NoError(b, s.CreateEvent(&ev))
+			require.NoError(b, s.PutAttendees(ev.ID, attendeeList(n)))
+			i := 0
+			for b.Loop() {
+				badge := fmt.Sprintf("B-%06d", i*7919%n)
+				a, found, err := s.FindAttendee(ev.ID, badge)
+				if err != nil || !found || a.BadgeID != badge {
+					b.Fatal(err, found, a.BadgeID)
+				}
+				i++
+			}
+		})
+	}
+}
