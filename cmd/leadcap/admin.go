@@ -3,24 +3,33 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
-	"text/tabwriter"
+	"strconv"
+
+	"github.com/spf13/cobra"
 
 	"leadcap/lead"
 	"leadcap/storage"
 )
 
-func statusCommand() *command {
-	return &command{
-		name:     "status",
-		synopsis: "[--json]",
-		summary:  "count leads by stage and by sync status, with the outbox and dead letters",
-		run:      runStatus,
+// statusOptions are the flags of "leadcap status".
+type statusOptions struct{ json bool }
+
+func newStatusCmd(c *cli) *cobra.Command {
+	o := &statusOptions{}
+	cmd := &cobra.Command{
+		Use:     "status [--json]",
+		Short:   "count leads by stage and by sync status, with the outbox and dead letters",
+		Long:    "--json prints one object: database, active_event, leads, by_stage, by_sync, outbox_pending and dead.",
+		Example: "  leadcap status\n  leadcap status --json | jq .outbox_pending",
+		Args:    exactArgs(0),
+		RunE:    func(cmd *cobra.Command, args []string) error { return runStatus(c, o) },
 	}
+	cmd.Flags().BoolVar(&o.json, "json", false, "print one JSON object")
+	return cmd
 }
 
 // statusJSON is the output of "status --json".
@@ -34,12 +43,7 @@ type statusJSON struct {
 	Dead          int                        `json:"dead"`
 }
 
-func runStatus(c *cli, args []string) error {
-	fs := c.newFlags()
-	asJSON := fs.Bool("json", false, "print one JSON object")
-	if _, err := c.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
+func runStatus(c *cli, o *statusOptions) error {
 	return c.withStoreRO(func(s *storage.Store) error {
 		st, err := s.Stats()
 		if err != nil {
@@ -64,83 +68,89 @@ func runStatus(c *cli, args []string) error {
 		case !errors.Is(err, storage.ErrNoActiveEvent):
 			return fail("could not read the active event", err)
 		}
-		if *asJSON {
+		if o.json {
 			enc := json.NewEncoder(c.stdout)
 			enc.SetEscapeHTML(false)
 			return enc.Encode(out)
 		}
-		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "database:\t%s\n", sanitize(out.Database))
+		t := newTable(c.stdout)
+		t.row("database:", out.Database)
 		if out.ActiveEvent != nil {
-			fmt.Fprintf(tw, "active event:\t%s (%s)\n", sanitize(out.ActiveEvent.Name), out.ActiveEvent.ID)
+			t.row("active event:", out.ActiveEvent.Name+" ("+out.ActiveEvent.ID+")")
 		} else {
-			fmt.Fprintf(tw, "active event:\tnone (leadcap event use ID|NAME)\n")
+			t.row("active event:", "none (leadcap event use ID|NAME)")
 		}
-		fmt.Fprintf(tw, "leads:\t%d\n", out.Leads)
+		t.row("leads:", strconv.Itoa(out.Leads))
 		for _, stage := range lead.Stages {
-			fmt.Fprintf(tw, "  %s:\t%d\n", stage, out.ByStage[stage])
+			t.row("  "+string(stage)+":", strconv.Itoa(out.ByStage[stage]))
 		}
-		fmt.Fprintf(tw, "sync:\t\n")
+		t.row("sync:", "")
 		for _, sy := range storage.SyncStatuses {
-			fmt.Fprintf(tw, "  %s:\t%d\n", sy, out.BySync[sy])
+			t.row("  "+string(sy)+":", strconv.Itoa(out.BySync[sy]))
 		}
-		fmt.Fprintf(tw, "outbox pending:\t%d\n", out.OutboxPending)
-		fmt.Fprintf(tw, "dead letters:\t%d\n", out.Dead)
-		return tw.Flush()
+		t.row("outbox pending:", strconv.Itoa(out.OutboxPending))
+		t.row("dead letters:", strconv.Itoa(out.Dead))
+		return t.flush()
 	})
 }
 
-func backupCommand() *command {
-	return &command{
-		name:     "backup",
-		synopsis: "FILE",
-		summary:  "write a consistent copy of the database to FILE",
-		help: `The copy is written to a temporary file and renamed, so FILE is either the old
+// backupOptions are the arguments of "leadcap backup".
+type backupOptions struct{ file string }
+
+func newBackupCmd(c *cli) *cobra.Command {
+	o := &backupOptions{}
+	return &cobra.Command{
+		Use:   "backup FILE",
+		Short: "write a consistent copy of the database to FILE",
+		Long: `The copy is written to a temporary file and renamed, so FILE is either the old
 file or a complete backup. Restore it with 'leadcap restore FILE'.`,
-		run: runBackup,
+		Example: "  leadcap backup ~/backups/leadcap-$(date +%F).db",
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.file = args[0]
+			return runBackup(c, o)
+		},
 	}
 }
 
-func runBackup(c *cli, args []string) error {
-	fs := c.newFlags()
-	pos, err := c.parse(fs, args, 1, 1)
-	if err != nil {
-		return err
-	}
+func runBackup(c *cli, o *backupOptions) error {
 	return c.withStore(func(s *storage.Store) error {
-		err := s.BackupFile(pos[0])
+		err := s.BackupFile(o.file)
 		switch {
 		case errors.Is(err, storage.ErrOwnFile):
-			return failf("%s is the database (or a copy restore kept): nothing was written; choose another file for the backup.", pos[0])
+			return failf("%s is the database (or a copy restore kept): nothing was written; choose another file for the backup.", o.file)
 		case errors.Is(err, storage.ErrDamaged):
-			return failf("the database %s is damaged, so no backup was written (%s was not changed): run 'leadcap check' to see what is wrong, then 'leadcap salvage %s -o NEW.db' to copy every lead that can still be read.", s.Path(), pos[0], s.Path())
+			return failf("the database %s is damaged, so no backup was written (%s was not changed): run 'leadcap check' to see what is wrong, then 'leadcap salvage %s -o NEW.db' to copy every lead that can still be read.", s.Path(), o.file, s.Path())
 		case err != nil:
-			return fail("could not write the backup "+pos[0], err)
+			return fail("could not write the backup "+o.file, err)
 		}
-		fmt.Fprintf(c.stdout, "backed up %s to %s\n", s.Path(), pos[0])
+		fmt.Fprintf(c.stdout, "backed up %s to %s\n", s.Path(), o.file)
 		return nil
 	})
 }
 
-func restoreCommand() *command {
-	return &command{
-		name:     "restore",
-		synopsis: "FILE",
-		summary:  "replace the database with a backup; the current database is kept next to it",
-		help: `FILE must be a leadcap database (as written by 'leadcap backup'). The current
+// restoreOptions are the arguments of "leadcap restore".
+type restoreOptions struct{ file string }
+
+func newRestoreCmd(c *cli) *cobra.Command {
+	o := &restoreOptions{}
+	return &cobra.Command{
+		Use:   "restore FILE",
+		Short: "replace the database with a backup; the current database is kept next to it",
+		Long: `FILE must be a leadcap database (as written by 'leadcap backup'). The current
 database is kept as <database>.before-restore-<time>. The app and other leadcap
 commands must be closed.`,
-		run: runRestore,
+		Example: "  leadcap restore ~/backups/leadcap-2026-04-24.db",
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.file = args[0]
+			return runRestore(c, o)
+		},
 	}
 }
 
-func runRestore(c *cli, args []string) error {
-	fs := c.newFlags()
-	pos, err := c.parse(fs, args, 1, 1)
-	if err != nil {
-		return err
-	}
-	backup := pos[0]
+func runRestore(c *cli, o *restoreOptions) error {
+	backup := o.file
 	if _, err := os.Stat(backup); err != nil {
 		return failf("there is no backup file %s: check the path.", backup)
 	}
@@ -159,36 +169,5 @@ func runRestore(c *cli, args []string) error {
 		sort.Strings(kept)
 		fmt.Fprintf(c.stdout, "the previous database is kept as %s\n", kept[len(kept)-1])
 	}
-	return nil
-}
-
-func helpCommand() *command {
-	return &command{
-		name:     "help",
-		synopsis: "[COMMAND]",
-		summary:  "show the commands, or one command's arguments",
-		run:      runHelp,
-	}
-}
-
-func runHelp(c *cli, args []string) error {
-	if len(args) == 0 {
-		printOverview(c.stdout)
-		return nil
-	}
-	if args[0] == "-h" || args[0] == "--help" {
-		return flag.ErrHelp
-	}
-	cmd := findCommand(args[0])
-	if cmd == nil {
-		return usagef("unknown command %q", args[0])
-	}
-	// Let the command declare its flags, then print them.
-	h := &cli{ctx: c.ctx, stdin: c.stdin, stdout: c.stdout, stderr: c.stderr, now: c.now, cmd: cmd}
-	sub := append(args[1:len(args):len(args)], "--help")
-	if err := cmd.run(h, sub); err != nil && !errors.Is(err, flag.ErrHelp) {
-		return err
-	}
-	h.printHelp(c.stdout, cmd)
 	return nil
 }

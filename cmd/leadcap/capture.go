@@ -9,7 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/spf13/cobra"
 
 	"leadcap/capture"
 	"leadcap/lead"
@@ -17,19 +18,35 @@ import (
 	"leadcap/workflow"
 )
 
-func decodeCommand() *command {
-	return &command{
-		name:     "decode",
-		synopsis: "[--json] [--region CC] FILE...",
-		summary:  "read the QR codes in images and show the contacts, without saving",
-		help: `With --json, one object per file: file, ok (a code was found and holds a
+// decodeOptions are the arguments and flags of "leadcap decode".
+type decodeOptions struct {
+	files  []string
+	json   bool
+	region string
+}
+
+func newDecodeCmd(c *cli) *cobra.Command {
+	o := &decodeOptions{}
+	cmd := &cobra.Command{
+		Use:   "decode [--json] [--region CC] FILE...",
+		Short: "read the QR codes in images and show the contacts, without saving",
+		Long: `With --json, one object per file: file, ok (a code was found and holds a
 contact), payload (the first code's exact text), format (vcard, mecard,
 bizcard, mailto, tel, url, badge, text), contact (as in 'leadcap list --json'),
 badge_id, codes (every code found, same fields), ms (decode time, file reading
 excluded) and error. --region is the default country of phone numbers written
 without one. Exits 1 when a file gave no contact.`,
-		run: runDecode,
+		Example: `  leadcap decode card.jpg
+  leadcap decode --json --region DE photos/*.jpg`,
+		Args: minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.files = args
+			return runDecode(c, o)
+		},
 	}
+	cmd.Flags().BoolVar(&o.json, "json", false, "one JSON object per file")
+	cmd.Flags().StringVar(&o.region, "region", "", "default country `CC` of phone numbers, e.g. DE")
+	return cmd
 }
 
 // codeJSON is one code in "decode --json" and the output of "parse --json".
@@ -67,14 +84,8 @@ func parsePayload(payload, region string) codeJSON {
 	return j
 }
 
-func runDecode(c *cli, args []string) error {
-	fs := c.newFlags()
-	asJSON := fs.Bool("json", false, "one JSON object per file")
-	region := fs.String("region", "", "default country `CC` of phone numbers, e.g. DE")
-	files, err := c.parse(fs, args, 1, -1)
-	if err != nil {
-		return err
-	}
+func runDecode(c *cli, o *decodeOptions) error {
+	files := o.files
 	enc := json.NewEncoder(c.stdout)
 	enc.SetEscapeHTML(false)
 	failed := 0
@@ -83,7 +94,7 @@ func runDecode(c *cli, args []string) error {
 		codes, took, err := workflow.DecodeFile(f)
 		out.MS = float64(took.Microseconds()) / 1000
 		for _, code := range codes {
-			cj := parsePayload(code.Text, *region)
+			cj := parsePayload(code.Text, o.region)
 			warnNotTaken(c.stderr, f, cj.NotTaken)
 			out.Codes = append(out.Codes, cj)
 		}
@@ -97,7 +108,7 @@ func runDecode(c *cli, args []string) error {
 		if !out.OK {
 			failed++
 		}
-		if *asJSON {
+		if o.json {
 			if err := enc.Encode(out); err != nil {
 				return fail("could not write the output", err)
 			}
@@ -178,36 +189,42 @@ func warnNotTaken(w io.Writer, where string, nts []capture.NotTaken) {
 	}
 }
 
-func parseCommand() *command {
-	return &command{
-		name:     "parse",
-		synopsis: "[--json] [--region CC] < PAYLOAD",
-		summary:  "read one QR or scanner payload from standard input and show the contact, without saving",
-		help: `The payload is read as it is; a final line break is dropped. With --json, the
+// parseOptions are the flags of "leadcap parse".
+type parseOptions struct {
+	json   bool
+	region string
+}
+
+func newParseCmd(c *cli) *cobra.Command {
+	o := &parseOptions{}
+	cmd := &cobra.Command{
+		Use:   "parse [--json] [--region CC] < PAYLOAD",
+		Short: "read one QR or scanner payload from standard input and show the contact, without saving",
+		Long: `The payload is read as it is; a final line break is dropped. With --json, the
 fields of one code of 'leadcap decode --json'. Values that are not valid (an
 email that is not an address, a phone that is not a number) are left out of
 the contact, listed as not_taken in the JSON and printed as a warning on
 standard error; the rest of the card is read. Exits 1 when the payload holds
 no contact.`,
-		run: runParse,
+		Example: `  printf 'MECARD:N:Weber,Jonas;EMAIL:jonas@weber.example;;' | leadcap parse
+  leadcap parse --json --region DE < payload.txt`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error { return runParse(c, o) },
 	}
+	cmd.Flags().BoolVar(&o.json, "json", false, "print JSON")
+	cmd.Flags().StringVar(&o.region, "region", "", "default country `CC` of phone numbers, e.g. DE")
+	return cmd
 }
 
-func runParse(c *cli, args []string) error {
-	fs := c.newFlags()
-	asJSON := fs.Bool("json", false, "print JSON")
-	region := fs.String("region", "", "default country `CC` of phone numbers, e.g. DE")
-	if _, err := c.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
+func runParse(c *cli, o *parseOptions) error {
 	data, err := io.ReadAll(io.LimitReader(c.stdin, 1<<20))
 	if err != nil {
 		return fail("could not read standard input", err)
 	}
 	payload := strings.TrimSuffix(strings.TrimSuffix(string(data), "\n"), "\r")
-	j := parsePayload(payload, *region)
+	j := parsePayload(payload, o.region)
 	warnNotTaken(c.stderr, "", j.NotTaken)
-	if *asJSON {
+	if o.json {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(j); err != nil {
@@ -222,31 +239,41 @@ func runParse(c *cli, args []string) error {
 	return nil
 }
 
-func scanCommand() *command {
-	return &command{
-		name:     "scan",
-		synopsis: "[--event ID] [--staff NAME] FILE|DIR...",
-		summary:  "read the QR codes in images (files or folders) and save them as leads",
-		help: `Every code that holds a contact becomes a lead of the event (default: the
+// scanOptions are the arguments and flags of "leadcap scan".
+type scanOptions struct {
+	paths        []string
+	event, staff string
+}
+
+func newScanCmd(c *cli) *cobra.Command {
+	o := &scanOptions{}
+	cmd := &cobra.Command{
+		Use:   "scan [--event ID] [--staff NAME] FILE|DIR...",
+		Short: "read the QR codes in images (files or folders) and save them as leads",
+		Long: `Every code that holds a contact becomes a lead of the event (default: the
 active event) with method qr-scan or badge-scan and the raw payload kept. A
 second scan of the same person at the same event updates that lead instead of
 adding a duplicate. Folders are searched for .png, .jpg, .jpeg, .gif and .webp
 files. Prints one line per file (new, updated or failed with the reason) and a
 summary; exits 1 when a file failed. A failure never leaves a half-saved lead.`,
-		run: runScan,
+		Example: `  leadcap scan --staff Anna ~/Pictures/booth/
+  leadcap scan --event "Hannover Messe 2026" card1.jpg card2.png`,
+		Args: minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.paths = args
+			return runScan(c, o)
+		},
 	}
+	cmd.Flags().StringVar(&o.event, "event", "", "the event's `ID`, ID prefix or name (default: the active event)")
+	cmd.Flags().StringVar(&o.staff, "staff", "", "`NAME` of the staff member scanning")
+	completeEventFlag(c, cmd)
+	return cmd
 }
 
-func runScan(c *cli, args []string) error {
-	fs := c.newFlags()
-	event := fs.String("event", "", "the event's `ID`, ID prefix or name (default: the active event)")
-	staff := fs.String("staff", "", "`NAME` of the staff member scanning")
-	paths, err := c.parse(fs, args, 1, -1)
-	if err != nil {
-		return err
-	}
+func runScan(c *cli, o *scanOptions) error {
+	paths := o.paths
 	return c.withStore(func(s *storage.Store) error {
-		ev, err := targetEvent(s, *event)
+		ev, err := targetEvent(s, o.event)
 		if err != nil {
 			return err
 		}
@@ -257,7 +284,7 @@ func runScan(c *cli, args []string) error {
 				c.stdout.Flush()
 			}
 		}
-		sum, err := workflow.ScanFiles(c.ctx, s, ev, paths, workflow.Capture{Staff: *staff, Now: c.now}, progress)
+		sum, err := workflow.ScanFiles(c.ctx, s, ev, paths, workflow.Capture{Staff: o.staff, Now: c.now}, progress)
 		if c.terminal {
 			fmt.Fprint(c.stdout, "\r\033[K")
 		}
@@ -269,11 +296,11 @@ func runScan(c *cli, args []string) error {
 		case err != nil && !errors.Is(err, context.Canceled):
 			return fail("could not scan", err)
 		}
-		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+		t := newTable(c.stdout)
 		for _, r := range sum.Results {
 			name := filepath.ToSlash(r.File)
 			if r.Status() == "failed" {
-				fmt.Fprintf(tw, "failed\t%s\t%s\n", sanitize(name), sanitize(reason(r.Err)))
+				t.row("failed", name, reason(r.Err))
 				continue
 			}
 			for _, sv := range r.Saved {
@@ -281,14 +308,14 @@ func runScan(c *cli, args []string) error {
 				if sv.Created {
 					status = "new"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", status, sanitize(name), sv.Lead.ID, sanitize(joinNonEmpty(", ", sv.Lead.Contact.Name(), sv.Lead.Contact.Organization)))
+				t.row(status, name, sv.Lead.ID.String(), joinNonEmpty(", ", sv.Lead.Contact.Name(), sv.Lead.Contact.Organization))
 				warnNotTaken(c.stderr, name, sv.NotTaken)
 			}
 			for _, e := range r.Skipped {
-				fmt.Fprintf(tw, "skipped\t%s\t%s\n", sanitize(name), sanitize(reason(e)))
+				t.row("skipped", name, reason(e))
 			}
 		}
-		tw.Flush()
+		t.flush()
 		fmt.Fprintf(c.stdout, "%d files: %d new, %d updated, %d failed (event %s)\n", sum.Files, sum.New, sum.Updated, sum.Failed, ev.Name)
 		if err != nil {
 			return err // interrupted

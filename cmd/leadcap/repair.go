@@ -5,26 +5,29 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/spf13/cobra"
+
 	"leadcap/storage"
 )
 
-func checkCommand() *command {
-	return &command{
-		name:     "check",
-		synopsis: "",
-		summary:  "check the database for damage (exit 1 when it is damaged)",
-		help: `Reads the whole database read-only: bbolt's pages and leadcap's own rules
+// checkOptions are the flags of "leadcap check".
+type checkOptions struct{}
+
+func newCheckCmd(c *cli) *cobra.Command {
+	o := &checkOptions{}
+	return &cobra.Command{
+		Use:   "check",
+		Short: "check the database for damage (exit 1 when it is damaged)",
+		Long: `Reads the whole database read-only: bbolt's pages and leadcap's own rules
 (every lead decodes and has its summary and index entries, every outbox entry
 is scheduled). On damage, 'leadcap salvage' copies what can still be read.`,
-		run: runCheck,
+		Example: "  leadcap check\n  leadcap --db /mnt/tablet/leadcap.db check",
+		Args:    exactArgs(0),
+		RunE:    func(cmd *cobra.Command, args []string) error { return runCheck(c, o) },
 	}
 }
 
-func runCheck(c *cli, args []string) error {
-	fs := c.newFlags()
-	if _, err := c.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
+func runCheck(c *cli, _ *checkOptions) error {
 	err := c.withStoreRO(func(s *storage.Store) error {
 		if err := s.Check(); err != nil {
 			return err
@@ -43,42 +46,46 @@ func runCheck(c *cli, args []string) error {
 	return err
 }
 
-func salvageCommand() *command {
-	return &command{
-		name:     "salvage",
-		synopsis: "FILE -o NEW",
-		summary:  "copy every lead that can still be read from a damaged database into a new one",
-		help: `FILE is read-only and never changed; NEW must not exist. The copied leads keep
+// salvageOptions are the arguments and flags of "leadcap salvage".
+type salvageOptions struct{ file, out string }
+
+func newSalvageCmd(c *cli) *cobra.Command {
+	o := &salvageOptions{}
+	cmd := &cobra.Command{
+		Use:   "salvage FILE -o NEW",
+		Short: "copy every lead that can still be read from a damaged database into a new one",
+		Long: `FILE is read-only and never changed; NEW must not exist. The copied leads keep
 their IDs and are queued for the CRM again (the CRM updates what it has, it
 does not duplicate). The leads that could not be copied are listed by ID.
 Then use NEW with --db, or make it the database with 'leadcap restore NEW'.`,
-		run: runSalvage,
+		Example: "  leadcap salvage leadcap.db -o rescued.db\n  leadcap restore rescued.db",
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.file = args[0]
+			return runSalvage(c, o)
+		},
 	}
+	cmd.Flags().StringVarP(&o.out, "output", "o", "", "the new database `FILE` (required)")
+	return cmd
 }
 
-func runSalvage(c *cli, args []string) error {
-	fs := c.newFlags()
-	out := fs.String("o", "", "the new database `FILE` (required)")
-	pos, err := c.parse(fs, args, 1, 1)
-	if err != nil {
-		return err
-	}
-	if *out == "" {
+func runSalvage(c *cli, o *salvageOptions) error {
+	if o.out == "" {
 		return usagef("-o NEW is required: the file to copy the leads into")
 	}
-	if _, err := os.Stat(pos[0]); err != nil {
-		return failf("there is no database %s: check the path.", pos[0])
+	if _, err := os.Stat(o.file); err != nil {
+		return failf("there is no database %s: check the path.", o.file)
 	}
-	rep, err := storage.Salvage(pos[0], *out, c.key())
+	rep, err := storage.Salvage(o.file, o.out, c.key())
 	switch {
 	case errors.Is(err, storage.ErrExists):
-		return failf("%s already exists: give a new file name for the salvaged database.", *out)
+		return failf("%s already exists: give a new file name for the salvaged database.", o.out)
 	case errors.Is(err, storage.ErrDamaged):
-		return failf("%s is damaged beyond what salvage can read (%s): restore a backup with 'leadcap restore FILE'.", pos[0], sanitize(err.Error()))
+		return failf("%s is damaged beyond what salvage can read (%s): restore a backup with 'leadcap restore FILE'.", o.file, sanitize(err.Error()))
 	case err != nil:
-		return fail("could not salvage "+pos[0], err)
+		return fail("could not salvage "+o.file, err)
 	}
-	fmt.Fprintf(c.stdout, "salvaged %d leads and %d events from %s into %s\n", rep.Leads, rep.Events, pos[0], *out)
+	fmt.Fprintf(c.stdout, "salvaged %d leads and %d events from %s into %s\n", rep.Leads, rep.Events, o.file, o.out)
 	if len(rep.Lost) == 0 {
 		fmt.Fprintln(c.stdout, "nothing was lost")
 		return nil

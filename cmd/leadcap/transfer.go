@@ -7,17 +7,25 @@ import (
 	"os"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"leadcap/lead"
 	"leadcap/storage"
 	"leadcap/workflow"
 )
 
-func exportCommand() *command {
-	return &command{
-		name:     "export",
-		synopsis: "--format csv|vcf|jsonl|bundle [--event ID] [--stage STAGE] [-o FILE]",
-		summary:  "export leads as CSV (for CRM import wizards), vCard 4.0 or JSON Lines",
-		help: `csv    column names that HubSpot's and Salesforce's import wizards map without
+// exportOptions are the flags of "leadcap export".
+type exportOptions struct {
+	format, event, out string
+	stage              lead.Stage
+}
+
+func newExportCmd(c *cli) *cobra.Command {
+	o := &exportOptions{}
+	cmd := &cobra.Command{
+		Use:   "export --format csv|vcf|jsonl|bundle [--event ID] [--stage STAGE] [-o FILE]",
+		Short: "export leads as CSV (for CRM import wizards), vCard 4.0 or JSON Lines",
+		Long: `csv    column names that HubSpot's and Salesforce's import wizards map without
        editing (First Name, Last Name, Email, Phone Number, Company, Job Title, ...)
 vcf    vCard 4.0, one card per lead, UID urn:uuid:<lead ID>
 jsonl  one complete lead per line (with its event); 'leadcap import' reads it back
@@ -27,62 +35,69 @@ bundle jsonl headed by a line with every event of the database (those without
        back-office machine
 Without -o the export goes to standard output. With -o the file is written
 completely or not at all.`,
-		run: runExport,
+		Example: `  leadcap export --format csv -o leads.csv
+  leadcap export --format vcf --stage prospect > prospects.vcf
+  leadcap export --format bundle --event "Hannover Messe 2026" -o hannover.jsonl`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error { return runExport(c, o) },
 	}
+	f := cmd.Flags()
+	f.StringVar(&o.format, "format", "", "`csv|vcf|jsonl|bundle` (required)")
+	f.StringVar(&o.event, "event", "", "only leads of this event (`ID`, ID prefix or name)")
+	enumVar(f, "stage", "only leads in this `STAGE`", func(s string) (err error) { o.stage, err = lead.ParseStage(s); return err })
+	f.StringVarP(&o.out, "output", "o", "", "write to `FILE` instead of standard output")
+	completeEventFlag(c, cmd)
+	cmd.RegisterFlagCompletionFunc("format", fixedCompletions("csv", "vcf", "jsonl", "bundle"))
+	cmd.RegisterFlagCompletionFunc("stage", fixedCompletions("lead", "prospect", "disqualified"))
+	return cmd
 }
 
-func runExport(c *cli, args []string) error {
-	fs := c.newFlags()
-	format := fs.String("format", "", "`csv|vcf|jsonl|bundle` (required)")
-	event := fs.String("event", "", "only leads of this event (`ID`, ID prefix or name)")
-	var stage lead.Stage
-	fs.Var(&enumFlag{parse: func(s string) (err error) { stage, err = lead.ParseStage(s); return err }}, "stage", "only leads in this `STAGE`")
-	out := fs.String("o", "", "write to `FILE` instead of standard output")
-	if _, err := c.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
-	if *format == "" {
+func runExport(c *cli, o *exportOptions) error {
+	if o.format == "" {
 		return usagef("--format is required: csv, vcf, jsonl or bundle")
 	}
-	f, err := workflow.ParseFormat(*format)
+	f, err := workflow.ParseFormat(o.format)
 	if err != nil {
-		return usagef("--format %q is not known: use csv, vcf, jsonl or bundle", *format)
+		return usagef("--format %q is not known: use csv, vcf, jsonl or bundle", o.format)
 	}
 	return c.withStoreRO(func(s *storage.Store) error {
-		evID, err := eventFilter(s, *event)
+		evID, err := eventFilter(s, o.event)
 		if err != nil {
 			return err
 		}
-		q := storage.Query{EventID: evID, Stage: stage}
-		if *out == "" || *out == "-" {
+		q := storage.Query{EventID: evID, Stage: o.stage}
+		if o.out == "" || o.out == "-" {
 			if _, err := workflow.Export(c.ctx, s, c.stdout, f, q); err != nil {
 				return fail("could not export the leads", err)
 			}
 			return nil
 		}
 		var n int
-		err = s.WriteFile(*out, func(w io.Writer) error {
+		err = s.WriteFile(o.out, func(w io.Writer) error {
 			var err error
 			n, err = workflow.Export(c.ctx, s, w, f, q)
 			return err
 		})
 		if errors.Is(err, storage.ErrOwnFile) {
-			return failf("%s is the database (or a copy restore kept): nothing was written; choose another file for the export.", *out)
+			return failf("%s is the database (or a copy restore kept): nothing was written; choose another file for the export.", o.out)
 		}
 		if err != nil {
-			return fail("could not write "+*out, err)
+			return fail("could not write "+o.out, err)
 		}
-		fmt.Fprintf(c.stdout, "exported %d leads to %s\n", n, *out)
+		fmt.Fprintf(c.stdout, "exported %d leads to %s\n", n, o.out)
 		return nil
 	})
 }
 
-func importCommand() *command {
-	return &command{
-		name:     "import",
-		synopsis: "FILE...",
-		summary:  "import leads from JSON Lines or bundles (as written by 'export'), merging several devices' exports; '-' reads standard input",
-		help: `Leads keep their IDs: importing the same file twice adds no duplicates, and a
+// importOptions are the arguments of "leadcap import".
+type importOptions struct{ files []string }
+
+func newImportCmd(c *cli) *cobra.Command {
+	o := &importOptions{}
+	return &cobra.Command{
+		Use:   "import FILE...",
+		Short: "import leads from JSON Lines or bundles (as written by 'export'), merging several devices' exports; '-' reads standard input",
+		Long: `Leads keep their IDs: importing the same file twice adds no duplicates, and a
 lead already in the database keeps its newer version. Events that come with
 the leads are created when missing. The same person scanned on two devices
 (same email, else phone, else name and organization, at the same event)
@@ -92,16 +107,18 @@ already made from it is updated, not duplicated. Prints per file how many
 leads were created, merged, updated and unchanged. A bad line is skipped,
 and nothing of it is saved, not even the event it brought; the other lines
 are imported, and the bad lines are named.`,
-		run: runImport,
+		Example: `  leadcap import tablet1.jsonl tablet2.jsonl
+  ssh booth-laptop leadcap export --format bundle | leadcap import -`,
+		Args: minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.files = args
+			return runImport(c, o)
+		},
 	}
 }
 
-func runImport(c *cli, args []string) error {
-	fs := c.newFlags()
-	pos, err := c.parse(fs, args, 1, -1)
-	if err != nil {
-		return err
-	}
+func runImport(c *cli, o *importOptions) error {
+	pos := o.files
 	return c.withStore(func(s *storage.Store) error {
 		var first error // a bad file does not keep the others out
 		for _, name := range pos {
