@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -246,4 +247,36 @@ func TestJSONOnDataCommands(t *testing.T) {
 		require.NoError(t, err)
 		assert.NotNil(t, cmd.Flags().Lookup("json"), "%v has --json", path)
 	}
+}
+
+// TestDocsAreCurrent fails when docs/man or docs/cli differ from what
+// 'make docs' writes from the command definitions: run 'make docs'.
+func TestDocsAreCurrent(t *testing.T) {
+	dir := t.TempDir()
+	man, md := filepath.Join(dir, "man"), filepath.Join(dir, "cli")
+	require.NoError(t, genDocs(newRootCmd(&cli{}), man, md))
+	for gen, committed := range map[string]string{man: "../../docs/man", md: "../../docs/cli"} {
+		want, err := filepath.Glob(filepath.Join(gen, "*"))
+		require.NoError(t, err)
+		have, err := filepath.Glob(filepath.Join(committed, "*"))
+		require.NoError(t, err)
+		require.NotEmpty(t, want)
+		assert.Equal(t, names(want), names(have), "%s has a page for every command and no other: run 'make docs'", committed)
+		for _, f := range want {
+			a, err := os.ReadFile(f)
+			require.NoError(t, err)
+			b, err := os.ReadFile(filepath.Join(committed, filepath.Base(f)))
+			if assert.NoError(t, err) {
+				assert.Equal(t, string(a), string(b), "%s is stale: run 'make docs'", filepath.Base(f))
+			}
+		}
+	}
+}
+
+func names(paths []string) []string {
+	var n []string
+	for _, p := range paths {
+		n = append(n, filepath.Base(p))
+	}
+	return n
 }

@@ -60,6 +60,7 @@ Exit status: 0 ok, 1 error, 2 wrong usage; sync: 3 leads still pending,
 		newCheckCmd(c), newSalvageCmd(c),
 		newInitCmd(c),
 		newCompletionCmd(c),
+		newGendocsCmd(c),
 	)
 	for _, cmd := range root.Commands() {
 		prepare(cmd)
