@@ -240,8 +240,31 @@ func TestJSONOnDataCommands(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(callOK(t, db, "qualify", leads[1], "--budget", "yes", "--json")), &lead))
 	assert.Equal(t, leads[1], lead["id"])
 
+	var chk map[string]any
+	require.NoError(t, json.Unmarshal([]byte(callOK(t, db, "check", "--json")), &chk))
+	assert.Equal(t, map[string]any{"database": db, "damaged": false, "leads": 3.0}, chk)
+
+	export := filepath.Join(t.TempDir(), "leads.jsonl")
+	callOK(t, db, "export", "--format", "jsonl", "-o", export)
+	other := filepath.Join(t.TempDir(), "other.db")
+	var imp map[string]any
+	require.NoError(t, json.Unmarshal([]byte(callOK(t, other, "import", "--json", export)), &imp))
+	assert.Equal(t, export, imp["file"])
+	assert.Equal(t, 3.0, imp["created"])
+	assert.Equal(t, 0.0, imp["failed"])
+
+	notImage := filepath.Join(t.TempDir(), "notes.png")
+	require.NoError(t, os.WriteFile(notImage, []byte("hello"), 0o644))
+	r := call(t, db, "", "scan", "--json", notImage)
+	assert.Equal(t, 1, r.code, "a file that failed: %s", r.stderr)
+	var scan map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &scan), "only JSON on stdout: %q", r.stdout)
+	assert.Equal(t, "failed", scan["status"])
+	assert.Equal(t, filepath.ToSlash(notImage), scan["file"])
+	assert.NotEmpty(t, scan["reason"])
+
 	root := newRootCmd(&cli{})
-	for _, path := range [][]string{{"list"}, {"show"}, {"status"}, {"event", "list"}, {"event", "questions", "list"}, {"followups"},
+	for _, path := range [][]string{{"import"}, {"scan"}, {"check"}, {"list"}, {"show"}, {"status"}, {"event", "list"}, {"event", "questions", "list"}, {"followups"},
 		{"dead", "list"}, {"report"}, {"crm", "show"}, {"decode"}, {"parse"}, {"attendees", "import"}, {"sync"}, {"add"}, {"qualify"}} {
 		cmd, _, err := root.Find(path)
 		require.NoError(t, err)

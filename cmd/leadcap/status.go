@@ -3,10 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -92,82 +88,4 @@ func runStatus(c *cli, o *statusOptions) error {
 		t.row("dead letters:", strconv.Itoa(out.Dead))
 		return t.flush()
 	})
-}
-
-// backupOptions are the arguments of "leadcap backup".
-type backupOptions struct{ file string }
-
-func newBackupCmd(c *cli) *cobra.Command {
-	o := &backupOptions{}
-	return &cobra.Command{
-		Use:   "backup FILE",
-		Short: "write a consistent copy of the database to FILE",
-		Long: `The copy is written to a temporary file and renamed, so FILE is either the old
-file or a complete backup. Restore it with 'leadcap restore FILE'.`,
-		Example: "  leadcap backup ~/backups/leadcap-$(date +%F).db",
-		Args:    exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.file = args[0]
-			return runBackup(c, o)
-		},
-	}
-}
-
-func runBackup(c *cli, o *backupOptions) error {
-	return c.withStore(func(s *storage.Store) error {
-		err := s.BackupFile(o.file)
-		switch {
-		case errors.Is(err, storage.ErrOwnFile):
-			return failf("%s is the database (or a copy restore kept): nothing was written; choose another file for the backup.", o.file)
-		case errors.Is(err, storage.ErrDamaged):
-			return failf("the database %s is damaged, so no backup was written (%s was not changed): run 'leadcap check' to see what is wrong, then 'leadcap salvage %s -o NEW.db' to copy every lead that can still be read.", s.Path(), o.file, s.Path())
-		case err != nil:
-			return fail("could not write the backup "+o.file, err)
-		}
-		fmt.Fprintf(c.stdout, "backed up %s to %s\n", s.Path(), o.file)
-		return nil
-	})
-}
-
-// restoreOptions are the arguments of "leadcap restore".
-type restoreOptions struct{ file string }
-
-func newRestoreCmd(c *cli) *cobra.Command {
-	o := &restoreOptions{}
-	return &cobra.Command{
-		Use:   "restore FILE",
-		Short: "replace the database with a backup; the current database is kept next to it",
-		Long: `FILE must be a leadcap database (as written by 'leadcap backup'). The current
-database is kept as <database>.before-restore-<time>. The app and other leadcap
-commands must be closed.`,
-		Example: "  leadcap restore ~/backups/leadcap-2026-04-24.db",
-		Args:    exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.file = args[0]
-			return runRestore(c, o)
-		},
-	}
-}
-
-func runRestore(c *cli, o *restoreOptions) error {
-	backup := o.file
-	if _, err := os.Stat(backup); err != nil {
-		return failf("there is no backup file %s: check the path.", backup)
-	}
-	path, err := c.resolveDB()
-	if err != nil {
-		return err
-	}
-	if err := storage.Restore(backup, path, c.key()); err != nil {
-		if errors.Is(err, storage.ErrDamaged) {
-			return failf("%s is not a leadcap backup or is damaged: the database was not changed.", backup)
-		}
-		return err
-	}
-	fmt.Fprintf(c.stdout, "restored %s from %s\n", path, filepath.Clean(backup))
-	if kept, _ := filepath.Glob(path + ".before-restore-*"); len(kept) > 0 {
-		sort.Strings(kept)
-		fmt.Fprintf(c.stdout, "the previous database is kept as %s\n", kept[len(kept)-1])
-	}
-	return nil
 }
