@@ -303,3 +303,26 @@ func names(paths []string) []string {
 	}
 	return n
 }
+
+// BenchmarkRunStatus is one in-process "leadcap status" on a small
+// database: the tree built anew, the store opened read-only and closed.
+func BenchmarkRunStatus(b *testing.B) {
+	db := filepath.Join(b.TempDir(), "leadcap.db")
+	var out, errb bytes.Buffer
+	require.Equal(b, 0, run(context.Background(), []string{"--db", db, "init"}, strings.NewReader(""), &out, &errb))
+	for b.Loop() {
+		out.Reset()
+		if code := run(context.Background(), []string{"--db", db, "status"}, strings.NewReader(""), &out, &errb); code != 0 {
+			b.Fatalf("status: %d %s", code, errb.String())
+		}
+	}
+}
+
+// BenchmarkNewRootCmd is the cost of building the command tree, which
+// run() does on every call.
+func BenchmarkNewRootCmd(b *testing.B) {
+	c := &cli{}
+	for b.Loop() {
+		newRootCmd(c)
+	}
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"os"
 	"strings"
 	"time"
@@ -82,7 +81,7 @@ func completeLeadID(c *cli, n int) cobra.CompletionFunc {
 		}
 		defer s.Close()
 		sums, err := s.List(storage.Query{})
-		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		prefix := strings.ToLower(toComplete)

@@ -160,8 +160,8 @@ func editDistance(a, b string) int {
 }
 
 // group makes cmd a command whose work is done by its subcommands: without
-// one, or with a word that is none, it is wrong usage. names lists them
-// for the message ("set, show, test or secret").
+// one it is wrong usage with the message missing, with a word that is none
+// wrong usage with unknown (a format for the word), the nearest suggested.
 func group(cmd *cobra.Command, missing, unknown string) *cobra.Command {
 	cmd.Args = cobra.ArbitraryArgs
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
