@@ -12,7 +12,10 @@ import (
 // docsDate is the date on the generated man pages. It is fixed so that
 // 'make docs' writes the same files from the same definitions (the test
 // TestDocsAreCurrent compares them); move it on when the commands change.
-var docsDate = time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC)
+func docsDate() *time.Time {
+	t := time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC)
+	return &t
+}
 
 // gendocsOptions are the flags of the hidden "leadcap gendocs".
 type gendocsOptions struct{ man, markdown string }
@@ -52,7 +55,7 @@ func genDocs(root *cobra.Command, manDir, mdDir string) error {
 		if err := resetDir(manDir, "*.1"); err != nil {
 			return err
 		}
-		header := &doc.GenManHeader{Title: "LEADCAP", Section: "1", Source: "leadcap", Manual: "leadcap manual", Date: &docsDate}
+		header := &doc.GenManHeader{Title: "LEADCAP", Section: "1", Source: "leadcap", Manual: "leadcap manual", Date: docsDate()}
 		if err := doc.GenManTree(root, header, manDir); err != nil {
 			return err
 		}
