@@ -7,7 +7,7 @@ STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 # RACE: the packages the race detector runs on (the core; cmd/leadcap's tests run its binary)
 RACE := ./lead/... ./capture/... ./storage/... ./syncer/... ./workflow/...
 
-.PHONY: run cli test test-short fuzz bench vet deps tryton-start tryton-stop keyring-start keyring-stop screenshots package clean
+.PHONY: run cli docs test test-short fuzz bench vet deps tryton-start tryton-stop keyring-start keyring-stop screenshots package clean
 
 ## run: build and start the desktop app (installs the GLFW/OpenGL headers if missing)
 run:
@@ -17,6 +17,11 @@ run:
 ## cli: build the headless command line into bin/leadcap (no cgo)
 cli:
 	CGO_ENABLED=0 $(GO) build -o bin/leadcap ./cmd/leadcap
+
+## docs: the man pages (docs/man/*.1) and Markdown command pages (docs/cli/*.md), generated from the
+## command definitions that --help shows (cmd/leadcap's TestDocsAreCurrent fails when they are stale)
+docs:
+	CGO_ENABLED=0 $(GO) run ./cmd/leadcap gendocs --man docs/man --markdown docs/cli
 
 ## test: install what the tests need, start a real Tryton and a real keyring, staticcheck, run every test
 ## (with every committed fuzz input), then the race detector on the core packages
@@ -70,10 +75,12 @@ screenshots:
 	@scripts/deps.sh tools
 	@scripts/screenshots.sh
 
-## package: an installable Linux archive (binary, .desktop file, icon)
+## package: an installable Linux archive (binary, .desktop file, icon), with the CLI's man pages and
+## its bash, zsh and fish completions added (scripts/package-extras.sh)
 package:
 	@scripts/deps.sh build
 	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package -os linux --release
+	@scripts/package-extras.sh leadcap.tar.xz
 
 clean:
 	rm -rf bin

@@ -3,49 +3,27 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"leadcap/storage"
 	"leadcap/workflow"
 )
 
-func attendeesCommand() *command {
-	return &command{
-		name:     "attendees",
-		synopsis: "import [--event ID] [--json] FILE.csv",
-		summary:  "import the organiser's attendee list to fill badge scans that hold only a badge ID",
-		help: `
-leadcap attendees import [--event ID|NAME] [--json] FILE.csv
+func newAttendeesCmd(c *cli) *cobra.Command {
+	cmd := group(&cobra.Command{
+		Use:   "attendees import [--event ID] [--json] FILE.csv",
+		Short: "import the organiser's attendee list to fill badge scans that hold only a badge ID",
+		Long: `leadcap attendees import [--event ID|NAME] [--json] FILE.csv
     reads the organiser's attendee list and stores it with the event (default:
-    the active event), replacing the list imported before. Every lead of the
-    event that waits for its contact (a badge that held only its badge ID) and
-    whose badge is on the list gets the name, email, company, title and phone
-    from it and is queued for the CRM; badges scanned later are filled at once.
-    The first line names the columns; they are found by name in English,
-    German, French or Spanish (Badge ID, First Name, Last Name, Email, Company,
-    Title, Phone; Ausweis-Nr., Vorname, Nachname, E-Mail, Firma ...), and
-    only the badge ID column is required. Separated by ';' or ',' (found from
-    the first line), in UTF-8 or Windows-1252. Prints how many waiting leads
-    were matched and the badge IDs still unmatched; --json prints the same as
-    one JSON object.`,
-		run: runAttendees,
-	}
-}
-
-func runAttendees(c *cli, args []string) error {
-	if len(args) == 0 {
-		return usagef("missing subcommand: import")
-	}
-	switch args[0] {
-	case "import":
-		return runAttendeesImport(c, args[1:])
-	case "-h", "--help", "help":
-		return flag.ErrHelp
-	}
-	return usagef("unknown subcommand %q: use import", args[0])
+    the active event), replacing the list imported before.`,
+		Example: "  leadcap attendees import --event \"Hannover Messe 2026\" attendees.csv",
+	}, "missing subcommand: import", "unknown subcommand %q: use import")
+	cmd.AddCommand(newAttendeesImportCmd(c))
+	return cmd
 }
 
 // attendeesJSON is the report of attendees import --json.
@@ -61,30 +39,59 @@ type attendeesJSON struct {
 	Duplicates []string `json:"duplicates,omitempty"`
 }
 
-func runAttendeesImport(c *cli, args []string) error {
-	fs := c.newFlags()
-	event := fs.String("event", "", "the event's `ID`, ID prefix or name (default: the active event)")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	pos, err := c.parse(fs, args, 1, 1)
-	if err != nil {
-		return err
+// attendeesImportOptions are the arguments and flags of "leadcap attendees import".
+type attendeesImportOptions struct {
+	file, event string
+	json        bool
+}
+
+func newAttendeesImportCmd(c *cli) *cobra.Command {
+	o := &attendeesImportOptions{}
+	cmd := &cobra.Command{
+		Use:   "import [--event ID|NAME] [--json] FILE.csv",
+		Short: "import the organiser's attendee list and fill the badge scans waiting for it",
+		Long: `Reads the organiser's attendee list and stores it with the event (default:
+the active event), replacing the list imported before. Every lead of the
+event that waits for its contact (a badge that held only its badge ID) and
+whose badge is on the list gets the name, email, company, title and phone
+from it and is queued for the CRM; badges scanned later are filled at once.
+The first line names the columns; they are found by name in English,
+German, French or Spanish (Badge ID, First Name, Last Name, Email, Company,
+Title, Phone; Ausweis-Nr., Vorname, Nachname, E-Mail, Firma ...), and
+only the badge ID column is required. Separated by ';' or ',' (found from
+the first line), in UTF-8 or Windows-1252. Prints how many waiting leads
+were matched and the badge IDs still unmatched; --json prints the same as
+one JSON object.`,
+		Example: "  leadcap attendees import attendees.csv\n  leadcap attendees import --event \"Hannover Messe 2026\" --json Teilnehmer.csv",
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.file = args[0]
+			return runAttendeesImport(c, o)
+		},
 	}
-	f, err := os.Open(pos[0])
+	cmd.Flags().StringVar(&o.event, "event", "", "the event's `ID`, ID prefix or name (default: the active event)")
+	cmd.Flags().BoolVar(&o.json, "json", false, "print the report as JSON")
+	completeEventFlag(c, cmd)
+	return cmd
+}
+
+func runAttendeesImport(c *cli, o *attendeesImportOptions) error {
+	f, err := os.Open(o.file)
 	if err != nil {
 		return failf("%s: check the path.", reason(err))
 	}
 	defer f.Close()
 	return c.withStore(func(s *storage.Store) error {
-		ev, err := targetEvent(s, *event)
+		ev, err := targetEvent(s, o.event)
 		if err != nil {
 			return err
 		}
 		list, err := workflow.ReadAttendees(f, ev.Country)
 		switch {
 		case errors.Is(err, workflow.ErrNoBadgeColumn), errors.Is(err, workflow.ErrListTooLarge):
-			return failf("%s: %v.", pos[0], err)
+			return failf("%s: %v.", o.file, err)
 		case err != nil:
-			return fail("could not read the attendee list "+pos[0], err)
+			return fail("could not read the attendee list "+o.file, err)
 		}
 		rep, err := workflow.ImportAttendees(s, ev, list.Attendees)
 		if err != nil {
@@ -98,7 +105,7 @@ func runAttendeesImport(c *cli, args []string) error {
 		if out.Unmatched == nil {
 			out.Unmatched = []string{}
 		}
-		if *asJSON {
+		if o.json {
 			return json.NewEncoder(c.stdout).Encode(out)
 		}
 		printAttendees(c, out)

@@ -1,36 +1,16 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
-	"text/tabwriter"
 
 	"leadcap/capture"
 	"leadcap/lead"
 	"leadcap/storage"
 	"leadcap/workflow"
 )
-
-func decodeCommand() *command {
-	return &command{
-		name:     "decode",
-		synopsis: "[--json] [--region CC] FILE...",
-		summary:  "read the QR codes in images and show the contacts, without saving",
-		help: `With --json, one object per file: file, ok (a code was found and holds a
-contact), payload (the first code's exact text), format (vcard, mecard,
-bizcard, mailto, tel, url, badge, text), contact (as in 'leadcap list --json'),
-badge_id, codes (every code found, same fields), ms (decode time, file reading
-excluded) and error. --region is the default country of phone numbers written
-without one. Exits 1 when a file gave no contact.`,
-		run: runDecode,
-	}
-}
 
 // codeJSON is one code in "decode --json" and the output of "parse --json".
 type codeJSON struct {
@@ -45,14 +25,6 @@ type codeJSON struct {
 	Error    string             `json:"error"`
 }
 
-// decodeJSON is one line of "decode --json".
-type decodeJSON struct {
-	File string `json:"file"`
-	codeJSON
-	Codes []codeJSON `json:"codes"`
-	MS    float64    `json:"ms"`
-}
-
 // parsePayload parses one payload into its JSON form.
 func parsePayload(payload, region string) codeJSON {
 	p, err := capture.Parse(payload, region)
@@ -65,61 +37,6 @@ func parsePayload(payload, region string) codeJSON {
 		j.Format = string(capture.FormatText)
 	}
 	return j
-}
-
-func runDecode(c *cli, args []string) error {
-	fs := c.newFlags()
-	asJSON := fs.Bool("json", false, "one JSON object per file")
-	region := fs.String("region", "", "default country `CC` of phone numbers, e.g. DE")
-	files, err := c.parse(fs, args, 1, -1)
-	if err != nil {
-		return err
-	}
-	enc := json.NewEncoder(c.stdout)
-	enc.SetEscapeHTML(false)
-	failed := 0
-	for _, f := range files {
-		out := decodeJSON{File: f, Codes: []codeJSON{}}
-		codes, took, err := workflow.DecodeFile(f)
-		out.MS = float64(took.Microseconds()) / 1000
-		for _, code := range codes {
-			cj := parsePayload(code.Text, *region)
-			warnNotTaken(c.stderr, f, cj.NotTaken)
-			out.Codes = append(out.Codes, cj)
-		}
-		switch {
-		case err != nil:
-			out.Contact = newContactJSON(lead.Contact{})
-			out.Error = reason(err)
-		case len(out.Codes) > 0:
-			out.codeJSON = out.Codes[0]
-		}
-		if !out.OK {
-			failed++
-		}
-		if *asJSON {
-			if err := enc.Encode(out); err != nil {
-				return fail("could not write the output", err)
-			}
-			continue
-		}
-		printDecoded(c.stdout, out)
-	}
-	if failed > 0 {
-		return failf("%d of %d files gave no contact: see the reason given for each.", failed, len(files))
-	}
-	return nil
-}
-
-func printDecoded(w io.Writer, d decodeJSON) {
-	if d.Error != "" && len(d.Codes) == 0 {
-		fmt.Fprintf(w, "%s: %s\n", sanitize(d.File), sanitize(d.Error))
-		return
-	}
-	fmt.Fprintf(w, "%s: %d code(s), %.1f ms\n", sanitize(d.File), len(d.Codes), d.MS)
-	for _, code := range d.Codes {
-		fmt.Fprintf(w, "  %s: %s\n", code.Format, sanitize(describe(code)))
-	}
 }
 
 // describe is a one-line account of a parsed code.
@@ -176,126 +93,4 @@ func warnNotTaken(w io.Writer, where string, nts []capture.NotTaken) {
 	for _, nt := range nts {
 		fmt.Fprintf(w, "leadcap: warning: %snot taken over: %s\n", sanitize(where), sanitize(nt.String()))
 	}
-}
-
-func parseCommand() *command {
-	return &command{
-		name:     "parse",
-		synopsis: "[--json] [--region CC] < PAYLOAD",
-		summary:  "read one QR or scanner payload from standard input and show the contact, without saving",
-		help: `The payload is read as it is; a final line break is dropped. With --json, the
-fields of one code of 'leadcap decode --json'. Values that are not valid (an
-email that is not an address, a phone that is not a number) are left out of
-the contact, listed as not_taken in the JSON and printed as a warning on
-standard error; the rest of the card is read. Exits 1 when the payload holds
-no contact.`,
-		run: runParse,
-	}
-}
-
-func runParse(c *cli, args []string) error {
-	fs := c.newFlags()
-	asJSON := fs.Bool("json", false, "print JSON")
-	region := fs.String("region", "", "default country `CC` of phone numbers, e.g. DE")
-	if _, err := c.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
-	data, err := io.ReadAll(io.LimitReader(c.stdin, 1<<20))
-	if err != nil {
-		return fail("could not read standard input", err)
-	}
-	payload := strings.TrimSuffix(strings.TrimSuffix(string(data), "\n"), "\r")
-	j := parsePayload(payload, *region)
-	warnNotTaken(c.stderr, "", j.NotTaken)
-	if *asJSON {
-		enc := json.NewEncoder(c.stdout)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(j); err != nil {
-			return fail("could not write the output", err)
-		}
-	} else if j.OK {
-		fmt.Fprintf(c.stdout, "%s: %s\n", j.Format, describe(j))
-	}
-	if !j.OK {
-		return failf("%s.", strings.TrimSuffix(j.Error, "."))
-	}
-	return nil
-}
-
-func scanCommand() *command {
-	return &command{
-		name:     "scan",
-		synopsis: "[--event ID] [--staff NAME] FILE|DIR...",
-		summary:  "read the QR codes in images (files or folders) and save them as leads",
-		help: `Every code that holds a contact becomes a lead of the event (default: the
-active event) with method qr-scan or badge-scan and the raw payload kept. A
-second scan of the same person at the same event updates that lead instead of
-adding a duplicate. Folders are searched for .png, .jpg, .jpeg, .gif and .webp
-files. Prints one line per file (new, updated or failed with the reason) and a
-summary; exits 1 when a file failed. A failure never leaves a half-saved lead.`,
-		run: runScan,
-	}
-}
-
-func runScan(c *cli, args []string) error {
-	fs := c.newFlags()
-	event := fs.String("event", "", "the event's `ID`, ID prefix or name (default: the active event)")
-	staff := fs.String("staff", "", "`NAME` of the staff member scanning")
-	paths, err := c.parse(fs, args, 1, -1)
-	if err != nil {
-		return err
-	}
-	return c.withStore(func(s *storage.Store) error {
-		ev, err := targetEvent(s, *event)
-		if err != nil {
-			return err
-		}
-		var progress func(done, total int, r workflow.FileResult)
-		if c.terminal {
-			progress = func(done, total int, _ workflow.FileResult) {
-				drawBar(c.stdout, done, total, "files")
-				c.stdout.Flush()
-			}
-		}
-		sum, err := workflow.ScanFiles(c.ctx, s, ev, paths, workflow.Capture{Staff: *staff, Now: c.now}, progress)
-		if c.terminal {
-			fmt.Fprint(c.stdout, "\r\033[K")
-		}
-		switch {
-		case errors.Is(err, workflow.ErrNoImages):
-			return failf("no PNG, JPEG, GIF or WebP files in %s: give image files or folders that contain them.", strings.Join(paths, ", "))
-		case errors.Is(err, os.ErrNotExist):
-			return failf("%s: check the path.", reason(err))
-		case err != nil && !errors.Is(err, context.Canceled):
-			return fail("could not scan", err)
-		}
-		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-		for _, r := range sum.Results {
-			name := filepath.ToSlash(r.File)
-			if r.Status() == "failed" {
-				fmt.Fprintf(tw, "failed\t%s\t%s\n", sanitize(name), sanitize(reason(r.Err)))
-				continue
-			}
-			for _, sv := range r.Saved {
-				status := "updated"
-				if sv.Created {
-					status = "new"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", status, sanitize(name), sv.Lead.ID, sanitize(joinNonEmpty(", ", sv.Lead.Contact.Name(), sv.Lead.Contact.Organization)))
-				warnNotTaken(c.stderr, name, sv.NotTaken)
-			}
-			for _, e := range r.Skipped {
-				fmt.Fprintf(tw, "skipped\t%s\t%s\n", sanitize(name), sanitize(reason(e)))
-			}
-		}
-		tw.Flush()
-		fmt.Fprintf(c.stdout, "%d files: %d new, %d updated, %d failed (event %s)\n", sum.Files, sum.New, sum.Updated, sum.Failed, ev.Name)
-		if err != nil {
-			return err // interrupted
-		}
-		if sum.Failed > 0 {
-			return failf("%d of %d files were not saved: see the reason given for each.", sum.Failed, sum.Files)
-		}
-		return nil
-	})
 }

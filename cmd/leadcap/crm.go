@@ -2,14 +2,16 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"leadcap/internal/credentials"
@@ -18,15 +20,13 @@ import (
 	"leadcap/workflow"
 )
 
-func crmCommand() *command {
-	return &command{
-		name:     "crm",
-		synopsis: "set|show|test|secret ...",
-		summary:  "set up the CRM that 'leadcap sync' delivers leads to, show it, test it",
-		help: `
-leadcap crm set tryton --url U --database D --user U
+func newCRMCmd(c *cli) *cobra.Command {
+	cmd := group(&cobra.Command{
+		Use:   "crm set|show|test|secret ...",
+		Short: "set up the CRM that 'leadcap sync' delivers leads to, show it, test it",
+		Long: `leadcap crm set tryton --url U --database D --user U
 leadcap crm set hubspot [--url U] [--external-id PROP] [--details-field PROP]
-leadcap crm set salesforce --url U [--api-version V] [--external-id FIELD] [--details-field FIELD]
+leadcap crm set salesforce --url U [--api-version VERSION] [--external-id FIELD] [--details-field FIELD]
 leadcap crm set webhook --url U
     stores the connector and its settings, replacing the previous set-up
     (see the flags below; --rate caps pushes per second).
@@ -48,50 +48,64 @@ comes from the environment variable LEADCAP_CRM_SECRET when it is set, else
 from the keyring (Secret Service, macOS Keychain, Windows Credential Manager),
 filed under the connector and address it was set for. It is never stored in
 the database and never printed.`,
-		run: runCRM,
-	}
+		Example: `  leadcap crm set tryton --url https://tryton.example.com/ --database sales --user leadcap
+  printf %s "$TOKEN" | leadcap crm secret set
+  leadcap crm test`,
+	}, "missing subcommand: set, show, test or secret", "unknown subcommand %q: use set, show, test or secret")
+	cmd.AddCommand(newCRMSetCmd(c), newCRMShowCmd(c), newCRMTestCmd(c), newCRMSecretCmd(c))
+	return cmd
 }
 
-func runCRM(c *cli, args []string) error {
-	if len(args) == 0 {
-		return usagef("missing subcommand: set, show, test or secret")
-	}
-	switch args[0] {
-	case "set":
-		return runCRMSet(c, args[1:])
-	case "show":
-		return runCRMShow(c, args[1:])
-	case "test":
-		return runCRMTest(c, args[1:])
-	case "secret":
-		return runCRMSecret(c, args[1:])
-	case "-h", "--help", "help":
-		// Declare the flags of "set" for the help text.
-		runCRMSet(c, []string{"--help"})
-		return flag.ErrHelp
-	}
-	return usagef("unknown subcommand %q: use set, show, test or secret", args[0])
+// crmSetOptions are the arguments and flags of "leadcap crm set".
+type crmSetOptions struct {
+	settings workflow.CRMSettings
+	rate     string
 }
 
-func runCRMSet(c *cli, args []string) error {
-	fs := c.newFlags()
-	var cs workflow.CRMSettings
-	fs.StringVar(&cs.URL, "url", "", "the CRM's address `U`: Tryton server, Salesforce org, webhook endpoint; HubSpot: API root (default https://api.hubapi.com)")
-	fs.StringVar(&cs.Database, "database", "", "Tryton: the database `NAME`")
-	fs.StringVar(&cs.User, "user", "", "Tryton: the user `NAME`")
-	fs.StringVar(&cs.ExternalID, "external-id", "", "Salesforce: the Lead external ID `FIELD` (default Leadcap_Lead_ID__c); HubSpot: the lead ID property (default leadcap_lead_id)")
-	fs.StringVar(&cs.APIVersion, "api-version", "", "Salesforce: the REST API `VERSION`, e.g. v62.0 (default v62.0)")
-	fs.StringVar(&cs.DetailsField, "details-field", "", "HubSpot/Salesforce: the `FIELD` that takes the event, qualification and notes")
-	rateText := fs.String("rate", "", "at most `N` pushes per second (default: the connector's)")
-	pos, err := c.parse(fs, args, 1, 1)
-	if err != nil {
-		return err
+func newCRMSetCmd(c *cli) *cobra.Command {
+	o := &crmSetOptions{}
+	cmd := &cobra.Command{
+		Use:   "set tryton|hubspot|salesforce|webhook [--url U] [--database D] [--user U] [--external-id F] [--api-version VERSION] [--details-field F] [--rate N]",
+		Short: "store the connector and its settings, replacing the previous set-up",
+		Long: `leadcap crm set tryton --url U --database D --user U
+leadcap crm set hubspot [--url U] [--external-id PROP] [--details-field PROP]
+leadcap crm set salesforce --url U [--api-version VERSION] [--external-id FIELD] [--details-field FIELD]
+leadcap crm set webhook --url U
+The secret is never a flag: see 'leadcap crm secret set'.`,
+		Example: `  leadcap crm set tryton --url https://tryton.example.com/ --database sales --user leadcap
+  leadcap crm set hubspot --details-field leadcap_details --rate 5
+  leadcap crm set salesforce --url https://acme.my.salesforce.com --api-version v62.0
+  leadcap crm set webhook --url https://crm.example.com/hooks/leadcap`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.settings.Connector = args[0]
+			return runCRMSet(c, o)
+		},
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return []cobra.Completion{"tryton", "hubspot", "salesforce", "webhook"}, cobra.ShellCompDirectiveNoFileComp
+		},
 	}
-	cs.Connector = pos[0]
-	if *rateText != "" {
-		r, err := strconv.ParseFloat(*rateText, 64)
+	f := cmd.Flags()
+	cs := &o.settings
+	f.StringVar(&cs.URL, "url", "", "the CRM's address `U`: Tryton server, Salesforce org, webhook endpoint; HubSpot: API root (default https://api.hubapi.com)")
+	f.StringVar(&cs.Database, "database", "", "Tryton: the database `NAME`")
+	f.StringVar(&cs.User, "user", "", "Tryton: the user `NAME`")
+	f.StringVar(&cs.ExternalID, "external-id", "", "Salesforce: the Lead external ID `FIELD` (default Leadcap_Lead_ID__c); HubSpot: the lead ID property (default leadcap_lead_id)")
+	f.StringVar(&cs.APIVersion, "api-version", "", "Salesforce: the REST API `VERSION`, e.g. v62.0 (default v62.0)")
+	f.StringVar(&cs.DetailsField, "details-field", "", "HubSpot/Salesforce: the `FIELD` that takes the event, qualification and notes")
+	f.StringVar(&o.rate, "rate", "", "at most `N` pushes per second (default: the connector's)")
+	return cmd
+}
+
+func runCRMSet(c *cli, o *crmSetOptions) error {
+	cs := o.settings
+	if o.rate != "" {
+		r, err := strconv.ParseFloat(o.rate, 64)
 		if err != nil || r <= 0 {
-			return usagef("--rate %q is not a number of pushes per second: write it like 5 or 0.5", *rateText)
+			return usagef("--rate %q is not a number of pushes per second: write it like 5 or 0.5", o.rate)
 		}
 		cs.Rate = r
 	}
@@ -125,6 +139,35 @@ func runCRMSet(c *cli, args []string) error {
 	})
 }
 
+// crmJSON is the output of "crm show --json".
+type crmJSON struct {
+	Connector    string  `json:"connector"`
+	URL          string  `json:"url,omitempty"`
+	Database     string  `json:"database,omitempty"`
+	User         string  `json:"user,omitempty"`
+	ExternalID   string  `json:"external_id,omitempty"`
+	APIVersion   string  `json:"api_version,omitempty"`
+	DetailsField string  `json:"details_field,omitempty"`
+	Rate         float64 `json:"rate,omitempty"`
+	// Secret says where the secret comes from: environment, keyring or
+	// missing; empty without a CRM.
+	Secret string `json:"secret,omitempty"`
+}
+
+// secretSource names where the secret of cs comes from, for crm show --json.
+func secretSource(cs workflow.CRMSettings, src workflow.SecretSource) string {
+	if cs.Connector == "" {
+		return ""
+	}
+	switch src {
+	case workflow.SecretFromEnv:
+		return "environment"
+	case workflow.SecretFromKeyring:
+		return "keyring"
+	}
+	return "missing"
+}
+
 // secretName says what LEADCAP_CRM_SECRET holds for a connector.
 func secretName(connector string) string {
 	switch connector {
@@ -138,17 +181,38 @@ func secretName(connector string) string {
 	return "webhook's shared key"
 }
 
-func runCRMShow(c *cli, args []string) error {
-	fs := c.newFlags()
-	if _, err := c.parse(fs, args, 0, 0); err != nil {
-		return err
+// crmShowOptions are the flags of "leadcap crm show".
+type crmShowOptions struct{ json bool }
+
+func newCRMShowCmd(c *cli) *cobra.Command {
+	o := &crmShowOptions{}
+	cmd := &cobra.Command{
+		Use:   "show [--json]",
+		Short: "print the set-up and where the secret comes from, never the secret",
+		Long: `The secret comes from the environment, the keyring, or is missing.
+--json prints one object: connector, url, database, user, external_id,
+api_version, details_field, rate and secret (where it comes from).`,
+		Example: "  leadcap crm show\n  leadcap crm show --json",
+		Args:    exactArgs(0),
+		RunE:    func(cmd *cobra.Command, args []string) error { return runCRMShow(c, o) },
 	}
+	cmd.Flags().BoolVar(&o.json, "json", false, "print one JSON object")
+	return cmd
+}
+
+func runCRMShow(c *cli, o *crmShowOptions) error {
 	return c.withStore(func(s *storage.Store) error {
 		cs, err := workflow.LoadCRM(s)
 		if err != nil {
 			return crmError("the CRM settings cannot be read", err)
 		}
 		_, src, kerr := workflow.ResolveSecret(credentials.System{}, cs)
+		if o.json {
+			return json.NewEncoder(c.stdout).Encode(crmJSON{
+				Connector: cs.Connector, URL: cs.URL, Database: cs.Database, User: cs.User, ExternalID: cs.ExternalID,
+				APIVersion: cs.APIVersion, DetailsField: cs.DetailsField, Rate: cs.Rate, Secret: secretSource(cs, src),
+			})
+		}
 		for _, line := range cs.Describe(src) {
 			fmt.Fprintln(c.stdout, line)
 		}
@@ -159,18 +223,30 @@ func runCRMShow(c *cli, args []string) error {
 	})
 }
 
-func runCRMTest(c *cli, args []string) error {
-	fs := c.newFlags()
-	timeout := fs.Duration("timeout", 0, "give up after `D`, e.g. 10s (default 15s)")
-	if _, err := c.parse(fs, args, 0, 0); err != nil {
-		return err
+// crmTestOptions are the flags of "leadcap crm test".
+type crmTestOptions struct{ timeout time.Duration }
+
+func newCRMTestCmd(c *cli) *cobra.Command {
+	o := &crmTestOptions{}
+	cmd := &cobra.Command{
+		Use:     "test [--timeout D]",
+		Short:   "check with one cheap call that the CRM answers and accepts the credentials",
+		Long:    "Prints one line; exits 1 when the CRM does not answer or refuses the credentials.",
+		Example: "  leadcap crm test\n  leadcap crm test --timeout 30s",
+		Args:    exactArgs(0),
+		RunE:    func(cmd *cobra.Command, args []string) error { return runCRMTest(c, o) },
 	}
+	cmd.Flags().DurationVar(&o.timeout, "timeout", 0, "give up after `D`, e.g. 10s (default 15s)")
+	return cmd
+}
+
+func runCRMTest(c *cli, o *crmTestOptions) error {
 	return c.withStore(func(s *storage.Store) error {
 		cs, err := workflow.LoadCRM(s)
 		if err != nil {
 			return crmError("the CRM settings cannot be read", err)
 		}
-		if err := workflow.TestCRM(c.ctx, s, "", *timeout); err != nil {
+		if err := workflow.TestCRM(c.ctx, s, "", o.timeout); err != nil {
 			return crmError("the CRM test failed", err)
 		}
 		where := cs.Connector
@@ -215,20 +291,49 @@ func printNoKeyring(c *cli, err error) {
 // maxSecret bounds what "crm secret set" reads from standard input.
 const maxSecret = 64 << 10
 
-func runCRMSecret(c *cli, args []string) error {
-	if len(args) == 0 {
-		return usagef("missing subcommand: leadcap crm secret set|delete")
+func newCRMSecretCmd(c *cli) *cobra.Command {
+	cmd := group(&cobra.Command{
+		Use:   "secret set|delete",
+		Short: "keep the CRM's secret in this device's keyring, or remove it",
+		Long: `leadcap crm secret set
+    reads the secret from standard input (typed without echo on a terminal,
+    or piped: printf %s "$TOKEN" | leadcap crm secret set) and keeps it in
+    this device's keyring for the CRM set up now. Never as an argument.
+leadcap crm secret delete
+    removes it from the keyring.`,
+		Example: "  printf %s \"$TOKEN\" | leadcap crm secret set\n  leadcap crm secret delete",
+	}, "missing subcommand: leadcap crm secret set|delete",
+		"unknown subcommand %q: use leadcap crm secret set (reads standard input) or leadcap crm secret delete")
+	cmd.AddCommand(
+		newCRMSecretVerbCmd(c, "set", "read the secret from standard input and keep it in this device's keyring",
+			"  printf %s \"$TOKEN\" | leadcap crm secret set\n  leadcap crm secret set   # asks, without echo"),
+		newCRMSecretVerbCmd(c, "delete", "remove the CRM's secret from this device's keyring", "  leadcap crm secret delete"))
+	return cmd
+}
+
+// crmSecretOptions are the arguments of "leadcap crm secret set|delete".
+type crmSecretOptions struct {
+	verb string
+	args int // arguments given: none is right, the secret is never one
+}
+
+func newCRMSecretVerbCmd(c *cli, verb, short, example string) *cobra.Command {
+	o := &crmSecretOptions{verb: verb}
+	return &cobra.Command{
+		Use:     verb,
+		Short:   short,
+		Example: example,
+		Args:    cobra.ArbitraryArgs, // checked in runCRMSecret, without echoing them
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.args = len(args)
+			return runCRMSecret(c, o)
+		},
 	}
-	verb := args[0]
-	if verb != "set" && verb != "delete" {
-		return usagef("unknown subcommand %q: use leadcap crm secret set (reads standard input) or leadcap crm secret delete", verb)
-	}
-	fs := c.newFlags()
-	pos, err := c.parse(fs, args[1:], 0, len(args))
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 { // not echoed: it may be the secret
+}
+
+func runCRMSecret(c *cli, o *crmSecretOptions) error {
+	verb := o.verb
+	if o.args > 0 { // not echoed: it may be the secret
 		return usagef("leadcap crm secret %s takes no arguments; the secret is never one (shell history, process list): type it when asked or pipe it in", verb)
 	}
 	return c.withStore(func(s *storage.Store) error {

@@ -2,21 +2,30 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"leadcap/lead"
 	"leadcap/storage"
 )
 
-func editCommand() *command {
-	return &command{
-		name: "edit",
-		synopsis: "ID [--given G] [--family F] [--name FULL] [--org O] [--title T] [--email E]... [--phone P]... [--url U]... " +
+// editOptions are the arguments and flags of "leadcap edit".
+type editOptions struct {
+	id   string
+	edit *contactEdit
+	set  map[string]bool
+}
+
+func newEditCmd(c *cli) *cobra.Command {
+	o := &editOptions{}
+	cmd := &cobra.Command{
+		Use: "edit ID [--given G] [--family F] [--name FULL] [--org O] [--title T] [--email E]... [--phone P]... [--url U]... " +
 			"[--street S] [--city C] [--region R] [--postal-code P] [--country CC] [--clear-emails] [--clear-phones] [--clear-urls]",
-		summary: "correct a lead's contact details and print its ID",
-		help: `Only the fields given change; an empty value clears one, e.g. --title "".
+		Short: "correct a lead's contact details and print its ID",
+		Long: `Only the fields given change; an empty value clears one, e.g. --title "".
 --email, --phone and --url add to what the lead has; --clear-emails,
 --clear-phones and --clear-urls remove what it has first, so
 "--clear-emails --email E" replaces the addresses with E.
@@ -28,30 +37,41 @@ name together with an organization.
 The change goes to the CRM with the next 'leadcap sync'. Editing a lead the
 CRM refused takes it out of 'leadcap dead list' and queues it again: fix
 what the CRM's reason asks for, then run 'leadcap sync'.`,
-		run: runEdit,
+		Example: `  leadcap edit 01932c5e --title "Head of Purchasing" --org "Weber KG"
+  leadcap edit 01932c5e --clear-emails --email jonas.weber@weber.example
+  leadcap edit 01932c5e --street "Hauptstr. 1" --city Hannover --postal-code 30159 --country DE`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.id, o.set = args[0], changed(cmd)
+			o.edit.set = o.set
+			return runEdit(c, o)
+		},
+		ValidArgsFunction: completeLeadID(c, 1),
 	}
+	o.edit = newContactEdit(cmd.Flags())
+	return cmd
 }
 
 // contactEdit is what "leadcap edit" changes in a contact.
 type contactEdit struct {
-	fs *flag.FlagSet
+	set map[string]bool // the flags given
 
 	given, family, name, org, title       string
-	emails, phones, urls                  stringList
+	emails, phones, urls                  []string
 	street, city, region, postal, country string
 	clearEmails, clearPhones, clearURLs   bool
 }
 
-func newContactEdit(fs *flag.FlagSet) *contactEdit {
-	e := &contactEdit{fs: fs}
+func newContactEdit(fs *pflag.FlagSet) *contactEdit {
+	e := &contactEdit{}
 	fs.StringVar(&e.given, "given", "", "given (first) `NAME`")
 	fs.StringVar(&e.family, "family", "", "family (last) `NAME`")
 	fs.StringVar(&e.name, "name", "", "full `NAME`")
 	fs.StringVar(&e.org, "org", "", "`ORGANIZATION`")
 	fs.StringVar(&e.title, "title", "", "job `TITLE`")
-	fs.Var(&e.emails, "email", "add an `EMAIL` address (repeatable)")
-	fs.Var(&e.phones, "phone", "add a `PHONE` number (repeatable)")
-	fs.Var(&e.urls, "url", "add a web address `URL` (repeatable)")
+	fs.StringArrayVar(&e.emails, "email", nil, "add an `EMAIL` address (repeatable)")
+	fs.StringArrayVar(&e.phones, "phone", nil, "add a `PHONE` number (repeatable)")
+	fs.StringArrayVar(&e.urls, "url", nil, "add a web address `URL` (repeatable)")
 	fs.StringVar(&e.street, "street", "", "the address's `STREET` and number")
 	fs.StringVar(&e.city, "city", "", "the address's `CITY`")
 	fs.StringVar(&e.region, "region", "", "the address's `REGION`, state or province")
@@ -105,15 +125,15 @@ func (e *contactEdit) checkPhones(region string) error {
 // apply changes ct as the flags say.
 func (e *contactEdit) apply(ct *lead.Contact) {
 	set := func(name string, dst *string, v string) {
-		if wasSet(e.fs, name) {
+		if e.set[name] {
 			*dst = v
 		}
 	}
 	set("given", &ct.GivenName, e.given)
 	set("family", &ct.FamilyName, e.family)
-	if wasSet(e.fs, "name") {
+	if e.set["name"] {
 		ct.FullName = e.name
-	} else if wasSet(e.fs, "given") || wasSet(e.fs, "family") {
+	} else if e.set["given"] || e.set["family"] {
 		ct.FullName = "" // made again from the parts by Normalize
 	}
 	set("org", &ct.Organization, e.org)
@@ -140,14 +160,9 @@ func (e *contactEdit) apply(ct *lead.Contact) {
 	set("country", &a.Country, strings.ToUpper(strings.TrimSpace(e.country)))
 }
 
-func runEdit(c *cli, args []string) error {
-	fs := c.newFlags()
-	e := newContactEdit(fs)
-	pos, err := c.parse(fs, args, 1, 1)
-	if err != nil {
-		return err
-	}
-	if !anySet(fs) {
+func runEdit(c *cli, o *editOptions) error {
+	e := o.edit
+	if len(o.set) == 0 {
 		return usagef("nothing to change: give at least one of --given, --family, --name, --org, --title, --email, --phone, --url, " +
 			"--street, --city, --region, --postal-code, --country or a --clear- flag")
 	}
@@ -155,7 +170,7 @@ func runEdit(c *cli, args []string) error {
 		return err
 	}
 	return c.withStore(func(s *storage.Store) error {
-		l, err := findLead(s, pos[0])
+		l, err := findLead(s, o.id)
 		if err != nil {
 			return err
 		}

@@ -3,19 +3,27 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
 
 	"leadcap/storage"
 	"leadcap/workflow"
 )
 
-func followupsCommand() *command {
-	return &command{
-		name:     "followups",
-		synopsis: "[--due DATE] [--staff NAME] [--event ID] [--json] | done LEAD-ID",
-		summary:  "list the open follow-ups of the notes, overdue first; mark one done",
-		help: `
-leadcap followups [--due DATE] [--staff NAME] [--event ID] [--json]
+// followupsOptions are the flags of "leadcap followups".
+type followupsOptions struct {
+	due          time.Time
+	staff, event string
+	json         bool
+}
+
+func newFollowupsCmd(c *cli) *cobra.Command {
+	o := &followupsOptions{}
+	cmd := &cobra.Command{
+		Use:   "followups [--due DATE] [--staff NAME] [--event ID] [--json] | done LEAD-ID",
+		Short: "list the open follow-ups of the notes, overdue first; mark one done",
+		Long: `leadcap followups [--due DATE] [--staff NAME] [--event ID] [--json]
     lists the follow-ups that are not done, the earliest first: the day, OVERDUE
     or TODAY, who follows up (the note's author, else who captured the lead),
     the lead and the note. --due keeps those due on or before DATE (overdue
@@ -25,8 +33,25 @@ leadcap followups [--due DATE] [--staff NAME] [--event ID] [--json]
 leadcap followups done LEAD-ID
     marks the earliest open follow-up of the lead done; the lead goes to the CRM
     again, where its next follow-up date changes.`,
-		run: runFollowups,
+		Example: `  leadcap followups --due 2026-12-01 --staff Anna
+  leadcap followups --json
+  leadcap followups done 01932c5e`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return unknownCommand(cmd, args[0], "unknown subcommand %q: use done, or no subcommand to list")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runFollowups(c, o) },
 	}
+	f := cmd.Flags()
+	dateVar(f, &o.due, "due", "only follow-ups due on or before `DATE` (YYYY-MM-DD)")
+	f.StringVar(&o.staff, "staff", "", "only the follow-ups of staff member `NAME`")
+	f.StringVar(&o.event, "event", "", "only follow-ups of this event (`ID`, ID prefix or name)")
+	f.BoolVar(&o.json, "json", false, "one JSON object per line")
+	completeEventFlag(c, cmd)
+	cmd.AddCommand(newFollowupDoneCmd(c))
+	return cmd
 }
 
 // followUpJSON is one line of followups --json.
@@ -42,29 +67,17 @@ type followUpJSON struct {
 	Text         string `json:"text"`
 }
 
-func runFollowups(c *cli, args []string) error {
-	if len(args) > 0 && args[0] == "done" {
-		return runFollowupDone(c, args[1:])
-	}
-	fs := c.newFlags()
-	var due dateFlag
-	fs.Var(&due, "due", "only follow-ups due on or before `DATE` (YYYY-MM-DD)")
-	staff := fs.String("staff", "", "only the follow-ups of staff member `NAME`")
-	event := fs.String("event", "", "only follow-ups of this event (`ID`, ID prefix or name)")
-	asJSON := fs.Bool("json", false, "one JSON object per line")
-	if _, err := c.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
+func runFollowups(c *cli, o *followupsOptions) error {
 	return c.withStoreRO(func(s *storage.Store) error {
-		evID, err := eventFilter(s, *event)
+		evID, err := eventFilter(s, o.event)
 		if err != nil {
 			return err
 		}
-		list, err := workflow.FollowUps(s, workflow.FollowUpQuery{EventID: evID, Due: due.t, Staff: *staff, Now: c.now()})
+		list, err := workflow.FollowUps(s, workflow.FollowUpQuery{EventID: evID, Due: o.due, Staff: o.staff, Now: c.now()})
 		if err != nil {
 			return fail("could not list the follow-ups", err)
 		}
-		if *asJSON {
+		if o.json {
 			enc := json.NewEncoder(c.stdout)
 			for _, f := range list {
 				if err := enc.Encode(followUpJSON{LeadID: f.LeadID.String(), NoteID: f.NoteID.String(), Due: f.Due, Overdue: f.Overdue,
@@ -74,7 +87,7 @@ func runFollowups(c *cli, args []string) error {
 			}
 			return nil
 		}
-		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+		t := newTable(c.stdout)
 		for _, f := range list {
 			when := ""
 			switch {
@@ -83,23 +96,38 @@ func runFollowups(c *cli, args []string) error {
 			case f.Today:
 				when = "TODAY"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", f.Due, when, sanitize(f.Staff), f.LeadID,
-				sanitize(joinNonEmpty(", ", f.Name, f.Organization)), sanitize(f.Text))
+			t.row(f.Due, when, f.Staff, f.LeadID.String(), joinNonEmpty(", ", f.Name, f.Organization), f.Text)
 		}
-		tw.Flush()
+		if err := t.flush(); err != nil {
+			return err
+		}
 		fmt.Fprintf(c.stdout, "%d open follow-ups\n", len(list))
 		return nil
 	})
 }
 
-func runFollowupDone(c *cli, args []string) error {
-	fs := c.newFlags()
-	pos, err := c.parse(fs, args, 1, 1)
-	if err != nil {
-		return err
+// followupDoneOptions are the arguments of "leadcap followups done".
+type followupDoneOptions struct{ id string }
+
+func newFollowupDoneCmd(c *cli) *cobra.Command {
+	o := &followupDoneOptions{}
+	return &cobra.Command{
+		Use:     "done LEAD-ID",
+		Short:   "mark the earliest open follow-up of the lead done",
+		Long:    `The lead goes to the CRM again, where its next follow-up date changes.`,
+		Example: "  leadcap followups done 01932c5e",
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.id = args[0]
+			return runFollowupDone(c, o)
+		},
+		ValidArgsFunction: completeLeadID(c, 1),
 	}
+}
+
+func runFollowupDone(c *cli, o *followupDoneOptions) error {
 	return c.withStore(func(s *storage.Store) error {
-		l, err := findLead(s, pos[0])
+		l, err := findLead(s, o.id)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"leadcap/internal/credentials"
@@ -22,12 +23,15 @@ const envPassphrase = workflow.EnvPassphrase
 // minPassphrase is the shortest passphrase init accepts.
 const minPassphrase = 8
 
-func initCommand() *command {
-	return &command{
-		name:     "init",
-		synopsis: "[--encrypt [--keyring]]",
-		summary:  "create the database, or encrypt the one there is",
-		help: `Creates the database when it does not exist yet and says where it is.
+// initOptions are the flags of "leadcap init".
+type initOptions struct{ encrypt, keyring bool }
+
+func newInitCmd(c *cli) *cobra.Command {
+	o := &initOptions{}
+	cmd := &cobra.Command{
+		Use:   "init [--encrypt [--keyring]]",
+		Short: "create the database, or encrypt the one there is",
+		Long: `Creates the database when it does not exist yet and says where it is.
 With --encrypt, encrypts its leads (XChaCha20-Poly1305, with a key derived
 from a passphrase by Argon2id): the records, the names and emails of the
 list, and the search and duplicate indexes. An existing database is
@@ -42,18 +46,19 @@ With --encrypt --keyring, the key is random and kept in this device's
 keyring (Secret Service, macOS Keychain, Windows Credential Manager),
 never in the database: every command then opens the database without a
 passphrase, on this device only. A backup opens with the same keyring.`,
-		run: runInit,
+		Example: `  leadcap init
+  leadcap init --encrypt
+  leadcap init --encrypt --keyring`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error { return runInit(c, o) },
 	}
+	cmd.Flags().BoolVar(&o.encrypt, "encrypt", false, "encrypt the leads with a passphrase")
+	cmd.Flags().BoolVar(&o.keyring, "keyring", false, "with --encrypt: keep a random key in this device's keyring instead of a passphrase")
+	return cmd
 }
 
-func runInit(c *cli, args []string) error {
-	fs := c.newFlags()
-	encrypt := fs.Bool("encrypt", false, "encrypt the leads with a passphrase")
-	inKeyring := fs.Bool("keyring", false, "with --encrypt: keep a random key in this device's keyring instead of a passphrase")
-	if _, err := c.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
-	if *inKeyring && !*encrypt {
+func runInit(c *cli, o *initOptions) error {
+	if o.keyring && !o.encrypt {
 		return usagef("--keyring goes with --encrypt: 'leadcap init --encrypt --keyring'")
 	}
 	return c.withStore(func(s *storage.Store) error {
@@ -62,13 +67,13 @@ func runInit(c *cli, args []string) error {
 			return fail("could not count the leads", err)
 		}
 		switch {
-		case *encrypt && s.Encrypted():
+		case o.encrypt && s.Encrypted():
 			return failf("%s is encrypted already.", s.Path())
-		case !*encrypt:
+		case !o.encrypt:
 			fmt.Fprintf(c.stdout, "database %s ready: %d leads, encrypted: %s\n", s.Path(), n, yesNo(s.Encrypted()))
 			return nil
 		}
-		if *inKeyring {
+		if o.keyring {
 			return encryptInKeyring(c, s, n)
 		}
 		pw, err := c.newPassphrase()

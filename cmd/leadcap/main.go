@@ -4,16 +4,15 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"leadcap/internal/credentials"
@@ -41,6 +40,8 @@ func main() {
 }
 
 // cli is one invocation: its streams, the database path and the clock.
+// run makes a new one, and a new command tree, for every call: nothing
+// of one invocation is left for the next.
 type cli struct {
 	ctx    context.Context
 	stdin  io.Reader
@@ -48,44 +49,10 @@ type cli struct {
 	stderr io.Writer
 	db     string // --db, empty for the default
 	now    func() time.Time
-	cmd    *command
-	fs     *flag.FlagSet // the command's flags, for help
+	// name is the command that runs, e.g. "event create", for messages.
+	name string
 	// terminal is true when stdout is a terminal (progress bars).
 	terminal bool
-}
-
-// command is a subcommand. run gets the arguments after the command name.
-type command struct {
-	name     string
-	synopsis string // arguments, e.g. "ID [--json]"
-	summary  string // one line for "leadcap help"
-	help     string // more, for "leadcap help NAME"
-	run      func(c *cli, args []string) error
-}
-
-func commands() []*command {
-	return []*command{
-		eventCommand(),
-		addCommand(), listCommand(), showCommand(), editCommand(), qualifyCommand(), noteCommand(), consentCommand(),
-		exportCommand(), importCommand(), reportCommand(),
-		deleteCommand(), eraseCommand(),
-		decodeCommand(), scanCommand(), parseCommand(),
-		attendeesCommand(), followupsCommand(),
-		crmCommand(), syncCommand(), deadCommand(),
-		statusCommand(), backupCommand(), restoreCommand(),
-		checkCommand(), salvageCommand(),
-		initCommand(),
-		helpCommand(),
-	}
-}
-
-func findCommand(name string) *command {
-	for _, c := range commands() {
-		if c.name == name {
-			return c
-		}
-	}
-	return nil
 }
 
 // run executes one command line and returns the exit status.
@@ -96,57 +63,38 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if f, ok := stdout.(*os.File); ok {
 		c.terminal = term.IsTerminal(int(f.Fd()))
 	}
-
-	global := flag.NewFlagSet("leadcap", flag.ContinueOnError)
-	global.SetOutput(io.Discard)
-	global.StringVar(&c.db, "db", "", "database file")
-	help := global.Bool("help", false, "show help")
-	global.BoolVar(help, "h", false, "show help")
-	if err := global.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printOverview(out)
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "leadcap: %v\n", err)
-		fmt.Fprintln(stderr, "Run 'leadcap help' for the commands.")
-		return exitUsage
-	}
-	if *help {
-		printOverview(out)
-		return exitOK
-	}
-	rest := global.Args()
-	if len(rest) == 0 {
-		out.Flush()
-		printOverview(stderr)
-		return exitUsage
-	}
-	cmd := findCommand(rest[0])
+	root := newRootCmd(c)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(out)
+	root.SetErr(stderr)
+	cmd, err := root.ExecuteContextC(ctx)
 	if cmd == nil {
-		fmt.Fprintf(stderr, "leadcap: unknown command %q: run 'leadcap help' for the commands.\n", rest[0])
-		return exitUsage
+		cmd = root
 	}
-	c.cmd = cmd
-	err := cmd.run(c, rest[1:])
+	c.name = commandName(cmd)
 	if ferr := out.Flush(); err == nil && ferr != nil {
 		err = fail("could not write the output", ferr)
 	}
-	return c.report(err)
+	return c.report(cmd, err)
+}
+
+// commandName is the command's path without "leadcap ", e.g. "event create".
+func commandName(cmd *cobra.Command) string {
+	if !cmd.HasParent() {
+		return "leadcap"
+	}
+	return strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
 }
 
 // report prints err for the user and returns the exit status.
-func (c *cli) report(err error) int {
+func (c *cli) report(cmd *cobra.Command, err error) int {
 	if err == nil {
 		return exitOK
 	}
-	if errors.Is(err, flag.ErrHelp) {
-		c.printHelp(c.stdout, c.cmd)
-		c.stdout.Flush()
-		return exitOK
-	}
+	c.stdout.Flush()
 	var es *exitStatus
 	if errors.As(err, &es) {
-		c.stdout.Flush()
 		if es.msg != "" {
 			fmt.Fprintf(c.stderr, "leadcap: %s\n", es.msg)
 		}
@@ -154,13 +102,16 @@ func (c *cli) report(err error) int {
 	}
 	var ue *usageError
 	if errors.As(err, &ue) {
-		c.stdout.Flush()
-		fmt.Fprintf(c.stderr, "leadcap %s: %s\n", c.cmd.name, ue.msg)
-		fmt.Fprintf(c.stderr, "usage: leadcap %s %s\n", c.cmd.name, c.cmd.synopsis)
-		fmt.Fprintf(c.stderr, "Run 'leadcap help %s' for details.\n", c.cmd.name)
+		if !cmd.HasParent() {
+			fmt.Fprintf(c.stderr, "leadcap: %s\n", ue.msg)
+			fmt.Fprintln(c.stderr, "Run 'leadcap help' for the commands.")
+			return exitUsage
+		}
+		fmt.Fprintf(c.stderr, "leadcap %s: %s\n", c.name, ue.msg)
+		fmt.Fprintf(c.stderr, "usage: %s\n", cmd.UseLine())
+		fmt.Fprintf(c.stderr, "Run 'leadcap help %s' for details.\n", c.name)
 		return exitUsage
 	}
-	c.stdout.Flush()
 	fmt.Fprintf(c.stderr, "leadcap: %s\n", c.explain(err))
 	return exitError
 }
@@ -250,7 +201,7 @@ func (c *cli) explain(err error) string {
 		}
 		return fmt.Sprintf("%s (%v): check the path and the disk, and try again.", ue.msg, ue.err)
 	}
-	return fmt.Sprintf("%s failed (%v): check the path and the disk, and try again.", c.cmd.name, err)
+	return fmt.Sprintf("%s failed (%v): check the path and the disk, and try again.", c.name, err)
 }
 
 func (c *cli) dbPath() string {
@@ -294,117 +245,7 @@ func (c *cli) withStore(fn func(s *storage.Store) error) (err error) {
 	return use(s, fn)
 }
 
-func printOverview(w io.Writer) {
-	fmt.Fprintln(w, "leadcap captures trade-fair leads offline and syncs them to a CRM later.")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "usage: leadcap [--db PATH] COMMAND [ARGUMENTS]")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "commands:")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, cmd := range commands() {
-		fmt.Fprintf(tw, "  %s\t%s\n", cmd.name, cmd.summary)
-	}
-	tw.Flush()
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "--db PATH  the database file (default: $LEADCAP_DB, else leadcap/leadcap.db in the user data directory)")
-	fmt.Fprintln(w, "Run 'leadcap help COMMAND' for a command's arguments.")
-	fmt.Fprintln(w, "Exit status: 0 ok, 1 error, 2 wrong usage; sync: 3 leads still pending, 4 leads refused by the CRM.")
-}
-
-// printHelp prints a command's synopsis, help text and flags. The flags are
-// those of the last flag set the command made (c.fs).
-func (c *cli) printHelp(w io.Writer, cmd *command) {
-	fmt.Fprintf(w, "usage: leadcap %s %s\n\n%s\n", cmd.name, cmd.synopsis, cmd.summary)
-	if cmd.help != "" {
-		fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(cmd.help))
-	}
-	if c.fs == nil {
-		return
-	}
-	fmt.Fprintln(w, "\nflags:")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	c.fs.VisitAll(func(f *flag.Flag) {
-		name, usage := flag.UnquoteUsage(f)
-		if name != "" {
-			name = " " + name
-		}
-		def := ""
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.Name != "db" {
-			def = " (default " + f.DefValue + ")"
-		}
-		fmt.Fprintf(tw, "  --%s%s\t%s%s\n", f.Name, name, usage, def)
-	})
-	tw.Flush()
-}
-
-// newFlags returns a flag set for a command; every command also accepts
-// --db after its name.
-func (c *cli) newFlags() *flag.FlagSet {
-	fs := flag.NewFlagSet(c.cmd.name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&c.db, "db", c.db, "the database `PATH`")
-	c.fs = fs
-	return fs
-}
-
-// parse parses flags and positional arguments in any order ("note ID TEXT
-// --follow-up DATE"); everything after "--" is positional. It checks the
-// number of positional arguments against min and max (max < 0: any).
-func (c *cli) parse(fs *flag.FlagSet, args []string, min, max int) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, usagef("%v", err)
-		}
-		rest := fs.Args()
-		consumed := len(args) - len(rest)
-		if consumed > 0 && args[consumed-1] == "--" {
-			pos = append(pos, rest...)
-			break
-		}
-		if len(rest) == 0 {
-			break
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-	switch {
-	case len(pos) < min:
-		return nil, usagef("missing arguments")
-	case max >= 0 && len(pos) > max:
-		return nil, usagef("too many arguments: %s", strings.Join(pos[max:], " "))
-	}
-	return pos, nil
-}
-
-// stringList is a flag that can be given several times.
-type stringList []string
-
-func (l *stringList) String() string     { return strings.Join(*l, ",") }
-func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
-
-// dateFlag reads YYYY-MM-DD (midnight UTC) or an RFC 3339 time.
-type dateFlag struct{ t time.Time }
-
-func (d *dateFlag) String() string {
-	if d == nil || d.t.IsZero() {
-		return ""
-	}
-	return d.t.Format(time.DateOnly)
-}
-
-func (d *dateFlag) Set(s string) error {
-	t, err := parseDate(s)
-	if err != nil {
-		return err
-	}
-	d.t = t
-	return nil
-}
-
+// parseDate reads YYYY-MM-DD (midnight UTC) or an RFC 3339 time.
 func parseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
@@ -414,44 +255,4 @@ func parseDate(s string) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("%q is not a date: write it as YYYY-MM-DD, e.g. 2026-11-27", s)
-}
-
-// enumFlag accepts one of a fixed set of values through parse.
-type enumFlag struct {
-	set   bool
-	value string
-	parse func(string) error
-}
-
-func (e *enumFlag) String() string { return e.value }
-func (e *enumFlag) Set(s string) error {
-	if err := e.parse(s); err != nil {
-		return err
-	}
-	e.set, e.value = true, s
-	return nil
-}
-
-func answerFlag(fs *flag.FlagSet, name, usage string) *lead.Answer {
-	a := new(lead.Answer)
-	fs.Var(&enumFlag{parse: func(s string) error {
-		v, err := lead.ParseAnswer(s)
-		*a = v
-		return err
-	}}, name, usage)
-	return a
-}
-
-// wasSet reports whether the flag was given on the command line.
-func wasSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
-}
-
-// anySet reports whether a flag other than --db was given.
-func anySet(fs *flag.FlagSet) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name != "db" })
-	return set
 }

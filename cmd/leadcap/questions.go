@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/spf13/cobra"
 
 	"leadcap/lead"
 	"leadcap/storage"
@@ -27,36 +28,45 @@ leadcap event questions answer LEAD-ID QUESTION-ID=ANSWER...
     records answers on a lead (yes/no, one of the choices, a number or text;
     an empty answer removes it). They go to the CRM with the lead.`
 
-func runEventQuestions(c *cli, args []string) error {
-	if len(args) == 0 {
-		return usagef("missing subcommand: questions list, add, remove or answer")
-	}
-	switch args[0] {
-	case "list":
-		return runQuestionsList(c, args[1:])
-	case "add":
-		return runQuestionsAdd(c, args[1:])
-	case "remove":
-		return runQuestionsRemove(c, args[1:])
-	case "answer":
-		return runQuestionsAnswer(c, args[1:])
-	}
-	return usagef("unknown subcommand questions %q: use list, add, remove or answer", args[0])
+func newEventQuestionsCmd(c *cli) *cobra.Command {
+	cmd := group(&cobra.Command{
+		Use:     "questions list|add|remove|answer ...",
+		Short:   "the event's own qualification questions, and a lead's answers to them",
+		Long:    strings.TrimPrefix(questionsHelp, "\n"),
+		Example: "  leadcap event questions add --kind choice --choice small --choice large \"Fleet size?\"\n  leadcap event questions answer 01932c5e q1=large",
+	}, "missing subcommand: questions list, add, remove or answer", "unknown subcommand questions %q: use list, add, remove or answer")
+	cmd.AddCommand(newQuestionsListCmd(c), newQuestionsAddCmd(c), newQuestionsRemoveCmd(c), newQuestionsAnswerCmd(c))
+	return cmd
 }
 
-func runQuestionsList(c *cli, args []string) error {
-	fs := c.newFlags()
-	event := fs.String("event", "", "the event's `ID`, ID prefix or name (default: the active event)")
-	asJSON := fs.Bool("json", false, "one JSON object per line")
-	if _, err := c.parse(fs, args, 0, 0); err != nil {
-		return err
+// questionsListOptions are the flags of "leadcap event questions list".
+type questionsListOptions struct {
+	event string
+	json  bool
+}
+
+func newQuestionsListCmd(c *cli) *cobra.Command {
+	o := &questionsListOptions{}
+	cmd := &cobra.Command{
+		Use:     "list [--event ID|NAME] [--json]",
+		Short:   "list the event's own qualification questions (default: the active event)",
+		Example: "  leadcap event questions list\n  leadcap event questions list --event \"Hannover Messe 2026\" --json",
+		Args:    exactArgs(0),
+		RunE:    func(cmd *cobra.Command, args []string) error { return runQuestionsList(c, o) },
 	}
+	cmd.Flags().StringVar(&o.event, "event", "", "the event's `ID`, ID prefix or name (default: the active event)")
+	cmd.Flags().BoolVar(&o.json, "json", false, "one JSON object per line")
+	completeEventFlag(c, cmd)
+	return cmd
+}
+
+func runQuestionsList(c *cli, o *questionsListOptions) error {
 	return c.withStoreRO(func(s *storage.Store) error {
-		ev, err := targetEvent(s, *event)
+		ev, err := targetEvent(s, o.event)
 		if err != nil {
 			return err
 		}
-		if *asJSON {
+		if o.json {
 			enc := json.NewEncoder(c.stdout)
 			for _, q := range ev.Questions {
 				if err := enc.Encode(q); err != nil {
@@ -65,40 +75,54 @@ func runQuestionsList(c *cli, args []string) error {
 			}
 			return nil
 		}
-		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+		t := newTable(c.stdout)
 		for _, q := range ev.Questions {
 			kind := string(q.Kind)
 			if len(q.Choices) > 0 {
 				kind += " (" + strings.Join(q.Choices, " / ") + ")"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", sanitize(q.ID), sanitize(kind), sanitize(q.Text))
+			t.row(q.ID, kind, q.Text)
 		}
-		tw.Flush()
-		return nil
+		return t.flush()
 	})
 }
 
-// listFlag collects a repeated flag.
-type listFlag []string
+// questionsAddOptions are the arguments and flags of "leadcap event questions add".
+type questionsAddOptions struct {
+	event    string
+	question lead.Question
+	kind     string
+}
 
-func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
-func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
-
-func runQuestionsAdd(c *cli, args []string) error {
-	fs := c.newFlags()
-	event := fs.String("event", "", "the event's `ID`, ID prefix or name (default: the active event)")
-	var q lead.Question
-	var choices listFlag
-	fs.StringVar(&q.ID, "id", "", "the question's `ID` (default: q1, q2 ...)")
-	kind := fs.String("kind", "text", "how it is answered: `yesno|choice|number|text`")
-	fs.Var(&choices, "choice", "an `ANSWER` of a choice question (repeat it)")
-	pos, err := c.parse(fs, args, 1, -1)
-	if err != nil {
-		return err
+func newQuestionsAddCmd(c *cli) *cobra.Command {
+	o := &questionsAddOptions{}
+	cmd := &cobra.Command{
+		Use:   "add [--event ID|NAME] [--id ID] [--kind yesno|choice|number|text] [--choice ANSWER]... TEXT",
+		Short: "add a question the review form and 'leadcap event questions answer' ask; print its ID",
+		Long:  "A choice question needs two or more --choice. The words after the flags are the question.",
+		Example: `  leadcap event questions add --kind yesno "Existing customer?"
+  leadcap event questions add --id fleet --kind choice --choice "1-10" --choice "11-100" --choice "more" "Fleet size?"`,
+		Args: minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.question.Text = strings.Join(args, " ")
+			return runQuestionsAdd(c, o)
+		},
 	}
-	q.Text, q.Kind, q.Choices = strings.Join(pos, " "), lead.QuestionKind(*kind), choices
+	f := cmd.Flags()
+	f.StringVar(&o.event, "event", "", "the event's `ID`, ID prefix or name (default: the active event)")
+	f.StringVar(&o.question.ID, "id", "", "the question's `ID` (default: q1, q2 ...)")
+	f.StringVar(&o.kind, "kind", "text", "how it is answered: `yesno|choice|number|text`")
+	f.StringArrayVar(&o.question.Choices, "choice", nil, "an `ANSWER` of a choice question (repeat it)")
+	completeEventFlag(c, cmd)
+	cmd.RegisterFlagCompletionFunc("kind", fixedCompletions("yesno", "choice", "number", "text"))
+	return cmd
+}
+
+func runQuestionsAdd(c *cli, o *questionsAddOptions) error {
+	q := o.question
+	q.Kind = lead.QuestionKind(o.kind)
 	return c.withStore(func(s *storage.Store) error {
-		ev, err := targetEvent(s, *event)
+		ev, err := targetEvent(s, o.event)
 		if err != nil {
 			return err
 		}
@@ -114,19 +138,33 @@ func runQuestionsAdd(c *cli, args []string) error {
 	})
 }
 
-func runQuestionsRemove(c *cli, args []string) error {
-	fs := c.newFlags()
-	event := fs.String("event", "", "the event's `ID`, ID prefix or name (default: the active event)")
-	pos, err := c.parse(fs, args, 1, 1)
-	if err != nil {
-		return err
+// questionsRemoveOptions are the arguments and flags of "leadcap event questions remove".
+type questionsRemoveOptions struct{ event, id string }
+
+func newQuestionsRemoveCmd(c *cli) *cobra.Command {
+	o := &questionsRemoveOptions{}
+	cmd := &cobra.Command{
+		Use:     "remove [--event ID|NAME] QUESTION-ID",
+		Short:   "remove a question; answers already given stay with the leads",
+		Example: "  leadcap event questions remove q2",
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.id = args[0]
+			return runQuestionsRemove(c, o)
+		},
 	}
+	cmd.Flags().StringVar(&o.event, "event", "", "the event's `ID`, ID prefix or name (default: the active event)")
+	completeEventFlag(c, cmd)
+	return cmd
+}
+
+func runQuestionsRemove(c *cli, o *questionsRemoveOptions) error {
 	return c.withStore(func(s *storage.Store) error {
-		ev, err := targetEvent(s, *event)
+		ev, err := targetEvent(s, o.event)
 		if err != nil {
 			return err
 		}
-		if err := workflow.RemoveQuestion(s, ev.ID, pos[0]); errors.Is(err, workflow.ErrNoQuestion) {
+		if err := workflow.RemoveQuestion(s, ev.ID, o.id); errors.Is(err, workflow.ErrNoQuestion) {
 			return failf("%v.", err)
 		} else if err != nil {
 			return fail("could not remove the question", err)
@@ -135,14 +173,32 @@ func runQuestionsRemove(c *cli, args []string) error {
 	})
 }
 
-func runQuestionsAnswer(c *cli, args []string) error {
-	fs := c.newFlags()
-	pos, err := c.parse(fs, args, 2, -1)
-	if err != nil {
-		return err
+// questionsAnswerOptions are the arguments of "leadcap event questions answer".
+type questionsAnswerOptions struct {
+	id      string
+	answers []string // QUESTION-ID=ANSWER
+}
+
+func newQuestionsAnswerCmd(c *cli) *cobra.Command {
+	o := &questionsAnswerOptions{}
+	return &cobra.Command{
+		Use:   "answer LEAD-ID QUESTION-ID=ANSWER...",
+		Short: "record answers on a lead; print the lead's answers as JSON",
+		Long: `Answers are yes/no, one of the choices, a number or text; an empty answer
+removes it. They go to the CRM with the lead.`,
+		Example: "  leadcap event questions answer 01932c5e q1=yes fleet=11-100",
+		Args:    minArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.id, o.answers = args[0], args[1:]
+			return runQuestionsAnswer(c, o)
+		},
+		ValidArgsFunction: completeLeadID(c, 1),
 	}
+}
+
+func runQuestionsAnswer(c *cli, o *questionsAnswerOptions) error {
 	answers := map[string]string{}
-	for _, a := range pos[1:] {
+	for _, a := range o.answers {
 		id, v, ok := strings.Cut(a, "=")
 		if !ok {
 			return usagef("%q is not QUESTION-ID=ANSWER", a)
@@ -150,7 +206,7 @@ func runQuestionsAnswer(c *cli, args []string) error {
 		answers[strings.TrimSpace(id)] = v
 	}
 	return c.withStore(func(s *storage.Store) error {
-		l, err := findLead(s, pos[0])
+		l, err := findLead(s, o.id)
 		if err != nil {
 			return err
 		}

@@ -4,59 +4,46 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/spf13/cobra"
+
 	"leadcap/lead"
 	"leadcap/storage"
 	"leadcap/workflow"
 )
 
-func deleteCommand() *command {
-	return &command{
-		name:     "delete",
-		synopsis: "ID [--by NAME]",
-		summary:  "delete a mistaken scan; a lead already in the CRM is deleted there on the next sync",
-		help: `The lead leaves every list, export and count at once. A tombstone keeps its ID,
-the time and who deleted it (--by, default the login name), and nothing
-personal. If the lead was sent to the CRM, its record there is deleted on the
-next 'leadcap sync', once. To remove a person's data on their request (GDPR
-art. 17) use 'leadcap erase', which also clears it from the database file.`,
-		run: func(c *cli, args []string) error { return runRemove(c, args, lead.OpDelete) },
-	}
+// removeOptions are the arguments and flags of "leadcap delete" and
+// "leadcap erase".
+type removeOptions struct {
+	id  string
+	op  lead.Op
+	by  string
+	yes bool
 }
 
-func eraseCommand() *command {
-	return &command{
-		name:     "erase",
-		synopsis: "ID --yes [--by NAME]",
-		summary:  "erase a person's data on request (GDPR art. 17), here and, on the next sync, in the CRM",
-		help: `Every personal field and note of the lead is removed from the database, and the
-file is compacted so the bytes do not stay in its free pages. A tombstone keeps
-the ID, the time and who erased it (--by, default the login name). The next
-'leadcap sync' erases the person in the CRM once (Tryton: party and
-opportunity deleted; HubSpot: GDPR delete; Salesforce: overwritten, then
-deleted; webhook: a signed lead.erase event). Backups made before the erasure
-still hold the data: deleting or overwriting them is yours to do. This cannot
-be undone: give --yes.`,
-		run: func(c *cli, args []string) error { return runRemove(c, args, lead.OpErase) },
+// removeFlags defines the flags delete and erase share.
+func removeFlags(c *cli, cmd *cobra.Command, o *removeOptions) *cobra.Command {
+	cmd.Args = exactArgs(1)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		o.id = args[0]
+		return runRemove(c, o)
 	}
+	cmd.ValidArgsFunction = completeLeadID(c, 1)
+	cmd.Flags().StringVar(&o.by, "by", "", "who removes the lead (`NAME`), kept in the tombstone; default the login name")
+	cmd.Flags().BoolVar(&o.yes, "yes", false, "confirm the erasure, which cannot be undone")
+	return cmd
 }
 
-func runRemove(c *cli, args []string, op lead.Op) error {
-	fs := c.newFlags()
-	by := fs.String("by", "", "who removes the lead (`NAME`), kept in the tombstone; default the login name")
-	yes := fs.Bool("yes", false, "confirm the erasure, which cannot be undone")
-	pos, err := c.parse(fs, args, 1, 1)
-	if err != nil {
-		return err
-	}
-	if op == lead.OpErase && !*yes {
-		return usagef("erasing cannot be undone: run 'leadcap erase %s --yes' to confirm", pos[0])
+func runRemove(c *cli, o *removeOptions) error {
+	op := o.op
+	if op == lead.OpErase && !o.yes {
+		return usagef("erasing cannot be undone: run 'leadcap erase %s --yes' to confirm", o.id)
 	}
 	return c.withStore(func(s *storage.Store) error {
-		l, err := findLead(s, pos[0])
+		l, err := findLead(s, o.id)
 		if err != nil {
 			return err
 		}
-		t, err := workflow.Remove(s, l.ID, op, *by)
+		t, err := workflow.Remove(s, l.ID, op, o.by)
 		if errors.Is(err, storage.ErrRemoved) {
 			return failf("lead %s was already deleted or erased.", l.ID)
 		}

@@ -7,46 +7,56 @@ import (
 	"io"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"leadcap/lead"
 	"leadcap/storage"
 	"leadcap/workflow"
 )
 
-func reportCommand() *command {
-	return &command{
-		name:     "report",
-		synopsis: "[--event ID] [--tz ZONE] (-o FILE.html | --json)",
-		summary:  "how an event went: leads per day, hour and staff member, funnel, ratings, consent, sync",
-		help: `-o FILE.html writes one self-contained HTML page with the charts as inline
+// reportOptions are the flags of "leadcap report".
+type reportOptions struct {
+	event, zone, out string
+	json             bool
+}
+
+func newReportCmd(c *cli) *cobra.Command {
+	o := &reportOptions{}
+	cmd := &cobra.Command{
+		Use:   "report [--event ID] [--tz ZONE] (-o FILE.html | --json)",
+		Short: "how an event went: leads per day, hour and staff member, funnel, ratings, consent, sync",
+		Long: `-o FILE.html writes one self-contained HTML page with the charts as inline
 SVG: it loads nothing from the network, so it opens offline and can be
 mailed as it is. --json prints the figures as one JSON object instead.
 Without --event the active event is reported. Days and hours are counted
 in --tz (an IANA zone such as Europe/Berlin; default: this computer's).`,
-		run: runReport,
+		Example: `  leadcap report -o hannover.html
+  leadcap report --event "Hannover Messe 2026" --tz Europe/Berlin --json`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error { return runReport(c, o) },
 	}
+	f := cmd.Flags()
+	f.StringVar(&o.event, "event", "", "the event (`ID`, ID prefix or name); default: the active event")
+	f.StringVar(&o.zone, "tz", "", "count days and hours in `ZONE`, e.g. Europe/Berlin")
+	f.StringVarP(&o.out, "output", "o", "", "write the HTML report to `FILE`")
+	f.BoolVar(&o.json, "json", false, "print the figures as JSON")
+	completeEventFlag(c, cmd)
+	return cmd
 }
 
-func runReport(c *cli, args []string) error {
-	fs := c.newFlags()
-	event := fs.String("event", "", "the event (`ID`, ID prefix or name); default: the active event")
-	zone := fs.String("tz", "", "count days and hours in `ZONE`, e.g. Europe/Berlin")
-	out := fs.String("o", "", "write the HTML report to `FILE`")
-	asJSON := fs.Bool("json", false, "print the figures as JSON")
-	if _, err := c.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
-	if (*out == "") == !*asJSON {
+func runReport(c *cli, o *reportOptions) error {
+	if (o.out == "") == !o.json {
 		return usagef("give either -o FILE.html or --json")
 	}
 	loc := time.Local
-	if *zone != "" {
+	if o.zone != "" {
 		var err error
-		if loc, err = time.LoadLocation(*zone); err != nil {
-			return usagef("--tz %q is not a time zone: use an IANA name such as Europe/Berlin or UTC", *zone)
+		if loc, err = time.LoadLocation(o.zone); err != nil {
+			return usagef("--tz %q is not a time zone: use an IANA name such as Europe/Berlin or UTC", o.zone)
 		}
 	}
 	return c.withStoreRO(func(s *storage.Store) error {
-		ev, err := reportEvent(s, *event)
+		ev, err := reportEvent(s, o.event)
 		if err != nil {
 			return err
 		}
@@ -54,12 +64,12 @@ func runReport(c *cli, args []string) error {
 		if err != nil {
 			return fail("could not count the leads of "+ev.Name, err)
 		}
-		if *asJSON {
+		if o.json {
 			enc := json.NewEncoder(c.stdout)
 			enc.SetIndent("", "  ")
 			return enc.Encode(r)
 		}
-		return c.writeReport(s, *out, r)
+		return c.writeReport(s, o.out, r)
 	})
 }
 

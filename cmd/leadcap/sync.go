@@ -4,24 +4,32 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"leadcap/storage"
 	"leadcap/syncer"
 	"leadcap/workflow"
 )
 
-func syncCommand() *command {
-	return &command{
-		name:     "sync",
-		synopsis: "[--timeout D] [--batch N]",
-		summary:  "deliver every lead due to the CRM now, and say what is left",
-		help: `Sends every pending lead to the CRM set up with 'leadcap crm set' now, in
+// syncOptions are the flags of "leadcap sync".
+type syncOptions struct {
+	timeout time.Duration
+	batch   int
+	json    bool
+}
+
+func newSyncCmd(c *cli) *cobra.Command {
+	o := &syncOptions{}
+	cmd := &cobra.Command{
+		Use:   "sync [--timeout D] [--batch N] [--json]",
+		Short: "deliver every lead due to the CRM now, and say what is left",
+		Long: `Sends every pending lead to the CRM set up with 'leadcap crm set' now, in
 batches, whatever its wait after earlier failures (only a wait the CRM asked
 for, its Retry-After, still holds), retrying failed ones within the run after
 short waits, until nothing is pending or --timeout passes. --timeout is a hard
@@ -38,9 +46,19 @@ Exit status: 0 when nothing is pending and nothing is dead, 3 when some leads
 are still pending (the CRM is down or slow: run it again later), else 4 when
 some are dead (fix them with 'leadcap edit', which queues them again, or
 retry them with 'leadcap dead retry'); 1 on an error such as refused
-credentials.`,
-		run: runSync,
+credentials.
+--json prints the last line as one JSON object instead: synced, failed, dead,
+pending.`,
+		Example: `  LEADCAP_CRM_SECRET=... leadcap sync
+  leadcap sync --timeout 5m --batch 50 || echo "exit $?: see 'leadcap dead list'"`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error { return runSync(c, o) },
 	}
+	f := cmd.Flags()
+	f.DurationVar(&o.timeout, "timeout", workflow.DefaultSyncTimeout, "stop after `D` at the latest, e.g. 30s or 5m, requests included; what is left stays pending")
+	f.IntVar(&o.batch, "batch", 0, "at most `N` leads per request to the CRM; 0: the CRM's maximum")
+	f.BoolVar(&o.json, "json", false, "print the outcome as one JSON object")
+	return cmd
 }
 
 // syncExit is the outcome of a sync whose exit status says what is left:
@@ -58,17 +76,11 @@ func syncExit(sum syncer.Summary, note string) error {
 	return nil
 }
 
-func runSync(c *cli, args []string) error {
-	fs := c.newFlags()
-	timeout := fs.Duration("timeout", workflow.DefaultSyncTimeout, "stop after `D` at the latest, e.g. 30s or 5m, requests included; what is left stays pending")
-	batch := fs.Int("batch", 0, "at most `N` leads per request to the CRM; 0: the CRM's maximum")
-	if _, err := c.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
-	if *timeout <= 0 {
+func runSync(c *cli, o *syncOptions) error {
+	if o.timeout <= 0 {
 		return usagef("--timeout must be positive, e.g. 2m")
 	}
-	if *batch < 0 {
+	if o.batch < 0 {
 		return usagef("--batch must be 0 (the CRM's maximum) or more")
 	}
 	return c.withStore(func(s *storage.Store) error {
@@ -76,7 +88,7 @@ func runSync(c *cli, args []string) error {
 		if _, _, err := workflow.ConnectorFromStore(s, ""); err != nil {
 			return crmError("the CRM set-up is incomplete", err)
 		}
-		opt := workflow.SyncOptions{Timeout: *timeout, Batch: *batch}
+		opt := workflow.SyncOptions{Timeout: o.timeout, Batch: o.batch}
 		var bar *progressBar
 		if c.terminal {
 			bar = &progressBar{w: c.stdout, flush: c.stdout.Flush, now: time.Now}
@@ -90,9 +102,9 @@ func runSync(c *cli, args []string) error {
 		switch {
 		case err == nil, errors.Is(err, syncer.ErrOffline), errors.Is(err, context.Canceled):
 		case errors.Is(err, syncer.ErrAuth) && errors.As(err, &pe):
-			return c.syncResult(s, sum, failf("%s.", strings.TrimSuffix(pe.Reason, ".")), "")
+			return c.syncResult(s, sum, o.json, failf("%s.", strings.TrimSuffix(pe.Reason, ".")), "")
 		default:
-			return c.syncResult(s, sum, crmError("the sync failed", err), "")
+			return c.syncResult(s, sum, o.json, crmError("the sync failed", err), "")
 		}
 		note := ""
 		switch {
@@ -101,14 +113,14 @@ func runSync(c *cli, args []string) error {
 		case errors.Is(err, context.Canceled):
 			note = "interrupted: the leads not yet confirmed by the CRM stay pending; run 'leadcap sync' again to finish."
 		}
-		return c.syncResult(s, sum, nil, note)
+		return c.syncResult(s, sum, o.json, nil, note)
 	})
 }
 
 // syncResult prints the final line, with dead and pending counted in the
 // whole store, and returns failure when the sync failed, else the exit
 // status that says what is left, with note for stderr.
-func (c *cli) syncResult(s *storage.Store, sum syncer.Summary, failure error, note string) error {
+func (c *cli) syncResult(s *storage.Store, sum syncer.Summary, asJSON bool, failure error, note string) error {
 	st, err := s.Stats()
 	if err != nil {
 		if failure != nil {
@@ -117,11 +129,26 @@ func (c *cli) syncResult(s *storage.Store, sum syncer.Summary, failure error, no
 		return failf("could not count the leads left to sync (%v): run 'leadcap status'.", err)
 	}
 	sum.Dead, sum.Pending = st.Dead, st.OutboxPending
-	fmt.Fprintln(c.stdout, sum.String())
+	if asJSON {
+		enc := json.NewEncoder(c.stdout)
+		if err := enc.Encode(syncOutcomeJSON{Synced: sum.Done, Failed: sum.Failed, Dead: sum.Dead, Pending: sum.Pending}); err != nil {
+			return fail("could not write the outcome", err)
+		}
+	} else {
+		fmt.Fprintln(c.stdout, sum.String())
+	}
 	if failure != nil {
 		return failure
 	}
 	return syncExit(sum, note)
+}
+
+// syncOutcomeJSON is the output of "sync --json".
+type syncOutcomeJSON struct {
+	Synced  int `json:"synced"`
+	Failed  int `json:"failed"`
+	Dead    int `json:"dead"`
+	Pending int `json:"pending"`
 }
 
 // offlineSentence explains an unreachable CRM with the connector's reason.
@@ -189,115 +216,4 @@ func drawBar(w io.Writer, done, total int, unit string) {
 	const width = 30
 	n := min(width, width*done/max(total, 1))
 	fmt.Fprintf(w, "\r[%s%s] %d/%d %s", strings.Repeat("#", n), strings.Repeat(".", width-n), done, total, unit)
-}
-
-func deadCommand() *command {
-	return &command{
-		name:     "dead",
-		synopsis: "list [--json] | retry ID|--all",
-		summary:  "list the leads the CRM refused, with its reason, and queue them again",
-		help: `
-leadcap dead list [--json]
-    lists the dead leads, oldest first: lead ID, version, attempts, when the
-    CRM refused it and the CRM's reason. --json: one object per line with
-    lead_id, version, attempts, at and reason.
-leadcap dead retry ID|--all
-    puts one dead lead (full ID or unique prefix) or all of them back into the
-    outbox; 'leadcap sync' then sends them again. Changing a dead lead (edit,
-    qualify, note, consent, import) queues it again by itself.`,
-		run: runDead,
-	}
-}
-
-func runDead(c *cli, args []string) error {
-	if len(args) == 0 {
-		return usagef("missing subcommand: list or retry")
-	}
-	switch args[0] {
-	case "list":
-		return runDeadList(c, args[1:])
-	case "retry":
-		return runDeadRetry(c, args[1:])
-	case "-h", "--help", "help":
-		return flag.ErrHelp
-	}
-	return usagef("unknown subcommand %q: use list or retry", args[0])
-}
-
-func runDeadList(c *cli, args []string) error {
-	fs := c.newFlags()
-	asJSON := fs.Bool("json", false, "one JSON object per line")
-	if _, err := c.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
-	return c.withStore(func(s *storage.Store) error {
-		dead, err := s.DeadLetters()
-		if err != nil {
-			return fail("could not read the dead leads", err)
-		}
-		if *asJSON {
-			enc := json.NewEncoder(c.stdout)
-			enc.SetEscapeHTML(false)
-			for _, d := range dead {
-				if err := enc.Encode(d); err != nil { // lead_id, version, reason, at, attempts
-					return fail("could not write the dead leads", err)
-				}
-			}
-			return nil
-		}
-		if len(dead) == 0 {
-			fmt.Fprintln(c.stdout, "no dead leads: the CRM has refused none")
-			return nil
-		}
-		printTable(c.stdout, []string{"LEAD ID", "VERSION", "ATTEMPTS", "WHEN", "REASON"}, len(dead), func(i int) []string {
-			d := dead[i]
-			return []string{d.LeadID.String(), fmt.Sprint(d.Version), fmt.Sprint(d.Attempts),
-				d.At.Local().Format("2006-01-02 15:04"), oneLine(d.Reason)}
-		})
-		return nil
-	})
-}
-
-// oneLine collapses white space so that a CRM's reason fits a table row.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func runDeadRetry(c *cli, args []string) error {
-	fs := c.newFlags()
-	all := fs.Bool("all", false, "retry every dead lead")
-	pos, err := c.parse(fs, args, 0, 1)
-	if err != nil {
-		return err
-	}
-	switch {
-	case *all && len(pos) > 0:
-		return usagef("give a lead ID or --all, not both")
-	case !*all && len(pos) == 0:
-		return usagef("give the ID of a dead lead (see 'leadcap dead list') or --all")
-	}
-	return c.withStore(func(s *storage.Store) error {
-		if *all {
-			n, err := s.RetryAllDead()
-			if err != nil {
-				return fail("could not queue the dead leads again", err)
-			}
-			if n == 0 {
-				fmt.Fprintln(c.stdout, "no dead leads to retry")
-				return nil
-			}
-			fmt.Fprintf(c.stdout, "queued %d dead lead(s) again: run 'leadcap sync' to send them\n", n)
-			return nil
-		}
-		l, err := findLead(s, pos[0])
-		if err != nil {
-			return err
-		}
-		if err := s.RetryDead(l.ID); err != nil {
-			if errors.Is(err, storage.ErrNotFound) {
-				return failf("lead %s is not dead (the CRM has not refused it, or it is queued again already): run 'leadcap dead list' to see the dead leads.", l.ID)
-			}
-			return fail("could not queue the lead again", err)
-		}
-		fmt.Fprintf(c.stdout, "queued lead %s again: run 'leadcap sync' to send it\n", l.ID)
-		return nil
-	})
 }
