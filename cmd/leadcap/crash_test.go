@@ -44,7 +44,7 @@ func TestCrashKeepsAcknowledgedLeads(t *testing.T) {
 	for round := range rounds {
 		for i := 0; i < maxPerRound; i++ {
 			email := fmt.Sprintf("r%02d-%02d@example.com", round, i)
-			cmd := exec.Command(bin, "--db", e.db, "add", "--email", email, "--name", "Crash Test", "--org", "Kill -9 GmbH")
+			cmd := exec.Command(leadcapBinary(t), "--db", e.db, "add", "--email", email, "--name", "Crash Test", "--org", "Kill -9 GmbH")
 			cmd.Env = []string{"LEADCAP_DB="}
 			var out bytes.Buffer
 			cmd.Stdout = &out

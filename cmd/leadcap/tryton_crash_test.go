@@ -282,7 +282,7 @@ func TestSyncSurvivesSIGKILLAgainstTryton(t *testing.T) {
 		require.LessOrEqual(t, rounds, 30, "the sync never finished")
 		arrived0, _ := proxy.counts()
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
-		cmd := exec.CommandContext(ctx, bin, "--db", e.db, "sync", "--batch", "5", "--timeout", "45s")
+		cmd := exec.CommandContext(ctx, leadcapBinary(t), "--db", e.db, "sync", "--batch", "5", "--timeout", "45s")
 		cmd.Env = append(os.Environ(), "LEADCAP_DB=", "LEADCAP_CRM_SECRET="+password)
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
