@@ -30,7 +30,10 @@ import (
 // every one of them in the real binary instead, so the same contract can be
 // checked both ways. What only a process shows (the exit status of main, a
 // lock held by another process, SIGKILL, signals, a terminal) always runs
-// in the binary: see leadcapBinary and env.binary.
+// in the binary: see leadcapBinary and env.binary. The long tests whose
+// every command runs in the binary are parallel: they touch neither the
+// working directory nor the environment that in-process calls change (and
+// t.Setenv in inProcess refuses a parallel test).
 var useBinary = os.Getenv("LEADCAP_TEST_BINARY") == "1"
 
 // binDir holds the binary leadcapBinary builds; TestMain removes it.

@@ -24,6 +24,7 @@ import (
 // file must open cleanly, and at the end every lead whose add printed an ID
 // and exited 0 must be there, each with its outbox entry.
 func TestCrashKeepsAcknowledgedLeads(t *testing.T) {
+	t.Parallel() // every command runs in the binary (e.binary)
 	const (
 		rounds      = 30
 		maxPerRound = 40   // adds per round if no kill lands
@@ -38,6 +39,7 @@ func TestCrashKeepsAcknowledgedLeads(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, seed>>1))
 
 	e := newEnv(t)
+	e.binary = true
 	e.withEvent()
 	acked := map[string]bool{}
 	killed, started := 0, 0

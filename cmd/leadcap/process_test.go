@@ -24,6 +24,7 @@ import (
 // TestTheProcessExitsWithTheDocumentedStatus runs one command per exit
 // status in the binary.
 func TestTheProcessExitsWithTheDocumentedStatus(t *testing.T) {
+	t.Parallel() // every command runs in the binary (e.binary)
 	const secret = "whsec-process-exit"
 	e := newCRMEnv(t, secret)
 	e.binary = true
@@ -44,10 +45,10 @@ func TestTheProcessExitsWithTheDocumentedStatus(t *testing.T) {
 	l := id(t, e.ok("add", "--name", "Ada Lovelace", "--email", "ada@example.com"))
 	jsonl := e.ok("export", "--format", "jsonl")
 	fresh := filepath.Join(e.dir, "fresh.db")
-	r = inBinary(t, e.dir, jsonl, nil, "--db", fresh, "import", "-")
+	r = inBinary(t, e.dir, jsonl, []string{"LEADCAP_DB=", "LEADCAP_CRM_SECRET="}, "--db", fresh, "import", "-")
 	require.Equal(t, 0, r.code, "stderr %q", r.stderr)
 	assert.Equal(t, "created 1, merged 0, updated 0, unchanged 0 (1 events created)\n", r.stdout)
-	r = inBinary(t, e.dir, "", nil, "--db", fresh, "show", l)
+	r = inBinary(t, e.dir, "", []string{"LEADCAP_DB=", "LEADCAP_CRM_SECRET="}, "--db", fresh, "show", l)
 	require.Equal(t, 0, r.code, "stderr %q", r.stderr)
 	assert.Contains(t, r.stdout, "Ada Lovelace")
 
@@ -75,10 +76,12 @@ func TestTheProcessExitsWithTheDocumentedStatus(t *testing.T) {
 // while the CRM holds a lead request: the sync stops, says so, exits 3 with
 // the rest pending, and the next sync delivers every lead once.
 func TestSignalsEndASyncCleanly(t *testing.T) {
+	t.Parallel() // every command runs in the binary (e.binary)
 	const secret = "whsec-signals"
 	f := newWebhookFake(t, secret)
 	f.delay = time.Second // the CRM's latency: the signal lands while a request is held
 	e := newCRMEnv(t, secret)
+	e.binary = true
 	e.okCRM("crm", "set", "webhook", "--url", f.URL, "--rate", "50")
 	ids := e.seed(4, nil)
 

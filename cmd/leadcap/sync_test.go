@@ -562,6 +562,7 @@ func TestSyncSetUpErrors(t *testing.T) {
 // notes between the runs. In the end every lead is in the CRM once, with
 // its latest version, and the store has nothing pending or dead.
 func TestSyncSurvivesSIGKILL(t *testing.T) {
+	t.Parallel() // every command runs in the binary (e.binary)
 	const (
 		leads  = 60
 		kills  = 4
@@ -574,6 +575,7 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 	f := newWebhookFake(t, secret)
 	f.delay = 100 * time.Millisecond
 	e := newCRMEnv(t, secret)
+	e.binary = true
 	e.okCRM("crm", "set", "webhook", "--url", f.URL, "--rate", "50")
 	ids := e.seed(leads, nil)
 
