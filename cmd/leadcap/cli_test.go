@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,40 +38,61 @@ import (
 // t.Setenv in inProcess refuses a parallel test).
 var useBinary = os.Getenv("LEADCAP_TEST_BINARY") == "1"
 
-// binDir holds the binary leadcapBinary builds; TestMain removes it.
-var (
-	binDir   string
-	binOnce  sync.Once
-	bin      string
-	binError error
-)
+// pkgDir is this package's directory, where go test starts; in-process
+// calls change the working directory while they run.
+var pkgDir string
 
+// buildLeadcap builds the leadcap binary with CGO_ENABLED=0, once: for
+// the first test that needs it, or from TestMain while the in-process tests
+// run.
+var buildLeadcap = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "leadcap-cli-test-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "leadcap")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = pkgDir
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		return bin, fmt.Errorf("building leadcap with CGO_ENABLED=0: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// binaryBuilt is set when buildLeadcap was called: TestMain waits for it
+// and removes the binary.
+var binaryBuilt atomic.Bool
+
+// TestMain starts building the binary at once when every test runs (no
+// -run): the process tests need it and the in-process tests, which run
+// first, do not.
 func TestMain(m *testing.M) {
+	var err error
+	if pkgDir, err = os.Getwd(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	flag.Parse()
+	if flag.Lookup("test.run").Value.String() == "" {
+		binaryBuilt.Store(true)
+		go buildLeadcap()
+	}
 	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
+	if binaryBuilt.Load() {
+		if bin, _ := buildLeadcap(); bin != "" {
+			os.RemoveAll(filepath.Dir(bin))
+		}
 	}
 	os.Exit(code)
 }
 
-// leadcapBinary returns the leadcap binary, built with CGO_ENABLED=0 the
-// first time a test needs it.
+// leadcapBinary returns the leadcap binary.
 func leadcapBinary(t testing.TB) string {
 	t.Helper()
-	binOnce.Do(func() {
-		binDir, binError = os.MkdirTemp("", "leadcap-cli-test-")
-		if binError != nil {
-			return
-		}
-		bin = filepath.Join(binDir, "leadcap")
-		build := exec.Command("go", "build", "-o", bin, ".")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		out, err := build.CombinedOutput()
-		if err != nil {
-			binError = fmt.Errorf("building leadcap with CGO_ENABLED=0: %v\n%s", err, out)
-		}
-	})
-	require.NoError(t, binError)
+	binaryBuilt.Store(true)
+	bin, err := buildLeadcap()
+	require.NoError(t, err)
 	return bin
 }
 
