@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,36 +15,85 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	leadcap "leadcap/cmd/leadcap"
 	"leadcap/storage"
 )
 
-// bin is the leadcap binary, built once by TestMain with CGO_ENABLED=0.
-var bin string
+// The tests call leadcap in-process, through run as main does: a command
+// takes milliseconds instead of a process start. LEADCAP_TEST_BINARY=1 runs
+// every one of them in the real binary instead, so the same contract can be
+// checked both ways. What only a process shows (the exit status of main, a
+// lock held by another process, SIGKILL, signals, a terminal) always runs
+// in the binary: see leadcapBinary and env.binary. The long tests whose
+// every command runs in the binary are parallel: they touch neither the
+// working directory nor the environment that in-process calls change (and
+// t.Setenv in inProcess refuses a parallel test).
+var useBinary = os.Getenv("LEADCAP_TEST_BINARY") == "1"
 
-func TestMain(m *testing.M) {
+// pkgDir is this package's directory, where go test starts; in-process
+// calls change the working directory while they run.
+var pkgDir string
+
+// buildLeadcap builds the leadcap binary with CGO_ENABLED=0, once: for
+// the first test that needs it, or from TestMain while the in-process tests
+// run.
+var buildLeadcap = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "leadcap-cli-test-")
 	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "leadcap")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = pkgDir
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		return bin, fmt.Errorf("building leadcap with CGO_ENABLED=0: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// binaryBuilt is set when buildLeadcap was called: TestMain waits for it
+// and removes the binary.
+var binaryBuilt atomic.Bool
+
+// TestMain starts building the binary at once when every test runs (no
+// -run): the process tests need it and the in-process tests, which run
+// first, do not.
+func TestMain(m *testing.M) {
+	var err error
+	if pkgDir, err = os.Getwd(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	bin = filepath.Join(dir, "leadcap")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building leadcap with CGO_ENABLED=0:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
+	flag.Parse()
+	if flag.Lookup("test.run").Value.String() == "" {
+		binaryBuilt.Store(true)
+		go buildLeadcap()
 	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	if binaryBuilt.Load() {
+		if bin, _ := buildLeadcap(); bin != "" {
+			os.RemoveAll(filepath.Dir(bin))
+		}
+	}
 	os.Exit(code)
+}
+
+// leadcapBinary returns the leadcap binary.
+func leadcapBinary(t testing.TB) string {
+	t.Helper()
+	binaryBuilt.Store(true)
+	bin, err := buildLeadcap()
+	require.NoError(t, err)
+	return bin
 }
 
 type result struct {
@@ -51,7 +101,7 @@ type result struct {
 	code           int
 }
 
-// leadcapIn runs the binary in dir with args and stdin, without LEADCAP_DB
+// leadcapIn runs leadcap in dir with args and stdin, without LEADCAP_DB
 // and LEADCAP_CRM_SECRET from the environment.
 func leadcapIn(t *testing.T, dir, stdin string, args ...string) result {
 	t.Helper()
@@ -62,11 +112,22 @@ func leadcapIn(t *testing.T, dir, stdin string, args ...string) result {
 // win), e.g. LEADCAP_CRM_SECRET.
 func leadcapEnvIn(t *testing.T, dir, stdin string, extra []string, args ...string) result {
 	t.Helper()
+	env := append([]string{"LEADCAP_DB=", "LEADCAP_CRM_SECRET="}, extra...)
+	if useBinary {
+		return inBinary(t, dir, stdin, env, args...)
+	}
+	return inProcess(t, dir, stdin, env, args...)
+}
+
+// inBinary runs the leadcap binary in dir with stdin (a pipe) and this
+// process's environment plus env.
+func inBinary(t *testing.T, dir, stdin string, env []string, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd := exec.CommandContext(ctx, leadcapBinary(t), args...)
 	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "LEADCAP_DB=", "LEADCAP_CRM_SECRET="), extra...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -82,11 +143,60 @@ func leadcapEnvIn(t *testing.T, dir, stdin string, extra []string, args ...strin
 	return result{out.String(), errb.String(), code}
 }
 
+// inProcess runs leadcap through run in this process, as main does: in dir
+// and with env set for the call, both restored after it. The working
+// directory and the environment belong to the whole process, so a test that
+// runs leadcap in-process cannot be parallel (t.Setenv refuses).
+func inProcess(t *testing.T, dir, stdin string, env []string, args ...string) result {
+	t.Helper()
+	defer setenv(t, env)()
+	wd, err := os.Getwd()
+	require.NoError(t, err)
+	require.NoError(t, os.Chdir(dir))
+	defer func() { require.NoError(t, os.Chdir(wd)) }()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var out, errb bytes.Buffer
+	code := leadcap.Run(ctx, args, strings.NewReader(stdin), &out, &errb)
+	require.NoError(t, ctx.Err(), "leadcap %v hung", args)
+	return result{out.String(), errb.String(), code}
+}
+
+// setenv sets env (KEY=VALUE, later ones win) for the test and returns
+// what puts back the values from before.
+func setenv(t *testing.T, env []string) (restore func()) {
+	t.Helper()
+	type saved struct {
+		key, value string
+		set        bool
+	}
+	var before []saved
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		old, set := os.LookupEnv(k)
+		before = append(before, saved{k, old, set})
+		t.Setenv(k, v)
+	}
+	return func() {
+		for i := len(before) - 1; i >= 0; i-- {
+			if b := before[i]; b.set {
+				os.Setenv(b.key, b.value)
+			} else {
+				os.Unsetenv(b.key)
+			}
+		}
+	}
+}
+
 // env is a temporary directory with a database path.
 type env struct {
 	t   *testing.T
 	dir string
 	db  string
+	// binary runs the commands in the leadcap binary, also without
+	// LEADCAP_TEST_BINARY: for what only a process shows.
+	binary bool
 }
 
 func newEnv(t *testing.T) *env {
@@ -97,7 +207,18 @@ func newEnv(t *testing.T) *env {
 // run runs leadcap --db <db> args.
 func (e *env) run(args ...string) result {
 	e.t.Helper()
-	return leadcapIn(e.t, e.dir, "", append([]string{"--db", e.db}, args...)...)
+	return e.runEnv("", nil, args...)
+}
+
+// runEnv runs leadcap --db <db> args with stdin and extra environment
+// variables, in the binary when e.binary is set.
+func (e *env) runEnv(stdin string, extra []string, args ...string) result {
+	e.t.Helper()
+	args = append([]string{"--db", e.db}, args...)
+	if e.binary {
+		return inBinary(e.t, e.dir, stdin, append([]string{"LEADCAP_DB=", "LEADCAP_CRM_SECRET="}, extra...), args...)
+	}
+	return leadcapEnvIn(e.t, e.dir, stdin, extra, args...)
 }
 
 // ok runs a command that must succeed and returns its stdout.
@@ -387,6 +508,8 @@ func TestExportAndImport(t *testing.T) {
 func TestLockedDatabaseFailsFast(t *testing.T) {
 	e := newEnv(t)
 	e.withEvent()
+	e.binary = true  // the lock is held by this process, the commands run in another
+	leadcapBinary(t) // built before the clock starts
 	s, err := storage.Open(e.db, nil)
 	require.NoError(t, err)
 	defer s.Close()
@@ -438,11 +561,9 @@ func TestDamagedDatabase(t *testing.T) {
 func TestDefaultDatabaseFromEnvironment(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "nested", "from-env.db")
-	cmd := exec.Command(bin, "event", "create", "--name", "Env Fair")
-	cmd.Env = append(os.Environ(), "LEADCAP_DB="+db)
-	out, err := cmd.Output()
-	require.NoError(t, err)
-	id(t, string(out))
-	_, err = os.Stat(db)
+	r := leadcapEnvIn(t, dir, "", []string{"LEADCAP_DB=" + db}, "event", "create", "--name", "Env Fair")
+	require.Equal(t, 0, r.code, "stderr %q", r.stderr)
+	id(t, r.stdout)
+	_, err := os.Stat(db)
 	assert.NoError(t, err, "LEADCAP_DB names the database when --db is not given")
 }

@@ -24,6 +24,7 @@ import (
 // file must open cleanly, and at the end every lead whose add printed an ID
 // and exited 0 must be there, each with its outbox entry.
 func TestCrashKeepsAcknowledgedLeads(t *testing.T) {
+	t.Parallel() // every command runs in the binary (e.binary)
 	const (
 		rounds      = 30
 		maxPerRound = 40   // adds per round if no kill lands
@@ -38,13 +39,14 @@ func TestCrashKeepsAcknowledgedLeads(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, seed>>1))
 
 	e := newEnv(t)
+	e.binary = true
 	e.withEvent()
 	acked := map[string]bool{}
 	killed, started := 0, 0
 	for round := range rounds {
 		for i := 0; i < maxPerRound; i++ {
 			email := fmt.Sprintf("r%02d-%02d@example.com", round, i)
-			cmd := exec.Command(bin, "--db", e.db, "add", "--email", email, "--name", "Crash Test", "--org", "Kill -9 GmbH")
+			cmd := exec.Command(leadcapBinary(t), "--db", e.db, "add", "--email", email, "--name", "Crash Test", "--org", "Kill -9 GmbH")
 			cmd.Env = []string{"LEADCAP_DB="}
 			var out bytes.Buffer
 			cmd.Stdout = &out

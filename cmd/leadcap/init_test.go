@@ -10,11 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func (e *env) runEnv(stdin string, extra []string, args ...string) result {
-	e.t.Helper()
-	return leadcapEnvIn(e.t, e.dir, stdin, extra, append([]string{"--db", e.db}, args...)...)
-}
-
 func fileSum(t *testing.T, path string) [32]byte {
 	t.Helper()
 	data, err := os.ReadFile(path)

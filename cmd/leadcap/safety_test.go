@@ -89,6 +89,7 @@ func TestReadingCommandsOpenReadOnly(t *testing.T) {
 	e := newEnv(t)
 	e.withEvent()
 	l := id(t, e.ok("add", "--given", "Ada", "--family", "Lovelace", "--email", "ada@example.com"))
+	e.binary = true // the reader is this process, the commands run in another
 	reader, err := storage.Open(e.db, &storage.Options{ReadOnly: true})
 	require.NoError(t, err)
 	defer reader.Close()

@@ -44,7 +44,7 @@ func TestSyncProgressBarOnATerminal(t *testing.T) {
 
 	pty, tty := openPTY(t)
 	defer pty.Close()
-	cmd := exec.Command(bin, "--db", e.db, "sync", "--batch", "10")
+	cmd := exec.Command(leadcapBinary(t), "--db", e.db, "sync", "--batch", "10")
 	cmd.Env = append(os.Environ(), "LEADCAP_DB=", "LEADCAP_CRM_SECRET="+secret)
 	var errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = tty, &errb
@@ -79,7 +79,7 @@ func TestScanProgressBarOnATerminal(t *testing.T) {
 
 	pty, tty := openPTY(t)
 	defer pty.Close()
-	cmd := exec.Command(bin, "--db", e.db, "scan", "photos")
+	cmd := exec.Command(leadcapBinary(t), "--db", e.db, "scan", "photos")
 	cmd.Dir = e.dir
 	cmd.Env = append(os.Environ(), "LEADCAP_DB=")
 	var errb bytes.Buffer

@@ -54,7 +54,7 @@ func newCRMEnv(t *testing.T, secret string) *crmEnv { return &crmEnv{env: newEnv
 // with runs leadcap --db <db> args with the secret given (may be empty).
 func (e *crmEnv) with(secret string, args ...string) result {
 	e.t.Helper()
-	return leadcapEnvIn(e.t, e.dir, "", []string{"LEADCAP_CRM_SECRET=" + secret}, append([]string{"--db", e.db}, args...)...)
+	return e.runEnv("", []string{"LEADCAP_CRM_SECRET=" + secret}, args...)
 }
 
 // sync runs a command with the env's secret and returns its result.
@@ -562,6 +562,7 @@ func TestSyncSetUpErrors(t *testing.T) {
 // notes between the runs. In the end every lead is in the CRM once, with
 // its latest version, and the store has nothing pending or dead.
 func TestSyncSurvivesSIGKILL(t *testing.T) {
+	t.Parallel() // every command runs in the binary (e.binary)
 	const (
 		leads  = 60
 		kills  = 4
@@ -574,6 +575,7 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 	f := newWebhookFake(t, secret)
 	f.delay = 100 * time.Millisecond
 	e := newCRMEnv(t, secret)
+	e.binary = true
 	e.okCRM("crm", "set", "webhook", "--url", f.URL, "--rate", "50")
 	ids := e.seed(leads, nil)
 
@@ -586,7 +588,7 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 		for len(f.arrived) > 0 {
 			<-f.arrived
 		}
-		cmd := exec.Command(bin, "--db", e.db, "sync", "--timeout", "4m", "--batch", "10")
+		cmd := exec.Command(leadcapBinary(t), "--db", e.db, "sync", "--timeout", "4m", "--batch", "10")
 		cmd.Env = append(os.Environ(), "LEADCAP_DB=", "LEADCAP_CRM_SECRET="+secret)
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb

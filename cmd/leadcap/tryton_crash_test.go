@@ -223,6 +223,7 @@ func hangUp(w http.ResponseWriter) {
 // party and exactly one opportunity in Tryton, in the right state and with
 // its latest note, and the store has nothing pending and nothing dead.
 func TestSyncSurvivesSIGKILLAgainstTryton(t *testing.T) {
+	t.Parallel() // every command runs in the binary (e.binary)
 	const (
 		leads    = 40
 		kills    = 6
@@ -256,6 +257,7 @@ func TestSyncSurvivesSIGKILLAgainstTryton(t *testing.T) {
 
 	proxy := newSlowTryton(t, trytonURL, rand.New(rand.NewPCG(seed>>1, seed))) // its own: used by its goroutines
 	e := newCRMEnv(t, password)
+	e.binary = true
 	e.okCRM("crm", "set", "tryton", "--url", proxy.URL, "--database", db, "--user", user)
 	ids := e.seed(leads, func(i int, l *lead.Lead) {
 		l.Contact.Emails = []string{emailOf(i)}
@@ -282,7 +284,7 @@ func TestSyncSurvivesSIGKILLAgainstTryton(t *testing.T) {
 		require.LessOrEqual(t, rounds, 30, "the sync never finished")
 		arrived0, _ := proxy.counts()
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
-		cmd := exec.CommandContext(ctx, bin, "--db", e.db, "sync", "--batch", "5", "--timeout", "45s")
+		cmd := exec.CommandContext(ctx, leadcapBinary(t), "--db", e.db, "sync", "--batch", "5", "--timeout", "45s")
 		cmd.Env = append(os.Environ(), "LEADCAP_DB=", "LEADCAP_CRM_SECRET="+password)
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
