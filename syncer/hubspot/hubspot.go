@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"leadcap/lead"
@@ -187,8 +188,29 @@ func (c *Connector) Push(ctx context.Context, batch []lead.OutboxEntry) []syncer
 		c.upsert(ctx, batch, send[:n], res)
 		send = send[n:]
 	}
+	// The follow-ups of the contacts just written, as tasks (tasks.go). A
+	// failure leaves the lead pending; the replay upserts the same contact
+	// and finds the tasks already made.
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, taskWorkers)
+	for i, e := range batch {
+		if res[i].Err != nil || res[i].RemoteID == "" || len(syncer.FollowUps(e)) == 0 {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			res[i].Err = c.syncTasks(ctx, res[i].RemoteID, e)
+		}()
+	}
+	wg.Wait()
 	return res
 }
+
+// taskWorkers is the number of contacts whose tasks are synced at once
+// within a push.
+const taskWorkers = 4
 
 // upsert sends batch[idx...] in one request and fills res for them. A 400
 // for a whole batch of several is retried one by one, so that only the lead
@@ -347,6 +369,7 @@ func (c *Connector) retry(ctx context.Context, method, path string, body []byte)
 
 func (c *Connector) do(ctx context.Context, method, path string, body []byte) (syncer.Reply, error) {
 	u := *c.base
+	path, u.RawQuery, _ = strings.Cut(path, "?")
 	u.Path += path
 	req, err := syncer.NewRequest(ctx, "HubSpot", method, u.String(), body)
 	if err != nil {
@@ -421,5 +444,20 @@ func (c *Connector) input(e lead.OutboxEntry) input {
 	if c.cfg.DetailsProperty != "" {
 		p[c.cfg.DetailsProperty] = syncer.Details(e)
 	}
+	for _, a := range syncer.MappedAnswers(e) {
+		p[a.Field] = answerValue(a)
+	}
 	return input{IDProperty: "email", ID: email, ObjectWriteTraceID: l.ID.String(), Properties: p}
+}
+
+// answerValue is a mapped answer as a HubSpot property value: a yes/no
+// answer as "true" or "false" (a single checkbox property's values), the
+// others as leadcap stores them (a number, a choice, text).
+func answerValue(a syncer.MappedAnswer) string {
+	if a.Kind == lead.QuestionYesNo {
+		if v, ok := a.Bool(); ok {
+			return fmt.Sprint(v)
+		}
+	}
+	return a.Value
 }
