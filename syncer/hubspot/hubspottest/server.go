@@ -47,8 +47,8 @@ type Server struct {
 	taskFaults    []Fault
 	// TaskCreates counts POST /crm/v3/objects/tasks served (faults included).
 	TaskCreates int
-	Requests         int // batch upsert requests served (faults included)
-	MaxSeen          int // largest batch seen
+	Requests    int // batch upsert requests served (faults included)
+	MaxSeen     int // largest batch seen
 }
 
 // Task is a stored task with the IDs of the contacts it is associated
