@@ -42,8 +42,8 @@ type Server struct {
 	LoseTaskReplies int
 	// TaskCreates counts POST /sobjects/Task requests.
 	TaskCreates int
-	Requests   int
-	MaxSeen    int
+	Requests    int
+	MaxSeen     int
 }
 
 var standard = map[string]bool{
