@@ -18,9 +18,13 @@ const questionsHelp = `
 leadcap event questions list [--event ID|NAME] [--json]
     lists the event's own qualification questions (default: the active event).
 leadcap event questions add [--event ID|NAME] [--id ID] [--kind yesno|choice|number|text]
-                            [--choice ANSWER]... TEXT
+                            [--choice ANSWER]... [--crm-field FIELD] TEXT
     adds a question the review form and 'leadcap event questions answer' ask;
     a choice question needs two or more --choice. Prints the question's ID.
+leadcap event questions map [--event ID|NAME] QUESTION-ID FIELD
+    sends the answers to the HubSpot contact property or Salesforce Lead field
+    FIELD (internal / API name); an empty FIELD ("") puts them back into the
+    details field.
 leadcap event questions remove [--event ID|NAME] QUESTION-ID
     removes a question; answers already given stay with the leads.
 leadcap event questions answer LEAD-ID QUESTION-ID=ANSWER...
@@ -40,8 +44,10 @@ func runEventQuestions(c *cli, args []string) error {
 		return runQuestionsRemove(c, args[1:])
 	case "answer":
 		return runQuestionsAnswer(c, args[1:])
+	case "map":
+		return runQuestionsMap(c, args[1:])
 	}
-	return usagef("unknown subcommand questions %q: use list, add, remove or answer", args[0])
+	return usagef("unknown subcommand questions %q: use list, add, remove, answer or map", args[0])
 }
 
 func runQuestionsList(c *cli, args []string) error {
@@ -71,7 +77,11 @@ func runQuestionsList(c *cli, args []string) error {
 			if len(q.Choices) > 0 {
 				kind += " (" + strings.Join(q.Choices, " / ") + ")"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", sanitize(q.ID), sanitize(kind), sanitize(q.Text))
+			line := sanitize(q.ID) + "\t" + sanitize(kind) + "\t" + sanitize(q.Text)
+			if q.CRMField != "" {
+				line += "\t-> " + sanitize(q.CRMField)
+			}
+			fmt.Fprintln(tw, line)
 		}
 		tw.Flush()
 		return nil
@@ -92,6 +102,7 @@ func runQuestionsAdd(c *cli, args []string) error {
 	fs.StringVar(&q.ID, "id", "", "the question's `ID` (default: q1, q2 ...)")
 	kind := fs.String("kind", "text", "how it is answered: `yesno|choice|number|text`")
 	fs.Var(&choices, "choice", "an `ANSWER` of a choice question (repeat it)")
+	fs.StringVar(&q.CRMField, "crm-field", "", "the HubSpot property or Salesforce field `FIELD` that receives the answers (default: the details field)")
 	pos, err := c.parse(fs, args, 1, -1)
 	if err != nil {
 		return err
@@ -163,5 +174,29 @@ func runQuestionsAnswer(c *cli, args []string) error {
 		}
 		enc := json.NewEncoder(c.stdout)
 		return enc.Encode(saved.Qualification.Answers)
+	})
+}
+
+func runQuestionsMap(c *cli, args []string) error {
+	fs := c.newFlags()
+	event := fs.String("event", "", "the event's `ID`, ID prefix or name (default: the active event)")
+	pos, err := c.parse(fs, args, 2, 2)
+	if err != nil {
+		return err
+	}
+	return c.withStore(func(s *storage.Store) error {
+		ev, err := targetEvent(s, *event)
+		if err != nil {
+			return err
+		}
+		_, err = workflow.MapQuestion(s, ev.ID, pos[0], pos[1])
+		var fe *lead.FieldError
+		if errors.Is(err, workflow.ErrNoQuestion) || errors.Is(err, workflow.ErrFieldTaken) || errors.As(err, &fe) {
+			return failf("%v.", err)
+		}
+		if err != nil {
+			return fail("could not map the question", err)
+		}
+		return nil
 	})
 }
