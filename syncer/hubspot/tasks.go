@@ -8,11 +8,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
 
-	"leadcap/lead"
 	"leadcap/syncer"
 )
 
@@ -27,6 +27,10 @@ import (
 // marked done sets hs_task_status COMPLETED. leadcap never reopens a task
 // completed in HubSpot, and leaves subject and body alone after creating
 // the task.
+
+// taskWorkers is the number of contacts whose tasks are created or
+// updated at once within a push.
+const taskWorkers = 4
 
 // taskToContact is HubSpot's default association type from a task to a
 // contact.
@@ -59,26 +63,65 @@ func sameDay(hs string, due time.Time) bool {
 	return t.UTC().Format(time.DateOnly) == due.Format(time.DateOnly)
 }
 
-// syncTasks creates or updates the tasks of the entry's follow-ups on the
-// contact. The whole sequence (list, then create or update) is retried
-// inside the push; a create is sent once per attempt and only after the
-// list found no task with its marker.
-func (c *Connector) syncTasks(ctx context.Context, contactID string, e lead.OutboxEntry) error {
-	want := syncer.FollowUps(e)
-	if len(want) == 0 {
-		return nil
-	}
-	_, err := syncer.Retry(ctx, c.cfg.Retry, func() (struct{}, error) {
-		return struct{}{}, c.syncTasksOnce(ctx, contactID, want)
-	})
-	return err
+// taskItem is one contact of a push whose lead has follow-ups.
+type taskItem struct {
+	at      int // index into the batch
+	contact string
+	want    []syncer.FollowUp
 }
 
-func (c *Connector) syncTasksOnce(ctx context.Context, contactID string, want []syncer.FollowUp) error {
-	have, err := c.tasksOf(ctx, contactID)
-	if err != nil {
-		return err
+// syncTasks creates or updates the tasks of the follow-ups of the
+// contacts just written and returns an error per item (nil: done). The
+// tasks of all contacts are listed at once (v4 associations batch read,
+// then a tasks batch read): two requests per push whatever its size, plus
+// one per task that must be created or changed. Items that fail with a
+// transient error are tried again, after listing their tasks again, so a
+// create is only ever sent when the list showed no task with its marker.
+func (c *Connector) syncTasks(ctx context.Context, items []taskItem) []error {
+	errs := make([]error, len(items))
+	todo := make([]int, len(items))
+	for k := range items {
+		todo[k] = k
 	}
+	_, _ = syncer.Retry(ctx, c.cfg.Retry, func() (struct{}, error) {
+		contacts := make([]string, len(todo))
+		for j, k := range todo {
+			contacts[j] = items[k].contact
+		}
+		have, err := c.tasksOfMany(ctx, contacts)
+		if err != nil {
+			for _, k := range todo {
+				errs[k] = err
+			}
+			return struct{}{}, err
+		}
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, taskWorkers)
+		for _, k := range todo {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				errs[k] = c.applyTasks(ctx, items[k].contact, items[k].want, have[items[k].contact])
+			}()
+		}
+		wg.Wait()
+		var again []int
+		var last error
+		for _, k := range todo {
+			if errs[k] != nil && syncer.IsTransient(errs[k]) {
+				again, last = append(again, k), errs[k]
+			}
+		}
+		todo = again
+		return struct{}{}, last
+	})
+	return errs
+}
+
+// applyTasks creates the tasks missing from have and updates those whose
+// due date or done state changed.
+func (c *Connector) applyTasks(ctx context.Context, contactID string, want []syncer.FollowUp, have map[uuid.UUID]task) error {
 	for _, f := range want {
 		t, ok := have[f.NoteID]
 		if !ok {
@@ -147,7 +190,7 @@ func (c *Connector) patchTask(ctx context.Context, id string, p map[string]strin
 }
 
 // tasksOf returns leadcap's tasks on the contact by note ID; a contact that
-// no longer exists has none.
+// no longer exists has none. Removals use it, one contact at a time.
 func (c *Connector) tasksOf(ctx context.Context, contactID string) (map[uuid.UUID]task, error) {
 	var ids []string
 	after := ""
@@ -186,7 +229,99 @@ func (c *Connector) tasksOf(ctx context.Context, contactID string) (map[uuid.UUI
 			break
 		}
 	}
+	byTask, err := c.readTasks(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := map[uuid.UUID]task{}
+	for _, t := range byTask {
+		if note, ok := syncer.MarkedNote(t.Props["hs_task_body"]); ok {
+			out[note] = t
+		}
+	}
+	return out, nil
+}
+
+// tasksOfMany returns leadcap's tasks of each contact by note ID, read with
+// the v4 associations batch read (a contact without tasks may come back as
+// an error of a 207 reply, or not at all) and the tasks batch read.
+func (c *Connector) tasksOfMany(ctx context.Context, contacts []string) (map[string]map[uuid.UUID]task, error) {
+	type input struct {
+		ID    string `json:"id"`
+		After string `json:"after,omitempty"`
+	}
+	var ins []input
+	for _, id := range contacts {
+		ins = append(ins, input{ID: id})
+	}
+	owner := map[string][]string{} // task ID -> contacts
+	var taskIDs []string
+	for len(ins) > 0 {
+		n := min(len(ins), MaxBatch)
+		body, _ := json.Marshal(map[string]any{"inputs": ins[:n]})
+		ins = ins[n:]
+		r, err := c.retry(ctx, http.MethodPost, "/crm/v4/associations/contacts/tasks/batch/read", body)
+		if err != nil {
+			return nil, err
+		}
+		if r.Status != http.StatusOK && r.Status != http.StatusMultiStatus {
+			return nil, c.statusError(r)
+		}
+		var br struct {
+			Results []struct {
+				From struct {
+					ID string `json:"id"`
+				} `json:"from"`
+				To []struct {
+					ToObjectID json.RawMessage `json:"toObjectId"`
+				} `json:"to"`
+				Paging struct {
+					Next struct {
+						After string `json:"after"`
+					} `json:"next"`
+				} `json:"paging"`
+			} `json:"results"`
+		}
+		if err := json.Unmarshal(r.Body, &br); err != nil {
+			return nil, syncer.Transient(fmt.Errorf("HubSpot: unreadable associations (%v): %s", err, syncer.Snippet(r.Body)), 0)
+		}
+		for _, res := range br.Results {
+			for _, to := range res.To {
+				id := strings.Trim(string(bytes.TrimSpace(to.ToObjectID)), `"`)
+				if len(owner[id]) == 0 {
+					taskIDs = append(taskIDs, id)
+				}
+				owner[id] = append(owner[id], res.From.ID)
+			}
+			if a := res.Paging.Next.After; a != "" {
+				ins = append(ins, input{ID: res.From.ID, After: a})
+			}
+		}
+	}
+	byTask, err := c.readTasks(ctx, taskIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[uuid.UUID]task{}
+	for id, t := range byTask {
+		note, ok := syncer.MarkedNote(t.Props["hs_task_body"])
+		if !ok {
+			continue
+		}
+		for _, contact := range owner[id] {
+			if out[contact] == nil {
+				out[contact] = map[uuid.UUID]task{}
+			}
+			out[contact][note] = t
+		}
+	}
+	return out, nil
+}
+
+// readTasks reads the tasks with the IDs, 100 a request; tasks deleted
+// meanwhile are left out.
+func (c *Connector) readTasks(ctx context.Context, ids []string) (map[string]task, error) {
+	out := map[string]task{}
 	for len(ids) > 0 {
 		n := min(len(ids), MaxBatch)
 		inputs := make([]map[string]string, n)
@@ -213,9 +348,7 @@ func (c *Connector) tasksOf(ctx context.Context, contactID string) (map[uuid.UUI
 			return nil, syncer.Transient(fmt.Errorf("HubSpot: unreadable tasks (%v): %s", err, syncer.Snippet(r.Body)), 0)
 		}
 		for _, t := range br.Results {
-			if note, ok := syncer.MarkedNote(t.Properties["hs_task_body"]); ok {
-				out[note] = task{ID: t.ID, Props: t.Properties}
-			}
+			out[t.ID] = task{ID: t.ID, Props: t.Properties}
 		}
 	}
 	return out, nil

@@ -194,3 +194,34 @@ func TestRemovalTakesTheTasksAlong(t *testing.T) {
 	assert.Contains(t, srv.Purged, res[0].RemoteID)
 	assert.Contains(t, srv.Archived, res[1].RemoteID)
 }
+
+// TestTasksOfAPushAreListedTogether: the contacts' tasks are listed with
+// one associations batch read per push, following each contact's paging,
+// so a replay of a push of several leads finds every task.
+func TestTasksOfAPushAreListedTogether(t *testing.T) {
+	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details")
+	defer srv.Close()
+	old := hubspottest.AssocPageSize
+	hubspottest.AssocPageSize = 1 // one task per page: paging is followed
+	t.Cleanup(func() { hubspottest.AssocPageSize = old })
+	c := newConnector(t, srv, token)
+	batch := []lead.OutboxEntry{
+		withFollowUps(entry("a@example.com"), "2026-12-10", "2026-12-11", "2026-12-12"),
+		withFollowUps(entry("b@example.com"), "2026-12-13"),
+		entry("c@example.com"), // no follow-up: not listed
+	}
+	res := c.Push(context.Background(), batch)
+	for i := range batch {
+		require.NoError(t, res[i].Err)
+		batch[i].RemoteID = res[i].RemoteID
+	}
+	require.Len(t, srv.Tasks(), 4)
+	batch[0].Lead.Notes[3].FollowUp = day("2027-01-01")
+	res = c.Push(context.Background(), batch)
+	for i := range batch {
+		require.NoError(t, res[i].Err)
+	}
+	assert.Len(t, srv.Tasks(), 4, "the replay made no task")
+	assert.Equal(t, 4, srv.TaskCreates)
+	assert.Equal(t, "2027-01-01T12:00:00.000Z", taskFor(t, srv, res[0].RemoteID, batch[0].Lead.Notes[3]).Properties["hs_timestamp"], "the third page's task was found and moved")
+}

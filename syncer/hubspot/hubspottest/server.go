@@ -199,6 +199,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.updateTask(w, r, strings.TrimPrefix(r.URL.Path, "/crm/v3/objects/tasks/"))
 	case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/crm/v3/objects/tasks/"):
 		s.archiveTask(w, strings.TrimPrefix(r.URL.Path, "/crm/v3/objects/tasks/"))
+	case r.Method == http.MethodPost && r.URL.Path == "/crm/v4/associations/contacts/tasks/batch/read":
+		s.batchContactTasks(w, r)
 	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/crm/v4/objects/contacts/") && strings.HasSuffix(r.URL.Path, "/associations/tasks"):
 		s.contactTasks(w, r, strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/crm/v4/objects/contacts/"), "/associations/tasks"))
 	default:

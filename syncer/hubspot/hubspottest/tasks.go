@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -16,6 +17,8 @@ import (
 //	PATCH  /crm/v3/objects/tasks/{taskId}     200, the task; 404 unknown
 //	DELETE /crm/v3/objects/tasks/{taskId}     204 (also for an unknown ID)
 //	GET    /crm/v4/objects/contacts/{id}/associations/tasks   200 {results: [{toObjectId, associationTypes}], paging}
+//	POST   /crm/v4/associations/contacts/tasks/batch/read     200 {results: [{from: {id}, to: [...], paging}]};
+//	       207 with an error naming the contacts that have no tasks (or do not exist)
 
 var taskStatuses = map[string]bool{"NOT_STARTED": true, "IN_PROGRESS": true, "WAITING": true, "COMPLETED": true, "DEFERRED": true}
 
@@ -279,4 +282,79 @@ func (s *Server) dropAssociations(contactID string) {
 	for _, t := range s.tasks {
 		t.Contacts = slices.DeleteFunc(t.Contacts, func(id string) bool { return id == contactID })
 	}
+}
+
+// AssocPageSize is the page size of the associations batch read per
+// contact (HubSpot's is larger); a test lowers it to exercise paging.
+var AssocPageSize = 500
+
+func (s *Server) batchContactTasks(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Inputs []struct {
+			ID    string `json:"id"`
+			After string `json:"after"`
+		} `json:"inputs"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || len(req.Inputs) == 0 {
+		writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR", Message: "inputs are required"})
+		return
+	}
+	if len(req.Inputs) > 1000 {
+		writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR",
+			Message: fmt.Sprintf("Batch input size %d exceeds the limit of 1000", len(req.Inputs))})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	type assocType struct {
+		Category string  `json:"category"`
+		TypeID   int     `json:"typeId"`
+		Label    *string `json:"label"`
+	}
+	type to struct {
+		ToObjectID       int         `json:"toObjectId"`
+		AssociationTypes []assocType `json:"associationTypes"`
+	}
+	type result struct {
+		From   map[string]string `json:"from"`
+		To     []to              `json:"to"`
+		Paging map[string]any    `json:"paging,omitempty"`
+	}
+	results := []result{}
+	var none []string
+	for _, in := range req.Inputs {
+		var ids []int
+		if s.contactByID(in.ID) != nil {
+			for _, t := range s.tasks {
+				if slices.Contains(t.Contacts, in.ID) {
+					n, _ := strconv.Atoi(t.ID)
+					ids = append(ids, n)
+				}
+			}
+		}
+		slices.Sort(ids)
+		start, _ := strconv.Atoi(in.After)
+		if start >= len(ids) {
+			none = append(none, in.ID)
+			continue
+		}
+		res := result{From: map[string]string{"id": in.ID}}
+		for i := start; i < len(ids) && i < start+AssocPageSize; i++ {
+			res.To = append(res.To, to{ToObjectID: ids[i], AssociationTypes: []assocType{{Category: "HUBSPOT_DEFINED", TypeID: 204}}})
+		}
+		if start+AssocPageSize < len(ids) {
+			res.Paging = map[string]any{"next": map[string]string{"after": strconv.Itoa(start + AssocPageSize)}}
+		}
+		results = append(results, res)
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	body := map[string]any{"status": "COMPLETE", "results": results, "startedAt": now, "completedAt": now}
+	status := http.StatusOK
+	if len(none) > 0 {
+		status = http.StatusMultiStatus
+		body["numErrors"] = 1
+		body["errors"] = []errBody{{Status: "error", Category: "OBJECT_NOT_FOUND", Message: "No tasks are associated with contacts " + strings.Join(none, ", "),
+			Context: map[string][]string{"fromObjectId": none}}}
+	}
+	writeJSON(w, status, body)
 }
