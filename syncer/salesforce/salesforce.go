@@ -260,26 +260,21 @@ func (c *Connector) Push(ctx context.Context, batch []lead.OutboxEntry) []syncer
 	// The follow-ups of the Leads just written, as tasks (tasks.go). A
 	// failure leaves the lead pending; the replay upserts the same Lead and
 	// finds the tasks already made.
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, taskWorkers)
+	var items []taskItem
 	for i, e := range batch {
-		if res[i].Err != nil || res[i].RemoteID == "" || len(syncer.FollowUps(e)) == 0 {
-			continue
+		if res[i].Err == nil && res[i].RemoteID != "" {
+			if want := syncer.FollowUps(e); len(want) > 0 {
+				items = append(items, taskItem{at: i, leadID: res[i].RemoteID, want: want})
+			}
 		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			res[i].Err = c.syncTasks(ctx, res[i].RemoteID, e)
-		}()
 	}
-	wg.Wait()
+	if len(items) > 0 {
+		for k, err := range c.syncTasks(ctx, items) {
+			res[items[k].at].Err = err
+		}
+	}
 	return res
 }
-
-// taskWorkers is the number of Leads whose tasks are synced at once within
-// a push.
-const taskWorkers = 4
 
 // check refuses, before sending, a first delivery that lacks what
 // Salesforce requires.

@@ -8,10 +8,10 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 
-	"leadcap/lead"
 	"leadcap/syncer"
 )
 
@@ -26,33 +26,78 @@ import (
 // leadcap never reopens a task closed in Salesforce, and leaves Subject and
 // Description alone after creating it.
 
+// taskWorkers is the number of Leads whose tasks are created or updated
+// at once within a push.
+const taskWorkers = 4
+
 // sfID matches a Salesforce record ID (15 or 18 characters), the only
 // value put into a SOQL query.
 var sfID = regexp.MustCompile(`^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$`)
 
 type sfTask struct {
 	ID           string `json:"Id"`
+	WhoID        string `json:"WhoId"`
 	ActivityDate string `json:"ActivityDate"`
 	Status       string `json:"Status"`
 	Description  string `json:"Description"`
 }
 
-func (c *Connector) syncTasks(ctx context.Context, leadID string, e lead.OutboxEntry) error {
-	want := syncer.FollowUps(e)
-	if len(want) == 0 {
-		return nil
-	}
-	_, err := syncer.Retry(ctx, c.cfg.Retry, func() (struct{}, error) {
-		return struct{}{}, c.syncTasksOnce(ctx, leadID, want)
-	})
-	return err
+// taskItem is one Lead of a push whose lead has follow-ups.
+type taskItem struct {
+	at     int // index into the batch
+	leadID string
+	want   []syncer.FollowUp
 }
 
-func (c *Connector) syncTasksOnce(ctx context.Context, leadID string, want []syncer.FollowUp) error {
-	have, err := c.tasksOf(ctx, leadID)
-	if err != nil {
-		return err
+// syncTasks creates or updates the tasks of the follow-ups of the Leads
+// just written and returns an error per item (nil: done). The tasks of all
+// the push's Leads are read with one query (WhoId IN ...), plus one
+// request per task that must be created or changed. Items that fail with a
+// transient error are tried again after querying their tasks again, so a
+// create is only ever sent when the query showed no task with its marker.
+func (c *Connector) syncTasks(ctx context.Context, items []taskItem) []error {
+	errs := make([]error, len(items))
+	todo := make([]int, len(items))
+	for k := range items {
+		todo[k] = k
 	}
+	_, _ = syncer.Retry(ctx, c.cfg.Retry, func() (struct{}, error) {
+		ids := make([]string, len(todo))
+		for j, k := range todo {
+			ids[j] = items[k].leadID
+		}
+		have, err := c.tasksOfMany(ctx, ids)
+		if err != nil {
+			for _, k := range todo {
+				errs[k] = err
+			}
+			return struct{}{}, err
+		}
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, taskWorkers)
+		for _, k := range todo {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				errs[k] = c.applyTasks(ctx, items[k].leadID, items[k].want, have[items[k].leadID])
+			}()
+		}
+		wg.Wait()
+		var again []int
+		var last error
+		for _, k := range todo {
+			if errs[k] != nil && syncer.IsTransient(errs[k]) {
+				again, last = append(again, k), errs[k]
+			}
+		}
+		todo = again
+		return struct{}{}, last
+	})
+	return errs
+}
+
+func (c *Connector) applyTasks(ctx context.Context, leadID string, want []syncer.FollowUp, have map[uuid.UUID]sfTask) error {
 	base := "/services/data/" + c.cfg.APIVersion + "/sobjects/Task/"
 	for _, f := range want {
 		due := f.Due.Format("2006-01-02")
@@ -96,36 +141,54 @@ func (c *Connector) syncTasksOnce(ctx context.Context, leadID string, want []syn
 
 // tasksOf returns leadcap's tasks on the Lead by note ID.
 func (c *Connector) tasksOf(ctx context.Context, leadID string) (map[uuid.UUID]sfTask, error) {
-	if !sfID.MatchString(leadID) {
-		return nil, syncer.Permanent(fmt.Sprintf("Salesforce: %q is not a record ID", leadID))
-	}
-	q := "SELECT Id, ActivityDate, Status, Description FROM Task WHERE WhoId = '" + leadID + "'"
-	path := "/services/data/" + c.cfg.APIVersion + "/query?q=" + url.QueryEscape(q)
-	out := map[uuid.UUID]sfTask{}
-	for path != "" {
-		r, err := c.retry(ctx, http.MethodGet, path, nil)
-		if err != nil {
-			return nil, err
-		}
-		if r.Status != http.StatusOK {
-			return nil, c.statusError(r)
-		}
-		var page struct {
-			Done           bool     `json:"done"`
-			NextRecordsURL string   `json:"nextRecordsUrl"`
-			Records        []sfTask `json:"records"`
-		}
-		if err := json.Unmarshal(r.Body, &page); err != nil {
-			return nil, syncer.Transient(fmt.Errorf("Salesforce: unreadable query result (%v): %s", err, syncer.Snippet(r.Body)), 0)
-		}
-		for _, t := range page.Records {
-			if note, ok := syncer.MarkedNote(t.Description); ok {
-				out[note] = t
+	m, err := c.tasksOfMany(ctx, []string{leadID})
+	return m[leadID], err
+}
+
+// tasksOfMany returns leadcap's tasks of each Lead by note ID, with one
+// SOQL query per 200 Leads (following nextRecordsUrl).
+func (c *Connector) tasksOfMany(ctx context.Context, leadIDs []string) (map[string]map[uuid.UUID]sfTask, error) {
+	out := map[string]map[uuid.UUID]sfTask{}
+	for len(leadIDs) > 0 {
+		n := min(len(leadIDs), MaxBatch)
+		quoted := make([]string, n)
+		for i, id := range leadIDs[:n] {
+			if !sfID.MatchString(id) {
+				return nil, syncer.Permanent(fmt.Sprintf("Salesforce: %q is not a record ID", id))
 			}
+			quoted[i] = "'" + id + "'"
 		}
-		path = ""
-		if !page.Done && strings.HasPrefix(page.NextRecordsURL, "/services/data/") {
-			path = page.NextRecordsURL
+		leadIDs = leadIDs[n:]
+		q := "SELECT Id, WhoId, ActivityDate, Status, Description FROM Task WHERE WhoId IN (" + strings.Join(quoted, ", ") + ")"
+		path := "/services/data/" + c.cfg.APIVersion + "/query?q=" + url.QueryEscape(q)
+		for path != "" {
+			r, err := c.retry(ctx, http.MethodGet, path, nil)
+			if err != nil {
+				return nil, err
+			}
+			if r.Status != http.StatusOK {
+				return nil, c.statusError(r)
+			}
+			var page struct {
+				Done           bool     `json:"done"`
+				NextRecordsURL string   `json:"nextRecordsUrl"`
+				Records        []sfTask `json:"records"`
+			}
+			if err := json.Unmarshal(r.Body, &page); err != nil {
+				return nil, syncer.Transient(fmt.Errorf("Salesforce: unreadable query result (%v): %s", err, syncer.Snippet(r.Body)), 0)
+			}
+			for _, t := range page.Records {
+				if note, ok := syncer.MarkedNote(t.Description); ok {
+					if out[t.WhoID] == nil {
+						out[t.WhoID] = map[uuid.UUID]sfTask{}
+					}
+					out[t.WhoID][note] = t
+				}
+			}
+			path = ""
+			if !page.Done && strings.HasPrefix(page.NextRecordsURL, "/services/data/") {
+				path = page.NextRecordsURL
+			}
 		}
 	}
 	return out, nil

@@ -184,3 +184,35 @@ func TestRemovalTakesTheTasksAlong(t *testing.T) {
 	require.Contains(t, srv.TaskRecycleBin, ottoTask)
 	assert.Contains(t, srv.TaskRecycleBin[ottoTask]["Description"], "Send the offer")
 }
+
+// TestTasksOfAPushAreQueriedTogether: one SOQL query (WhoId IN ...) reads
+// the tasks of every Lead of a push, following nextRecordsUrl, so a replay
+// of several leads finds every task.
+func TestTasksOfAPushAreQueriedTogether(t *testing.T) {
+	srv := newServer()
+	defer srv.Close()
+	srv.QueryPageSize = 1 // one task per page: nextRecordsUrl is followed
+	c := newConnector(t, srv, token, nil)
+	batch := []lead.OutboxEntry{
+		withFollowUps(entry("A", "ACME"), "2026-12-10", "2026-12-11", "2026-12-12"),
+		withFollowUps(entry("B", "ACME"), "2026-12-13"),
+		entry("C", "ACME"), // no follow-up: not queried
+	}
+	res := c.Push(context.Background(), batch)
+	for i := range batch {
+		require.NoError(t, res[i].Err)
+		batch[i].RemoteID = res[i].RemoteID
+	}
+	require.Len(t, srv.Tasks(), 4)
+	batch[0].Lead.Notes[3].FollowUp = day("2027-01-01")
+	before := srv.Queries
+	res = c.Push(context.Background(), batch)
+	for i := range batch {
+		require.NoError(t, res[i].Err)
+	}
+	assert.Equal(t, 4, srv.Queries-before, "one query, its 4 pages")
+	assert.Len(t, srv.Tasks(), 4, "the replay made no task")
+	assert.Equal(t, 4, srv.TaskCreates)
+	_, moved := taskFor(t, srv, res[0].RemoteID, batch[0].Lead.Notes[3])
+	assert.Equal(t, "2027-01-01", moved["ActivityDate"])
+}

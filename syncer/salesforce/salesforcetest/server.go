@@ -42,8 +42,14 @@ type Server struct {
 	LoseTaskReplies int
 	// TaskCreates counts POST /sobjects/Task requests.
 	TaskCreates int
-	Requests    int
-	MaxSeen     int
+	// QueryPageSize is the number of records per query page (Salesforce's
+	// default 2000); the rest follows under nextRecordsUrl.
+	QueryPageSize int
+	cursors       map[string][]map[string]any
+	// Queries counts query requests (first pages and more).
+	Queries  int
+	Requests int
+	MaxSeen  int
 }
 
 var standard = map[string]bool{
@@ -146,7 +152,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		s.upsert(w, r)
 	case rest == "query" && r.Method == http.MethodGet:
+		s.Queries++
 		s.query(w, r.URL.Query().Get("q"))
+	case strings.HasPrefix(rest, "query/") && r.Method == http.MethodGet:
+		s.Queries++
+		s.queryMore(w, strings.TrimPrefix(rest, "query/"))
 	case rest == "sobjects/Task" || rest == "sobjects/Task/":
 		if r.Method != http.MethodPost {
 			s.reply(w, http.StatusMethodNotAllowed, []sfError{{Message: "HTTP Method '" + r.Method + "' not allowed. Allowed are GET,HEAD,POST", ErrorCode: "METHOD_NOT_ALLOWED"}})

@@ -163,8 +163,11 @@ func (s *Server) deleteTask(w http.ResponseWriter, id string) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// soqlRE is the one query form the fake answers: fields of Task by WhoId.
-var soqlRE = regexp.MustCompile(`^SELECT ([A-Za-z, ]+) FROM Task WHERE WhoId = '([A-Za-z0-9]{15,18})'$`)
+// soqlRE is the one query form the fake answers: fields of Task by WhoId,
+// one (=) or several (IN).
+var soqlRE = regexp.MustCompile(`^SELECT ([A-Za-z, ]+) FROM Task WHERE WhoId (?:= '([A-Za-z0-9]{15,18})'|IN \(((?:'[A-Za-z0-9]{15,18}'(?:, )?)+)\))$`)
+
+var idRE = regexp.MustCompile(`[A-Za-z0-9]{15,18}`)
 
 func (s *Server) query(w http.ResponseWriter, q string) {
 	m := soqlRE.FindStringSubmatch(q)
@@ -181,17 +184,23 @@ func (s *Server) query(w http.ResponseWriter, q string) {
 		}
 		fields = append(fields, f)
 	}
+	who := map[string]bool{}
+	if m[2] != "" {
+		who[m[2]] = true
+	}
+	for _, id := range idRE.FindAllString(m[3], -1) {
+		who[id] = true
+	}
 	ids := make([]string, 0)
 	for id, t := range s.tasks {
-		if t["WhoId"] == m[2] {
+		if w, _ := t["WhoId"].(string); who[w] {
 			ids = append(ids, id)
 		}
 	}
 	sort.Strings(ids)
 	records := []map[string]any{}
-	version := "v62.0"
 	for _, id := range ids {
-		rec := map[string]any{"attributes": map[string]string{"type": "Task", "url": "/services/data/" + version + "/sobjects/Task/" + id}}
+		rec := map[string]any{"attributes": map[string]string{"type": "Task", "url": "/services/data/v62.0/sobjects/Task/" + id}}
 		for _, f := range fields {
 			if f == "Id" {
 				rec[f] = id
@@ -201,5 +210,38 @@ func (s *Server) query(w http.ResponseWriter, q string) {
 		}
 		records = append(records, rec)
 	}
-	s.reply(w, http.StatusOK, map[string]any{"totalSize": len(records), "done": true, "records": records})
+	s.replyPage(w, records, len(records))
+}
+
+// replyPage answers a query result of records, QueryPageSize at a time;
+// the rest waits under a locator for GET /query/{locator}.
+func (s *Server) replyPage(w http.ResponseWriter, records []map[string]any, total int) {
+	size := s.QueryPageSize
+	if size <= 0 {
+		size = 2000
+	}
+	body := map[string]any{"totalSize": total, "done": true}
+	if len(records) > size {
+		s.nextID++
+		loc := fmt.Sprintf("01gD0000000%07d-%d", s.nextID, size)
+		if s.cursors == nil {
+			s.cursors = map[string][]map[string]any{}
+		}
+		s.cursors[loc] = records[size:]
+		body["done"] = false
+		body["nextRecordsUrl"] = "/services/data/v62.0/query/" + loc
+		records = records[:size]
+	}
+	body["records"] = records
+	s.reply(w, http.StatusOK, body)
+}
+
+func (s *Server) queryMore(w http.ResponseWriter, loc string) {
+	rest, ok := s.cursors[loc]
+	if !ok {
+		s.reply(w, http.StatusBadRequest, []sfError{{Message: "invalid query locator", ErrorCode: "INVALID_QUERY_LOCATOR"}})
+		return
+	}
+	delete(s.cursors, loc)
+	s.replyPage(w, rest, -1)
 }
