@@ -38,6 +38,10 @@ type Question struct {
 	Kind QuestionKind `json:"kind,omitempty"`
 	// Choices are the answers of a choice question.
 	Choices []string `json:"choices,omitempty"`
+	// CRMField, when set, is the HubSpot contact property or Salesforce
+	// Lead field (API name) that receives the answer; an answer to a
+	// question without one goes into the CRM's details field.
+	CRMField string `json:"crm_field,omitempty"`
 }
 
 // Validate checks an event: it needs a name, a valid country code if one is

@@ -2,10 +2,16 @@ package lead
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 )
+
+// crmFieldRE matches the internal names of HubSpot properties and the API
+// names of Salesforce fields: a letter, then letters, digits and
+// underscores.
+var crmFieldRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,99}$`)
 
 // QuestionKind is how an event's question is answered.
 type QuestionKind string
@@ -38,6 +44,11 @@ func ParseQuestionKind(s string) (QuestionKind, error) {
 // distinct choices for a choice question (none for the others).
 func (q *Question) Validate() error {
 	q.ID, q.Text = strings.TrimSpace(q.ID), strings.TrimSpace(StripControl(q.Text))
+	q.CRMField = strings.TrimSpace(q.CRMField)
+	if q.CRMField != "" && !crmFieldRE.MatchString(q.CRMField) {
+		return &FieldError{Field: "question.crm_field", Value: q.CRMField,
+			Reason: "is not a CRM field's internal name: use the HubSpot property's internal name (e.g. leadcap_product_line) or the Salesforce field's API name (e.g. Product_Line__c)"}
+	}
 	k, err := ParseQuestionKind(string(q.Kind))
 	if err != nil {
 		return err

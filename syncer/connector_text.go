@@ -23,7 +23,8 @@ func SplitName(c lead.Contact) (first, last string) {
 }
 
 // Details is the multi-line text for a CRM's details field: event, capture,
-// stage and qualification, the answers to the event's questions, rating,
+// stage and qualification, the answers to the event's questions that are
+// not mapped to a CRM field of their own (lead.Question.CRMField), rating,
 // consent, the next open follow-up and notes.
 func Details(e lead.OutboxEntry) string {
 	l := e.Lead
@@ -33,7 +34,7 @@ func Details(e lead.OutboxEntry) string {
 	q := l.Qualification
 	fmt.Fprintf(&b, "Stage: %s (fit %s, budget %s, authority %s, interest %s)\n", l.Stage(), q.Fit, q.Budget, q.Authority, q.Interest)
 	for _, qu := range e.Event.Questions {
-		if a := q.Answers[qu.ID]; a != "" {
+		if a := q.Answers[qu.ID]; a != "" && qu.CRMField == "" {
 			fmt.Fprintf(&b, "Q %s: %s\n", qu.Text, a)
 		}
 	}

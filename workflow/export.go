@@ -74,12 +74,20 @@ func Export(ctx context.Context, s *storage.Store, w io.Writer, f Format, q stor
 	for _, ev := range evs {
 		events[ev.ID] = ev
 	}
+	// The CSV's question columns: the exported event's, or every event's.
+	asked := evs
+	if q.EventID != uuid.Nil {
+		asked = nil
+		if ev, ok := events[q.EventID]; ok {
+			asked = []lead.Event{ev}
+		}
+	}
 	bw := bufio.NewWriter(w)
 	var enc encoder
 	if f == FormatBundle {
 		enc, err = bundleEncoder(s, bw, events)
 	} else {
-		enc, err = newEncoder(bw, f, events)
+		enc, err = newEncoder(bw, f, events, asked)
 	}
 	if err != nil {
 		return 0, err
@@ -107,8 +115,19 @@ func Export(ctx context.Context, s *storage.Store, w io.Writer, f Format, q stor
 // Encode writes leads to w in format f. events gives each lead's event by ID;
 // a lead whose event is missing is written without one.
 func Encode(ctx context.Context, w io.Writer, f Format, leads []lead.Lead, events map[uuid.UUID]lead.Event) error {
+	// The CSV's question columns: those of the leads' events.
+	var asked []lead.Event
+	seen := map[uuid.UUID]bool{}
+	for i := range leads {
+		if id := leads[i].EventID; !seen[id] {
+			seen[id] = true
+			if ev, ok := events[id]; ok {
+				asked = append(asked, ev)
+			}
+		}
+	}
 	bw := bufio.NewWriter(w)
-	enc, err := newEncoder(bw, f, events)
+	enc, err := newEncoder(bw, f, events, asked)
 	if err != nil {
 		return err
 	}
@@ -135,14 +154,17 @@ type encoder interface {
 	close() error
 }
 
-func newEncoder(w io.Writer, f Format, events map[uuid.UUID]lead.Event) (encoder, error) {
+// newEncoder returns the encoder of format f; asked are the events whose
+// questions become CSV columns.
+func newEncoder(w io.Writer, f Format, events map[uuid.UUID]lead.Event, asked []lead.Event) (encoder, error) {
 	switch f {
 	case FormatCSV:
 		cw := csv.NewWriter(w)
-		if err := cw.Write(csvHeader[:]); err != nil {
+		qc := newQuestionColumns(asked)
+		if err := cw.Write(append(CSVHeader(), qc.header...)); err != nil {
 			return nil, err
 		}
-		return &csvEncoder{w: cw, events: events}, nil
+		return &csvEncoder{w: cw, events: events, questions: qc}, nil
 	case FormatVCard:
 		return &vcardEncoder{enc: vcard.NewEncoder(escapeSemicolons{w}), events: events}, nil
 	case FormatJSONL:
@@ -155,7 +177,9 @@ func newEncoder(w io.Writer, f Format, events map[uuid.UUID]lead.Event) (encoder
 	return nil, fmt.Errorf("%q: %w", f, ErrUnknownFormat)
 }
 
-// CSVHeader returns the header row of the CSV export. The first columns carry the
+// CSVHeader returns the first columns of the CSV export's header row; a
+// column per question of the exported events follows them (the question's
+// text as its header, see questionColumns). The first columns carry the
 // labels of the standard contact and lead properties of HubSpot's and
 // Salesforce's import wizards, which map them automatically; the rest are
 // leadcap's own and map to custom properties or are skipped.
@@ -187,12 +211,71 @@ func LeadStatus(s lead.Stage) string {
 }
 
 type csvEncoder struct {
-	w      *csv.Writer
-	events map[uuid.UUID]lead.Event
+	w         *csv.Writer
+	events    map[uuid.UUID]lead.Event
+	questions questionColumns
 }
 
 func (e *csvEncoder) encode(l *lead.Lead) error {
-	return e.w.Write(CSVRow(l, e.events[l.EventID]))
+	ev := e.events[l.EventID]
+	return e.w.Write(append(CSVRow(l, ev), e.questions.row(l, ev)...))
+}
+
+// questionColumns are the CSV columns after CSVHeader's, one per question
+// of the exported events: the header is the question's text (prefixed
+// "Q " when it is the name of one of CSVHeader's columns), the cells are
+// the leads' answers as stored (yes/no, the choice, the number, the text).
+// Questions of several events with the same text (ignoring case) share a
+// column; the events' questions come in the order the events were created.
+type questionColumns struct {
+	header []string
+	byText map[string]int
+}
+
+func questionKey(text string) string { return strings.ToLower(strings.TrimSpace(text)) }
+
+func newQuestionColumns(evs []lead.Event) questionColumns {
+	// Older events first, so the columns do not depend on which lead
+	// comes first.
+	evs = slices.Clone(evs)
+	slices.SortStableFunc(evs, func(a, b lead.Event) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID.String(), b.ID.String())
+	})
+	qc := questionColumns{byText: map[string]int{}}
+	taken := map[string]bool{}
+	for _, h := range csvHeader {
+		taken[questionKey(h)] = true
+	}
+	for _, ev := range evs {
+		for _, q := range ev.Questions {
+			k := questionKey(q.Text)
+			if _, ok := qc.byText[k]; ok || k == "" {
+				continue
+			}
+			h := strings.TrimSpace(q.Text)
+			if taken[k] {
+				h = "Q " + h
+			}
+			qc.byText[k] = len(qc.header)
+			qc.header = append(qc.header, defuse(h))
+		}
+	}
+	return qc
+}
+
+// row returns the lead's answers under the question columns.
+func (qc questionColumns) row(l *lead.Lead, ev lead.Event) []string {
+	row := make([]string, len(qc.header))
+	for _, q := range ev.Questions {
+		i, ok := qc.byText[questionKey(q.Text)]
+		if a := l.Qualification.Answers[q.ID]; ok && a != "" {
+			row[i] = defuse(a)
+		}
+	}
+	return row
 }
 
 func (e *csvEncoder) close() error {

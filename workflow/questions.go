@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -37,6 +38,9 @@ func AddQuestion(s *storage.Store, eventID uuid.UUID, q lead.Question) (lead.Que
 	if questionIndex(ev, q.ID) >= 0 {
 		return q, fmt.Errorf("question %s: %w", q.ID, ErrQuestionExists)
 	}
+	if err := fieldFree(ev, q.ID, q.CRMField); err != nil {
+		return q, err
+	}
 	ev.Questions = append(ev.Questions, q)
 	if err := s.UpdateEvent(&ev); err != nil {
 		return q, fmt.Errorf("workflow: add question: %w", err)
@@ -60,6 +64,52 @@ func RemoveQuestion(s *storage.Store, eventID uuid.UUID, id string) error {
 		return fmt.Errorf("workflow: remove question: %w", err)
 	}
 	return nil
+}
+
+// ErrFieldTaken means another question of the event already maps to the
+// CRM field.
+var ErrFieldTaken = errors.New("another question of the event already goes to this CRM field: map each question to a field of its own")
+
+// fieldFree checks that no question of ev but the one with the ID maps to
+// field.
+func fieldFree(ev lead.Event, id, field string) error {
+	if field == "" {
+		return nil
+	}
+	for _, q := range ev.Questions {
+		if q.ID != id && strings.EqualFold(q.CRMField, field) {
+			return fmt.Errorf("%s (question %s): %w", field, q.ID, ErrFieldTaken)
+		}
+	}
+	return nil
+}
+
+// MapQuestion sets the CRM field (HubSpot contact property, Salesforce
+// Lead field) that receives the answers to the event's question; an empty
+// field puts them back into the CRM's details field. Leads answered
+// before are sent with it at their next change.
+func MapQuestion(s *storage.Store, eventID uuid.UUID, id, field string) (lead.Question, error) {
+	ev, err := s.Event(eventID)
+	if err != nil {
+		return lead.Question{}, fmt.Errorf("workflow: map question: %w", err)
+	}
+	i := questionIndex(ev, id)
+	if i < 0 {
+		return lead.Question{}, fmt.Errorf("question %q: %w", id, ErrNoQuestion)
+	}
+	q := ev.Questions[i]
+	q.CRMField = field
+	if err := q.Validate(); err != nil {
+		return q, err
+	}
+	if err := fieldFree(ev, id, q.CRMField); err != nil {
+		return q, err
+	}
+	ev.Questions[i] = q
+	if err := s.UpdateEvent(&ev); err != nil {
+		return q, fmt.Errorf("workflow: map question: %w", err)
+	}
+	return q, nil
 }
 
 func questionIndex(ev lead.Event, id string) int {

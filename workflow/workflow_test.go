@@ -550,3 +550,49 @@ func TestErrorsWrap(t *testing.T) {
 	assert.True(t, errors.Is(le, workflow.ErrBadRecord))
 	assert.Equal(t, "line 7: not a leadcap lead record", le.Error())
 }
+
+// TestExportCSVHasAColumnPerQuestion: after the fixed columns, in their
+// order, comes one column per question of the exported events, headed by
+// its text; the same text at two events is one column, a text that names a
+// fixed column gets "Q " in front.
+func TestExportCSVHasAColumnPerQuestion(t *testing.T) {
+	s := openStore(t)
+	seed(t, s)
+	other := lead.Event{Name: "SPS 2026", Questions: []lead.Question{
+		{ID: "a", Text: "Budget", Kind: lead.QuestionNumber},
+		{ID: "b", Text: "which line do you run? ", Kind: lead.QuestionText},
+		{ID: "c", Text: "Wants a demo?", Kind: lead.QuestionYesNo},
+	}}
+	require.NoError(t, s.CreateEvent(&other))
+	l := lead.New(other.ID, lead.MethodManual, t0.Add(48*time.Hour))
+	l.Contact = lead.Contact{FullName: "Otto Normal", Emails: []string{"otto@example.com"}}
+	l.Qualification.Answers = map[string]string{"a": "25000", "b": "=cmd", "c": "yes"}
+	require.NoError(t, s.AddLead(l))
+
+	var b bytes.Buffer
+	n, err := workflow.Export(context.Background(), s, &b, workflow.FormatCSV, storage.Query{})
+	require.NoError(t, err)
+	assert.Equal(t, 5, n)
+	rows, err := csv.NewReader(&b).ReadAll()
+	require.NoError(t, err)
+	base := workflow.CSVHeader()
+	assert.Equal(t, base, rows[0][:len(base)], "the fixed columns stay as they were, in order")
+	assert.Equal(t, []string{"Which line do you run?", "Q Budget", "Wants a demo?"}, rows[0][len(base):])
+	byID := map[string][]string{}
+	for _, r := range rows[1:] {
+		require.Len(t, r, len(rows[0]))
+		byID[r[slices.Index(base, "Lead ID")]] = r[len(base):]
+	}
+	assert.Equal(t, []string{"CNC, laser", "", ""}, byID["01930000-0001-7000-8000-00000000000a"])
+	assert.Equal(t, []string{"", "", ""}, byID["01930000-0002-7000-8000-00000000000b"], "no answers, empty cells")
+	assert.Equal(t, []string{"'=cmd", "25000", "yes"}, byID[l.ID.String()], "a formula is defused")
+
+	// One event: only its questions.
+	b.Reset()
+	_, err = workflow.Export(context.Background(), s, &b, workflow.FormatCSV, storage.Query{EventID: other.ID})
+	require.NoError(t, err)
+	rows, err = csv.NewReader(&b).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Q Budget", "which line do you run?", "Wants a demo?"}, rows[0][len(base):])
+	assert.Equal(t, []string{"25000", "'=cmd", "yes"}, rows[1][len(base):])
+}

@@ -19,9 +19,13 @@ const questionsHelp = `
 leadcap event questions list [--event ID|NAME] [--json]
     lists the event's own qualification questions (default: the active event).
 leadcap event questions add [--event ID|NAME] [--id ID] [--kind yesno|choice|number|text]
-                            [--choice ANSWER]... TEXT
+                            [--choice ANSWER]... [--crm-field FIELD] TEXT
     adds a question the review form and 'leadcap event questions answer' ask;
     a choice question needs two or more --choice. Prints the question's ID.
+leadcap event questions map [--event ID|NAME] QUESTION-ID FIELD
+    sends the answers to the HubSpot contact property or Salesforce Lead field
+    FIELD (internal / API name); an empty FIELD ("") puts them back into the
+    details field.
 leadcap event questions remove [--event ID|NAME] QUESTION-ID
     removes a question; answers already given stay with the leads.
 leadcap event questions answer LEAD-ID QUESTION-ID=ANSWER...
@@ -30,12 +34,12 @@ leadcap event questions answer LEAD-ID QUESTION-ID=ANSWER...
 
 func newEventQuestionsCmd(c *cli) *cobra.Command {
 	cmd := group(&cobra.Command{
-		Use:     "questions list|add|remove|answer ...",
+		Use:     "questions list|add|remove|answer|map ...",
 		Short:   "the event's own qualification questions, and a lead's answers to them",
 		Long:    strings.TrimPrefix(questionsHelp, "\n"),
 		Example: "  leadcap event questions add --kind choice --choice small --choice large \"Fleet size?\"\n  leadcap event questions answer 01932c5e q1=large",
-	}, "missing subcommand: questions list, add, remove or answer", "unknown subcommand questions %q: use list, add, remove or answer")
-	cmd.AddCommand(newQuestionsListCmd(c), newQuestionsAddCmd(c), newQuestionsRemoveCmd(c), newQuestionsAnswerCmd(c))
+	}, "missing subcommand: questions list, add, remove, answer or map", "unknown subcommand questions %q: use list, add, remove, answer or map")
+	cmd.AddCommand(newQuestionsListCmd(c), newQuestionsAddCmd(c), newQuestionsRemoveCmd(c), newQuestionsAnswerCmd(c), newQuestionsMapCmd(c))
 	return cmd
 }
 
@@ -81,7 +85,11 @@ func runQuestionsList(c *cli, o *questionsListOptions) error {
 			if len(q.Choices) > 0 {
 				kind += " (" + strings.Join(q.Choices, " / ") + ")"
 			}
-			t.row(q.ID, kind, q.Text)
+			if q.CRMField != "" {
+				t.row(q.ID, kind, q.Text, "-> "+q.CRMField)
+			} else {
+				t.row(q.ID, kind, q.Text)
+			}
 		}
 		return t.flush()
 	})
@@ -97,7 +105,7 @@ type questionsAddOptions struct {
 func newQuestionsAddCmd(c *cli) *cobra.Command {
 	o := &questionsAddOptions{}
 	cmd := &cobra.Command{
-		Use:   "add [--event ID|NAME] [--id ID] [--kind yesno|choice|number|text] [--choice ANSWER]... TEXT",
+		Use:   "add [--event ID|NAME] [--id ID] [--kind yesno|choice|number|text] [--choice ANSWER]... [--crm-field FIELD] TEXT",
 		Short: "add a question the review form and 'leadcap event questions answer' ask; print its ID",
 		Long:  "A choice question needs two or more --choice. The words after the flags are the question.",
 		Example: `  leadcap event questions add --kind yesno "Existing customer?"
@@ -113,6 +121,7 @@ func newQuestionsAddCmd(c *cli) *cobra.Command {
 	f.StringVar(&o.question.ID, "id", "", "the question's `ID` (default: q1, q2 ...)")
 	f.StringVar(&o.kind, "kind", "text", "how it is answered: `yesno|choice|number|text`")
 	f.StringArrayVar(&o.question.Choices, "choice", nil, "an `ANSWER` of a choice question (repeat it)")
+	f.StringVar(&o.question.CRMField, "crm-field", "", "the HubSpot property or Salesforce field `FIELD` that receives the answers (default: the details field)")
 	completeEventFlag(c, cmd)
 	cmd.RegisterFlagCompletionFunc("kind", fixedCompletions("yesno", "choice", "number", "text"))
 	return cmd
@@ -219,5 +228,45 @@ func runQuestionsAnswer(c *cli, o *questionsAnswerOptions) error {
 		}
 		enc := json.NewEncoder(c.stdout)
 		return enc.Encode(saved.Qualification.Answers)
+	})
+}
+
+// questionsMapOptions are the arguments and flags of "leadcap event questions map".
+type questionsMapOptions struct{ event, id, field string }
+
+func newQuestionsMapCmd(c *cli) *cobra.Command {
+	o := &questionsMapOptions{}
+	cmd := &cobra.Command{
+		Use:   "map [--event ID|NAME] QUESTION-ID FIELD",
+		Short: "send a question's answers to a HubSpot contact property or Salesforce Lead field",
+		Long: `FIELD is the property's internal name or the field's API name; an empty
+FIELD ("") puts the answers back into the details field.`,
+		Example: "  leadcap event questions map fleet fleet_size__c\n  leadcap event questions map fleet \"\"",
+		Args:    exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.id, o.field = args[0], args[1]
+			return runQuestionsMap(c, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.event, "event", "", "the event's `ID`, ID prefix or name (default: the active event)")
+	completeEventFlag(c, cmd)
+	return cmd
+}
+
+func runQuestionsMap(c *cli, o *questionsMapOptions) error {
+	return c.withStore(func(s *storage.Store) error {
+		ev, err := targetEvent(s, o.event)
+		if err != nil {
+			return err
+		}
+		_, err = workflow.MapQuestion(s, ev.ID, o.id, o.field)
+		var fe *lead.FieldError
+		if errors.Is(err, workflow.ErrNoQuestion) || errors.Is(err, workflow.ErrFieldTaken) || errors.As(err, &fe) {
+			return failf("%v.", err)
+		}
+		if err != nil {
+			return fail("could not map the question", err)
+		}
+		return nil
 	})
 }

@@ -34,3 +34,19 @@ func TestEventQuestionsAddListAnswerRemove(t *testing.T) {
 	e.fails(1, []string{"event", "questions", "remove", "fleet"}, "no question with this ID")
 	assert.True(t, strings.Contains(e.ok("show", ada, "--json"), `"fleet": "120.5"`), "answers given stay with the lead")
 }
+
+func TestEventQuestionsMapToACRMField(t *testing.T) {
+	e := newEnv(t)
+	e.ok("event", "create", "--name", "Expo", "--country", "DE", "--use")
+	assert.Equal(t, "q1\n", e.ok("event", "questions", "add", "--kind", "yesno", "--crm-field", "leadcap_sap", "Uses SAP?"))
+	assert.Equal(t, "q2\n", e.ok("event", "questions", "add", "Which line?"))
+	e.fails(1, []string{"event", "questions", "map", "q2", "Which line"}, "internal name")
+	e.fails(1, []string{"event", "questions", "map", "q2", "LEADCAP_SAP"}, "already goes to this CRM field")
+	e.fails(1, []string{"event", "questions", "map", "q9", "x"}, "no question with this ID")
+	e.ok("event", "questions", "map", "q2", "Product_Line__c")
+	out := e.ok("event", "questions", "list")
+	assert.Regexp(t, `(?m)^q1\s+yesno\s+Uses SAP\?\s+-> leadcap_sap$`, out)
+	assert.Regexp(t, `(?m)^q2\s+text\s+Which line\?\s+-> Product_Line__c$`, out)
+	e.ok("event", "questions", "map", "q1", "")
+	assert.Regexp(t, `(?m)^q1\s+yesno\s+Uses SAP\?$`, e.ok("event", "questions", "list"))
+}

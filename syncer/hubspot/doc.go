@@ -25,6 +25,14 @@
 // The email is the match key: a lead whose first email changes after
 // delivery reaches a different contact.
 //
+// # Follow-ups and answers
+//
+// Every note with a follow-up date becomes a task associated with the
+// contact (tasks.go); answers to questions the event maps to a contact
+// property (lead.Question.CRMField) go to that property with every
+// delivery, a yes/no answer as "true"/"false"; the other answers stay in
+// the details property.
+//
 // # Errors
 //
 // A lead without an email is refused before sending ([ErrNoEmail]). A 207

@@ -11,7 +11,8 @@ import (
 )
 
 // pushRemovals removes the contacts of deleted and erased leads by their
-// HubSpot ID (the entry's RemoteID): a deletion archives the contact
+// HubSpot ID (the entry's RemoteID), after their follow-up tasks
+// (removeTasks): a deletion archives the contact
 // (DELETE /crm/v3/objects/contacts/{id}, restorable in HubSpot for 90
 // days), an erasure deletes it for good with HubSpot's GDPR delete (POST
 // /crm/v3/objects/contacts/gdpr-delete), which also removes its
@@ -23,6 +24,10 @@ func (c *Connector) pushRemovals(ctx context.Context, batch []lead.OutboxEntry) 
 	for i, e := range batch {
 		res[i] = syncer.Result{LeadID: e.Lead.ID, Version: e.Lead.Version}
 		if e.RemoteID == "" {
+			continue
+		}
+		if err := c.removeTasks(ctx, e.RemoteID, e.Op == lead.OpErase); err != nil {
+			res[i].Err = err
 			continue
 		}
 		var r syncer.Reply

@@ -187,6 +187,22 @@ func (c *Connector) Push(ctx context.Context, batch []lead.OutboxEntry) []syncer
 		c.upsert(ctx, batch, send[:n], res)
 		send = send[n:]
 	}
+	// The follow-ups of the contacts just written, as tasks (tasks.go). A
+	// failure leaves the lead pending; the replay upserts the same contact
+	// and finds the tasks already made.
+	var items []taskItem
+	for i, e := range batch {
+		if res[i].Err == nil && res[i].RemoteID != "" {
+			if want := syncer.FollowUps(e); len(want) > 0 {
+				items = append(items, taskItem{at: i, contact: res[i].RemoteID, want: want})
+			}
+		}
+	}
+	if len(items) > 0 {
+		for k, err := range c.syncTasks(ctx, items) {
+			res[items[k].at].Err = err
+		}
+	}
 	return res
 }
 
@@ -347,6 +363,7 @@ func (c *Connector) retry(ctx context.Context, method, path string, body []byte)
 
 func (c *Connector) do(ctx context.Context, method, path string, body []byte) (syncer.Reply, error) {
 	u := *c.base
+	path, u.RawQuery, _ = strings.Cut(path, "?")
 	u.Path += path
 	req, err := syncer.NewRequest(ctx, "HubSpot", method, u.String(), body)
 	if err != nil {
@@ -421,5 +438,20 @@ func (c *Connector) input(e lead.OutboxEntry) input {
 	if c.cfg.DetailsProperty != "" {
 		p[c.cfg.DetailsProperty] = syncer.Details(e)
 	}
+	for _, a := range syncer.MappedAnswers(e) {
+		p[a.Field] = answerValue(a)
+	}
 	return input{IDProperty: "email", ID: email, ObjectWriteTraceID: l.ID.String(), Properties: p}
+}
+
+// answerValue is a mapped answer as a HubSpot property value: a yes/no
+// answer as "true" or "false" (a single checkbox property's values), the
+// others as leadcap stores them (a number, a choice, text).
+func answerValue(a syncer.MappedAnswer) string {
+	if a.Kind == lead.QuestionYesNo {
+		if v, ok := a.Bool(); ok {
+			return fmt.Sprint(v)
+		}
+	}
+	return a.Value
 }

@@ -207,16 +207,21 @@ func TestLostReplyIsRetriedInsideThePush(t *testing.T) {
 	assert.Equal(t, 2, srv.Contacts()["a@example.com"].Writes, "the lost write, then the retry")
 }
 
-// TestConvergesThroughFaults: one on-demand sync of 150 leads through a
-// proxy that spoils 35% of the requests (503 and 429 with Retry-After: 1,
-// replies lost after HubSpot saved) delivers every lead, one contact each.
+// TestConvergesThroughFaults: one on-demand sync of 150 leads with a
+// follow-up for every third through a proxy that spoils 35% of the requests (503 and
+// 429 with Retry-After: 1, replies lost after HubSpot saved, task creates
+// included) delivers every lead, one contact each and one task per follow-up.
 func TestConvergesThroughFaults(t *testing.T) {
 	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details")
 	defer srv.Close()
 	proxy := syncertest.NewFaultProxy(t, srv.URL, syncertest.Faults{Unavailable: 0.10, TooMany: 0.10, LostReply: 0.15, Seed: 7})
 	out := syncertest.NewOutbox()
 	for i := range 150 {
-		out.Add(entry(fmt.Sprintf("person%03d@example.com", i)))
+		e := entry(fmt.Sprintf("person%03d@example.com", i))
+		if i%3 == 0 {
+			e = withFollowUps(e, "2026-12-10")
+		}
+		out.Add(e)
 	}
 	r := syncer.NewRelay(out, newConnectorAt(t, proxy.URL, token, syncer.RetryPolicy{}), syncer.Options{Batch: 50})
 	sum, err := r.SyncAll(context.Background(), 4*time.Minute)
@@ -224,6 +229,15 @@ func TestConvergesThroughFaults(t *testing.T) {
 	assert.Equal(t, 150, sum.Done)
 	assert.Zero(t, sum.Pending)
 	assert.Len(t, srv.Contacts(), 150, "one contact per lead")
+	assert.Len(t, srv.Tasks(), 50, "one task per follow-up, lost replies after a create included")
+	for email, ct := range srv.Contacts() {
+		want := 0
+		var n int
+		if _, err := fmt.Sscanf(email, "person%03d@", &n); err == nil && n%3 == 0 {
+			want = 1
+		}
+		assert.Len(t, tasksOf(srv, ct.ID), want, email)
+	}
 	st := proxy.Stats()
 	assert.Positive(t, st.LostReplies+st.TooMany+st.Unavailable, "no fault fired: %+v", st)
 }

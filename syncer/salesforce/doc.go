@@ -24,6 +24,16 @@
 // which creates it again. Status values per stage are configurable (defaults "Open - Not
 // Contacted", "Working - Contacted", "Closed - Not Converted").
 //
+// # Follow-ups and answers
+//
+// Every note with a follow-up date becomes a Task on the Lead (tasks.go);
+// answers to questions the event maps to a Lead field
+// (lead.Question.CRMField) go to that field with every delivery, a yes/no
+// answer as a boolean and a number as a number; the other answers stay in
+// the details field. A request refused as a whole with 400 (a field that
+// does not exist) is sent again record by record, so only the leads that
+// name the field are refused.
+//
 // # Errors and limits
 //
 // LastName and Company are required on every Lead: a first delivery without

@@ -24,7 +24,8 @@ var anonymous = map[string]any{
 // ID (the lead's UUID and each alias: DELETE
 // /services/data/vXX.X/sobjects/Lead/{field}/{value}); for an erasure the
 // Lead is first overwritten (PATCH /sobjects/Lead/{id}) so the recycle
-// bin's copy is anonymous. A Lead already gone (404) counts as removed.
+// bin's copy is anonymous. leadcap's follow-up tasks on the Lead go first
+// (removeTasks). A Lead already gone (404) counts as removed.
 func (c *Connector) pushRemovals(ctx context.Context, batch []lead.OutboxEntry) []syncer.Result {
 	res := make([]syncer.Result, len(batch))
 	for i, e := range batch {
@@ -36,6 +37,11 @@ func (c *Connector) pushRemovals(ctx context.Context, batch []lead.OutboxEntry) 
 
 func (c *Connector) remove(ctx context.Context, e lead.OutboxEntry) error {
 	base := "/services/data/" + c.cfg.APIVersion + "/sobjects/Lead/"
+	if e.RemoteID != "" {
+		if err := c.removeTasks(ctx, e.RemoteID, e.Op == lead.OpErase); err != nil {
+			return err
+		}
+	}
 	if e.Op == lead.OpErase && e.RemoteID != "" {
 		blank := map[string]any{}
 		for k, v := range anonymous {

@@ -47,6 +47,9 @@ type Config struct {
 	StatusLead, StatusProspect, StatusDisqualified string
 	// LeadSource on creation; default "Trade Show".
 	LeadSource string
+	// Task Status picklist values of an open and of a done follow-up;
+	// defaults "Not Started" and "Completed".
+	TaskStatusOpen, TaskStatusDone string
 	// HTTPClient defaults to a client with a 60 s timeout.
 	HTTPClient *http.Client
 	Now        func() time.Time
@@ -105,6 +108,8 @@ func New(cfg Config) (*Connector, error) {
 	def(&cfg.StatusProspect, "Working - Contacted")
 	def(&cfg.StatusDisqualified, "Closed - Not Converted")
 	def(&cfg.LeadSource, "Trade Show")
+	def(&cfg.TaskStatusOpen, "Not Started")
+	def(&cfg.TaskStatusDone, "Completed")
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second}
 	}
@@ -252,6 +257,22 @@ func (c *Connector) Push(ctx context.Context, batch []lead.OutboxEntry) []syncer
 		c.upsert(ctx, batch, send[:n], res)
 		send = send[n:]
 	}
+	// The follow-ups of the Leads just written, as tasks (tasks.go). A
+	// failure leaves the lead pending; the replay upserts the same Lead and
+	// finds the tasks already made.
+	var items []taskItem
+	for i, e := range batch {
+		if res[i].Err == nil && res[i].RemoteID != "" {
+			if want := syncer.FollowUps(e); len(want) > 0 {
+				items = append(items, taskItem{at: i, leadID: res[i].RemoteID, want: want})
+			}
+		}
+	}
+	if len(items) > 0 {
+		for k, err := range c.syncTasks(ctx, items) {
+			res[items[k].at].Err = err
+		}
+	}
 	return res
 }
 
@@ -294,6 +315,14 @@ func (c *Connector) upsert(ctx context.Context, batch []lead.OutboxEntry, idx []
 	r, err := c.retry(ctx, http.MethodPatch, path, body)
 	if err != nil {
 		setAll(res, idx, err)
+		return
+	}
+	if r.Status == http.StatusBadRequest && len(idx) > 1 {
+		// A field one record names does not exist (a question's CRM field,
+		// say): send them one by one, so only that lead is refused.
+		for _, i := range idx {
+			c.upsert(ctx, batch, []int{i}, res)
+		}
 		return
 	}
 	if r.Status != http.StatusOK {
@@ -410,6 +439,7 @@ func (c *Connector) retry(ctx context.Context, method, path string, body []byte)
 
 func (c *Connector) do(ctx context.Context, method, path string, body []byte) (syncer.Reply, error) {
 	u := *c.base
+	path, u.RawQuery, _ = strings.Cut(path, "?")
 	u.Path += path
 	req, err := syncer.NewRequest(ctx, "Salesforce", method, u.String(), body)
 	if err != nil {
@@ -491,5 +521,25 @@ func (c *Connector) record(e lead.OutboxEntry) map[string]any {
 	if c.cfg.DetailsField != "" {
 		r[c.cfg.DetailsField] = syncer.Details(e)
 	}
+	for _, a := range syncer.MappedAnswers(e) {
+		r[a.Field] = answerValue(a)
+	}
 	return r
+}
+
+// answerValue is a mapped answer as a Salesforce field value: a yes/no
+// answer as a boolean (a Checkbox field), a number as a number (a Number
+// field), a choice or text as text (Picklist, Text).
+func answerValue(a syncer.MappedAnswer) any {
+	switch a.Kind {
+	case lead.QuestionYesNo:
+		if v, ok := a.Bool(); ok {
+			return v
+		}
+	case lead.QuestionNumber:
+		if v, ok := a.Number(); ok {
+			return v
+		}
+	}
+	return a.Value
 }

@@ -165,17 +165,24 @@ func TestTransientFailures(t *testing.T) {
 	assert.Equal(t, 5*time.Second, tr.RetryAfter)
 }
 
-// TestConvergesThroughFaults: one on-demand sync of 150 leads through a
-// proxy that spoils 35% of the requests (503 and 429 with Retry-After: 1,
-// replies lost after Salesforce saved) delivers every lead, one Lead
-// record each.
+// TestConvergesThroughFaults: one on-demand sync of 150 leads, a
+// follow-up for every third, through a proxy that spoils 35% of the
+// requests (503 and 429 with Retry-After: 1, replies lost after Salesforce
+// saved, task creates included) delivers every lead, one Lead record each
+// and one task per follow-up.
 func TestConvergesThroughFaults(t *testing.T) {
 	srv := newServer()
 	defer srv.Close()
 	proxy := syncertest.NewFaultProxy(t, srv.URL, syncertest.Faults{Unavailable: 0.10, TooMany: 0.10, LostReply: 0.15, Seed: 7})
 	out := syncertest.NewOutbox()
+	var all []lead.OutboxEntry
 	for i := range 150 {
-		out.Add(entry(fmt.Sprint("Muster", i), "ACME"))
+		e := entry(fmt.Sprint("Muster", i), "ACME")
+		if i%3 == 0 {
+			e = withFollowUps(e, "2026-12-10")
+		}
+		out.Add(e)
+		all = append(all, e)
 	}
 	r := syncer.NewRelay(out, newConnectorAt(t, proxy.URL, token, nil, syncer.RetryPolicy{}), syncer.Options{Batch: 50})
 	sum, err := r.SyncAll(context.Background(), 4*time.Minute)
@@ -183,6 +190,14 @@ func TestConvergesThroughFaults(t *testing.T) {
 	assert.Equal(t, 150, sum.Done)
 	assert.Zero(t, sum.Pending)
 	assert.Len(t, srv.Leads(), 150, "one Lead per lead")
+	assert.Len(t, srv.Tasks(), 50, "one task per follow-up, lost replies after a create included")
+	for i, e := range all {
+		want := 0
+		if i%3 == 0 {
+			want = 1
+		}
+		assert.Len(t, tasksOf(srv, srv.LeadID(e.Lead.ID.String())), want, "lead %d", i)
+	}
 	st := proxy.Stats()
 	assert.Positive(t, st.LostReplies+st.TooMany+st.Unavailable, "no fault fired: %+v", st)
 }

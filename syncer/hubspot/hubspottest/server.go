@@ -41,8 +41,22 @@ type Server struct {
 	Archived, Purged map[string]Contact
 	nextID           int
 	faults           []Fault
-	Requests         int // batch upsert requests served (faults included)
-	MaxSeen          int // largest batch seen
+	// tasks by ID; ArchivedTasks are the tasks removed by DELETE.
+	tasks         map[string]*Task
+	ArchivedTasks map[string]Task
+	taskFaults    []Fault
+	// TaskCreates counts POST /crm/v3/objects/tasks served (faults included).
+	TaskCreates int
+	Requests    int // batch upsert requests served (faults included)
+	MaxSeen     int // largest batch seen
+}
+
+// Task is a stored task with the IDs of the contacts it is associated
+// with.
+type Task struct {
+	ID         string
+	Properties map[string]string
+	Contacts   []string
 }
 
 // Contact is a stored contact.
@@ -66,7 +80,8 @@ var stages = map[string]bool{
 // New starts a fake portal that accepts token and has the custom properties.
 func New(token string, custom ...string) *Server {
 	s := &Server{Token: token, Custom: map[string]bool{}, contacts: map[string]*Contact{}, nextID: 1000,
-		Archived: map[string]Contact{}, Purged: map[string]Contact{}}
+		Archived: map[string]Contact{}, Purged: map[string]Contact{},
+		tasks: map[string]*Task{}, ArchivedTasks: map[string]Task{}}
 	for _, c := range custom {
 		s.Custom[c] = true
 	}
@@ -79,6 +94,37 @@ func (s *Server) Fail(f ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, f...)
+}
+
+// FailTasks queues faults for the next task creates, in order.
+func (s *Server) FailTasks(f ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.taskFaults = append(s.taskFaults, f...)
+}
+
+// Tasks returns a copy of the stored (not archived) tasks by ID.
+func (s *Server) Tasks() map[string]Task {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]Task, len(s.tasks))
+	for id, t := range s.tasks {
+		p := make(map[string]string, len(t.Properties))
+		for k, v := range t.Properties {
+			p[k] = v
+		}
+		out[id] = Task{ID: t.ID, Properties: p, Contacts: append([]string(nil), t.Contacts...)}
+	}
+	return out
+}
+
+// EditTask changes a task's property as a HubSpot user would.
+func (s *Server) EditTask(id, prop, value string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t := s.tasks[id]; t != nil {
+		t.Properties[prop] = value
+	}
 }
 
 // Contacts returns a copy of the stored contacts by email.
@@ -145,6 +191,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.gdprDelete(w, r)
 	case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/crm/v3/objects/contacts/"):
 		s.archive(w, strings.TrimPrefix(r.URL.Path, "/crm/v3/objects/contacts/"))
+	case r.Method == http.MethodPost && r.URL.Path == "/crm/v3/objects/tasks":
+		s.createTask(w, r)
+	case r.Method == http.MethodPost && r.URL.Path == "/crm/v3/objects/tasks/batch/read":
+		s.readTasks(w, r)
+	case r.Method == http.MethodPatch && strings.HasPrefix(r.URL.Path, "/crm/v3/objects/tasks/"):
+		s.updateTask(w, r, strings.TrimPrefix(r.URL.Path, "/crm/v3/objects/tasks/"))
+	case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/crm/v3/objects/tasks/"):
+		s.archiveTask(w, strings.TrimPrefix(r.URL.Path, "/crm/v3/objects/tasks/"))
+	case r.Method == http.MethodPost && r.URL.Path == "/crm/v4/associations/contacts/tasks/batch/read":
+		s.batchContactTasks(w, r)
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/crm/v4/objects/contacts/") && strings.HasSuffix(r.URL.Path, "/associations/tasks"):
+		s.contactTasks(w, r, strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/crm/v4/objects/contacts/"), "/associations/tasks"))
 	default:
 		writeJSON(w, http.StatusNotFound, errBody{Status: "error", Category: "OBJECT_NOT_FOUND", Message: "not found", CorrelationID: "c-404"})
 	}
@@ -332,6 +390,7 @@ func (s *Server) take(id string) *Contact {
 	for email, c := range s.contacts {
 		if c.ID == id {
 			delete(s.contacts, email)
+			s.dropAssociations(id)
 			return c
 		}
 	}

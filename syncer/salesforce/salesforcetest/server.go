@@ -33,8 +33,23 @@ type Server struct {
 	RecycleBin map[string]map[string]any
 	ids        map[string]string
 	nextID     int
-	Requests   int
-	MaxSeen    int
+	// tasks by ID; TaskRecycleBin holds the deleted ones, also those
+	// deleted with their Lead.
+	tasks          map[string]map[string]any
+	TaskRecycleBin map[string]map[string]any
+	// LoseTaskReplies makes the next n task creates save the task and
+	// close the connection without a reply.
+	LoseTaskReplies int
+	// TaskCreates counts POST /sobjects/Task requests.
+	TaskCreates int
+	// QueryPageSize is the number of records per query page (Salesforce's
+	// default 2000); the rest follows under nextRecordsUrl.
+	QueryPageSize int
+	cursors       map[string][]map[string]any
+	// Queries counts query requests (first pages and more).
+	Queries  int
+	Requests int
+	MaxSeen  int
 }
 
 var standard = map[string]bool{
@@ -51,7 +66,8 @@ var statuses = map[string]bool{
 func New(token, externalID string, custom ...string) *Server {
 	s := &Server{Token: token, ExternalIDField: externalID, DailyMax: 15000, Custom: map[string]bool{},
 		leads: map[string]map[string]any{}, ids: map[string]string{},
-		RecycleBin: map[string]map[string]any{}}
+		RecycleBin: map[string]map[string]any{},
+		tasks:      map[string]map[string]any{}, TaskRecycleBin: map[string]map[string]any{}}
 	for _, c := range custom {
 		s.Custom[c] = true
 	}
@@ -135,6 +151,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.upsert(w, r)
+	case rest == "query" && r.Method == http.MethodGet:
+		s.Queries++
+		s.query(w, r.URL.Query().Get("q"))
+	case strings.HasPrefix(rest, "query/") && r.Method == http.MethodGet:
+		s.Queries++
+		s.queryMore(w, strings.TrimPrefix(rest, "query/"))
+	case rest == "sobjects/Task" || rest == "sobjects/Task/":
+		if r.Method != http.MethodPost {
+			s.reply(w, http.StatusMethodNotAllowed, []sfError{{Message: "HTTP Method '" + r.Method + "' not allowed. Allowed are GET,HEAD,POST", ErrorCode: "METHOD_NOT_ALLOWED"}})
+			return
+		}
+		s.createTask(w, r)
+	case strings.HasPrefix(rest, "sobjects/Task/") && r.Method == http.MethodPatch:
+		s.updateTask(w, r, strings.TrimPrefix(rest, "sobjects/Task/"))
+	case strings.HasPrefix(rest, "sobjects/Task/") && r.Method == http.MethodDelete:
+		s.deleteTask(w, strings.TrimPrefix(rest, "sobjects/Task/"))
 	case r.Method == http.MethodDelete && strings.HasPrefix(rest, "sobjects/Lead/"+s.ExternalIDField+"/"):
 		s.delete(w, strings.TrimPrefix(rest, "sobjects/Lead/"+s.ExternalIDField+"/"))
 	case r.Method == http.MethodPatch && strings.HasPrefix(rest, "sobjects/Lead/") && strings.Count(rest, "/") == 2:
@@ -218,7 +250,7 @@ func (s *Server) upsert(w http.ResponseWriter, r *http.Request) {
 			s.nextID++
 			cur = map[string]any{}
 			s.leads[ext] = cur
-			s.ids[ext] = fmt.Sprintf("00Q5g00000%08dAAA", s.nextID)
+			s.ids[ext] = fmt.Sprintf("00Q5g%010dAAA", s.nextID)
 		}
 		for f, v := range rec {
 			if f != "attributes" {
@@ -243,6 +275,13 @@ func (s *Server) delete(w http.ResponseWriter, ext string) {
 	}
 	s.RecycleBin[ext] = l
 	delete(s.leads, ext)
+	// The Lead's activities go to the recycle bin with it.
+	for id, t := range s.tasks {
+		if t["WhoId"] == s.ids[ext] {
+			s.TaskRecycleBin[id] = t
+			delete(s.tasks, id)
+		}
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 

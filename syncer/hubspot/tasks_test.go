@@ -1,0 +1,227 @@
+package hubspot_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"leadcap/lead"
+	"leadcap/syncer"
+	"leadcap/syncer/hubspot/hubspottest"
+)
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// withFollowUps adds a note with a follow-up per date (and one without).
+func withFollowUps(e lead.OutboxEntry, dates ...string) lead.OutboxEntry {
+	at := e.Lead.CapturedAt
+	_, _ = e.Lead.AddNote("Met at the booth", "Jana", at, time.Time{})
+	for _, d := range dates {
+		_, _ = e.Lead.AddNote("Send the offer for "+d+"\nwith prices", "Jana", at, day(d))
+	}
+	return e
+}
+
+// tasksOf returns the fake's tasks associated with the contact.
+func tasksOf(srv *hubspottest.Server, contactID string) []hubspottest.Task {
+	var out []hubspottest.Task
+	for _, t := range srv.Tasks() {
+		for _, c := range t.Contacts {
+			if c == contactID {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+func taskFor(t *testing.T, srv *hubspottest.Server, contactID string, n lead.Note) hubspottest.Task {
+	t.Helper()
+	for _, task := range tasksOf(srv, contactID) {
+		if id, ok := syncer.MarkedNote(task.Properties["hs_task_body"]); ok && id == n.ID {
+			return task
+		}
+	}
+	t.Fatalf("no task for note %s", n.ID)
+	return hubspottest.Task{}
+}
+
+func TestFollowUpsBecomeTasksUpdatedInPlace(t *testing.T) {
+	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details")
+	defer srv.Close()
+	c := newConnector(t, srv, token)
+	ctx := context.Background()
+	e := withFollowUps(entry("erika@example.com"), "2026-12-10", "2027-01-15")
+	res := c.Push(ctx, []lead.OutboxEntry{e})
+	require.NoError(t, res[0].Err)
+	contact := res[0].RemoteID
+	require.Len(t, tasksOf(srv, contact), 2, "one task per follow-up, none for the plain note")
+	first := taskFor(t, srv, contact, e.Lead.Notes[1])
+	assert.Equal(t, "Follow up: Send the offer for 2026-12-10", first.Properties["hs_task_subject"])
+	assert.Equal(t, "2026-12-10T12:00:00.000Z", first.Properties["hs_timestamp"])
+	assert.Equal(t, "NOT_STARTED", first.Properties["hs_task_status"])
+	assert.Contains(t, first.Properties["hs_task_body"], "Send the offer for 2026-12-10\nwith prices\n\nEvent: Hannover Messe 2026\nNoted by: Jana\n")
+	assert.Equal(t, 2, srv.TaskCreates)
+
+	// A HubSpot user adds a task of their own; the same lead is pushed again.
+	e.RemoteID = contact
+	e.Lead.Version = 2
+	res = c.Push(ctx, []lead.OutboxEntry{e})
+	require.NoError(t, res[0].Err)
+	assert.Equal(t, 2, srv.TaskCreates, "a replay creates no task")
+
+	// The first follow-up is done, the second moved: the same tasks change.
+	require.NoError(t, e.Lead.MarkFollowUpDone(e.Lead.Notes[1].ID, time.Now()))
+	e.Lead.Notes[2].FollowUp = day("2027-02-01")
+	srv.EditTask(first.ID, "hs_task_subject", "Call Erika (edited in HubSpot)")
+	e.Lead.Version = 3
+	res = c.Push(ctx, []lead.OutboxEntry{e})
+	require.NoError(t, res[0].Err)
+	assert.Equal(t, 2, srv.TaskCreates)
+	require.Len(t, tasksOf(srv, contact), 2)
+	got := taskFor(t, srv, contact, e.Lead.Notes[1])
+	assert.Equal(t, first.ID, got.ID)
+	assert.Equal(t, "COMPLETED", got.Properties["hs_task_status"])
+	assert.Equal(t, "Call Erika (edited in HubSpot)", got.Properties["hs_task_subject"], "the subject is HubSpot's after creation")
+	second := taskFor(t, srv, contact, e.Lead.Notes[2])
+	assert.Equal(t, "2027-02-01T12:00:00.000Z", second.Properties["hs_timestamp"])
+	assert.Equal(t, "NOT_STARTED", second.Properties["hs_task_status"])
+
+	// Completed in HubSpot: leadcap does not reopen it.
+	srv.EditTask(second.ID, "hs_task_status", "COMPLETED")
+	e.Lead.Version = 4
+	require.NoError(t, c.Push(ctx, []lead.OutboxEntry{e})[0].Err)
+	assert.Equal(t, "COMPLETED", taskFor(t, srv, contact, e.Lead.Notes[2]).Properties["hs_task_status"])
+}
+
+func TestLostReplyAfterTaskCreateMakesNoSecondTask(t *testing.T) {
+	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details")
+	defer srv.Close()
+	ctx := context.Background()
+
+	// Without retries inside the push: the lead stays pending, and the
+	// next push finds the task the lost reply was about.
+	c := newConnectorAt(t, srv.URL, token, syncer.NoRetry)
+	srv.FailTasks(hubspottest.Fault{DropAfterWrite: true})
+	e := withFollowUps(entry("a@example.com"), "2026-12-10")
+	res := c.Push(ctx, []lead.OutboxEntry{e})
+	require.True(t, syncer.IsTransient(res[0].Err), "%v", res[0].Err)
+	assert.Len(t, srv.Tasks(), 1, "HubSpot made the task")
+	res = c.Push(ctx, []lead.OutboxEntry{e})
+	require.NoError(t, res[0].Err)
+	assert.Len(t, srv.Tasks(), 1, "no second task")
+	assert.Equal(t, 1, srv.TaskCreates)
+
+	// With retries: the push lists the tasks again before another create.
+	c = newConnector(t, srv, token)
+	srv.FailTasks(hubspottest.Fault{DropAfterWrite: true}, hubspottest.Fault{Status: 502})
+	b := withFollowUps(entry("b@example.com"), "2026-12-11", "2026-12-12")
+	res = c.Push(ctx, []lead.OutboxEntry{b})
+	require.NoError(t, res[0].Err)
+	assert.Len(t, tasksOf(srv, res[0].RemoteID), 2)
+	assert.Len(t, srv.Tasks(), 3)
+}
+
+func TestMappedAnswersGoToTheirProperties(t *testing.T) {
+	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details", "leadcap_product_line", "leadcap_demo")
+	defer srv.Close()
+	c := newConnector(t, srv, token)
+	e := entry("erika@example.com")
+	e.Event.Questions = []lead.Question{
+		{ID: "q1", Text: "Which product line?", Kind: lead.QuestionChoice, Choices: []string{"drives", "sensors"}, CRMField: "leadcap_product_line"},
+		{ID: "q2", Text: "Wants a demo?", Kind: lead.QuestionYesNo, CRMField: "leadcap_demo"},
+		{ID: "q3", Text: "Anything else?", Kind: lead.QuestionText},
+		{ID: "q4", Text: "Team size?", Kind: lead.QuestionNumber, CRMField: "numemployees"},
+	}
+	e.Lead.Qualification.Answers = map[string]string{"q1": "drives", "q2": "yes", "q3": "Call in May"}
+	res := c.Push(context.Background(), []lead.OutboxEntry{e})
+	require.NoError(t, res[0].Err)
+	p := srv.Contacts()["erika@example.com"].Properties
+	assert.Equal(t, "drives", p["leadcap_product_line"])
+	assert.Equal(t, "true", p["leadcap_demo"], "a yes/no answer as a checkbox value")
+	assert.NotContains(t, p, "numemployees", "an unanswered question sends nothing")
+	assert.Contains(t, p["leadcap_details"], "Q Anything else?: Call in May", "an unmapped answer stays in the details")
+	assert.NotContains(t, p["leadcap_details"], "Which product line?")
+
+	// A property that does not exist in the portal: HubSpot's message.
+	e.Lead.Qualification.Answers["q4"] = "12"
+	e.RemoteID = res[0].RemoteID
+	e.Event.Questions[3].CRMField = "leadcap_team_size"
+	res = c.Push(context.Background(), []lead.OutboxEntry{e})
+	require.True(t, syncer.IsPermanent(res[0].Err))
+	assert.Contains(t, res[0].Err.Error(), `leadcap_team_size`)
+}
+
+func TestRemovalTakesTheTasksAlong(t *testing.T) {
+	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details")
+	defer srv.Close()
+	c := newConnector(t, srv, token)
+	ctx := context.Background()
+	erika := withFollowUps(entry("erika@example.com"), "2026-12-10")
+	otto := withFollowUps(entry("otto@example.com"), "2026-12-11")
+	keep := withFollowUps(entry("keep@example.com"), "2026-12-12")
+	res := c.Push(ctx, []lead.OutboxEntry{erika, otto, keep})
+	for _, r := range res {
+		require.NoError(t, r.Err)
+	}
+	erikaTask := tasksOf(srv, res[0].RemoteID)[0].ID
+	ottoTask := tasksOf(srv, res[1].RemoteID)[0].ID
+	removal := func(e lead.OutboxEntry, op lead.Op, remoteID string) lead.OutboxEntry {
+		return lead.OutboxEntry{Op: op, RemoteID: remoteID, Lead: lead.Lead{ID: e.Lead.ID, Version: 2}}
+	}
+	batch := []lead.OutboxEntry{removal(erika, lead.OpErase, res[0].RemoteID), removal(otto, lead.OpDelete, res[1].RemoteID)}
+	for range 2 { // a replay finds nothing left and succeeds
+		for i, r := range c.Push(ctx, batch) {
+			require.NoError(t, r.Err, "entry %d", i)
+		}
+	}
+	tasks := srv.Tasks()
+	assert.Len(t, tasks, 1, "only the kept lead's task is left")
+	require.Contains(t, srv.ArchivedTasks, erikaTask)
+	assert.Empty(t, srv.ArchivedTasks[erikaTask].Properties["hs_task_body"], "an erased lead's task keeps no note")
+	assert.Equal(t, "Erased", srv.ArchivedTasks[erikaTask].Properties["hs_task_subject"])
+	require.Contains(t, srv.ArchivedTasks, ottoTask)
+	assert.Contains(t, srv.ArchivedTasks[ottoTask].Properties["hs_task_body"], "Send the offer", "a deleted lead's task is archived as it was")
+	assert.Contains(t, srv.Purged, res[0].RemoteID)
+	assert.Contains(t, srv.Archived, res[1].RemoteID)
+}
+
+// TestTasksOfAPushAreListedTogether: the contacts' tasks are listed with
+// one associations batch read per push, following each contact's paging,
+// so a replay of a push of several leads finds every task.
+func TestTasksOfAPushAreListedTogether(t *testing.T) {
+	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details")
+	defer srv.Close()
+	old := hubspottest.AssocPageSize
+	hubspottest.AssocPageSize = 1 // one task per page: paging is followed
+	t.Cleanup(func() { hubspottest.AssocPageSize = old })
+	c := newConnector(t, srv, token)
+	batch := []lead.OutboxEntry{
+		withFollowUps(entry("a@example.com"), "2026-12-10", "2026-12-11", "2026-12-12"),
+		withFollowUps(entry("b@example.com"), "2026-12-13"),
+		entry("c@example.com"), // no follow-up: not listed
+	}
+	res := c.Push(context.Background(), batch)
+	for i := range batch {
+		require.NoError(t, res[i].Err)
+		batch[i].RemoteID = res[i].RemoteID
+	}
+	require.Len(t, srv.Tasks(), 4)
+	batch[0].Lead.Notes[3].FollowUp = day("2027-01-01")
+	res = c.Push(context.Background(), batch)
+	for i := range batch {
+		require.NoError(t, res[i].Err)
+	}
+	assert.Len(t, srv.Tasks(), 4, "the replay made no task")
+	assert.Equal(t, 4, srv.TaskCreates)
+	assert.Equal(t, "2027-01-01T12:00:00.000Z", taskFor(t, srv, res[0].RemoteID, batch[0].Lead.Notes[3]).Properties["hs_timestamp"], "the third page's task was found and moved")
+}
