@@ -51,8 +51,9 @@ type cli struct {
 	now    func() time.Time
 	// name is the command that runs, e.g. "event create", for messages.
 	name string
-	// terminal is true when stdout is a terminal (progress bars).
-	terminal bool
+	// progress is true when stderr is a terminal: progress bars are drawn
+	// there, so that standard output stays what scripts read.
+	progress bool
 }
 
 // run executes one command line and returns the exit status.
@@ -60,8 +61,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	c := &cli{ctx: ctx, stdin: stdin, stdout: out, stderr: stderr, now: time.Now}
-	if f, ok := stdout.(*os.File); ok {
-		c.terminal = term.IsTerminal(int(f.Fd()))
+	if f, ok := stderr.(*os.File); ok {
+		c.progress = term.IsTerminal(int(f.Fd()))
 	}
 	root := newRootCmd(c)
 	root.SetArgs(args)

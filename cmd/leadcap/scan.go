@@ -67,15 +67,14 @@ func runScan(c *cli, o *scanOptions) error {
 			return err
 		}
 		var progress func(done, total int, r workflow.FileResult)
-		if c.terminal && !o.json {
+		if c.progress {
 			progress = func(done, total int, _ workflow.FileResult) {
-				drawBar(c.stdout, done, total, "files")
-				c.stdout.Flush()
+				drawBar(c.stderr, done, total, "files")
 			}
 		}
 		sum, err := workflow.ScanFiles(c.ctx, s, ev, paths, workflow.Capture{Staff: o.staff, Now: c.now}, progress)
 		if progress != nil {
-			fmt.Fprint(c.stdout, "\r\033[K")
+			fmt.Fprint(c.stderr, "\r\033[K")
 		}
 		switch {
 		case errors.Is(err, workflow.ErrNoImages):

@@ -34,8 +34,8 @@ batches, whatever its wait after earlier failures (only a wait the CRM asked
 for, its Retry-After, still holds), retrying failed ones within the run after
 short waits, until nothing is pending or --timeout passes. --timeout is a hard
 limit: no request to the CRM outlives it, and what is not confirmed by then
-stays pending. The secret comes from LEADCAP_CRM_SECRET. On a terminal a
-progress bar shows on standard output. The last line reads
+stays pending. The secret comes from LEADCAP_CRM_SECRET. When standard error is
+a terminal a progress bar shows there. The last line reads
     synced N, failed N, dead N, pending N
 where synced and failed count this run (failed: waiting for a retry), dead
 the leads the CRM refused (see 'leadcap dead list') and pending what is
@@ -90,8 +90,8 @@ func runSync(c *cli, o *syncOptions) error {
 		}
 		opt := workflow.SyncOptions{Timeout: o.timeout, Batch: o.batch}
 		var bar *progressBar
-		if c.terminal {
-			bar = &progressBar{w: c.stdout, flush: c.stdout.Flush, now: time.Now}
+		if c.progress {
+			bar = &progressBar{w: c.stderr, flush: func() error { return nil }, now: time.Now}
 			opt.OnProgress = bar.update
 		}
 		sum, err := workflow.SyncNow(c.ctx, s, opt)

@@ -32,9 +32,9 @@ func openPTY(t *testing.T) (pty, tty *os.File) {
 	return pty, tty
 }
 
-// TestSyncProgressBarOnATerminal runs sync with its standard output on a
-// terminal: a progress bar is drawn over one line, cleared, and the final
-// line stands alone.
+// TestSyncProgressBarOnATerminal runs sync with its standard error on a
+// terminal: a progress bar is drawn there over one line and cleared at the
+// end, and standard output holds only the final line (what scripts read).
 func TestSyncProgressBarOnATerminal(t *testing.T) {
 	const secret = "whsec-progress"
 	f := newWebhookFake(t, secret)
@@ -46,8 +46,8 @@ func TestSyncProgressBarOnATerminal(t *testing.T) {
 	defer pty.Close()
 	cmd := exec.Command(leadcapBinary(t), "--db", e.db, "sync", "--batch", "10")
 	cmd.Env = append(os.Environ(), "LEADCAP_DB=", "LEADCAP_CRM_SECRET="+secret)
-	var errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = tty, &errb
+	var stdout bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, tty
 	require.NoError(t, cmd.Start())
 	tty.Close() // the child has its copy; EOF (EIO) comes when it exits
 	var out bytes.Buffer
@@ -56,19 +56,20 @@ func TestSyncProgressBarOnATerminal(t *testing.T) {
 		_, _ = io.Copy(&out, pty) // ends with EIO once the child closed the terminal
 		close(read)
 	}()
-	require.NoError(t, cmd.Wait(), "stderr %q", errb.String())
+	err := cmd.Wait()
 	<-read
 	screen := strings.ReplaceAll(out.String(), "\r\n", "\n") // the terminal's ONLCR
 	t.Logf("terminal output %q", screen)
-	assert.Empty(t, errb.String())
+	require.NoError(t, err, "stderr %q", screen)
 	assert.Contains(t, screen, "\r[..............................] 0/30 leads")
 	assert.Contains(t, screen, "\r[##############################] 30/30 leads")
-	assert.True(t, strings.HasSuffix(screen, "\r\033[Ksynced 30, failed 0, dead 0, pending 0\n"), "the bar is cleared before the final line: %q", screen)
+	assert.True(t, strings.HasSuffix(screen, "\r\033[K"), "the bar is cleared at the end: %q", screen)
+	assert.Equal(t, "synced 30, failed 0, dead 0, pending 0\n", stdout.String(), "no bar on standard output")
 }
 
-// TestScanProgressBarOnATerminal runs scan with its standard output on a
-// terminal: the same bar as sync's counts files, and is cleared before the
-// per-file lines.
+// TestScanProgressBarOnATerminal runs scan with its standard error on a
+// terminal: the same bar as sync's counts files there and is cleared;
+// standard output holds only the per-file lines and the summary.
 func TestScanProgressBarOnATerminal(t *testing.T) {
 	e := newEnv(t)
 	e.withEvent()
@@ -82,8 +83,8 @@ func TestScanProgressBarOnATerminal(t *testing.T) {
 	cmd := exec.Command(leadcapBinary(t), "--db", e.db, "scan", "photos")
 	cmd.Dir = e.dir
 	cmd.Env = append(os.Environ(), "LEADCAP_DB=")
-	var errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = tty, &errb
+	var stdout bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, tty
 	require.NoError(t, cmd.Start())
 	tty.Close()
 	var out bytes.Buffer
@@ -92,12 +93,14 @@ func TestScanProgressBarOnATerminal(t *testing.T) {
 		_, _ = io.Copy(&out, pty)
 		close(read)
 	}()
-	require.NoError(t, cmd.Wait(), "stderr %q", errb.String())
+	err := cmd.Wait()
 	<-read
 	screen := strings.ReplaceAll(out.String(), "\r\n", "\n")
 	t.Logf("terminal output %q", screen)
-	assert.Empty(t, errb.String())
+	require.NoError(t, err, "stderr %q", screen)
 	assert.Contains(t, screen, "\r[###############...............] 1/2 files")
-	assert.Contains(t, screen, "\r[##############################] 2/2 files\r\033[Knew ")
-	assert.True(t, strings.HasSuffix(screen, "2 files: 1 new, 1 updated, 0 failed (event Hannover Messe 2026)\n"), "%q", screen)
+	assert.True(t, strings.HasSuffix(screen, "\r[##############################] 2/2 files\r\033[K"), "the bar is cleared at the end: %q", screen)
+	assert.NotContains(t, stdout.String(), "\r", "no bar on standard output")
+	assert.Contains(t, stdout.String(), "new ")
+	assert.True(t, strings.HasSuffix(stdout.String(), "2 files: 1 new, 1 updated, 0 failed (event Hannover Messe 2026)\n"), "%q", stdout.String())
 }
