@@ -614,13 +614,66 @@ func (c *Connector) completeParties(ctx context.Context, items []*item, _ bool) 
 		if err := c.rpc.call(ctx, nil, nil, "model.party.contact_mechanism.create", newMechs); err != nil {
 			return err
 		}
+		if err := c.dropDoubles(ctx, "model.party.contact_mechanism", pids, []string{"type", "value"}, func(r map[string]any) string {
+			t, _ := r["type"].(string)
+			v, _ := r["value"].(string)
+			return mechanism{t, v}.key()
+		}); err != nil {
+			return err
+		}
 	}
 	if len(newAddrs) > 0 {
 		if err := c.rpc.call(ctx, nil, nil, "model.party.address.create", newAddrs); err != nil {
 			return err
 		}
+		if err := c.dropDoubles(ctx, "model.party.address", pids, []string{"street", "city", "postal_code"}, func(r map[string]any) string {
+			var k []string
+			for _, f := range []string{"street", "city", "postal_code"} {
+				v, _ := r[f].(string)
+				k = append(k, strings.TrimSpace(v))
+			}
+			return strings.Join(k, "\x00")
+		}); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// dropDoubles closes the race of two pushes completing the same party at
+// once: both read it without a contact mechanism (or address) and both add
+// it. After adding, the party's records of model are read again, and of
+// records with the same key the lowest ID stays; a higher one is deleted
+// when leadcap's user created it and nobody has changed it since (Tryton
+// writes these records once right after creating them, so "unchanged" is a
+// write date within a second of the create date).
+func (c *Connector) dropDoubles(ctx context.Context, model string, pids []int64, fields []string, key func(map[string]any) string) error {
+	var found []map[string]any
+	if err := c.rpc.call(ctx, &found, map[string]any{"active_test": false}, model+".search_read",
+		[]any{[]any{"party", "in", pids}}, 0, nil, [][]string{{"id", "ASC"}},
+		append([]string{"party", "create_uid", "create_date", "write_date"}, fields...)); err != nil {
+		return err
+	}
+	uid := c.rpc.userID()
+	seen := map[string]bool{}
+	var drop []int64
+	for _, r := range found {
+		party, _ := r["party"].(float64)
+		k := strconv.FormatFloat(party, 'f', 0, 64) + "\x00" + key(r)
+		if !seen[k] {
+			seen[k] = true
+			continue
+		}
+		id, _ := r["id"].(float64)
+		creator, _ := r["create_uid"].(float64)
+		if int64(creator) == uid && unchanged(r["create_date"], r["write_date"]) && id > 0 {
+			drop = append(drop, int64(id))
+		}
+	}
+	if len(drop) == 0 {
+		return nil
+	}
+	return c.rpc.call(ctx, nil, nil, model+".delete", drop)
 }
 
 type oppRecord struct {
@@ -835,4 +888,28 @@ func (c *Connector) moveStates(ctx context.Context, items []*item, _ bool) error
 		}
 	}
 	return nil
+}
+
+// unchanged reports whether a record whose create and write dates Tryton
+// returned ({"__class__": "datetime", ...} or nil) was not written after it
+// was created: no write date, or one within a second of the create date.
+func unchanged(created, written any) bool {
+	if written == nil {
+		return true
+	}
+	c, ok1 := trytonTime(created)
+	w, ok2 := trytonTime(written)
+	return ok1 && ok2 && w.Sub(c).Abs() < time.Second
+}
+
+func trytonTime(v any) (time.Time, bool) {
+	m, ok := v.(map[string]any)
+	if !ok || m["__class__"] != "datetime" {
+		return time.Time{}, false
+	}
+	n := func(k string) int {
+		f, _ := m[k].(float64)
+		return int(f)
+	}
+	return time.Date(n("year"), time.Month(n("month")), n("day"), n("hour"), n("minute"), n("second"), n("microsecond")*1000, time.UTC), true
 }

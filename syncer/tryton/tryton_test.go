@@ -122,6 +122,31 @@ func TestReplayIsHarmless(t *testing.T) {
 	}
 }
 
+// TestPushDropsDoubledContactMechanisms is the race of two pushes that
+// complete the same existing party at once (each reads it without the
+// lead's email and each adds it) made deterministic: the party already has
+// the email twice, added by leadcap's user and unchanged since, as the
+// loser of that race leaves it. The push keeps the older one and deletes
+// the double, and adds the rest once.
+func TestPushDropsDoubledContactMechanisms(t *testing.T) {
+	env := liveTryton(t)
+	db := admin(t, env)
+	e := newEntry(t, nil)
+	code := e.Lead.ID.String()
+	var ids []int64
+	rpc(t, db, &ids, "model.party.party.create", []map[string]any{{"name": partyName(e.Lead.Contact), "code": code}})
+	m := mechanisms(e.Lead.Contact)[0]
+	double := map[string]any{"party": ids[0], "type": m.Type, "value": m.Value}
+	rpc(t, db, nil, "model.party.contact_mechanism.create", []map[string]any{double, double})
+	if n := count(t, db, "party.contact_mechanism", []any{"party.code", "=", code}); n != 2 {
+		t.Fatalf("set-up: %d contact mechanisms, want 2", n)
+	}
+	pushOK(t, newConnector(t, env, nil), e)
+	if n := count(t, db, "party.contact_mechanism", []any{"party.code", "=", code}); n != 4 {
+		t.Errorf("%d contact mechanisms, want 4 (the double dropped, the rest added once)", n)
+	}
+}
+
 func TestQualifiedLeadBecomesOpportunity(t *testing.T) {
 	env := liveTryton(t)
 	c, db := newConnector(t, env, nil), admin(t, env)
