@@ -174,6 +174,9 @@ func openGuarded(path string, o Options) (s *Store, err error) {
 		if err := s.releaseHolds(); err != nil {
 			return nil, fmt.Errorf("storage: open %s: release the syncs held by an earlier review: %w", path, err)
 		}
+		if err := s.scrub(); err != nil {
+			return nil, fmt.Errorf("storage: open %s: finish the encryption (compact the file): %w", path, err)
+		}
 	}
 	return s, nil
 }
