@@ -126,7 +126,7 @@ func (c *codec) decodeLead(id, v []byte) (lead.Lead, error) {
 		err = json.Unmarshal(data, &l)
 	}
 	if err != nil {
-		return lead.Lead{}, fmt.Errorf("lead %x: %w (%v)", id, ErrDamaged, err)
+		return lead.Lead{}, damaged("lead %x does not decode: %v", id, err)
 	}
 	return l, nil
 }

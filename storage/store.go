@@ -54,6 +54,9 @@ type Store struct {
 	// which replaces db.
 	swap sync.RWMutex
 
+	// damage is what this store found wrong (see damage.go).
+	damage atomic.Pointer[Damage]
+
 	// key is the source that unlocked the store (nil when it is not
 	// encrypted); Salvage encrypts its copy with it.
 	key KeySource
@@ -221,6 +224,7 @@ func openError(path string, err error) error {
 // Close releases the file. The store must not be used afterwards.
 func (s *Store) Close() error {
 	defer s.codec().close()
+	s.saveDamage()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("storage: close %s: %w", s.path, err)
 	}

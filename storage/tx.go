@@ -53,6 +53,7 @@ func (b *bx) fill() {
 }
 
 func (s *Store) view(fn func(b *bx) error) (err error) {
+	defer s.noticeDamage(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer guard(&err)
 	s.swap.RLock()
@@ -74,6 +75,7 @@ func (s *Store) update(fn func(b *bx) error) (err error) {
 }
 
 func (s *Store) write(fn func(b *bx) error) (err error) {
+	defer s.noticeDamage(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer guard(&err)
 	s.swap.RLock()

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"text/tabwriter"
+	"time"
 
 	"leadcap/lead"
 	"leadcap/storage"
@@ -32,6 +33,7 @@ type statusJSON struct {
 	BySync        map[storage.SyncStatus]int `json:"by_sync"`
 	OutboxPending int                        `json:"outbox_pending"`
 	Dead          int                        `json:"dead"`
+	CheckedAt     *time.Time                 `json:"checked_at"` // the last 'leadcap check' that found no damage
 }
 
 func runStatus(c *cli, args []string) error {
@@ -45,10 +47,19 @@ func runStatus(c *cli, args []string) error {
 		if err != nil {
 			return fail("could not count the leads", err)
 		}
+		if d := st.Damage; d != nil {
+			return failf("%s is damaged (found %s: %s), so its counts are not shown: 'leadcap check' says what is wrong, 'leadcap salvage %s -o NEW.db' copies every lead that can still be read.",
+				s.Path(), d.At.Format("2006-01-02 15:04 UTC"), sanitize(d.What), s.Path())
+		}
 		out := statusJSON{
 			Database: s.Path(), Leads: st.Leads,
 			ByStage: map[lead.Stage]int{}, BySync: map[storage.SyncStatus]int{},
 			OutboxPending: st.OutboxPending, Dead: st.Dead,
+		}
+		checked := "never ('leadcap check' reads every lead)"
+		if !st.CheckedAt.IsZero() {
+			out.CheckedAt = &st.CheckedAt
+			checked = st.CheckedAt.Format("2006-01-02 15:04 UTC") + ", no damage found"
 		}
 		for _, stage := range lead.Stages {
 			out.ByStage[stage] = st.ByStage[stage]
@@ -86,6 +97,7 @@ func runStatus(c *cli, args []string) error {
 		}
 		fmt.Fprintf(tw, "outbox pending:\t%d\n", out.OutboxPending)
 		fmt.Fprintf(tw, "dead letters:\t%d\n", out.Dead)
+		fmt.Fprintf(tw, "checked:\t%s\n", checked)
 		return tw.Flush()
 	})
 }

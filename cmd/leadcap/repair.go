@@ -13,9 +13,12 @@ func checkCommand() *command {
 		name:     "check",
 		synopsis: "",
 		summary:  "check the database for damage (exit 1 when it is damaged)",
-		help: `Reads the whole database read-only: bbolt's pages and leadcap's own rules
-(every lead decodes and has its summary and index entries, every outbox entry
-is scheduled). On damage, 'leadcap salvage' copies what can still be read.`,
+		help: `Reads the whole database: bbolt's pages and leadcap's own rules (every lead
+decodes and has its summary and index entries, every outbox entry is
+scheduled). On damage, 'leadcap salvage' copies what can still be read; a
+damaged lead or index is noted in the file (when it can be written), and until
+a check finds nothing wrong, 'status' says so and 'add', 'import', 'scan' and
+'edit' write nothing.`,
 		run: runCheck,
 	}
 }
@@ -25,7 +28,7 @@ func runCheck(c *cli, args []string) error {
 	if _, err := c.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	err := c.withStoreRO(func(s *storage.Store) error {
+	check := func(s *storage.Store) error {
 		if err := s.Check(); err != nil {
 			return err
 		}
@@ -35,7 +38,11 @@ func runCheck(c *cli, args []string) error {
 		}
 		fmt.Fprintf(c.stdout, "%s: no damage found (%d leads)\n", s.Path(), st.Leads)
 		return nil
-	})
+	}
+	err := c.withStore(check) // writable, to note damage for add and status
+	if errors.Is(err, storage.ErrReadOnly) || errors.Is(err, os.ErrPermission) {
+		err = c.withStoreRO(check)
+	}
 	if errors.Is(err, storage.ErrDamaged) {
 		return failf("%s is damaged (%s): copy every lead that can still be read with 'leadcap salvage %s -o NEW.db', or restore a backup with 'leadcap restore FILE'.",
 			c.dbPath(), sanitize(err.Error()), c.dbPath())
