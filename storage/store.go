@@ -177,9 +177,10 @@ func openGuarded(path string, o Options) (s *Store, err error) {
 		if err := s.releaseHolds(); err != nil {
 			return nil, fmt.Errorf("storage: open %s: release the syncs held by an earlier review: %w", path, err)
 		}
-		if err := s.scrub(); err != nil {
-			return nil, fmt.Errorf("storage: open %s: finish the encryption (compact the file): %w", path, err)
-		}
+		// An encryption whose compaction failed (a full disk: it needs
+		// room for a second copy) is finished here; failing again, it is
+		// tried at the next Open, and the store is usable meanwhile.
+		_ = s.scrub()
 	}
 	return s, nil
 }
