@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
@@ -243,7 +244,8 @@ func (s *Store) Encrypted() bool { return s.codec().aead != nil }
 // every lead in batches (like RebuildIndexes; writes wait meanwhile). If
 // it is interrupted, the next Open (with ks) finishes the job; records not
 // rewritten yet stay readable.
-// Attendee lists are sealed too. Last, the file is compacted into a new
+// Attendee lists and the CRM replies kept with the outbox entries and
+// dead letters (they may quote a name or email) are sealed too. Last, the file is compacted into a new
 // one (Compact) that replaces it: bbolt keeps freed pages, with the old
 // plain records in them, in the file; the new file holds none. An
 // interrupted compaction is done by the next Open too (keyScrub). Backups
@@ -316,7 +318,7 @@ func (s *Store) scrub() error {
 	if err != nil || !pending || !s.Encrypted() {
 		return err
 	}
-	if err := s.write(func(b *bx) error { return b.sealAttendees() }); err != nil {
+	if err := s.write(func(b *bx) error { return b.sealPlain() }); err != nil {
 		return err
 	}
 	if err := s.compact(); err != nil {
@@ -324,6 +326,48 @@ func (s *Store) scrub() error {
 	}
 	// The meta page this frees holds no personal data.
 	return s.write(func(b *bx) error { return b.meta.Delete(keyScrub) })
+}
+
+// sealPlain seals what Encrypt's rebuild does not rewrite: the attendee
+// lists, and the outbox entries and dead letters that hold a CRM's reply.
+func (b *bx) sealPlain() error {
+	if err := b.sealAttendees(); err != nil {
+		return err
+	}
+	var ids []uuid.UUID
+	err := b.outbox.ForEach(func(k, v []byte) error {
+		if id, ok := idOf(k); ok && len(v) > 0 && v[0] == '{' {
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if r, ok := b.outboxRec(id); ok && r.LastError != "" {
+			if err := b.putOutbox(id, &r); err != nil {
+				return err
+			}
+		}
+	}
+	var dead []DeadLetter
+	err = b.dead.ForEach(func(k, v []byte) error {
+		var d DeadLetter
+		if len(v) > 0 && v[0] == '{' && json.Unmarshal(v, &d) == nil && d.Reason != "" {
+			dead = append(dead, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, d := range dead {
+		if err := b.putDead(d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // share gives s (a copy of a store's file) the keys of c, the codec of the

@@ -176,7 +176,10 @@ func TestEncryptExistingStoreLeavesNoPlainTextInTheFile(t *testing.T) {
 	rs, err := s.PutLeads(more)
 	require.NoError(t, err)
 	require.NoError(t, rs[len(rs)-1].Err)
-	secrets := append(pii, "Konrad", "zuse.example", "difference engine", "filler.example")
+	// CRM replies may quote the person: kept as a last error and a dead letter's reason.
+	require.NoError(t, s.MarkFailed(more[0].ID, 1, "HubSpot: email crm-failed@reply.example is invalid", time.Now().Add(time.Hour)))
+	require.NoError(t, s.MarkDead(more[1].ID, 1, "Salesforce: duplicate of crm-dead@reply.example"))
+	secrets := append(pii, "Konrad", "zuse.example", "difference engine", "filler.example", "reply.example")
 	inFile := func() []string { return plainInDir(t, dir, secrets) }
 	before := inFile()
 	require.NotEmpty(t, before, "before: the names are in the file (the search below can find them)")
@@ -186,6 +189,7 @@ func TestEncryptExistingStoreLeavesNoPlainTextInTheFile(t *testing.T) {
 	assert.Empty(t, inFile(), "right after Encrypt: plain text in the directory")
 	// Still usable after the file was swapped under it.
 	mustAdd(t, s, newLead(ev, "Grace Hopper", "US Navy", "grace@navy.example"))
+	require.NoError(t, s.MarkFailed(more[2].ID, 1, "Tryton: crm-after@reply.example refused", time.Now().Add(time.Hour)))
 	require.NoError(t, s.Check())
 	require.NoError(t, s.Close())
 	assert.Empty(t, inFile(), "after more writes and Close: plain text in the directory")
@@ -202,6 +206,16 @@ func TestEncryptExistingStoreLeavesNoPlainTextInTheFile(t *testing.T) {
 	assert.Equal(t, "Zuse", a.FamilyName)
 	mustFind(t, s, "müller")
 	mustFind(t, s, "grace")
+	si, err := s.SyncInfo(more[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, "HubSpot: email crm-failed@reply.example is invalid", si.LastError)
+	si, err = s.SyncInfo(more[2].ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Tryton: crm-after@reply.example refused", si.LastError)
+	dead, err := s.DeadLetters()
+	require.NoError(t, err)
+	require.Len(t, dead, 1)
+	assert.Equal(t, "Salesforce: duplicate of crm-dead@reply.example", dead[0].Reason)
 	require.NoError(t, s.Check())
 }
 

@@ -185,6 +185,33 @@ func (c *codec) open(v, ad []byte) ([]byte, error) {
 	return c.aead.Open(nil, v[1:1+ns], v[1+ns:], ad)
 }
 
+// A CRM's reply kept as an outbox entry's last error or a dead letter's
+// reason may quote the lead's name or email: in an encrypted store such a
+// value (JSON) is sealed, with the lead ID and what it is as additional
+// data. Values without a reply stay plain JSON: they hold no personal
+// data, and the sync path pays nothing for them.
+var (
+	adOutbox = []byte("outbox")
+	adDead   = []byte("dead")
+)
+
+// sealReply seals data (the JSON of an outbox entry or dead letter of lead
+// id) when the store is encrypted and the value holds a CRM's reply.
+func (c *codec) sealReply(data, id, kind []byte, reply bool) []byte {
+	if c.aead == nil || !reply {
+		return data
+	}
+	return c.seal(recSealed, data, append(append([]byte{}, id...), kind...))
+}
+
+// openReply returns the JSON of a value written by sealReply.
+func (c *codec) openReply(v, id, kind []byte) ([]byte, error) {
+	if len(v) == 0 || v[0] != recSealed {
+		return v, nil
+	}
+	return c.open(v, append(append([]byte{}, id...), kind...))
+}
+
 // tag returns n bytes of the keyed hash of s: index keys made from it show
 // neither s nor, without the key, whether two stores hold the same s.
 func (c *codec) tag(s string, n int) []byte {

@@ -208,7 +208,8 @@ func (b *bx) outboxRec(id uuid.UUID) (outboxRec, bool) {
 		return outboxRec{}, false
 	}
 	var r outboxRec
-	if err := json.Unmarshal(v, &r); err != nil {
+	data, err := b.rc.openReply(v, id[:], adOutbox)
+	if err != nil || json.Unmarshal(data, &r) != nil {
 		return outboxRec{}, false
 	}
 	return r, true
@@ -219,7 +220,7 @@ func (b *bx) putOutbox(id uuid.UUID, r *outboxRec) error {
 	if err != nil {
 		return fatal(err)
 	}
-	return fatal(b.outbox.Put(id[:], data))
+	return fatal(b.outbox.Put(id[:], b.rc.sealReply(data, id[:], adOutbox, r.LastError != "")))
 }
 
 // reschedule moves an outbox entry to a new next-attempt time.
