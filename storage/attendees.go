@@ -17,8 +17,7 @@ import (
 //	                 (recZstd), sealed (recSealed, the event ID as
 //	                 additional data) when the store is encrypted
 //
-// A list imported before the store was encrypted stays readable but is
-// sealed only when it is imported again.
+// Encrypt seals the lists imported before (sealAttendees).
 //
 // The index ixBadge (schema 4) finds one attendee by badge ID without
 // reading the list, so filling a badge scan takes the same time with
@@ -34,6 +33,37 @@ import (
 // writes it with the list and rebuild (a migration, Encrypt,
 // RebuildIndexes) makes it again from the lists.
 var bAttendees = []byte("attendees")
+
+// sealAttendees seals every attendee list that is not sealed yet.
+func (b *bx) sealAttendees() error {
+	bk := b.tx.Bucket(bAttendees)
+	if bk == nil || b.rc.aead == nil {
+		return nil
+	}
+	type kv struct{ k, v []byte }
+	var plain []kv
+	err := bk.ForEach(func(k, v []byte) error {
+		if len(v) > 0 && v[0] == recSealed {
+			return nil
+		}
+		data, err := b.rc.leadJSON(k, v)
+		if err != nil {
+			return fmt.Errorf("attendee list %x: %w (%v)", k, ErrDamaged, err)
+		}
+		z := b.rc.zenc.EncodeAll(data, []byte{recZstd})
+		plain = append(plain, kv{bytes.Clone(k), b.rc.seal(recSealed, z, k)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range plain {
+		if err := bk.Put(e.k, e.v); err != nil {
+			return fatal(err)
+		}
+	}
+	return nil
+}
 
 // PutAttendees stores the event's attendee list, replacing the one stored
 // before. The event must exist.

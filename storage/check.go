@@ -27,6 +27,7 @@ func (s *Store) Check() error {
 		}
 		return b.checkCounts()
 	})
+	s.checked(err)
 	if err != nil {
 		return fmt.Errorf("storage: check %s: %w", s.path, err)
 	}
@@ -34,9 +35,7 @@ func (s *Store) Check() error {
 }
 
 func (b *bx) checkInvariants() error {
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w (%s)", ErrDamaged, fmt.Sprintf(format, args...))
-	}
+	bad := damaged
 	n, dups := 0, 0 // leads, and duplicate index entries naming their lead
 	err := b.leads.ForEach(func(k, v []byte) error {
 		n++
@@ -125,7 +124,7 @@ func (b *bx) checkLeadsDecode() error {
 	return b.leads.ForEach(func(k, v []byte) error {
 		l, err := b.rc.decodeLead(k, v)
 		if err != nil || !bytes.Equal(l.ID[:], k) {
-			return fmt.Errorf("%w (lead %x does not decode)", ErrDamaged, k)
+			return damaged("lead %x does not decode", k)
 		}
 		return nil
 	})

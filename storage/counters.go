@@ -162,25 +162,25 @@ func (b *bx) checkCounts() error {
 	c = b.counts.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if len(k) != len(countKey{}) || len(v) != 8 {
-			return fmt.Errorf("%w (a counter is malformed)", ErrDamaged)
+			return damaged("a counter is malformed")
 		}
 		got[countKey(k)] = int(binary.BigEndian.Uint64(v))
 	}
 	if len(got) != len(want) {
-		return fmt.Errorf("%w (%d counters for %d combinations of event, stage and status)", ErrDamaged, len(got), len(want))
+		return damaged("%d counters for %d combinations of event, stage and status", len(got), len(want))
 	}
 	for k, n := range want {
 		if got[k] != n {
-			return fmt.Errorf("%w (a counter says %d leads, the summaries %d)", ErrDamaged, got[k], n)
+			return damaged("a counter says %d leads, the summaries %d", got[k], n)
 		}
 	}
 	st := b.stats(Query{})
 	removals, deadRemovals := b.removals() // see erase.go
 	if n := b.outbox.Stats().KeyN; n != st.OutboxPending+removals {
-		return fmt.Errorf("%w (%d outbox entries, %d leads pending or failed, %d removals)", ErrDamaged, n, st.OutboxPending, removals)
+		return damaged("%d outbox entries, %d leads pending or failed, %d removals", n, st.OutboxPending, removals)
 	}
 	if n := b.dead.Stats().KeyN; n != st.Dead+deadRemovals {
-		return fmt.Errorf("%w (%d dead letters, %d dead leads)", ErrDamaged, n, st.Dead)
+		return damaged("%d dead letters, %d dead leads", n, st.Dead)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
@@ -243,10 +244,12 @@ func (s *Store) Encrypted() bool { return s.codec().aead != nil }
 // every lead in batches (like RebuildIndexes; writes wait meanwhile). If
 // it is interrupted, the next Open (with ks) finishes the job; records not
 // rewritten yet stay readable.
-//
-// bbolt reuses freed pages but does not wipe them: until they are
-// overwritten, the file may still hold old plain records. Copy the store
-// with Backup afterwards and use the copy to be sure none are left.
+// Attendee lists and the CRM replies kept with the outbox entries and
+// dead letters (they may quote a name or email) are sealed too. Last, the file is compacted into a new
+// one (Compact) that replaces it: bbolt keeps freed pages, with the old
+// plain records in them, in the file; the new file holds none. An
+// interrupted compaction is done by the next Open too (keyScrub). Backups
+// made before stay plain: they are the user's to delete.
 func (s *Store) Encrypt(ks KeySource) error {
 	s.rebuilding.Lock()
 	defer s.rebuilding.Unlock()
@@ -278,10 +281,12 @@ func (s *Store) Encrypt(ks KeySource) error {
 	next.mac = keys[32:]
 	data, _ := json.Marshal(h) // a struct of ints, strings and bytes
 	err = s.write(func(b *bx) error {
-		if err := b.meta.Put(keyCrypt, data); err != nil {
-			return err
+		for _, kv := range [][2][]byte{{keyCrypt, data}, {keyRebuild, {1}}, {keyScrub, {1}}} {
+			if err := b.meta.Put(kv[0], kv[1]); err != nil {
+				return err
+			}
 		}
-		return b.meta.Put(keyRebuild, []byte{1})
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("storage: encrypt %s: %w", s.path, err)
@@ -290,6 +295,77 @@ func (s *Store) Encrypt(ks KeySource) error {
 	s.key = ks
 	if err := s.rebuild(); err != nil {
 		return fmt.Errorf("storage: encrypt %s: %w", s.path, err)
+	}
+	if err := s.scrub(); err != nil {
+		return fmt.Errorf("storage: encrypt %s: the leads are encrypted, but the file may still hold some of them in plain text until it is compacted (open it again to retry): %w", s.path, err)
+	}
+	return nil
+}
+
+// keyScrub, when present, says the file may still hold plain text from
+// before Encrypt: attendee lists not sealed yet, and bbolt's free pages.
+var keyScrub = []byte("scrub")
+
+// scrub finishes Encrypt when keyScrub is set: it seals the attendee lists,
+// compacts the file into a new one, and clears keyScrub. The caller holds
+// s.rebuilding exclusively (or is Open, before anyone else has the store).
+func (s *Store) scrub() error {
+	pending := false
+	err := s.view(func(b *bx) error {
+		pending = b.meta.Get(keyScrub) != nil
+		return nil
+	})
+	if err != nil || !pending || !s.Encrypted() {
+		return err
+	}
+	if err := s.write(func(b *bx) error { return b.sealPlain() }); err != nil {
+		return err
+	}
+	if err := s.compact(); err != nil {
+		return err
+	}
+	// The meta page this frees holds no personal data.
+	return s.write(func(b *bx) error { return b.meta.Delete(keyScrub) })
+}
+
+// sealPlain seals what Encrypt's rebuild does not rewrite: the attendee
+// lists, and the outbox entries and dead letters that hold a CRM's reply.
+func (b *bx) sealPlain() error {
+	if err := b.sealAttendees(); err != nil {
+		return err
+	}
+	var ids []uuid.UUID
+	err := b.outbox.ForEach(func(k, v []byte) error {
+		if id, ok := idOf(k); ok && len(v) > 0 && v[0] == '{' {
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if r, ok := b.outboxRec(id); ok && r.LastError != "" {
+			if err := b.putOutbox(id, &r); err != nil {
+				return err
+			}
+		}
+	}
+	var dead []DeadLetter
+	err = b.dead.ForEach(func(k, v []byte) error {
+		var d DeadLetter
+		if len(v) > 0 && v[0] == '{' && json.Unmarshal(v, &d) == nil && d.Reason != "" {
+			dead = append(dead, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, d := range dead {
+		if err := b.putDead(d); err != nil {
+			return err
+		}
 	}
 	return nil
 }

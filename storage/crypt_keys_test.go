@@ -183,5 +183,10 @@ func TestEncryptInterruptedHalfway(t *testing.T) {
 			return nil
 		})
 	}))
+	assert.Empty(t, plainInDir(t, filepath.Dir(path), []string{"acme.example", "Person 0"}), "the Open compacted the file too")
+	require.NoError(t, s.db.View(func(tx *bolt.Tx) error {
+		assert.Nil(t, tx.Bucket(bMeta).Get(keyScrub), "and said so")
+		return nil
+	}))
 	require.NoError(t, s.Check())
 }

@@ -276,6 +276,11 @@ func (s *Store) Erase(id uuid.UUID, by string) (lead.Tombstone, error) {
 func (s *Store) Compact() error {
 	s.rebuilding.Lock()
 	defer s.rebuilding.Unlock()
+	return s.compact()
+}
+
+// compact is Compact for a caller that holds s.rebuilding exclusively.
+func (s *Store) compact() error {
 	s.swap.Lock()
 	defer s.swap.Unlock()
 	if s.db.IsReadOnly() {

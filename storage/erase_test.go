@@ -54,6 +54,7 @@ func TestEraseLeavesNoBytesInTheFile(t *testing.T) {
 	assert.False(t, fileHolds(t, s.Path(), email), "the email is still in the file")
 	assert.False(t, fileHolds(t, s.Path(), rec), "the lead's record is still in the file")
 	assert.False(t, fileHolds(t, s.Path(), []byte("Lovelace")))
+	assert.Empty(t, plainInDir(t, filepath.Dir(s.Path()), []string{"ada.erase@", "Lovelace", "Analytical"}), "nor compressed in a free page")
 
 	got, err := s.Tombstone(ada.ID)
 	require.NoError(t, err)

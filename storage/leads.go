@@ -60,6 +60,9 @@ func (s *Store) AddLead(l *lead.Lead) error {
 	now := s.now().UTC()
 	c := *l
 	err := s.update(func(b *bx) error {
+		if err := s.refuseDamaged(b); err != nil {
+			return err
+		}
 		if err := b.prepareNew(&c, now); err != nil {
 			return err
 		}
@@ -95,6 +98,9 @@ func (s *Store) AddOrMergeWith(l *lead.Lead, edit func(*lead.Lead) error) (saved
 	now := s.now().UTC()
 	c := *l
 	err = s.update(func(b *bx) error {
+		if err := s.refuseDamaged(b); err != nil {
+			return err
+		}
 		if err := b.prepareNew(&c, now); err != nil {
 			return err
 		}
@@ -190,6 +196,9 @@ func (s *Store) UpdateLead(id uuid.UUID, fn func(*lead.Lead) error) (lead.Lead, 
 	now := s.now().UTC()
 	var saved lead.Lead
 	err := s.update(func(b *bx) error {
+		if err := s.refuseDamaged(b); err != nil {
+			return err
+		}
 		old, err := b.lead(id)
 		if err != nil {
 			return err
@@ -299,6 +308,9 @@ func (s *Store) PutLead(l *lead.Lead) (created bool, err error) {
 	now := s.now().UTC()
 	c := *l
 	err = s.update(func(b *bx) error {
+		if err := s.refuseDamaged(b); err != nil {
+			return err
+		}
 		out, _, err := b.put(&c, now, nil)
 		created = out == PutCreated
 		return err
@@ -339,6 +351,9 @@ func (s *Store) putLeads(put putFunc, ls []lead.Lead, events []lead.Event) ([]Pu
 	}
 	res := make([]PutResult, len(ls))
 	err := s.update(func(b *bx) error {
+		if err := s.refuseDamaged(b); err != nil {
+			return err
+		}
 		for i := range ls {
 			c := ls[i]
 			out, evCreated, err := put(b, &c, now, bring)

@@ -137,6 +137,7 @@ func (s *Store) releaseLeases() error {
 			return err
 		}
 		b := buckets(tx)
+		b.rc = s.codec()
 		var ids []uuid.UUID
 		err := b.leases.ForEach(func(k, _ []byte) error {
 			if id, ok := idOf(k); ok {
@@ -287,7 +288,11 @@ func (s *Store) DeadLetters() ([]DeadLetter, error) {
 	err := s.view(func(b *bx) error {
 		return b.dead.ForEach(func(k, v []byte) error {
 			var d DeadLetter
-			if err := json.Unmarshal(v, &d); err != nil {
+			data, err := b.rc.openReply(v, k, adDead)
+			if err == nil {
+				err = json.Unmarshal(data, &d)
+			}
+			if err != nil {
 				return fmt.Errorf("dead letter %x: %w (%v)", k, ErrDamaged, err)
 			}
 			out = append(out, d)
@@ -364,5 +369,5 @@ func (b *bx) putDead(d DeadLetter) error {
 	if err != nil {
 		return err
 	}
-	return fatal(b.dead.Put(d.LeadID[:], data))
+	return fatal(b.dead.Put(d.LeadID[:], b.rc.sealReply(data, d.LeadID[:], adDead, d.Reason != "")))
 }

@@ -92,7 +92,7 @@ func (b *bx) syncInfo(id uuid.UUID) SyncInfo {
 	}
 	if v := b.dead.Get(id[:]); v != nil {
 		var d DeadLetter
-		if err := json.Unmarshal(v, &d); err == nil {
+		if data, err := b.rc.openReply(v, id[:], adDead); err == nil && json.Unmarshal(data, &d) == nil {
 			si.Attempts, si.LastError = d.Attempts, d.Reason
 		}
 	}

@@ -202,6 +202,8 @@ func (s *Store) Stats() (Stats, error) {
 		pending, dead := b.removals()
 		st.OutboxPending += pending
 		st.Dead += dead
+		st.Damage = s.damageOf(b)
+		st.CheckedAt = checkedAt(b)
 		return nil
 	})
 	if err != nil {

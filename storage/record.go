@@ -126,7 +126,7 @@ func (c *codec) decodeLead(id, v []byte) (lead.Lead, error) {
 		err = json.Unmarshal(data, &l)
 	}
 	if err != nil {
-		return lead.Lead{}, fmt.Errorf("lead %x: %w (%v)", id, ErrDamaged, err)
+		return lead.Lead{}, damaged("lead %x does not decode: %v", id, err)
 	}
 	return l, nil
 }
@@ -183,6 +183,33 @@ func (c *codec) open(v, ad []byte) ([]byte, error) {
 		return nil, errors.New("sealed record too short")
 	}
 	return c.aead.Open(nil, v[1:1+ns], v[1+ns:], ad)
+}
+
+// A CRM's reply kept as an outbox entry's last error or a dead letter's
+// reason may quote the lead's name or email: in an encrypted store such a
+// value (JSON) is sealed, with the lead ID and what it is as additional
+// data. Values without a reply stay plain JSON: they hold no personal
+// data, and the sync path pays nothing for them.
+var (
+	adOutbox = []byte("outbox")
+	adDead   = []byte("dead")
+)
+
+// sealReply seals data (the JSON of an outbox entry or dead letter of lead
+// id) when the store is encrypted and the value holds a CRM's reply.
+func (c *codec) sealReply(data, id, kind []byte, reply bool) []byte {
+	if c.aead == nil || !reply {
+		return data
+	}
+	return c.seal(recSealed, data, append(append([]byte{}, id...), kind...))
+}
+
+// openReply returns the JSON of a value written by sealReply.
+func (c *codec) openReply(v, id, kind []byte) ([]byte, error) {
+	if len(v) == 0 || v[0] != recSealed {
+		return v, nil
+	}
+	return c.open(v, append(append([]byte{}, id...), kind...))
 }
 
 // tag returns n bytes of the keyed hash of s: index keys made from it show

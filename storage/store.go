@@ -54,6 +54,9 @@ type Store struct {
 	// which replaces db.
 	swap sync.RWMutex
 
+	// damage is what this store found wrong (see damage.go).
+	damage atomic.Pointer[Damage]
+
 	// key is the source that unlocked the store (nil when it is not
 	// encrypted); Salvage encrypts its copy with it.
 	key KeySource
@@ -174,6 +177,10 @@ func openGuarded(path string, o Options) (s *Store, err error) {
 		if err := s.releaseHolds(); err != nil {
 			return nil, fmt.Errorf("storage: open %s: release the syncs held by an earlier review: %w", path, err)
 		}
+		// An encryption whose compaction failed (a full disk: it needs
+		// room for a second copy) is finished here; failing again, it is
+		// tried at the next Open, and the store is usable meanwhile.
+		_ = s.scrub()
 	}
 	return s, nil
 }
@@ -218,6 +225,7 @@ func openError(path string, err error) error {
 // Close releases the file. The store must not be used afterwards.
 func (s *Store) Close() error {
 	defer s.codec().close()
+	s.saveDamage()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("storage: close %s: %w", s.path, err)
 	}

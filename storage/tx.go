@@ -53,6 +53,7 @@ func (b *bx) fill() {
 }
 
 func (s *Store) view(fn func(b *bx) error) (err error) {
+	defer s.noticeDamage(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer guard(&err)
 	s.swap.RLock()
@@ -74,6 +75,7 @@ func (s *Store) update(fn func(b *bx) error) (err error) {
 }
 
 func (s *Store) write(fn func(b *bx) error) (err error) {
+	defer s.noticeDamage(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer guard(&err)
 	s.swap.RLock()
@@ -206,7 +208,8 @@ func (b *bx) outboxRec(id uuid.UUID) (outboxRec, bool) {
 		return outboxRec{}, false
 	}
 	var r outboxRec
-	if err := json.Unmarshal(v, &r); err != nil {
+	data, err := b.rc.openReply(v, id[:], adOutbox)
+	if err != nil || json.Unmarshal(data, &r) != nil {
 		return outboxRec{}, false
 	}
 	return r, true
@@ -217,7 +220,7 @@ func (b *bx) putOutbox(id uuid.UUID, r *outboxRec) error {
 	if err != nil {
 		return fatal(err)
 	}
-	return fatal(b.outbox.Put(id[:], data))
+	return fatal(b.outbox.Put(id[:], b.rc.sealReply(data, id[:], adOutbox, r.LastError != "")))
 }
 
 // reschedule moves an outbox entry to a new next-attempt time.

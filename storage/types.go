@@ -91,6 +91,14 @@ type Stats struct {
 	// OutboxPending counts outbox entries (pending and failed); Dead counts
 	// dead letters.
 	OutboxPending, Dead int
+	// Damage is what was found wrong with the store (by Check, or by a
+	// read of a lead that does not decode), nil when nothing was. Nil does
+	// not prove the store sound: only Check, which reads every record,
+	// does; Stats reads a few dozen keys.
+	Damage *Damage
+	// CheckedAt is when a Check (on a writable store) last found nothing
+	// wrong; zero when none did.
+	CheckedAt time.Time
 }
 
 // DeadLetter is a lead the CRM rejected for good, with its reason.

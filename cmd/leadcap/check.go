@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -26,9 +27,12 @@ func newCheckCmd(c *cli) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check [--json]",
 		Short: "check the database for damage (exit 1 when it is damaged)",
-		Long: `Reads the whole database read-only: bbolt's pages and leadcap's own rules
-(every lead decodes and has its summary and index entries, every outbox entry
-is scheduled). On damage, 'leadcap salvage' copies what can still be read.
+		Long: `Reads the whole database: bbolt's pages and leadcap's own rules (every lead
+decodes and has its summary and index entries, every outbox entry is
+scheduled). On damage, 'leadcap salvage' copies what can still be read; a
+damaged lead or index is noted in the file (when it can be written), and until
+a check finds nothing wrong, 'status' says so and 'add', 'import', 'scan' and
+'edit' write nothing.
 --json prints one object: database, damaged, leads and problem.`,
 		Example: "  leadcap check\n  leadcap check --json\n  leadcap --db /mnt/tablet/leadcap.db check",
 		Args:    exactArgs(0),
@@ -39,7 +43,7 @@ is scheduled). On damage, 'leadcap salvage' copies what can still be read.
 }
 
 func runCheck(c *cli, o *checkOptions) error {
-	err := c.withStoreRO(func(s *storage.Store) error {
+	check := func(s *storage.Store) error {
 		if err := s.Check(); err != nil {
 			return err
 		}
@@ -52,7 +56,11 @@ func runCheck(c *cli, o *checkOptions) error {
 		}
 		fmt.Fprintf(c.stdout, "%s: no damage found (%d leads)\n", s.Path(), st.Leads)
 		return nil
-	})
+	}
+	err := c.withStore(check) // writable, to note damage for add and status
+	if errors.Is(err, storage.ErrReadOnly) || errors.Is(err, os.ErrPermission) {
+		err = c.withStoreRO(check)
+	}
 	if errors.Is(err, storage.ErrDamaged) {
 		if o.json {
 			json.NewEncoder(c.stdout).Encode(checkJSON{Database: c.dbPath(), Damaged: true, Problem: sanitize(err.Error())})

@@ -439,6 +439,8 @@ func TestLeadLifecycle(t *testing.T) {
 	assert.Equal(t, float64(2), st[0]["outbox_pending"], "one outbox entry per lead, however often it changed")
 	assert.Equal(t, float64(0), st[0]["dead"])
 	assert.Regexp(t, `(?m)^  prospect:\s+1$`, e.ok("status"))
+	assert.Regexp(t, `(?m)^checked:\s+never \('leadcap check' reads every lead\)$`, e.ok("status"), "status does not vouch for what nobody checked")
+	assert.Nil(t, st[0]["checked_at"])
 }
 
 func TestUnknownLeadExits1(t *testing.T) {

@@ -38,9 +38,9 @@ list, and the search and duplicate indexes. An existing database is
 encrypted in place, lead by lead. The passphrase comes from ` + envPassphrase + `,
 else from standard input (asked twice on a terminal). Every later command
 needs it in ` + envPassphrase + `. Without the passphrase the leads cannot be
-read by anyone, you included: keep it safe. Old plain copies of changed
-pages may stay in the file until they are reused: make a backup and use
-the backup to be sure none are left.
+read by anyone, you included: keep it safe. The database is then compacted
+into a new file that replaces it, so no plain copy of a lead stays in its
+free pages; backups made before stay plain (delete them).
 
 With --encrypt --keyring, the key is random and kept in this device's
 keyring (Secret Service, macOS Keychain, Windows Credential Manager),

@@ -55,6 +55,9 @@ func TestCheckBackupSalvageOnDamage(t *testing.T) {
 	damage(t, e.db, ada)
 
 	e.fails(1, []string{"check"}, "is damaged", "leadcap salvage")
+	// check noted it in the file: status shows no counts, add writes nothing.
+	e.fails(1, []string{"status"}, "is damaged", "does not decode", "leadcap salvage")
+	e.fails(1, []string{"add", "--given", "Alan", "--email", "alan@example.com"}, "damaged", "leadcap salvage")
 	backup := filepath.Join(e.dir, "backup.db")
 	e.fails(1, []string{"backup", backup}, "is damaged, so no backup was written", "leadcap salvage")
 	assert.NoFileExists(t, backup)
@@ -64,6 +67,7 @@ func TestCheckBackupSalvageOnDamage(t *testing.T) {
 	assert.Contains(t, got, "salvaged 1 leads and 1 events")
 	assert.Contains(t, got, "lost 1:")
 	assert.Contains(t, leadcapIn(t, e.dir, "", "--db", out, "check").stdout, "no damage found (1 leads)")
+	assert.Regexp(t, `(?m)^checked:\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC, no damage found$`, leadcapIn(t, e.dir, "", "--db", out, "status").stdout)
 	e.fails(1, []string{"salvage", e.db, "-o", out}, "already exists")
 }
 

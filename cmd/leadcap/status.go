@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,9 +18,11 @@ type statusOptions struct{ json bool }
 func newStatusCmd(c *cli) *cobra.Command {
 	o := &statusOptions{}
 	cmd := &cobra.Command{
-		Use:     "status [--json]",
-		Short:   "count leads by stage and by sync status, with the outbox and dead letters",
-		Long:    "--json prints one object: database, active_event, leads, by_stage, by_sync, outbox_pending and dead.",
+		Use:   "status [--json]",
+		Short: "count leads by stage and by sync status, with the outbox and dead letters",
+		Long: `--json prints one object: database, active_event, leads, by_stage, by_sync, outbox_pending,
+dead and checked_at (the last 'leadcap check' that found no damage, null when none did). A store in
+which damage was found (by 'leadcap check' or a read) is not counted: status says so and exits 1.`,
 		Example: "  leadcap status\n  leadcap status --json | jq .outbox_pending",
 		Args:    exactArgs(0),
 		RunE:    func(cmd *cobra.Command, args []string) error { return runStatus(c, o) },
@@ -37,6 +40,7 @@ type statusJSON struct {
 	BySync        map[storage.SyncStatus]int `json:"by_sync"`
 	OutboxPending int                        `json:"outbox_pending"`
 	Dead          int                        `json:"dead"`
+	CheckedAt     *time.Time                 `json:"checked_at"` // the last 'leadcap check' that found no damage
 }
 
 func runStatus(c *cli, o *statusOptions) error {
@@ -45,10 +49,19 @@ func runStatus(c *cli, o *statusOptions) error {
 		if err != nil {
 			return fail("could not count the leads", err)
 		}
+		if d := st.Damage; d != nil {
+			return failf("%s is damaged (found %s: %s), so its counts are not shown: 'leadcap check' says what is wrong, 'leadcap salvage %s -o NEW.db' copies every lead that can still be read.",
+				s.Path(), d.At.Format("2006-01-02 15:04 UTC"), sanitize(d.What), s.Path())
+		}
 		out := statusJSON{
 			Database: s.Path(), Leads: st.Leads,
 			ByStage: map[lead.Stage]int{}, BySync: map[storage.SyncStatus]int{},
 			OutboxPending: st.OutboxPending, Dead: st.Dead,
+		}
+		checked := "never ('leadcap check' reads every lead)"
+		if !st.CheckedAt.IsZero() {
+			out.CheckedAt = &st.CheckedAt
+			checked = st.CheckedAt.Format("2006-01-02 15:04 UTC") + ", no damage found"
 		}
 		for _, stage := range lead.Stages {
 			out.ByStage[stage] = st.ByStage[stage]
@@ -86,6 +99,7 @@ func runStatus(c *cli, o *statusOptions) error {
 		}
 		t.row("outbox pending:", strconv.Itoa(out.OutboxPending))
 		t.row("dead letters:", strconv.Itoa(out.Dead))
+		t.row("checked:", checked)
 		return t.flush()
 	})
 }
