@@ -64,9 +64,10 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 // ExponentialBackOff), or the CRM's Retry-After plus a little jitter (so
 // that parallel requests do not come back all at once). A Retry-After
 // longer than p.MaxRetryAfter, a wait that would end after ctx's deadline,
-// and a CRM that cannot be reached at all (the connection was refused or
-// the name not found: the relay probes it with its own backoff) end the
-// retries. It returns op's last result and error, which the caller
+// a CRM that cannot be reached at all (the connection was refused or the
+// name not found: the relay probes it with its own backoff), and what only
+// a person can fix (a refused certificate, a redirect, a reply too large)
+// end the retries. It returns op's last result and error, which the caller
 // classifies as usual.
 //
 // Use it only for what is safe to send again: a request the CRM may have
@@ -78,7 +79,7 @@ func Retry[T any](ctx context.Context, p RetryPolicy, op func() (T, error)) (T, 
 	sleep := sleepOf(ctx)
 	for try := 1; ; try++ {
 		v, err := op()
-		if err == nil || try >= p.Tries || !IsTransient(err) || ctx.Err() != nil || unreachable(err) {
+		if err == nil || try >= p.Tries || !IsTransient(err) || ctx.Err() != nil || unreachable(err) || needsAPerson(err) {
 			return v, err
 		}
 		wait := b.NextBackOff()
@@ -100,6 +101,13 @@ func unreachable(err error) bool {
 	var op *net.OpError
 	var dns *net.DNSError
 	return (errors.As(err, &op) && op.Op == "dial") || errors.As(err, &dns)
+}
+
+// needsAPerson reports whether err stays until somebody changes the set-up
+// or the CRM: the leads stay pending (the errors are transient for the
+// relay), but a retry within seconds cannot succeed.
+func needsAPerson(err error) bool {
+	return errors.Is(err, ErrCertificate) || errors.Is(err, ErrRedirect) || errors.Is(err, ErrReplyTooLarge)
 }
 
 type sleepKey struct{}

@@ -45,6 +45,9 @@ func TestRetryStops(t *testing.T) {
 		{"at once on a long Retry-After", Transient(errors.New("429"), time.Hour), 1},
 		{"at once when the CRM cannot be reached", NetError("X", refused), 1},
 		{"not on a lost reply", NetError("X", fmt.Errorf("read: %w", errors.New("EOF"))), 8},
+		{"at once on a refused certificate", Transient(fmt.Errorf("X: %w (self-signed)", ErrCertificate), 0), 1},
+		{"at once on a redirect", Transient(fmt.Errorf("X: 301 to https://other.example/: %w", ErrRedirect), 0), 1},
+		{"at once on a reply too large", Transient(fmt.Errorf("X: %w", ErrReplyTooLarge), 0), 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
