@@ -185,7 +185,7 @@ func (d *dashboard) onSaveTapped() {
 			d.ui.showError(err)
 		case w != nil:
 			d.ui.background(func() func() {
-				err := writeReport(w, r)
+				err := saveTo(d.ui.st, w, func(out io.Writer) error { return workflow.WriteReportHTML(out, r) })
 				return func() {
 					if err != nil {
 						d.ui.showError(err)
@@ -196,12 +196,4 @@ func (d *dashboard) onSaveTapped() {
 	}, d.ui.win)
 	dlg.SetFileName(fmt.Sprintf("report-%s.html", d.ui.opts.Now().Format("2006-01-02")))
 	dlg.Show()
-}
-
-func writeReport(w io.WriteCloser, r workflow.Report) error {
-	err := workflow.WriteReportHTML(w, r)
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -111,12 +112,17 @@ func (b *exportButton) write(w fyne.URIWriteCloser, f workflow.Format, q storage
 	})
 }
 
-// exportTo writes the export and closes w; an export that failed half-way
-// says so (the file holds only part of it).
-func exportTo(w io.WriteCloser, st *storage.Store, f workflow.Format, q storage.Query) (int, error) {
-	n, err := workflow.Export(context.Background(), st, w, f, q)
-	if cerr := w.Close(); err == nil {
-		err = cerr
+// exportTo writes the export into the file w names (see saveTo: a local
+// file through a temporary file and a rename, never over the database)
+// and closes w; an export that failed half-way says so.
+func exportTo(w fyne.URIWriteCloser, st *storage.Store, f workflow.Format, q storage.Query) (int, error) {
+	var n int
+	err := saveTo(st, w, func(out io.Writer) (err error) {
+		n, err = workflow.Export(context.Background(), st, out, f, q)
+		return err
+	})
+	if errors.Is(err, storage.ErrOwnFile) {
+		return 0, err
 	}
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", strings.TrimSpace(lang.L("The export is incomplete: save it again.")), err)

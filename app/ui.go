@@ -75,6 +75,7 @@ func New(a fyne.App, st *storage.Store, opts Options) *UI {
 	if opts.do == nil {
 		opts.do = fyne.Do
 	}
+	deferFileWrites() // savefile.go: a save dialog must not empty the database
 	u := &UI{st: st, opts: opts}
 	u.win = a.NewWindow("leadcap")
 	u.leads = newLeadsScreen(u)
@@ -324,6 +325,8 @@ func userMessage(err error) string {
 		return lang.L("Choose the event first: tap Capture and say which event you are at.")
 	case errors.Is(err, workflow.ErrOnlyBadgeID):
 		return lang.L("The badge holds only the organiser's badge ID: add the email or phone number.")
+	case errors.Is(err, storage.ErrOwnFile):
+		return lang.L("That file is the lead database or a copy of it kept by restore: nothing was written. Choose another file.")
 	case errors.Is(err, storage.ErrNotFound):
 		return lang.L("This lead no longer exists. It may have been merged or restored from a backup.")
 	case errors.As(err, &dup):
