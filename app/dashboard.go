@@ -29,7 +29,7 @@ type dashboard struct {
 	status  *widget.Label
 	save    *widget.Button
 	charts  *fyne.Container
-	content fyne.CanvasObject
+	content *shownHook
 
 	// Only touched on the UI goroutine.
 	ids    map[string]uuid.UUID // event select option -> ID
@@ -60,13 +60,15 @@ func (u *UI) dashboardTabs() []*container.TabItem {
 	if fyne.CurrentDevice().IsMobile() {
 		return nil
 	}
-	return []*container.TabItem{container.NewTabItemWithIcon(lang.L("Report"), theme.GridIcon(), newDashboard(u).content)}
+	u.report = newDashboard(u)
+	return []*container.TabItem{container.NewTabItemWithIcon(lang.L("Report"), theme.GridIcon(), u.report.content)}
 }
 
 // reportButton opens the report over the Leads screen (on a phone).
 func (u *UI) reportButton() *widget.Button {
 	return widget.NewButtonWithIcon("", theme.GridIcon(), func() {
-		u.nav.PushWithTitle(newDashboard(u).content, lang.L("Report"))
+		u.report = newDashboard(u)
+		u.nav.PushWithTitle(u.report.content, lang.L("Report"))
 	})
 }
 
@@ -76,6 +78,7 @@ type shownHook struct {
 	widget.BaseWidget
 	content fyne.CanvasObject
 	onShown func()
+	drawn   bool // it has been drawn once
 }
 
 func newShownHook(content fyne.CanvasObject, onShown func()) *shownHook {
@@ -85,6 +88,7 @@ func newShownHook(content fyne.CanvasObject, onShown func()) *shownHook {
 }
 
 func (h *shownHook) CreateRenderer() fyne.WidgetRenderer {
+	h.drawn = true
 	h.onShown()
 	return widget.NewSimpleRenderer(h.content)
 }
@@ -94,6 +98,18 @@ func (h *shownHook) Show() {
 	h.BaseWidget.Show()
 	if wasHidden {
 		h.onShown()
+	}
+}
+
+// onScreen reports whether the content is drawn and not hidden (by its
+// tab, or by the Navigation it is on).
+func (h *shownHook) onScreen() bool { return h.drawn && h.Visible() }
+
+// changed counts again when leads changed while the report is on show; a
+// report not on show counts when it is shown next.
+func (d *dashboard) changed() {
+	if d.content.onScreen() {
+		d.reload()
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 func openReport(t *testing.T, u *UI) fyne.CanvasObject {
 	t.Helper()
 	if fyne.CurrentDevice().IsMobile() {
+		u.showLeads() // the button is on the Leads screen
 		var btn *widget.Button
 		walkTree(u.leads.content, func(o fyne.CanvasObject) bool {
 			if b, ok := o.(*widget.Button); ok && b.Icon == theme.GridIcon() {
@@ -169,4 +170,25 @@ func canvasTexts(c *chartView) []string {
 		}
 	}
 	return out
+}
+
+// A lead saved on the Capture screen while the report is open (its tab on
+// a desktop, over the Leads list on a phone) is counted when the report is
+// looked at again, without a tap on refresh.
+func TestDashboardCountsLeadsSavedMeanwhile(t *testing.T) {
+	u, _, _ := atBooth(t)
+	ti := openReport(t, u)
+	assert.Contains(t, canvasTexts(chartsOn(ti)["staff"]), "No leads yet")
+
+	u.tabs.SelectIndex(0) // Capture
+	scan(u, jonasCard, true)
+	require.Len(t, allLeads(t, u), 1, "the scan was saved")
+
+	if fyne.CurrentDevice().IsMobile() {
+		u.showLeads() // the report is still on top of the Leads list
+	} else {
+		ti = openReport(t, u)
+	}
+	assert.Equal(t, [][2]string{{"Anna", "1 (100%)"}}, barTexts(chartsOn(ti)["staff"]))
+	assert.Equal(t, [2]string{"Waiting to sync", "1 (100%)"}, barTexts(chartsOn(ti)["sync"])[0])
 }

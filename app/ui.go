@@ -57,6 +57,9 @@ type UI struct {
 	office  *office // Sync and Settings, the background relay (lifecycle.go)
 
 	followUps *followUpsScreen // followups.go
+	// report is the Report tab, or on a phone the report last opened
+	// (dashboard.go); nil before.
+	report *dashboard
 
 	// closers run when the window closes: they stop the goroutines the
 	// screens own (e.g. the scanner's flush timer).
@@ -273,8 +276,18 @@ func (u *UI) onNewLeadShortcut() {
 
 // leadSaved refreshes what shows a lead after it was changed.
 func (u *UI) leadSaved(lead.Lead) {
-	u.leads.reload()
+	u.leadsChanged()
 	u.office.leadSaved() // the relay sends it now when the CRM is reachable
+}
+
+// leadsChanged refreshes what shows leads after some were saved, removed,
+// imported or synced: the Leads list, and the report if it is on show (a
+// report not on show counts again when it is shown).
+func (u *UI) leadsChanged() {
+	u.leads.reload()
+	if u.report != nil {
+		u.report.changed()
+	}
 }
 
 // showError tells the user what went wrong and what to do, in a dialog.
