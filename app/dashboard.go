@@ -66,10 +66,21 @@ func (u *UI) dashboardTabs() []*container.TabItem {
 
 // reportButton opens the report over the Leads screen (on a phone).
 func (u *UI) reportButton() *widget.Button {
-	return widget.NewButtonWithIcon("", theme.GridIcon(), func() {
-		u.report = newDashboard(u)
-		u.nav.PushWithTitle(u.report.content, lang.L("Report"))
-	})
+	return widget.NewButtonWithIcon("", theme.GridIcon(), u.openReport)
+}
+
+// openReport shows the report: its tab on a desktop, over the Leads
+// screen on a phone.
+func (u *UI) openReport() {
+	for _, ti := range u.tabs.Items {
+		if u.report != nil && ti.Content == u.report.content {
+			u.tabs.Select(ti)
+			return
+		}
+	}
+	u.showLeads()
+	u.report = newDashboard(u)
+	u.nav.PushWithTitle(u.report.content, lang.L("Report"))
 }
 
 // shownHook shows content and calls onShown when it is first drawn and
@@ -179,7 +190,7 @@ func (d *dashboard) apply(r dashboardData) {
 	d.report, d.shown = r.report, r.report.Event.ID
 	d.status.SetText(lang.N("{{.Count}} leads", r.report.Leads, map[string]any{"Count": thousands(r.report.Leads)}))
 	d.charts.RemoveAll()
-	charts := r.report.Charts()
+	charts := r.report.ChartsIn(chartWords())
 	for i := 0; i < len(charts); i += 2 {
 		// Two charts a row side by side, one above the other on a phone.
 		row := container.NewAdaptiveGrid(2, newChartView(charts[i]))

@@ -18,10 +18,11 @@ import (
 	"leadcap/workflow"
 )
 
-// countsBar is the line above the list with the Export button beside the
-// counts: the button exports the leads the search and filters show.
+// countsBar is the line above the list with the Import and Export buttons
+// beside the counts: Export exports the leads the search and filters show,
+// Import brings in other devices' exports (import.go).
 func (s *leadsScreen) countsBar() fyne.CanvasObject {
-	buttons := container.NewHBox(newExportButton(s))
+	buttons := container.NewHBox(newImportButton(s), newExportButton(s))
 	if fyne.CurrentDevice().IsMobile() {
 		buttons.Add(s.ui.reportButton())
 	}
