@@ -32,9 +32,9 @@ type importButton struct {
 	s *leadsScreen
 
 	// Only touched on the UI goroutine.
-	dlg     *dialog.FileDialog   // the open dialog on show, if any
+	dlg     *dialog.FileDialog    // the open dialog on show, if any
 	summary *dialog.ConfirmDialog // the summary on show, if any
-	lines   *fyne.Container      // its lines, one a file
+	lines   *fyne.Container       // its lines, one a file
 }
 
 func newImportButton(s *leadsScreen) *importButton {
