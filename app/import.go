@@ -210,7 +210,7 @@ func (r importResult) text() string {
 		if ie.More > 0 {
 			bad = append(bad, lang.L("and {{.Count}} more", map[string]any{"Count": thousands(ie.More)}))
 		}
-		text += " " + lang.L("{{.Failed}} lines were not imported ({{.Lines}}): fix them and import the file again; the other lines were imported, and a second import adds no duplicates.",
+		text += " " + lang.N("{{.Failed}} line was not imported ({{.Lines}}): fix it and import the file again; the other lines were imported, and a second import adds no duplicates.", ie.Count(),
 			map[string]any{"Failed": thousands(ie.Count()), "Lines": strings.Join(bad, "; ")})
 	case r.err != nil:
 		text = lang.L("{{.Name}} could not be imported: {{.Err}}", map[string]any{"Name": r.name, "Err": r.err.Error()})

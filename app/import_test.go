@@ -159,3 +159,28 @@ func TestImportEveryExportInAFolder(t *testing.T) {
 	assert.Contains(t, texts, "b-bob.bundle: created 0, merged 0, updated 0, unchanged 2.")
 	assert.Len(t, leadNames(t, st), 3, "no duplicates")
 }
+
+// A file with a bad line: the good lines come in, and the summary names
+// the bad line and says what to do.
+func TestImportNamesTheBadLines(t *testing.T) {
+	dir := fairExports(t)
+	data, err := os.ReadFile(filepath.Join(dir, "a-anna.jsonl"))
+	require.NoError(t, err)
+	bad := filepath.Join(dir, "c-broken.jsonl")
+	require.NoError(t, os.WriteFile(bad, append(data, []byte("{\"not\": \"a lead\"}\n")...), 0o600))
+	st := newStore(t)
+	u := newTestUI(t, st)
+
+	btn := startImport(t, u, "Export files, one after another…")
+	importFile(t, u, btn, dir, "c-broken.jsonl")
+	var line string
+	for _, s := range dialogTexts(u) {
+		if strings.HasPrefix(s, "c-broken.jsonl: ") && len(s) > len(line) { // the label, not a wrapped row of it
+			line = s
+		}
+	}
+	assert.Contains(t, line, "created 2, merged 0")
+	assert.Contains(t, line, "1 line was not imported (line 4: ")
+	assert.Contains(t, line, "fix it and import the file again")
+	assert.Len(t, leadNames(t, st), 2)
+}
