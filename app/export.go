@@ -20,11 +20,14 @@ import (
 
 // countsBar is the line above the list with the Import and Export buttons
 // beside the counts: Export exports the leads the search and filters show,
-// Import brings in other devices' exports (import.go).
+// Import brings in other devices' exports (import.go). A phone has no
+// room for both beside the counts: they go in a row of their own below,
+// with the report button.
 func (s *leadsScreen) countsBar() fyne.CanvasObject {
 	buttons := container.NewHBox(newImportButton(s), newExportButton(s))
 	if fyne.CurrentDevice().IsMobile() {
 		buttons.Add(s.ui.reportButton())
+		return container.NewVBox(s.counts, container.NewBorder(nil, nil, nil, buttons))
 	}
 	return container.NewBorder(nil, nil, nil, buttons, s.counts)
 }
