@@ -75,6 +75,9 @@ func (a *attendeeImport) onFileChosen(r fyne.URIReadCloser, err error) {
 		return func() {
 			a.button.Enable()
 			a.show(msg, bad)
+			if !bad {
+				a.ui.leadsChanged() // badge scans got their contacts
+			}
 		}
 	})
 }

@@ -331,7 +331,7 @@ func (s *captureScreen) settle(next func(*storage.Store) func(prev string)) {
 		apply := next(st)
 		return func() {
 			if take != nil {
-				s.ui.leads.reload()
+				s.ui.leadsChanged()
 			}
 			apply(prev)
 		}

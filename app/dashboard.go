@@ -29,7 +29,7 @@ type dashboard struct {
 	status  *widget.Label
 	save    *widget.Button
 	charts  *fyne.Container
-	content fyne.CanvasObject
+	content *shownHook
 
 	// Only touched on the UI goroutine.
 	ids    map[string]uuid.UUID // event select option -> ID
@@ -60,14 +60,27 @@ func (u *UI) dashboardTabs() []*container.TabItem {
 	if fyne.CurrentDevice().IsMobile() {
 		return nil
 	}
-	return []*container.TabItem{container.NewTabItemWithIcon(lang.L("Report"), theme.GridIcon(), newDashboard(u).content)}
+	u.report = newDashboard(u)
+	return []*container.TabItem{container.NewTabItemWithIcon(lang.L("Report"), theme.GridIcon(), u.report.content)}
 }
 
 // reportButton opens the report over the Leads screen (on a phone).
 func (u *UI) reportButton() *widget.Button {
-	return widget.NewButtonWithIcon("", theme.GridIcon(), func() {
-		u.nav.PushWithTitle(newDashboard(u).content, lang.L("Report"))
-	})
+	return widget.NewButtonWithIcon("", theme.GridIcon(), u.openReport)
+}
+
+// openReport shows the report: its tab on a desktop, over the Leads
+// screen on a phone.
+func (u *UI) openReport() {
+	for _, ti := range u.tabs.Items {
+		if u.report != nil && ti.Content == u.report.content {
+			u.tabs.Select(ti)
+			return
+		}
+	}
+	u.showLeads()
+	u.report = newDashboard(u)
+	u.nav.PushWithTitle(u.report.content, lang.L("Report"))
 }
 
 // shownHook shows content and calls onShown when it is first drawn and
@@ -76,6 +89,7 @@ type shownHook struct {
 	widget.BaseWidget
 	content fyne.CanvasObject
 	onShown func()
+	drawn   bool // it has been drawn once
 }
 
 func newShownHook(content fyne.CanvasObject, onShown func()) *shownHook {
@@ -85,6 +99,7 @@ func newShownHook(content fyne.CanvasObject, onShown func()) *shownHook {
 }
 
 func (h *shownHook) CreateRenderer() fyne.WidgetRenderer {
+	h.drawn = true
 	h.onShown()
 	return widget.NewSimpleRenderer(h.content)
 }
@@ -94,6 +109,18 @@ func (h *shownHook) Show() {
 	h.BaseWidget.Show()
 	if wasHidden {
 		h.onShown()
+	}
+}
+
+// onScreen reports whether the content is drawn and not hidden (by its
+// tab, or by the Navigation it is on).
+func (h *shownHook) onScreen() bool { return h.drawn && h.Visible() }
+
+// changed counts again when leads changed while the report is on show; a
+// report not on show counts when it is shown next.
+func (d *dashboard) changed() {
+	if d.content.onScreen() {
+		d.reload()
 	}
 }
 
@@ -163,7 +190,7 @@ func (d *dashboard) apply(r dashboardData) {
 	d.report, d.shown = r.report, r.report.Event.ID
 	d.status.SetText(lang.N("{{.Count}} leads", r.report.Leads, map[string]any{"Count": thousands(r.report.Leads)}))
 	d.charts.RemoveAll()
-	charts := r.report.Charts()
+	charts := r.report.ChartsIn(chartWords())
 	for i := 0; i < len(charts); i += 2 {
 		// Two charts a row side by side, one above the other on a phone.
 		row := container.NewAdaptiveGrid(2, newChartView(charts[i]))
@@ -185,7 +212,7 @@ func (d *dashboard) onSaveTapped() {
 			d.ui.showError(err)
 		case w != nil:
 			d.ui.background(func() func() {
-				err := writeReport(w, r)
+				err := saveTo(d.ui.st, w, func(out io.Writer) error { return workflow.WriteReportHTML(out, r) })
 				return func() {
 					if err != nil {
 						d.ui.showError(err)
@@ -196,12 +223,4 @@ func (d *dashboard) onSaveTapped() {
 	}, d.ui.win)
 	dlg.SetFileName(fmt.Sprintf("report-%s.html", d.ui.opts.Now().Format("2006-01-02")))
 	dlg.Show()
-}
-
-func writeReport(w io.WriteCloser, r workflow.Report) error {
-	err := workflow.WriteReportHTML(w, r)
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

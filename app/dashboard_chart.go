@@ -51,12 +51,12 @@ func (v *chartView) CreateRenderer() fyne.WidgetRenderer {
 	for _, b := range v.chart.Bars {
 		rect := canvas.NewRectangle(parseHex(b.Color))
 		label := canvas.NewText(b.Label, fg)
-		value := canvas.NewText(strconv.Itoa(b.N), fg)
+		value := canvas.NewText(thousands(b.N), fg)
 		if v.chart.Columns {
 			label.TextSize, value.TextSize = theme.CaptionTextSize(), theme.CaptionTextSize()
 		} else {
 			label.Alignment = fyne.TextAlignTrailing
-			value.Text += " (" + workflow.Percent(b.Share) + ")"
+			value.Text += " (" + percent(b.Share) + ")"
 		}
 		r.bars = append(r.bars, chartBar{rect, label, value})
 		r.objects = append(r.objects, rect, label, value)
@@ -101,18 +101,25 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 	}
 }
 
-// layoutRows lays out one horizontal bar per row: label, bar, value.
+// layoutRows lays out one horizontal bar per row: label, bar, value. The
+// labels' column is as wide as the longest label (German ones are long),
+// up to 45% of the chart.
 func (r *chartRenderer) layoutRows(size fyne.Size) {
-	span := max(size.Width-chartLabelW-chartValueW, 10)
+	labelW := float32(chartLabelW)
+	for _, b := range r.bars {
+		labelW = max(labelW, b.label.MinSize().Width+8)
+	}
+	labelW = min(labelW, max(size.Width*0.45, chartLabelW))
+	span := max(size.Width-labelW-chartValueW, 10)
 	m := float32(r.v.chart.Max())
 	for i, b := range r.bars {
 		y := chartTitleH + float32(i)*chartRowH
 		w := span * float32(r.v.chart.Bars[i].N) / m
 		b.label.Move(fyne.NewPos(0, y))
-		b.label.Resize(fyne.NewSize(chartLabelW-8, chartRowH))
-		b.rect.Move(fyne.NewPos(chartLabelW, y+4))
+		b.label.Resize(fyne.NewSize(labelW-8, chartRowH))
+		b.rect.Move(fyne.NewPos(labelW, y+4))
 		b.rect.Resize(fyne.NewSize(w, chartRowH-8))
-		b.value.Move(fyne.NewPos(chartLabelW+w+6, y))
+		b.value.Move(fyne.NewPos(labelW+w+6, y))
 		b.value.Resize(fyne.NewSize(chartValueW, chartRowH))
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"leadcap/lead"
 	"leadcap/storage"
+	"leadcap/workflow"
 )
 
 // openReport opens the dashboard as a user would: its tab on a desktop,
@@ -21,6 +22,7 @@ import (
 func openReport(t *testing.T, u *UI) fyne.CanvasObject {
 	t.Helper()
 	if fyne.CurrentDevice().IsMobile() {
+		u.showLeads() // the button is on the Leads screen
 		var btn *widget.Button
 		walkTree(u.leads.content, func(o fyne.CanvasObject) bool {
 			if b, ok := o.(*widget.Button); ok && b.Icon == theme.GridIcon() {
@@ -32,7 +34,7 @@ func openReport(t *testing.T, u *UI) fyne.CanvasObject {
 		test.Tap(btn)
 	} else {
 		for _, ti := range u.tabs.Items {
-			if ti.Text == "Report" {
+			if ti.Content == u.report.content {
 				u.tabs.Select(ti)
 			}
 		}
@@ -169,4 +171,55 @@ func canvasTexts(c *chartView) []string {
 		}
 	}
 	return out
+}
+
+// A lead saved on the Capture screen while the report is open (its tab on
+// a desktop, over the Leads list on a phone) is counted when the report is
+// looked at again, without a tap on refresh.
+func TestDashboardCountsLeadsSavedMeanwhile(t *testing.T) {
+	u, _, _ := atBooth(t)
+	ti := openReport(t, u)
+	assert.Contains(t, canvasTexts(chartsOn(ti)["staff"]), "No leads yet")
+
+	u.tabs.SelectIndex(0) // Capture
+	scan(u, jonasCard, true)
+	require.Len(t, allLeads(t, u), 1, "the scan was saved")
+
+	if fyne.CurrentDevice().IsMobile() {
+		u.showLeads() // the report is still on top of the Leads list
+	} else {
+		ti = openReport(t, u)
+	}
+	assert.Equal(t, [][2]string{{"Anna", "1 (100%)"}}, barTexts(chartsOn(ti)["staff"]))
+	assert.Equal(t, [2]string{"Waiting to sync", "1 (100%)"}, barTexts(chartsOn(ti)["sync"])[0])
+}
+
+// The charts speak German: titles, labels, weekdays, dates and hours, and
+// the percentages are written the German way.
+func TestDashboardInGerman(t *testing.T) {
+	inGerman(t)
+	st := newStore(t)
+	ev := addEvent(t, st, "Hannover Messe", "DE")
+	require.NoError(t, st.SetActiveEvent(ev.ID))
+	addStaffLead(t, st, ev, t0, "Anna", lead.RatingHot) // Friday 27 November, 9:30
+	addStaffLead(t, st, ev, t0.Add(time.Hour), "Anna", lead.RatingHot)
+	addStaffLead(t, st, ev, t0.Add(24*time.Hour), "", lead.RatingWarm)
+
+	u := newTestUI(t, st)
+	charts := chartsOn(openReport(t, u))
+	require.Len(t, charts, 8)
+	assert.Equal(t, "Leads pro Tag", charts["day"].chart.Title)
+	assert.Equal(t, [][2]string{{"Fr. 27.11.", "2"}, {"Sa. 28.11.", "1"}}, barTexts(charts["day"]))
+	assert.Equal(t, [2]string{"9 Uhr", "2"}, barTexts(charts["hour"])[0])
+	assert.Equal(t, [][2]string{{"Anna", "2 (67 %)"}, {"(nicht erfasst)", "1 (33 %)"}}, barTexts(charts["staff"]))
+	assert.Equal(t, [2]string{"Heiß", "2 (67 %)"}, barTexts(charts["rating"])[0])
+	assert.Equal(t, "Synchronisierung mit dem CRM", charts["sync"].chart.Title)
+}
+
+// Every text of the report's charts has a translation.
+func TestEveryChartTextIsTranslated(t *testing.T) {
+	for _, s := range workflow.ChartTexts() {
+		_, ok := chartText(s)
+		assert.True(t, ok, "the charts show %q, which chartText does not translate", s)
+	}
 }

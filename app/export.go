@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -17,12 +18,16 @@ import (
 	"leadcap/workflow"
 )
 
-// countsBar is the line above the list with the Export button beside the
-// counts: the button exports the leads the search and filters show.
+// countsBar is the line above the list with the Import and Export buttons
+// beside the counts: Export exports the leads the search and filters show,
+// Import brings in other devices' exports (import.go). A phone has no
+// room for both beside the counts: they go in a row of their own below,
+// with the report button.
 func (s *leadsScreen) countsBar() fyne.CanvasObject {
-	buttons := container.NewHBox(newExportButton(s))
+	buttons := container.NewHBox(newImportButton(s), newExportButton(s))
 	if fyne.CurrentDevice().IsMobile() {
 		buttons.Add(s.ui.reportButton())
+		return container.NewVBox(s.counts, container.NewBorder(nil, nil, nil, buttons))
 	}
 	return container.NewBorder(nil, nil, nil, buttons, s.counts)
 }
@@ -111,12 +116,17 @@ func (b *exportButton) write(w fyne.URIWriteCloser, f workflow.Format, q storage
 	})
 }
 
-// exportTo writes the export and closes w; an export that failed half-way
-// says so (the file holds only part of it).
-func exportTo(w io.WriteCloser, st *storage.Store, f workflow.Format, q storage.Query) (int, error) {
-	n, err := workflow.Export(context.Background(), st, w, f, q)
-	if cerr := w.Close(); err == nil {
-		err = cerr
+// exportTo writes the export into the file w names (see saveTo: a local
+// file through a temporary file and a rename, never over the database)
+// and closes w; an export that failed half-way says so.
+func exportTo(w fyne.URIWriteCloser, st *storage.Store, f workflow.Format, q storage.Query) (int, error) {
+	var n int
+	err := saveTo(st, w, func(out io.Writer) (err error) {
+		n, err = workflow.Export(context.Background(), st, out, f, q)
+		return err
+	})
+	if errors.Is(err, storage.ErrOwnFile) {
+		return 0, err
 	}
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", strings.TrimSpace(lang.L("The export is incomplete: save it again.")), err)

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"leadcap/lead"
+	leadstore "leadcap/storage"
 	"leadcap/workflow"
 )
 
@@ -139,4 +140,77 @@ func TestExportWritesTheFilteredLeads(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, rows, 1+len(shown), "a header and one row per lead of the list")
 	assert.Equal(t, workflow.CSVHeader(), rows[0])
+}
+
+// Choosing the lead database (or a link to it, or a copy restore kept)
+// as the export's file in the save dialog, and confirming Overwrite, is
+// refused with a sentence; the database is untouched and opens with every
+// lead. An export to another file is written through a temporary file.
+func TestExportOntoTheDatabaseIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "leads.db")
+	st, err := leadstore.Open(path, nil)
+	require.NoError(t, err)
+	ev := addEvent(t, st, "Hannover Messe", "DE")
+	for i, name := range []string{"Jürgen", "Anna", "Bob"} {
+		addLead(t, st, ev, i, name, "Müller", "Müller GmbH", strings.ToLower(name)+"@example.de")
+	}
+	require.NoError(t, os.Symlink(path, filepath.Join(dir, "leads-link.jsonl")))
+	kept := path + ".before-restore-20261203T100000Z"
+	require.NoError(t, os.WriteFile(kept, []byte("an older database"), 0o600))
+	before, err := os.ReadFile(path)
+	require.NoError(t, err)
+
+	u := newTestUI(t, st)
+	for _, name := range []string{"leads.db", "leads-link.jsonl", filepath.Base(kept)} {
+		exportFiltered(t, u, workflow.FormatJSONL, dir, name)
+		tapInOverlay(t, u, "Yes") // Overwrite?
+		assert.Contains(t, dialogTexts(u), "That file is the lead database or a copy of it kept by restore: nothing was written. Choose another file.", name)
+		tapInOverlay(t, u, "OK")
+		after, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, before, after, "%s: the database is untouched", name)
+	}
+	old, err := os.ReadFile(kept)
+	require.NoError(t, err)
+	assert.Equal(t, "an older database", string(old))
+
+	// Another file is written completely, with no temporary file left.
+	out := exportFiltered(t, u, workflow.FormatJSONL, dir, "leads.jsonl")
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Equal(t, 3, strings.Count(string(data), "\n"))
+	tmp, err := filepath.Glob(filepath.Join(dir, ".*tmp*"))
+	require.NoError(t, err)
+	assert.Empty(t, tmp)
+
+	require.NoError(t, st.Close())
+	st, err = leadstore.Open(path, nil)
+	require.NoError(t, err)
+	defer st.Close()
+	require.NoError(t, st.Check())
+	ls, err := st.Leads(leadstore.Query{})
+	require.NoError(t, err)
+	assert.Len(t, ls, 3, "every lead is still there")
+}
+
+// dialogTexts returns the texts of what is shown over the window.
+func dialogTexts(u *UI) []string {
+	var out []string
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil {
+		return nil
+	}
+	walkTree(top, func(o fyne.CanvasObject) bool {
+		switch x := o.(type) {
+		case *canvas.Text:
+			out = append(out, x.Text)
+		case *widget.Label:
+			out = append(out, x.Text)
+		case *widget.RichText:
+			out = append(out, x.String())
+		}
+		return true
+	})
+	return out
 }

@@ -314,6 +314,9 @@ func (u *UI) ShowTab(name string) bool {
 			return func() { u.openLead(rows[0].ID) }
 		})
 		return true
+	case Tabs[i] == "report": // its tab is not the sixth when Follow-ups comes before it
+		u.openReport()
+		return true
 	case i < len(u.tabs.Items):
 		u.tabs.SelectIndex(i)
 		return true

@@ -84,6 +84,12 @@ func TestShowTabPicksTheStartingScreen(t *testing.T) {
 		require.True(t, u.ShowTab(name), name)
 		assert.Equal(t, i, u.tabs.SelectedIndex(), name)
 	}
+	require.True(t, u.ShowTab("report"))
+	require.NotNil(t, u.report)
+	assert.True(t, u.report.content.onScreen(), "the report shows, not the tab that happens to be sixth")
+	if !fyne.CurrentDevice().IsMobile() {
+		assert.Same(t, u.report.content, u.tabs.Selected().Content)
+	}
 	require.True(t, u.ShowTab("Lead"))
 	assert.Same(t, u.leadsTab, u.tabs.Selected())
 	require.NotNil(t, u.lead)

@@ -279,7 +279,7 @@ func (s *syncScreen) refresh() {
 // delivered leads: this screen, and the Leads list's badges and counts.
 func (s *syncScreen) delivered() {
 	s.refresh()
-	s.ui.leads.reload()
+	s.ui.leadsChanged()
 }
 
 // show applies loaded data; it runs on the UI goroutine.
@@ -526,7 +526,7 @@ func (s *syncScreen) onSyncDone(sum syncer.Summary, err error, d syncData) {
 	}
 	s.result.SetText(line)
 	s.show(d)
-	s.ui.leads.reload() // the list's sync badges changed
+	s.ui.leadsChanged() // the list's sync badges and the report's sync chart changed
 }
 
 // syncErrorText says in a sentence why a sync stopped and what to do.

@@ -57,6 +57,9 @@ type UI struct {
 	office  *office // Sync and Settings, the background relay (lifecycle.go)
 
 	followUps *followUpsScreen // followups.go
+	// report is the Report tab, or on a phone the report last opened
+	// (dashboard.go); nil before.
+	report *dashboard
 
 	// closers run when the window closes: they stop the goroutines the
 	// screens own (e.g. the scanner's flush timer).
@@ -75,6 +78,7 @@ func New(a fyne.App, st *storage.Store, opts Options) *UI {
 	if opts.do == nil {
 		opts.do = fyne.Do
 	}
+	deferFileWrites() // savefile.go: a save dialog must not empty the database
 	u := &UI{st: st, opts: opts}
 	u.win = a.NewWindow("leadcap")
 	u.leads = newLeadsScreen(u)
@@ -272,8 +276,18 @@ func (u *UI) onNewLeadShortcut() {
 
 // leadSaved refreshes what shows a lead after it was changed.
 func (u *UI) leadSaved(lead.Lead) {
-	u.leads.reload()
+	u.leadsChanged()
 	u.office.leadSaved() // the relay sends it now when the CRM is reachable
+}
+
+// leadsChanged refreshes what shows leads after some were saved, removed,
+// imported or synced: the Leads list, and the report if it is on show (a
+// report not on show counts again when it is shown).
+func (u *UI) leadsChanged() {
+	u.leads.reload()
+	if u.report != nil {
+		u.report.changed()
+	}
 }
 
 // showError tells the user what went wrong and what to do, in a dialog.
@@ -324,6 +338,8 @@ func userMessage(err error) string {
 		return lang.L("Choose the event first: tap Capture and say which event you are at.")
 	case errors.Is(err, workflow.ErrOnlyBadgeID):
 		return lang.L("The badge holds only the organiser's badge ID: add the email or phone number.")
+	case errors.Is(err, storage.ErrOwnFile):
+		return lang.L("That file is the lead database or a copy of it kept by restore: nothing was written. Choose another file.")
 	case errors.Is(err, storage.ErrNotFound):
 		return lang.L("This lead no longer exists. It may have been merged or restored from a backup.")
 	case errors.As(err, &dup):

@@ -88,7 +88,10 @@ func resolve(path string) (string, error) {
 	return target, nil
 }
 
-// owns reports whether target is the database or one of its backup set.
+// owns reports whether target is the database (by name, through a link or
+// a hard link), one of its backup set, or the file a compaction (Compact,
+// after an erasure) writes the new database into before renaming it over
+// the old one. bbolt keeps no lock file: its lock is on the database file.
 func (s *Store) owns(target string) bool {
 	if same(target, s.path) {
 		return true
@@ -99,7 +102,11 @@ func (s *Store) owns(target string) bool {
 	}
 	db, _ = filepath.Abs(db)
 	t, _ := filepath.Abs(target)
-	return filepath.Dir(t) == filepath.Dir(db) && strings.HasPrefix(filepath.Base(t), filepath.Base(db)+".before-restore-")
+	if filepath.Dir(t) != filepath.Dir(db) {
+		return false
+	}
+	name, base := filepath.Base(t), filepath.Base(db)
+	return strings.HasPrefix(name, base+".before-restore-") || name == compactName(base)
 }
 
 func same(a, b string) bool {

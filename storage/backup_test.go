@@ -34,7 +34,8 @@ func TestWriteFileNeverReplacesTheDatabase(t *testing.T) {
 	before, keptBefore := fileHash(t, path), fileHash(t, kept)
 
 	csv := func(w io.Writer) error { _, err := io.WriteString(w, "First Name\n"); return err }
-	for _, target := range []string{path, link, filepath.Join(dir, ".", "leadcap.db"), kept, keptLink} {
+	compacting := filepath.Join(dir, ".leadcap.db.compact") // what Compact writes before its rename
+	for _, target := range []string{path, link, filepath.Join(dir, ".", "leadcap.db"), kept, keptLink, compacting} {
 		require.ErrorIs(t, s.WriteFile(target, csv), ErrOwnFile, target)
 		require.ErrorIs(t, s.BackupFile(target), ErrOwnFile, target)
 	}

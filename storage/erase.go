@@ -286,7 +286,7 @@ func (s *Store) compact() error {
 	if s.db.IsReadOnly() {
 		return fmt.Errorf("storage: compact %s: %w", s.path, ErrReadOnly)
 	}
-	tmp := filepath.Join(filepath.Dir(s.path), "."+filepath.Base(s.path)+".compact")
+	tmp := filepath.Join(filepath.Dir(s.path), compactName(filepath.Base(s.path)))
 	_ = os.Remove(tmp)
 	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second, PageSize: s.db.Info().PageSize})
 	if err != nil {
@@ -395,3 +395,7 @@ func (s *Store) ApplyTombstone(t lead.Tombstone) (removed bool, err error) {
 	}
 	return removed, nil
 }
+
+// compactName is the name of the file Compact writes the database named
+// base into before renaming it over the database.
+func compactName(base string) string { return "." + base + ".compact" }

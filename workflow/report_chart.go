@@ -2,6 +2,8 @@ package workflow
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -54,35 +56,115 @@ const (
 var (
 	stageColors   = map[string]string{"lead": colorSky, "prospect": colorGreen, "disqualified": colorGrey}
 	ratingColors  = map[string]string{"hot": colorRed, "warm": colorOrange, "cold": colorSky, "unrated": colorGrey}
-	syncColors    = map[string]string{"pending": colorOrange, "failed": colorPurple, "synced": colorGreen, "dead": colorRed}
+	syncColors    = map[string]string{"pending": colorOrange, "waiting": colorSky, "failed": colorPurple, "synced": colorGreen, "dead": colorRed}
 	consentColors = map[string]string{"consent-active": colorGreen, "consent-requested": colorOrange, "legitimate-interest": colorBlue, "consent-not-asked": colorSky, "consent-revoked": colorRed, "none": colorGrey}
 	reportLabels  = map[string]string{
 		FunnelCaptured: "Captured", FunnelProspects: "Prospects", FunnelInCRM: "Prospects in the CRM",
 		"lead": "Lead", "prospect": "Prospect", "disqualified": "Disqualified",
 		"hot": "Hot", "warm": "Warm", "cold": "Cold", "unrated": "Unrated",
-		"pending": "Waiting to sync", "failed": "Failed, will retry", "synced": "In the CRM", "dead": "Rejected by the CRM",
+		"pending": "Waiting to sync", "waiting": "Waiting for the contact", "failed": "Failed, will retry", "synced": "In the CRM", "dead": "Rejected by the CRM",
 		"consent-active": "Consent given", "consent-requested": "Consent requested", "legitimate-interest": "Legitimate interest",
 		"consent-not-asked": "Consent not asked", "consent-revoked": "Consent revoked", "none": "No basis to contact",
 	}
 )
 
-// Charts returns the report's charts in display order: leads per day, per
-// hour, per staff member, the funnel, stages, ratings, consent and sync.
-func (r Report) Charts() []Chart {
+// ChartWords puts the charts of a report into a language. A nil field
+// keeps the English of Charts.
+type ChartWords struct {
+	// Text translates one of the fixed English texts of the charts (every
+	// one is listed by ChartTexts): titles, bar labels, "No leads yet".
+	Text func(english string) string
+	// Day labels a day of the fair on the time axis: "Tue 10 Nov".
+	Day func(day time.Time) string
+	// Hour labels an hour of the day (0 to 23): "09:00".
+	Hour func(hour int) string
+}
+
+// Chart titles and the texts shown instead of data.
+const (
+	titleDay     = "Leads per day"
+	titleHour    = "Leads per hour of the day"
+	titleStaff   = "Leads per staff member"
+	titleFunnel  = "From lead to prospect"
+	titleStage   = "Stage"
+	titleRating  = "Rating"
+	titleConsent = "Permission to contact"
+	titleSync    = "Sync with the CRM"
+	textNoLeads  = "No leads yet"
+	textNoStaff  = "(not recorded)"
+)
+
+// ChartTexts returns every fixed English text the charts show, for a
+// translation to cover (ChartWords.Text is asked for each of them).
+func ChartTexts() []string {
+	out := []string{titleDay, titleHour, titleStaff, titleFunnel, titleStage, titleRating, titleConsent, titleSync, textNoLeads, textNoStaff}
+	for _, v := range reportLabels {
+		out = append(out, v)
+	}
+	slices.Sort(out[10:])
+	return out
+}
+
+// Charts returns the report's charts in display order, in English: leads
+// per day, per hour, per staff member, the funnel, stages, ratings,
+// consent and sync.
+func (r Report) Charts() []Chart { return r.ChartsIn(ChartWords{}) }
+
+// ChartsIn returns the report's charts in the language of w.
+func (r Report) ChartsIn(w ChartWords) []Chart {
+	w = w.withDefaults()
+	label := func(k string) string {
+		if l, ok := reportLabels[k]; ok {
+			return w.Text(l)
+		}
+		return k
+	}
+	staff := func(k string) string {
+		if strings.TrimSpace(k) == "" {
+			return w.Text(textNoStaff)
+		}
+		return k
+	}
+	day := func(k string) string {
+		if d, err := time.Parse(time.DateOnly, k); err == nil {
+			return w.Day(d)
+		}
+		return k
+	}
+	hour := func(k string) string {
+		if h, err := strconv.Atoi(k); err == nil {
+			return w.Hour(h)
+		}
+		return k
+	}
+	empty := w.Text(textNoLeads)
 	return []Chart{
-		r.chart("day", "Leads per day", true, r.ByDay, dayLabel, fixedColor(colorBlue), r.Leads),
-		r.chart("hour", "Leads per hour of the day", true, r.ByHour, func(k string) string { return k + ":00" }, fixedColor(colorBlue), r.Leads),
-		r.chart("staff", "Leads per staff member", false, r.ByStaff, staffLabel, fixedColor(colorBlue), r.Leads),
-		r.chart("funnel", "From lead to prospect", false, r.Funnel, reportLabel, fixedColor(colorGreen), r.Leads),
-		r.chart("stage", "Stage", false, r.Stages, reportLabel, keyColor(stageColors), r.Leads),
-		r.chart("rating", "Rating", false, r.Ratings, reportLabel, keyColor(ratingColors), r.Leads),
-		r.chart("consent", "Permission to contact", false, r.Consent, reportLabel, keyColor(consentColors), r.Leads),
-		r.chart("sync", "Sync with the CRM", false, r.Sync, reportLabel, keyColor(syncColors), r.Leads),
+		r.chart("day", w.Text(titleDay), empty, true, r.ByDay, day, fixedColor(colorBlue), r.Leads),
+		r.chart("hour", w.Text(titleHour), empty, true, r.ByHour, hour, fixedColor(colorBlue), r.Leads),
+		r.chart("staff", w.Text(titleStaff), empty, false, r.ByStaff, staff, fixedColor(colorBlue), r.Leads),
+		r.chart("funnel", w.Text(titleFunnel), empty, false, r.Funnel, label, fixedColor(colorGreen), r.Leads),
+		r.chart("stage", w.Text(titleStage), empty, false, r.Stages, label, keyColor(stageColors), r.Leads),
+		r.chart("rating", w.Text(titleRating), empty, false, r.Ratings, label, keyColor(ratingColors), r.Leads),
+		r.chart("consent", w.Text(titleConsent), empty, false, r.Consent, label, keyColor(consentColors), r.Leads),
+		r.chart("sync", w.Text(titleSync), empty, false, r.Sync, label, keyColor(syncColors), r.Leads),
 	}
 }
 
-func (r Report) chart(id, title string, columns bool, cs []Count, label func(string) string, color func(string) string, of int) Chart {
-	c := Chart{ID: id, Title: title, Columns: columns, Empty: "No leads yet"}
+func (w ChartWords) withDefaults() ChartWords {
+	if w.Text == nil {
+		w.Text = func(s string) string { return s }
+	}
+	if w.Day == nil {
+		w.Day = func(d time.Time) string { return d.Format("Mon 2 Jan") }
+	}
+	if w.Hour == nil {
+		w.Hour = func(h int) string { return fmt.Sprintf("%02d:00", h) }
+	}
+	return w
+}
+
+func (r Report) chart(id, title, empty string, columns bool, cs []Count, label func(string) string, color func(string) string, of int) Chart {
+	c := Chart{ID: id, Title: title, Columns: columns, Empty: empty}
 	for _, n := range cs {
 		b := Bar{Label: label(n.Key), N: n.N, Color: color(n.Key)}
 		if of > 0 {
@@ -102,28 +184,6 @@ func keyColor(m map[string]string) func(string) string {
 		}
 		return colorGrey
 	}
-}
-
-func reportLabel(k string) string {
-	if l, ok := reportLabels[k]; ok {
-		return l
-	}
-	return k
-}
-
-func staffLabel(k string) string {
-	if strings.TrimSpace(k) == "" {
-		return "(not recorded)"
-	}
-	return k
-}
-
-// dayLabel writes YYYY-MM-DD as "Tue 10 Nov".
-func dayLabel(k string) string {
-	if d, err := time.Parse(time.DateOnly, k); err == nil {
-		return d.Format("Mon 2 Jan")
-	}
-	return k
 }
 
 // Percent formats a share as a whole percentage.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -292,4 +293,47 @@ func find(cs []workflow.Count, key string) int {
 		}
 	}
 	return -1
+}
+
+// TestChartsInAnotherLanguage puts every text of the charts through
+// ChartWords: each fixed text is one ChartTexts lists, and days and hours
+// are written by its Day and Hour.
+func TestChartsInAnotherLanguage(t *testing.T) {
+	s := openStore(t)
+	ev := seedReport(t, s)
+	r, err := workflow.BuildReport(context.Background(), s, ev.ID, time.UTC, time.Now())
+	require.NoError(t, err)
+	known := map[string]bool{}
+	for _, k := range workflow.ChartTexts() {
+		known[k] = true
+	}
+	var asked []string
+	w := workflow.ChartWords{
+		Text: func(s string) string { asked = append(asked, s); return "«" + s + "»" },
+		Day:  func(d time.Time) string { return d.Format("02.01.") },
+		Hour: func(h int) string { return strconv.Itoa(h) + " Uhr" },
+	}
+	english := r.Charts()
+	for i, c := range r.ChartsIn(w) {
+		assert.Equal(t, "«"+english[i].Title+"»", c.Title)
+		assert.Equal(t, "«No leads yet»", c.Empty)
+		for j, b := range c.Bars {
+			switch c.ID {
+			case "day":
+				assert.Regexp(t, `^\d\d\.\d\d\.$`, b.Label)
+			case "hour":
+				assert.Regexp(t, `^\d{1,2} Uhr$`, b.Label)
+			case "staff":
+				if english[i].Bars[j].Label != "(not recorded)" {
+					assert.Equal(t, english[i].Bars[j].Label, b.Label, "names stay as they are")
+				}
+			default:
+				assert.Equal(t, "«"+english[i].Bars[j].Label+"»", b.Label)
+			}
+		}
+	}
+	require.NotEmpty(t, asked)
+	for _, s := range asked {
+		assert.True(t, known[s], "%q is not in ChartTexts", s)
+	}
 }
