@@ -169,6 +169,9 @@ func idctRows(b *block) {
 		x6 := x[5]
 		x3 := x[6]
 		x4 := x[7]
+		if x0|x1|x2|x3|x4|x5|x6|x7 == 0 {
+			continue // an all-zero row stays zero (lumajpeg: common in photos)
+		}
 
 		// Run FDCT backward.
 		// Independent operations have been reordered somewhat

@@ -17,6 +17,13 @@ func (d *decoder) makeImg(mxx, myy int) {
 	d.img1 = m.SubImage(image.Rect(0, 0, w, h)).(*image.Gray)
 }
 
+// scanComp is one component of a scan: which, and its Huffman tables.
+type scanComp struct {
+	compIndex uint8
+	td        uint8 // DC table selector.
+	ta        uint8 // AC table selector.
+}
+
 // Specified in section B.2.3.
 func (d *decoder) processSOS(n int) error {
 	if d.nComp == 0 {
@@ -32,11 +39,7 @@ func (d *decoder) processSOS(n int) error {
 	if n != 4+2*nComp {
 		return FormatError("SOS length inconsistent with number of components")
 	}
-	var scan [maxComponents]struct {
-		compIndex uint8
-		td        uint8 // DC table selector.
-		ta        uint8 // AC table selector.
-	}
+	var scan [maxComponents]scanComp
 	totalHV := 0
 	for i := 0; i < nComp; i++ {
 		cs := d.tmp[1+2*i] // Component selector.
@@ -118,6 +121,9 @@ func (d *decoder) processSOS(n int) error {
 	myy := (d.height + 8*v0 - 1) / (8 * v0)
 	if d.img1 == nil {
 		d.makeImg(mxx, myy)
+	}
+	if !d.progressive {
+		return d.decodeSequential(scan[:nComp], mxx, myy)
 	}
 	if d.progressive {
 		for i := 0; i < nComp; i++ {
@@ -439,18 +445,43 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 		return nil
 	}
 	qt := &d.quant[d.comp[compIndex].tq]
+	if n := 8 >> d.shift; n < 8 {
+		for _, z := range lowZig[n] {
+			b[unzig[z]] *= qt[z]
+		}
+	} else {
+		for zig := 0; zig < blockSize; zig++ {
+			b[unzig[zig]] *= qt[zig]
+		}
+	}
+	d.storeLuma(b, bx, by)
+	return nil
+}
+
+// fillLuma writes the full-size block (bx, by) whose only coefficient is
+// the dequantized DC value dc: idct's output for it, without the transform.
+func (d *decoder) fillLuma(dc int32, bx, by int) {
+	c := ((dc<<17+1<<19)>>2)>>18 + 128
+	v := uint8(min(max(c, 0), 255))
+	stride := d.img1.Stride
+	dst := d.img1.Pix[8*(by*stride+bx):]
+	for y := range 8 {
+		row := dst[y*stride : y*stride+8]
+		for x := range row {
+			row[x] = v
+		}
+	}
+}
+
+// storeLuma transforms the dequantized luma block b (natural order) and
+// writes it to the luma plane at block (bx, by), at the output scale.
+func (d *decoder) storeLuma(b *block, bx, by int) {
 	n := 8 >> d.shift
 	stride := d.img1.Stride
 	dst := d.img1.Pix[n*(by*stride+bx):]
 	if n < 8 {
-		for _, z := range lowZig[n] {
-			b[unzig[z]] *= qt[z]
-		}
 		reducedIDCT(b, n, dst, stride)
-		return nil
-	}
-	for zig := 0; zig < blockSize; zig++ {
-		b[unzig[zig]] *= qt[zig]
+		return
 	}
 	idct(b)
 	// Level shift by +128, clip to [0, 255], and write to dst.
@@ -469,7 +500,6 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 			dst[yStride+x] = uint8(c)
 		}
 	}
-	return nil
 }
 
 // findRST advances past the next RST restart marker that matches expectedRST.
