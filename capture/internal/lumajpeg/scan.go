@@ -485,19 +485,15 @@ func (d *decoder) storeLuma(b *block, bx, by int) {
 	}
 	idct(b)
 	// Level shift by +128, clip to [0, 255], and write to dst.
-	for y := 0; y < 8; y++ {
-		y8 := y * 8
-		yStride := y * stride
-		for x := 0; x < 8; x++ {
-			c := b[y8+x]
-			if c < -128 {
-				c = 0
-			} else if c > 127 {
-				c = 255
-			} else {
-				c += 128
+	for y := range 8 {
+		src := b[y*8 : y*8+8 : y*8+8]
+		row := dst[y*stride : y*stride+8 : y*stride+8]
+		for x, c := range src {
+			c += 128
+			if uint32(c) > 255 { // rare: 0 below the range, 255 above
+				c = ^(c >> 31) & 255
 			}
-			dst[yStride+x] = uint8(c)
+			row[x] = uint8(c)
 		}
 	}
 }
