@@ -364,23 +364,18 @@ const maxWorkPixels = 16_000_000
 
 // decodeGray runs the cascade on g: each step is tried only when the cheaper
 // ones before it found nothing.
-func decodeGray(g *gray) ([]Code, error) { return runSteps(g, cascade) }
+func decodeGray(g *gray) ([]Code, error) { return newRun(g).until(len(cascade)) }
 
-// decodeGrayQuick runs only the cheap first steps of the cascade, for a
-// second look at a frame whose reduced copy already had the whole cascade.
-func decodeGrayQuick(g *gray) ([]Code, error) { return runSteps(g, cascade[:quickSteps]) }
+// A run is the cascade on one frame, which may stop after some steps (to
+// look at another frame first) and go on later where it stopped.
+type run struct {
+	r    *reader
+	g    *gray           // the frame the steps work on
+	orig image.Rectangle // the frame given, when g is a reduced copy
+	next int             // the next step
+}
 
-func runSteps(g *gray, steps []step) (codes []Code, err error) {
-	defer func() {
-		// gozxing is not written for hostile input; a panic deep in it
-		// must not take the app down with the photo.
-		if p := recover(); p != nil {
-			codes, err = nil, fmt.Errorf("%w (decoder failure: %v)", ErrNoCode, p)
-		}
-	}()
-	if g.w < 21 || g.h < 21 {
-		return nil, ErrNoCode
-	}
+func newRun(g *gray) *run {
 	orig := image.Rect(0, 0, g.w, g.h)
 	if g.w*g.h > maxWorkPixels {
 		// Past phone-camera sizes more pixels only cost time: a code too
@@ -388,19 +383,38 @@ func runSteps(g *gray, steps []step) (codes []Code, err error) {
 		f := math.Sqrt(float64(maxWorkPixels) / float64(g.w*g.h))
 		g = g.resize(orig, int(float64(g.w)*f), int(float64(g.h)*f))
 	}
-	r := newReader()
-	for _, step := range steps {
-		if step(r, g) {
-			if g.w != orig.Dx() {
-				back := scaled(orig, g.w, g.h)
-				for i, c := range r.codes {
-					x0, y0 := back(float64(c.Bounds.Min.X), float64(c.Bounds.Min.Y))
-					x1, y1 := back(float64(c.Bounds.Max.X), float64(c.Bounds.Max.Y))
-					r.codes[i].Bounds = image.Rect(int(x0), int(y0), int(math.Ceil(x1)), int(math.Ceil(y1)))
-				}
-			}
-			return r.codes, nil
+	return &run{r: newReader(), g: g, orig: orig}
+}
+
+// until runs the steps up to (not including) step end, stopping at the
+// first that finds a code.
+func (c *run) until(end int) (codes []Code, err error) {
+	defer func() {
+		// gozxing is not written for hostile input; a panic deep in it
+		// must not take the app down with the photo.
+		if p := recover(); p != nil {
+			c.next = len(cascade)
+			codes, err = nil, fmt.Errorf("%w (decoder failure: %v)", ErrNoCode, p)
 		}
+	}()
+	g, r := c.g, c.r
+	if g.w < 21 || g.h < 21 {
+		return nil, ErrNoCode
+	}
+	for ; c.next < end; c.next++ {
+		if !cascade[c.next](r, g) {
+			continue
+		}
+		c.next = len(cascade)
+		if g.w != c.orig.Dx() {
+			back := scaled(c.orig, g.w, g.h)
+			for i, code := range r.codes {
+				x0, y0 := back(float64(code.Bounds.Min.X), float64(code.Bounds.Min.Y))
+				x1, y1 := back(float64(code.Bounds.Max.X), float64(code.Bounds.Max.Y))
+				r.codes[i].Bounds = image.Rect(int(x0), int(y0), int(math.Ceil(x1)), int(math.Ceil(y1)))
+			}
+		}
+		return r.codes, nil
 	}
 	return nil, ErrNoCode
 }
@@ -408,7 +422,8 @@ func runSteps(g *gray, steps []step) (codes []Code, err error) {
 // A step is one rung of the cascade; it reports whether it found a code.
 type step func(r *reader, g *gray) bool
 
-// quickSteps is how many steps of the cascade decodeGrayQuick runs.
+// quickSteps is how many steps of the cascade a large photo's reduced frame
+// runs before the look at full size (decodeJPEG).
 const quickSteps = 3
 
 var cascade = []step{

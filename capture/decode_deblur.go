@@ -49,6 +49,7 @@ func (r *reader) deblurRetry(crop *gray, back mapping) bool {
 type motion struct {
 	angle   float64
 	lengths []float64
+	depth   float64 // the deepest dip relative to lag 0 (negative)
 }
 
 // estimateMotion guesses the streaks on a copy of g at most 256 pixels
@@ -75,7 +76,7 @@ func estimateMotion(g *gray) []motion {
 		best, depth := motion{}, 0.0
 		try := func(a float64) {
 			if l, d := measure(a); d < depth {
-				best, depth = motion{a, l}, d
+				best, depth = motion{a, l, d}, d
 			}
 		}
 		for _, a := range angles {
@@ -95,7 +96,7 @@ func estimateMotion(g *gray) []motion {
 	var out []motion
 	a := weakestGradient(g) // on the full crop: the copy loses thin streaks' angle
 	if l, d := measure(a); d < 0 {
-		out = append(out, motion{a, l})
+		out = append(out, motion{a, l, d})
 	}
 	if m, d := search(coarse...); d < 0 && (len(out) == 0 || math.Abs(math.Remainder(m.angle-out[0].angle, math.Pi)) > math.Pi/36) {
 		out = append(out, m)

@@ -118,39 +118,6 @@ func DecodeBytes(data []byte) ([]Code, time.Duration, error) {
 	return codes, time.Since(start), err
 }
 
-// reducedPixels is the size above which a JPEG's luma is decoded at half
-// (or a quarter) size: a 12-megapixel phone photo becomes 3 megapixels,
-// where a card's code still has several pixels per module, and the decoder
-// does a quarter of the work.
-const reducedPixels = 4_000_000
-
-// decodeJPEG reads the codes of a JPEG from its luma plane alone, decoded
-// at a reduced scale when the photo is large. When the reduced frame holds
-// no code, the full-size frame gets the cheap first reads, for a code too
-// small to survive the reduction.
-func decodeJPEG(data []byte, cfg image.Config) ([]Code, error) {
-	shift := 0
-	for shift < 2 && (cfg.Width>>shift)*(cfg.Height>>shift) > reducedPixels {
-		shift++
-	}
-	orientation := exifOrientation(data)
-	g, err := jpegLuma(data, shift)
-	if err != nil {
-		return nil, err
-	}
-	codes, err := decodeGray(g.orient(orientation))
-	if shift == 0 || !errors.Is(err, ErrNoCode) {
-		if shift > 0 {
-			scaleCodes(codes, 1<<shift)
-		}
-		return codes, err
-	}
-	if g, err = jpegLuma(data, 0); err != nil {
-		return nil, err
-	}
-	return decodeGrayQuick(g.orient(orientation))
-}
-
 // jpegLuma decodes a JPEG's luma plane scaled down by 1<<shift; JPEGs
 // stored as RGB or CMYK are decoded in colour and converted.
 func jpegLuma(data []byte, shift int) (*gray, error) {
@@ -174,15 +141,6 @@ func jpegLuma(data []byte, shift int) (*gray, error) {
 		return &gray{w, y.Rect.Dy(), y.Pix[:w*y.Rect.Dy()]}, nil
 	}
 	return toGray(y), nil
-}
-
-// scaleCodes maps code bounds found in a frame reduced by f back to the
-// full frame.
-func scaleCodes(codes []Code, f int) {
-	for i := range codes {
-		b := codes[i].Bounds
-		codes[i].Bounds = image.Rect(b.Min.X*f, b.Min.Y*f, b.Max.X*f, b.Max.Y*f)
-	}
 }
 
 // exifOrientation returns the EXIF orientation (1–8) of a JPEG, 1 when it

@@ -169,6 +169,9 @@ func idctRows(b *block) {
 		x6 := x[5]
 		x3 := x[6]
 		x4 := x[7]
+		if x0|x1|x2|x3|x4|x5|x6|x7 == 0 {
+			continue // an all-zero row stays zero (lumajpeg: common in photos)
+		}
 
 		// Run FDCT backward.
 		// Independent operations have been reordered somewhat
@@ -255,6 +258,15 @@ func idctCols(b *block) {
 		x6 := b[5*8+i]
 		x3 := b[6*8+i]
 		x4 := b[7*8+i]
+		if x1|x2|x3|x4|x5|x6|x7 == 0 {
+			// Only the first row is not zero (lumajpeg: common in
+			// photos): the steps below give eight times this value.
+			v := ((x0 + 1<<19) >> 2) >> 18
+			for y := range 8 {
+				b[y*8+i] = v
+			}
+			continue
+		}
 
 		// x[012345678] are Q9.20.
 

@@ -36,6 +36,15 @@ type huffman struct {
 	maxCodes [maxCodeLength]int32
 	// valsIndices[i] is the index into vals of minCodes[i].
 	valsIndices [maxCodeLength]int32
+
+	// fast is the sequential decoder's look-up table (entropy.go) for the
+	// next fastBits bits: the value<<8 | the code length, or 0 when the
+	// code is longer.
+	fast [1 << fastBits]uint16
+	// fastAC holds, for AC tables, whole coefficients whose code and extra
+	// bits together fit in fastBits: value<<16 | run<<8 | total length, or
+	// 0 (an end of block, a run of 16 zeros or a longer code).
+	fastAC [1 << fastBits]int32
 }
 
 // errShortHuffmanData means that an unexpected EOF occurred while decoding
@@ -151,6 +160,8 @@ func (d *decoder) processDHT(n int) error {
 			}
 		}
 
+		h.deriveFast(&nCodes)
+
 		// Derive minCodes, maxCodes, and valsIndices.
 		var c, index int32
 		for i, n := range nCodes {
@@ -242,4 +253,33 @@ func (d *decoder) decodeBits(n int32) (uint32, error) {
 	d.bits.n -= n
 	d.bits.m >>= uint32(n)
 	return ret, nil
+}
+
+// deriveFast fills h.fast and h.fastAC from the code lengths and h.vals.
+func (h *huffman) deriveFast(nCodes *[maxCodeLength]int32) {
+	clear(h.fast[:])
+	clear(h.fastAC[:])
+	const mask = 1<<fastBits - 1
+	var code, x int32
+	for l := int32(1); l <= fastBits; l++ {
+		for range nCodes[l-1] {
+			v := h.vals[x]
+			run, size := int32(v>>4), int32(v&0x0f)
+			base := code << (fastBits - l)
+			for k := range int32(1) << (fastBits - l) {
+				i := (base + k) & mask // masked: a malformed table must not index out of range
+				h.fast[i] = uint16(v)<<8 | uint16(l)
+				if size != 0 && l+size <= fastBits {
+					extra := (k >> (fastBits - l - size)) & (1<<size - 1)
+					if extra < 1<<(size-1) {
+						extra += -1<<size + 1
+					}
+					h.fastAC[i] = extra<<16 | run<<8 | (l + size)
+				}
+			}
+			code++
+			x++
+		}
+		code <<= 1
+	}
 }

@@ -16,7 +16,7 @@ import (
 
 // photo is a 4:2:0 JPEG as Go's encoder (and most cameras) writes it, with
 // a size that is not a multiple of the 16-pixel MCU.
-func photo(t *testing.T, w, h int) []byte {
+func photo(t testing.TB, w, h int) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
@@ -32,7 +32,7 @@ func photo(t *testing.T, w, h int) []byte {
 }
 
 // stdLuma is the Y plane image/jpeg decodes, as the reference.
-func stdLuma(t *testing.T, data []byte) *image.Gray {
+func stdLuma(t testing.TB, data []byte) *image.Gray {
 	t.Helper()
 	img, err := jpeg.Decode(bytes.NewReader(data))
 	if err != nil {
@@ -55,25 +55,47 @@ func stdLuma(t *testing.T, data []byte) *image.Gray {
 	return g
 }
 
-func TestDecodeGrayFullSizeMatchesImageJPEG(t *testing.T) {
-	prog, err := os.ReadFile("testdata/progressive-130x90.jpg") // written by libjpeg-turbo
-	if err != nil {
-		t.Fatal(err)
+// testJPEGs are JPEGs of many layouts, each decoded exactly as image/jpeg
+// decodes its Y plane: the files in testdata were written by libjpeg
+// (ImageMagick, libjpeg-turbo) with other chroma subsamplings, sizes that
+// are not a multiple of the MCU, restart markers, one component and a
+// progressive scan script.
+func testJPEGs(t testing.TB) map[string][]byte {
+	t.Helper()
+	files := map[string]string{
+		"progressive 4:2:0, 130x90":           "progressive-130x90.jpg",
+		"restart markers every 3 MCUs":        "restart-150x75.jpg",
+		"4:4:4, 97x61":                        "444-97x61.jpg",
+		"4:2:2, 97x61":                        "422-97x61.jpg",
+		"4:4:0, 97x61":                        "440-97x61.jpg",
+		"4:1:1, 97x61":                        "411-97x61.jpg",
+		"grey by libjpeg, 97x61":              "grey-97x61.jpg",
+		"4:2:0, 1603x9, rows of partial MCUs": "420-1603x9.jpg",
 	}
-	restart, err := os.ReadFile("testdata/restart-150x75.jpg") // libjpeg-turbo, a restart marker every 3 MCUs
-	if err != nil {
-		t.Fatal(err)
+	out := map[string][]byte{}
+	for name, f := range files {
+		data, err := os.ReadFile("testdata/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[name] = data
 	}
+	out["baseline 4:2:0 by Go, 203x117"] = photo(t, 203, 117)
 	var grayJPEG bytes.Buffer
 	if err := jpeg.Encode(&grayJPEG, stdLuma(t, photo(t, 77, 41)), nil); err != nil {
 		t.Fatal(err)
 	}
-	for name, data := range map[string][]byte{
-		"baseline 4:2:0, 203x117":    photo(t, 203, 117),
-		"progressive 4:2:0, 130x90":  prog,
-		"restart markers, 150x75":    restart,
-		"grey, one component, 77x41": grayJPEG.Bytes(),
-	} {
+	out["grey by Go, one component, 77x41"] = grayJPEG.Bytes()
+	ph, err := cardgen.Render(cardgen.Spec{Payload: cardgen.Payloads[0], Degradation: cardgen.Glare, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["1080p card photo with glare"] = ph.Data
+	return out
+}
+
+func TestDecodeGrayFullSizeMatchesImageJPEG(t *testing.T) {
+	for name, data := range testJPEGs(t) {
 		t.Run(name, func(t *testing.T) {
 			got, err := DecodeGray(bytes.NewReader(data), 0)
 			if err != nil {
@@ -98,33 +120,38 @@ func TestDecodeGrayFullSizeMatchesImageJPEG(t *testing.T) {
 // plane averaged over the same blocks: small differences only (the reduced
 // transform drops the highest frequencies, not the level).
 func TestDecodeGrayScaled(t *testing.T) {
-	data := photo(t, 203, 117)
-	full := stdLuma(t, data)
-	for shift := 1; shift <= 3; shift++ {
-		got, err := DecodeGray(bytes.NewReader(data), shift)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := 1 << shift
-		if w, h := (203+f-1)/f, (117+f-1)/f; got.Rect.Dx() != w || got.Rect.Dy() != h {
-			t.Fatalf("shift %d: size %v, want %dx%d", shift, got.Rect.Size(), w, h)
-		}
-		var sumErr float64
-		n := 0
-		for y := 0; y+f <= 117; y += f {
-			for x := 0; x+f <= 203; x += f {
-				var s float64
-				for j := range f {
-					for i := range f {
-						s += float64(full.GrayAt(x+i, y+j).Y)
-					}
-				}
-				sumErr += math.Abs(s/float64(f*f) - float64(got.GrayAt(x/f, y/f).Y))
-				n++
+	for name, data := range testJPEGs(t) {
+		full := stdLuma(t, data)
+		w, h := full.Rect.Dx(), full.Rect.Dy()
+		for shift := 1; shift <= 3; shift++ {
+			got, err := DecodeGray(bytes.NewReader(data), shift)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		if mean := sumErr / float64(n); mean > 3 {
-			t.Errorf("shift %d: mean difference from the averaged plane %.2f grey levels", shift, mean)
+			f := 1 << shift
+			if sw, sh := (w+f-1)/f, (h+f-1)/f; got.Rect.Dx() != sw || got.Rect.Dy() != sh {
+				t.Fatalf("%s, shift %d: size %v, want %dx%d", name, shift, got.Rect.Size(), sw, sh)
+			}
+			var sumErr float64
+			n := 0
+			for y := 0; y+f <= h; y += f {
+				for x := 0; x+f <= w; x += f {
+					var s float64
+					for j := range f {
+						for i := range f {
+							s += float64(full.GrayAt(x+i, y+j).Y)
+						}
+					}
+					sumErr += math.Abs(s/float64(f*f) - float64(got.GrayAt(x/f, y/f).Y))
+					n++
+				}
+			}
+			if n == 0 {
+				continue
+			}
+			if mean := sumErr / float64(n); mean > 3 {
+				t.Errorf("%s, shift %d: mean difference from the averaged plane %.2f grey levels", name, shift, mean)
+			}
 		}
 	}
 }

@@ -17,6 +17,13 @@ func (d *decoder) makeImg(mxx, myy int) {
 	d.img1 = m.SubImage(image.Rect(0, 0, w, h)).(*image.Gray)
 }
 
+// scanComp is one component of a scan: which, and its Huffman tables.
+type scanComp struct {
+	compIndex uint8
+	td        uint8 // DC table selector.
+	ta        uint8 // AC table selector.
+}
+
 // Specified in section B.2.3.
 func (d *decoder) processSOS(n int) error {
 	if d.nComp == 0 {
@@ -32,11 +39,7 @@ func (d *decoder) processSOS(n int) error {
 	if n != 4+2*nComp {
 		return FormatError("SOS length inconsistent with number of components")
 	}
-	var scan [maxComponents]struct {
-		compIndex uint8
-		td        uint8 // DC table selector.
-		ta        uint8 // AC table selector.
-	}
+	var scan [maxComponents]scanComp
 	totalHV := 0
 	for i := 0; i < nComp; i++ {
 		cs := d.tmp[1+2*i] // Component selector.
@@ -118,6 +121,9 @@ func (d *decoder) processSOS(n int) error {
 	myy := (d.height + 8*v0 - 1) / (8 * v0)
 	if d.img1 == nil {
 		d.makeImg(mxx, myy)
+	}
+	if !d.progressive {
+		return d.decodeSequential(scan[:nComp], mxx, myy)
 	}
 	if d.progressive {
 		for i := 0; i < nComp; i++ {
@@ -439,37 +445,57 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 		return nil
 	}
 	qt := &d.quant[d.comp[compIndex].tq]
+	if n := 8 >> d.shift; n < 8 {
+		for _, z := range lowZig[n] {
+			b[unzig[z]] *= qt[z]
+		}
+	} else {
+		for zig := 0; zig < blockSize; zig++ {
+			b[unzig[zig]] *= qt[zig]
+		}
+	}
+	d.storeLuma(b, bx, by)
+	return nil
+}
+
+// fillLuma writes the full-size block (bx, by) whose only coefficient is
+// the dequantized DC value dc: idct's output for it, without the transform.
+func (d *decoder) fillLuma(dc int32, bx, by int) {
+	c := ((dc<<17+1<<19)>>2)>>18 + 128
+	v := uint8(min(max(c, 0), 255))
+	stride := d.img1.Stride
+	dst := d.img1.Pix[8*(by*stride+bx):]
+	for y := range 8 {
+		row := dst[y*stride : y*stride+8]
+		for x := range row {
+			row[x] = v
+		}
+	}
+}
+
+// storeLuma transforms the dequantized luma block b (natural order) and
+// writes it to the luma plane at block (bx, by), at the output scale.
+func (d *decoder) storeLuma(b *block, bx, by int) {
 	n := 8 >> d.shift
 	stride := d.img1.Stride
 	dst := d.img1.Pix[n*(by*stride+bx):]
 	if n < 8 {
-		for _, z := range lowZig[n] {
-			b[unzig[z]] *= qt[z]
-		}
 		reducedIDCT(b, n, dst, stride)
-		return nil
-	}
-	for zig := 0; zig < blockSize; zig++ {
-		b[unzig[zig]] *= qt[zig]
+		return
 	}
 	idct(b)
 	// Level shift by +128, clip to [0, 255], and write to dst.
-	for y := 0; y < 8; y++ {
-		y8 := y * 8
-		yStride := y * stride
-		for x := 0; x < 8; x++ {
-			c := b[y8+x]
-			if c < -128 {
-				c = 0
-			} else if c > 127 {
-				c = 255
-			} else {
-				c += 128
+	for y := range 8 {
+		src := b[y*8 : y*8+8 : y*8+8]
+		row := dst[y*stride : y*stride+8 : y*stride+8]
+		for x, c := range src {
+			c += 128
+			if uint32(c) > 255 { // rare: 0 below the range, 255 above
+				c = ^(c >> 31) & 255
 			}
-			dst[yStride+x] = uint8(c)
+			row[x] = uint8(c)
 		}
 	}
-	return nil
 }
 
 // findRST advances past the next RST restart marker that matches expectedRST.
