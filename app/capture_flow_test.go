@@ -98,7 +98,8 @@ func TestCaptureRapidScansKeepEveryone(t *testing.T) {
 	assert.Equal(t, "Sara", s.rev.form.given.Text)
 	assert.ElementsMatch(t, []string{"Astrid Berg", "Jonas Weber", "Sara Lind"}, names(t, st))
 
-	u.win.Close() // Sara's review is open: she stays stored as she is
+	retype(s.rev.form.title, "Designer")
+	u.win.Close() // Sara's review is open: it is saved as it stands
 	require.NoError(t, st.Close())
 
 	st, err := storage.Open(path, nil)
@@ -108,8 +109,11 @@ func TestCaptureRapidScansKeepEveryone(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ls, 3, "all three are there")
 	for _, l := range ls {
-		if l.Contact.GivenName == "Astrid" {
+		switch l.Contact.GivenName {
+		case "Astrid":
 			assert.Equal(t, "CTO", l.Contact.Title, "what was typed on her form was saved")
+		case "Sara":
+			assert.Equal(t, "Designer", l.Contact.Title, "what was typed on the form open at close was saved")
 		}
 	}
 	due, err := st.ClaimDue(time.Now().Add(time.Hour), 10, time.Hour)
