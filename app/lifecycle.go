@@ -227,9 +227,23 @@ func (o *office) stop() {
 	o.recording.Unlock()
 }
 
-// onCloseRequested is the window's close intercept: with leads not synced
-// yet it says so before closing; nothing is lost either way.
+// onCloseRequested is the window's close intercept. A lead on the Leads
+// tab with unsaved changes asks first, as ← does; a review open on
+// Capture is saved as it stands when the window closes (captureScreen.stop).
+// With leads not synced yet it says so before closing; nothing is lost
+// either way.
 func (o *office) onCloseRequested() {
+	if s := o.ui.topLead(); s != nil && s.dirty() {
+		o.ui.showLeads()
+		s.confirmLeave(o.closeIfSynced, nil)
+		return
+	}
+	o.closeIfSynced()
+}
+
+// closeIfSynced closes the window, after asking when leads are not synced
+// yet.
+func (o *office) closeIfSynced() {
 	st := o.ui.st
 	o.ui.background(func() func() {
 		n, err := unsynced(st)
