@@ -194,6 +194,7 @@ func (d *dashboard) onSaveTapped() {
 			})
 		}
 	}, d.ui.win)
+	dlg.SetTitleText(lang.L("Save the report"))
 	dlg.SetFileName(fmt.Sprintf("report-%s.html", d.ui.opts.Now().Format("2006-01-02")))
 	dlg.Show()
 }

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -32,7 +33,7 @@ func openReport(t *testing.T, u *UI) fyne.CanvasObject {
 		test.Tap(btn)
 	} else {
 		for _, ti := range u.tabs.Items {
-			if ti.Text == "Report" {
+			if ti.Text == lang.L("Report") {
 				u.tabs.Select(ti)
 			}
 		}
