@@ -276,3 +276,31 @@ func TestCaptureScanTypedIntoAFieldIsNotLost(t *testing.T) {
 	typeAsDriver(c, saraCard)
 	assert.Equal(t, "Sara", s.rev.form.given.Text, "the same from the note field")
 }
+
+// The app is stopped without its window being closed, as SIGTERM does
+// (Fyne quits at once, then main calls Shutdown): the review open is saved
+// as it stands all the same, and the background sync is stopped before
+// the store is closed.
+func TestCaptureAppStoppedWithAReviewOpenSavesIt(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "leadcap.db")
+	u, st := boothAt(t, path)
+	scan(u, astridCard, false)
+	require.NotNil(t, u.capture.rev.form)
+	retype(u.capture.rev.form.title, "CTO")
+
+	u.Shutdown()
+	assert.Error(t, u.office.ctx.Err(), "the background sync was stopped")
+	assert.True(t, u.capture.closed)
+	require.NoError(t, st.Close())
+
+	st, err := storage.Open(path, nil)
+	require.NoError(t, err)
+	defer st.Close()
+	ls, err := st.Leads(storage.Query{})
+	require.NoError(t, err)
+	require.Len(t, ls, 1)
+	assert.Equal(t, "CTO", ls[0].Contact.Title, "what was typed on the form open at the stop was saved")
+	due, err := st.ClaimDue(time.Now().Add(time.Hour), 10, time.Hour)
+	require.NoError(t, err)
+	assert.Len(t, due, 1, "and she goes to the CRM")
+}

@@ -168,6 +168,13 @@ func (u *UI) refreshTab(t *container.TabItem) {
 // onClose registers f to run when the window closes.
 func (u *UI) onClose(f func()) { u.closers = append(u.closers, f) }
 
+// Shutdown does what closing the window does, if the window was not
+// closed: the review open on Capture is saved as it stands and the
+// background work stops. main calls it on the main goroutine once the app
+// ended, before it closes the store: Fyne quits without closing the window
+// on SIGTERM or SIGINT.
+func (u *UI) Shutdown() { u.closed() }
+
 // closed stops what the screens run in the background.
 func (u *UI) closed() {
 	for _, f := range u.closers {
