@@ -60,7 +60,8 @@ func (u *UI) dashboardTabs() []*container.TabItem {
 	if fyne.CurrentDevice().IsMobile() {
 		return nil
 	}
-	return []*container.TabItem{container.NewTabItemWithIcon(lang.L("Report"), theme.GridIcon(), newDashboard(u).content)}
+	u.report = newDashboard(u).content
+	return []*container.TabItem{container.NewTabItemWithIcon(lang.L("Report"), theme.GridIcon(), u.report)}
 }
 
 // reportButton opens the report over the Leads screen (on a phone).

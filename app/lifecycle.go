@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -309,16 +308,15 @@ func setLanguageEnv(l string) {
 
 // Tabs names the screens ShowTab can start on, in the order of the tabs;
 // "lead" opens the newest lead.
-var Tabs = []string{"capture", "leads", "meeting", "sync", "settings", "report", "lead"}
+var Tabs = []string{"capture", "leads", "meeting", "sync", "settings", "followups", "report", "lead"}
 
 // ShowTab selects a screen by its name in Tabs, e.g. for `leadcap-app --tab
-// sync`; it reports false for an unknown name.
+// sync`; it reports false for an unknown name. A phone keeps Follow-ups on
+// the second page of its Notes tab and opens the report over the Leads
+// screen.
 func (u *UI) ShowTab(name string) bool {
-	i := slices.Index(Tabs, strings.ToLower(strings.TrimSpace(name)))
-	switch {
-	case i < 0:
-		return false
-	case Tabs[i] == "lead":
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "lead":
 		st := u.st
 		u.background(func() func() {
 			rows, err := st.List(storage.Query{Limit: 1})
@@ -328,9 +326,46 @@ func (u *UI) ShowTab(name string) bool {
 			return func() { u.openLead(rows[0].ID) }
 		})
 		return true
-	case i < len(u.tabs.Items):
-		u.tabs.SelectIndex(i)
-		return true
+	case "report":
+		if fyne.CurrentDevice().IsMobile() {
+			u.showLeads()
+			u.reportButton().OnTapped()
+			return true
+		}
+		return u.selectScreen(u.report)
+	case "capture":
+		return u.selectScreen(u.capture.content)
+	case "leads":
+		return u.selectScreen(u.nav)
+	case "meeting":
+		return u.selectScreen(u.meeting.content)
+	case "sync":
+		return u.selectScreen(u.office.sync.content)
+	case "settings":
+		return u.selectScreen(u.office.settings.content)
+	case "followups":
+		return u.selectScreen(u.followUps.content)
+	}
+	return false
+}
+
+// selectScreen selects the tab that shows content, on a phone also the
+// page of a tab with pages.
+func (u *UI) selectScreen(content fyne.CanvasObject) bool {
+	for _, it := range u.tabs.Items {
+		if it.Content == content {
+			u.tabs.Select(it)
+			return true
+		}
+		if inner, ok := it.Content.(*container.AppTabs); ok {
+			for _, page := range inner.Items {
+				if page.Content == content {
+					u.tabs.Select(it)
+					inner.Select(page)
+					return true
+				}
+			}
+		}
 	}
 	return false
 }

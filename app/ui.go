@@ -56,7 +56,8 @@ type UI struct {
 	meeting *meetingScreen
 	office  *office // Sync and Settings, the background relay (lifecycle.go)
 
-	followUps *followUpsScreen // followups.go
+	followUps *followUpsScreen  // followups.go
+	report    fyne.CanvasObject // the Report tab's screen; nil on a phone (dashboard.go)
 
 	// closers run when the window closes: they stop the goroutines the
 	// screens own (e.g. the scanner's flush timer).

@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=docs/screenshots
-screens=(capture leads lead meeting sync settings review)
+screens=(capture leads lead meeting sync settings followups report review)
 # A display of our own: other Xvfb servers (tests, other checkouts) may run.
 n=${SCREENSHOT_DISPLAY:-$((100 + RANDOM % 400))}
 while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
