@@ -150,8 +150,13 @@ func (d *dashboard) apply(r dashboardData) {
 	clear(d.ids)
 	opts := make([]string, 0, len(r.events))
 	sel := ""
+	seen := map[string]bool{}
 	for _, ev := range r.events {
-		name := fmt.Sprintf("%s (%s)", ev.Name, ev.ID.String()[:8])
+		name := ev.Name
+		if seen[name] { // as on the Leads screen: a second event of one name gets its ID
+			name = fmt.Sprintf("%s (%s)", ev.Name, shortID(ev.ID))
+		}
+		seen[name] = true
 		d.ids[name] = ev.ID
 		opts = append(opts, name)
 		if ev.ID == r.report.Event.ID {

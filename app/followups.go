@@ -39,7 +39,11 @@ func newFollowUpsScreen(u *UI) *followUpsScreen {
 	s.summary = widget.NewLabel("")
 	s.summary.Wrapping = fyne.TextWrapWord
 	s.rows = container.NewVBox()
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.dueOnly, s.staff), s.summary)
+	filters := fyne.CanvasObject(container.NewBorder(nil, nil, nil, s.dueOnly, s.staff))
+	if fyne.CurrentDevice().IsMobile() { // a 360 pt phone has no room for both in one row in German
+		filters = container.NewVBox(s.staff, s.dueOnly)
+	}
+	top := container.NewVBox(filters, s.summary)
 	s.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(s.rows))
 	return s
 }
