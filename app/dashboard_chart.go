@@ -4,12 +4,17 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fyne.io/fyne/v2/lang"
+
+	"leadcap/lead"
 	"leadcap/workflow"
 )
 
@@ -22,7 +27,7 @@ type chartView struct {
 }
 
 func newChartView(c workflow.Chart) *chartView {
-	v := &chartView{chart: c}
+	v := &chartView{chart: translateChart(c)}
 	v.ExtendBaseWidget(v)
 	return v
 }
@@ -161,4 +166,95 @@ func parseHex(s string) color.Color {
 		return color.NRGBA{0x99, 0x99, 0x99, 0xff}
 	}
 	return color.NRGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 0xff}
+}
+
+// translateChart puts a chart of workflow.Report, whose texts are English
+// (as the HTML report writes them), into the user's language: titles,
+// labels, and days in the locale's date format.
+func translateChart(c workflow.Chart) workflow.Chart {
+	c.Title, c.Empty = reportText(c.Title), reportText(c.Empty)
+	bars := make([]workflow.Bar, len(c.Bars))
+	for i, b := range c.Bars {
+		switch {
+		case c.ID == "day":
+			// "Tue 1 Dec" in English; where dates end in the year, as
+			// German ones do, the day without it: 01.12.
+			full := displayDateLayout()
+			if short := strings.TrimSuffix(full, "2006"); short != full {
+				if d, err := time.Parse("Mon 2 Jan", b.Label); err == nil {
+					b.Label = d.Format(short)
+				}
+			}
+		case c.ID != "hour" && c.ID != "staff":
+			b.Label = reportText(b.Label)
+		}
+		bars[i] = b
+	}
+	c.Bars = bars
+	return c
+}
+
+// reportText translates a text of workflow.Report's charts.
+func reportText(s string) string {
+	switch s {
+	case "Leads per day":
+		return lang.L("Leads per day")
+	case "Leads per hour of the day":
+		return lang.L("Leads per hour of the day")
+	case "Leads per staff member":
+		return lang.L("Leads per staff member")
+	case "From lead to prospect":
+		return lang.L("From lead to prospect")
+	case "Stage":
+		return lang.L("Stage")
+	case "Rating":
+		return lang.L("Rating")
+	case "Permission to contact":
+		return lang.L("Permission to contact")
+	case "Sync with the CRM":
+		return lang.L("Sync with the CRM")
+	case "No leads yet":
+		return lang.L("No leads yet")
+	case "Captured":
+		return lang.L("Captured")
+	case "Prospects":
+		return lang.L("Prospects")
+	case "Prospects in the CRM":
+		return lang.L("Prospects in the CRM")
+	case "Lead":
+		return stageLabel(lead.StageLead)
+	case "Prospect":
+		return stageLabel(lead.StageProspect)
+	case "Disqualified":
+		return stageLabel(lead.StageDisqualified)
+	case "Hot":
+		return ratingLabel(lead.RatingHot)
+	case "Warm":
+		return ratingLabel(lead.RatingWarm)
+	case "Cold":
+		return ratingLabel(lead.RatingCold)
+	case "Unrated":
+		return ratingLabel(lead.RatingUnrated)
+	case "Waiting to sync":
+		return lang.L("Waiting to sync")
+	case "Failed, will retry":
+		return lang.L("Failed, will retry")
+	case "In the CRM":
+		return lang.L("In the CRM")
+	case "Rejected by the CRM":
+		return lang.L("Rejected by the CRM")
+	case "Consent given":
+		return lang.L("Consent given")
+	case "Consent requested":
+		return lang.L("Consent requested")
+	case "Legitimate interest":
+		return lang.L("Legitimate interest")
+	case "Consent not asked":
+		return lang.L("Consent not asked")
+	case "Consent revoked":
+		return lang.L("Consent revoked")
+	case "No basis to contact":
+		return lang.L("No basis to contact")
+	}
+	return s
 }

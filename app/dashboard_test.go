@@ -189,3 +189,23 @@ func TestDashboardEventsOfOneName(t *testing.T) {
 	}
 	assert.NotEqual(t, shortID(a.ID), shortID(b.ID), "made in one millisecond, told apart all the same")
 }
+
+// The report speaks German in German: workflow.Report's chart texts are
+// English (the HTML report's), the app translates them.
+func TestDashboardInGerman(t *testing.T) {
+	inGerman(t)
+	st := newStore(t)
+	ev := addEvent(t, st, "Hannover Messe", "DE")
+	addStaffLead(t, st, ev, t0, "Anna", lead.RatingHot)
+	u := newTestUI(t, st)
+	charts := chartsOn(openReport(t, u))
+	require.Len(t, charts, 8)
+	assert.Equal(t, "Leads pro Tag", charts["day"].chart.Title)
+	assert.Equal(t, "Abgleich mit dem CRM", charts["sync"].chart.Title)
+	assert.Contains(t, barTexts(charts["rating"]), [2]string{"Heiß", "1 (100%)"})
+	assert.Contains(t, barTexts(charts["funnel"]), [2]string{"Erfasst", "1 (100%)"})
+	require.NotEmpty(t, charts["day"].chart.Bars)
+	for _, b := range charts["day"].chart.Bars {
+		assert.Regexp(t, `^\d\d\.\d\d\.$`, b.Label, "a day as Germans write it")
+	}
+}

@@ -3,6 +3,7 @@ package app
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -117,7 +118,11 @@ func (s *followUpsScreen) show(r followUpsLoaded) {
 // row is one follow-up: the day (red when overdue), the lead and the note,
 // and the Done button.
 func (s *followUpsScreen) row(i int, f workflow.FollowUp) fyne.CanvasObject {
-	day := widget.NewLabel(f.Due)
+	due := f.Due // YYYY-MM-DD
+	if d, err := time.Parse(time.DateOnly, f.Due); err == nil {
+		due = formatDate(d) // in the user's language: 20.04.2027
+	}
+	day := widget.NewLabel(due)
 	switch {
 	case f.Overdue:
 		day.Importance = widget.DangerImportance

@@ -139,6 +139,10 @@ func TestGermanScreensFitTheWindow(t *testing.T) {
 	inGerman(t)
 	u, _, _ := atBooth(t)
 	max := defaultWindowSize().Width
+	ev, err := u.st.ActiveEvent()
+	require.NoError(t, err)
+	l := addLead(t, u.st, ev, 1, "Ada", "Lovelace", "Analytical Engines", "ada@example.com")
+	u.openLead(l.ID) // the lead screen on the Leads tab
 	s := u.office.settings
 	for _, c := range s.connector.Options {
 		s.connector.SetSelected(c)
