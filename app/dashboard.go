@@ -48,6 +48,9 @@ func newDashboard(u *UI) *dashboard {
 	refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), d.reload)
 	d.charts = container.NewVBox()
 	top := container.NewBorder(nil, d.status, nil, container.NewHBox(refresh, d.save), d.event)
+	if fyne.CurrentDevice().IsMobile() { // a 360 pt phone: the event above, the buttons below
+		top = container.NewVBox(d.event, container.NewBorder(nil, nil, nil, refresh, d.save), d.status)
+	}
 	d.content = newShownHook(container.NewBorder(top, nil, nil, nil, container.NewVScroll(d.charts)), d.reload)
 	return d
 }

@@ -181,3 +181,14 @@ func TestGermanTabsLeaveRoomForTheChip(t *testing.T) {
 	require.Equal(t, len(u.tabs.Items), n, "every tab shows its button, none went into an overflow menu")
 	assert.LessOrEqual(t, tabsEnd, pos(chip).X, "the tabs end before the chip begins")
 }
+
+// The report, over the Leads screen on a phone, fits a 360 pt phone: its
+// charts were 420 wide and cut off on the right.
+func TestReportFitsTheWindow(t *testing.T) {
+	inGerman(t)
+	u, _, _ := atBooth(t)
+	u.showLeads() // where a phone's report button is
+	report := openReport(t, u)
+	assert.LessOrEqual(t, report.MinSize().Width, defaultWindowSize().Width)
+	assert.LessOrEqual(t, u.win.Content().MinSize().Width, defaultWindowSize().Width)
+}
