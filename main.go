@@ -43,9 +43,11 @@ func main() {
 		}
 	}
 	var open *storage.Store
+	var ui *app.UI
 	start := func(st *storage.Store) {
 		open = st
 		u := app.New(a, st, app.Options{Staff: *staff})
+		ui = u
 		if *tab != "" && !u.ShowTab(*tab) {
 			fmt.Fprintf(os.Stderr, "leadcap: no screen %q: use one of %s\n", *tab, strings.Join(app.Tabs, ", "))
 		}
@@ -65,6 +67,9 @@ func main() {
 		start(st)
 	}
 	a.Run()
+	if ui != nil {
+		ui.Shutdown() // SIGTERM ends the app without closing its window
+	}
 	if open != nil {
 		_ = open.Close()
 	}

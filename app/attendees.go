@@ -53,6 +53,7 @@ func (a *attendeeImport) setEvent(ev lead.Event, ok bool) {
 
 func (a *attendeeImport) onImportTapped() {
 	d := dialog.NewFileOpen(a.onFileChosen, a.ui.win)
+	d.SetTitleText(lang.L("Open the attendee list"))
 	d.SetFilter(fynestorage.NewExtensionFileFilter([]string{".csv", ".txt", ".CSV"}))
 	d.Show()
 }

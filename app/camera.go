@@ -337,10 +337,13 @@ func (c *cameraView) onStopped(r *cameraRun, msg string) {
 	c.s.showStatus(msg, true)
 }
 
-// onScan hands a code the camera read to the same path as a photo of it.
-// A code still in sight within the cooldown of its last hand-over does
-// not open the form again; nor does any code replace a review or a note
-// offer on show, so nothing typed there is lost.
+// onScan hands a code the camera read to the same path as a photo of it
+// or a handheld scanner's payload: a new code while a review or a note
+// offer is on show saves that review as it stands and opens the next one
+// (see captureScreen.settle). A code still in sight within the cooldown
+// of its last hand-over does not open the form again, and the code under
+// review never replaces its own review: a card laid down while its form
+// is filled in and picked up again changes nothing.
 func (c *cameraView) onScan(r *cameraRun, res cameraScan) {
 	if r != c.live {
 		return
@@ -351,7 +354,8 @@ func (c *cameraView) onScan(r *cameraRun, res cameraScan) {
 		c.lastSeen = now
 	}
 	s := c.s
-	if held || !s.main.Visible() || !s.idle.Visible() {
+	reviewing := !s.idle.Visible()
+	if held || !s.main.Visible() || (reviewing && res.text == c.last) {
 		return
 	}
 	c.last, c.lastSeen = res.text, now

@@ -463,12 +463,13 @@ func TestCameraHeldCodeDoesNotReopenTheForm(t *testing.T) {
 	require.NotNil(t, s.rev.form)
 	assert.Equal(t, "Ada", s.rev.form.given.Text)
 
-	// Another visitor's card while Ada is under review does not replace
-	// her: nothing typed on the form is lost.
+	// Her card laid down and picked up again while her form is open,
+	// after the cooldown: the form stays as it is.
 	test.Type(s.rev.form.noteText, "Wants a demo")
-	r.show(t, cameraFrame(t, graceCard, 3))
+	r.clock.advance(2 * cameraCooldown)
+	r.show(t, ada)
 	require.NotNil(t, s.rev.form)
-	assert.Equal(t, "Ada", s.rev.form.given.Text)
+	assert.Equal(t, "Wants a demo", s.rev.form.noteText.Text, "the card under review does not replace its own review")
 
 	// Saved while the card is still held up: the form does not come back.
 	test.Tap(s.rev.form.save)
@@ -639,4 +640,52 @@ func TestCameraTurnedOffDropsWhatItStillSent(t *testing.T) {
 	assert.Nil(t, s.rev.form, "a code read before the camera was turned off opens nothing")
 	assert.Nil(t, s.cam.preview.Image, "nor does its frame show")
 	assert.True(t, s.idle.Visible())
+}
+
+// A new card in front of the camera while a review is open saves that
+// review as it stands and opens the next, as the handheld scanner does:
+// at a busy booth the next visitor holds up a card before the last form
+// is done.
+func TestCameraNewCodeWhileReviewingSavesAndOpensTheNext(t *testing.T) {
+	r := newCameraRig(t)
+	s := r.s
+	r.turnOn(t)
+	r.show(t, cameraFrame(t, adaCard, 2))
+	require.NotNil(t, s.rev.form)
+	retype(s.rev.form.title, "Countess of Lovelace")
+	test.Type(s.rev.form.noteText, "Wants a demo")
+
+	r.show(t, cameraFrame(t, graceCard, 3))
+	require.NotNil(t, s.rev.form, "Grace is up for review")
+	assert.Equal(t, "Grace", s.rev.form.given.Text)
+	assert.Equal(t, "Saved Ada Lovelace as it stood. Stored. Check the details, then save.", s.rev.form.message.Text)
+	ls := allLeads(t, r.u)
+	require.Len(t, ls, 2, "both are stored")
+	for _, l := range ls {
+		if l.Contact.GivenName == "Ada" {
+			assert.Equal(t, "Countess of Lovelace", l.Contact.Title, "what was typed on her form was saved")
+			require.Len(t, l.Notes, 1)
+			assert.Equal(t, "Wants a demo", l.Notes[0].Text)
+		}
+	}
+
+	// A code that is no contact ends Grace's review the same way and
+	// offers itself as a note.
+	retype(s.rev.form.title, "Rear Admiral")
+	r.show(t, cameraFrame(t, wifiCode, 4))
+	assert.Nil(t, s.rev.form)
+	assert.True(t, s.note.content.Visible(), "the note offer is up")
+	assert.Equal(t, "Saved Grace Hopper as it stood.", s.home.status.Text)
+	for _, l := range allLeads(t, r.u) {
+		if l.Contact.GivenName == "Grace" {
+			assert.Equal(t, "Rear Admiral", l.Contact.Title)
+		}
+	}
+
+	// And the next contact replaces the note offer.
+	r.show(t, cameraFrame(t, jurgenCard, 5))
+	require.NotNil(t, s.rev.form)
+	assert.Equal(t, "Jürgen", s.rev.form.given.Text)
+	assert.False(t, s.note.content.Visible())
+	assert.Len(t, allLeads(t, r.u), 3)
 }

@@ -132,13 +132,25 @@ func (s *captureScreen) start() {
 }
 
 // stop ends the scanner's and the Undo offer's timers and lets the lead
-// on offer go to the CRM; the window is closing. A review still open stays
-// stored as it is and is released when the store is next opened.
+// on offer go to the CRM; the window is closing. A review still open is
+// saved as it stands, as the next scan would; what cannot be saved of it
+// stays stored as it was read and is released when the store is next
+// opened.
 func (s *captureScreen) stop() {
 	s.closed = true
 	s.keys.stop()
+	st := s.ui.st
+	if take := s.rev.takeOver(); take != nil {
+		r, err := take(st)
+		if err != nil { // the error may quote what was typed: not logged
+			fyne.LogError("capture: the changes on the review open at close were not saved", nil)
+		}
+		if r.Lead.ID != uuid.Nil {
+			_ = workflow.Finish(st, r.Lead.ID)
+		}
+	}
 	if id := s.endUndo(); id != uuid.Nil {
-		_ = workflow.Finish(s.ui.st, id) // else the next Open releases it
+		_ = workflow.Finish(st, id) // else the next Open releases it
 	}
 }
 
@@ -215,6 +227,7 @@ func (s *captureScreen) onOpenPhotoTapped() {
 		r.Close()
 		s.openURI(uri)
 	}, s.ui.win)
+	d.SetTitleText(lang.L("Open a photo of a card or badge")) // Fyne's own title reads "Öffnen Datei" in German
 	d.SetFilter(fynestorage.NewExtensionFileFilter(imageExtensions))
 	if !fyne.CurrentDevice().IsMobile() {
 		d.Resize(s.ui.win.Canvas().Size().SubtractWidthHeight(80, 80)) // room for photo names

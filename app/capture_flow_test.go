@@ -98,7 +98,8 @@ func TestCaptureRapidScansKeepEveryone(t *testing.T) {
 	assert.Equal(t, "Sara", s.rev.form.given.Text)
 	assert.ElementsMatch(t, []string{"Astrid Berg", "Jonas Weber", "Sara Lind"}, names(t, st))
 
-	u.win.Close() // Sara's review is open: she stays stored as she is
+	retype(s.rev.form.title, "Designer")
+	u.win.Close() // Sara's review is open: it is saved as it stands
 	require.NoError(t, st.Close())
 
 	st, err := storage.Open(path, nil)
@@ -108,8 +109,11 @@ func TestCaptureRapidScansKeepEveryone(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ls, 3, "all three are there")
 	for _, l := range ls {
-		if l.Contact.GivenName == "Astrid" {
+		switch l.Contact.GivenName {
+		case "Astrid":
 			assert.Equal(t, "CTO", l.Contact.Title, "what was typed on her form was saved")
+		case "Sara":
+			assert.Equal(t, "Designer", l.Contact.Title, "what was typed on the form open at close was saved")
 		}
 	}
 	due, err := st.ClaimDue(time.Now().Add(time.Hour), 10, time.Hour)
@@ -271,4 +275,32 @@ func TestCaptureScanTypedIntoAFieldIsNotLost(t *testing.T) {
 	c.Focus(s.rev.form.noteText)
 	typeAsDriver(c, saraCard)
 	assert.Equal(t, "Sara", s.rev.form.given.Text, "the same from the note field")
+}
+
+// The app is stopped without its window being closed, as SIGTERM does
+// (Fyne quits at once, then main calls Shutdown): the review open is saved
+// as it stands all the same, and the background sync is stopped before
+// the store is closed.
+func TestCaptureAppStoppedWithAReviewOpenSavesIt(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "leadcap.db")
+	u, st := boothAt(t, path)
+	scan(u, astridCard, false)
+	require.NotNil(t, u.capture.rev.form)
+	retype(u.capture.rev.form.title, "CTO")
+
+	u.Shutdown()
+	assert.Error(t, u.office.ctx.Err(), "the background sync was stopped")
+	assert.True(t, u.capture.closed)
+	require.NoError(t, st.Close())
+
+	st, err := storage.Open(path, nil)
+	require.NoError(t, err)
+	defer st.Close()
+	ls, err := st.Leads(storage.Query{})
+	require.NoError(t, err)
+	require.Len(t, ls, 1)
+	assert.Equal(t, "CTO", ls[0].Contact.Title, "what was typed on the form open at the stop was saved")
+	due, err := st.ClaimDue(time.Now().Add(time.Hour), 10, time.Hour)
+	require.NoError(t, err)
+	assert.Len(t, due, 1, "and she goes to the CRM")
 }

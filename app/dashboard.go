@@ -48,6 +48,9 @@ func newDashboard(u *UI) *dashboard {
 	refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), d.reload)
 	d.charts = container.NewVBox()
 	top := container.NewBorder(nil, d.status, nil, container.NewHBox(refresh, d.save), d.event)
+	if fyne.CurrentDevice().IsMobile() { // a 360 pt phone: the event above, the buttons below
+		top = container.NewVBox(d.event, container.NewBorder(nil, nil, nil, refresh, d.save), d.status)
+	}
 	d.content = newShownHook(container.NewBorder(top, nil, nil, nil, container.NewVScroll(d.charts)), d.reload)
 	return d
 }
@@ -176,8 +179,13 @@ func (d *dashboard) apply(r dashboardData) {
 	clear(d.ids)
 	opts := make([]string, 0, len(r.events))
 	sel := ""
+	seen := map[string]bool{}
 	for _, ev := range r.events {
-		name := fmt.Sprintf("%s (%s)", ev.Name, ev.ID.String()[:8])
+		name := ev.Name
+		if seen[name] { // as on the Leads screen: a second event of one name gets its ID
+			name = fmt.Sprintf("%s (%s)", ev.Name, shortID(ev.ID))
+		}
+		seen[name] = true
 		d.ids[name] = ev.ID
 		opts = append(opts, name)
 		if ev.ID == r.report.Event.ID {
@@ -221,6 +229,7 @@ func (d *dashboard) onSaveTapped() {
 			})
 		}
 	}, d.ui.win)
+	dlg.SetTitleText(lang.L("Save the report"))
 	dlg.SetFileName(fmt.Sprintf("report-%s.html", d.ui.opts.Now().Format("2006-01-02")))
 	dlg.Show()
 }

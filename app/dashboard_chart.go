@@ -29,7 +29,6 @@ func newChartView(c workflow.Chart) *chartView {
 
 // Chart geometry, in Fyne units.
 const (
-	chartWidth    = 420
 	chartRowH     = 24
 	chartLabelW   = 150
 	chartValueW   = 80
@@ -77,8 +76,19 @@ type chartRenderer struct {
 	objects []fyne.CanvasObject
 }
 
+// chartWidth is a chart's least width: two side by side on a desktop,
+// one in the width of a 360 pt phone (the report's scroll does not scroll
+// sideways: a wider chart was cut off on the right).
+func chartWidth() float32 {
+	if fyne.CurrentDevice().IsMobile() {
+		return 320
+	}
+	return 420
+}
+
 func (r *chartRenderer) MinSize() fyne.Size {
 	c := r.v.chart
+	chartWidth := chartWidth()
 	switch {
 	case c.Max() == 0:
 		return fyne.NewSize(chartWidth, chartTitleH+chartRowH)

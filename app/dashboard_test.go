@@ -111,7 +111,7 @@ func TestDashboardShowsTheActiveEventsCharts(t *testing.T) {
 	// Choosing the other event shows its figures.
 	sel := findSelect(t, ti)
 	require.Len(t, sel.Options, 2)
-	assert.Contains(t, sel.Selected, "Hannover Messe")
+	assert.Equal(t, "Hannover Messe", sel.Selected, "named as the person knows it, no ID")
 	sel.SetSelectedIndex(1)
 	assert.Equal(t, [][2]string{{"Luc", "1 (100%)"}}, barTexts(chartsOn(ti)["staff"]))
 }
@@ -192,6 +192,24 @@ func TestDashboardCountsLeadsSavedMeanwhile(t *testing.T) {
 	}
 	assert.Equal(t, [][2]string{{"Anna", "1 (100%)"}}, barTexts(chartsOn(ti)["staff"]))
 	assert.Equal(t, [2]string{"Waiting to sync", "1 (100%)"}, barTexts(chartsOn(ti)["sync"])[0])
+}
+
+// Two events of one name are told apart by their IDs.
+func TestDashboardEventsOfOneName(t *testing.T) {
+	st := newStore(t)
+	a := addEvent(t, st, "Hannover Messe", "DE")
+	b := addEvent(t, st, "Hannover Messe", "DE")
+	u := newTestUI(t, st)
+	sel := findSelect(t, openReport(t, u))
+	require.Len(t, sel.Options, 2)
+	assert.Contains(t, sel.Options, "Hannover Messe", "the first by its name")
+	second := "Hannover Messe (" + shortID(a.ID) + ")"
+	if sel.Options[0] == "Hannover Messe" {
+		assert.Equal(t, "Hannover Messe ("+shortID(b.ID)+")", sel.Options[1])
+	} else {
+		assert.Equal(t, second, sel.Options[0])
+	}
+	assert.NotEqual(t, shortID(a.ID), shortID(b.ID), "made in one millisecond, told apart all the same")
 }
 
 // The charts speak German: titles, labels, weekdays, dates and hours, and

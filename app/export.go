@@ -91,6 +91,7 @@ func (b *exportButton) chooseFile(f workflow.Format) {
 			b.write(w, f, q)
 		}
 	}, u.win)
+	b.dlg.SetTitleText(lang.L("Export the leads"))
 	b.dlg.SetFileName(exportFileName(u.opts.Now().Format("2006-01-02"), f))
 	b.dlg.Show()
 }

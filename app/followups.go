@@ -3,6 +3,7 @@ package app
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -39,7 +40,11 @@ func newFollowUpsScreen(u *UI) *followUpsScreen {
 	s.summary = widget.NewLabel("")
 	s.summary.Wrapping = fyne.TextWrapWord
 	s.rows = container.NewVBox()
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.dueOnly, s.staff), s.summary)
+	filters := fyne.CanvasObject(container.NewBorder(nil, nil, nil, s.dueOnly, s.staff))
+	if fyne.CurrentDevice().IsMobile() { // a 360 pt phone has no room for both in one row in German
+		filters = container.NewVBox(s.staff, s.dueOnly)
+	}
+	top := container.NewVBox(filters, s.summary)
 	s.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(s.rows))
 	return s
 }
@@ -113,7 +118,11 @@ func (s *followUpsScreen) show(r followUpsLoaded) {
 // row is one follow-up: the day (red when overdue), the lead and the note,
 // and the Done button.
 func (s *followUpsScreen) row(i int, f workflow.FollowUp) fyne.CanvasObject {
-	day := widget.NewLabel(f.Due)
+	due := f.Due // YYYY-MM-DD
+	if d, err := time.Parse(time.DateOnly, f.Due); err == nil {
+		due = formatDate(d) // in the user's language: 20.04.2027
+	}
+	day := widget.NewLabel(due)
 	switch {
 	case f.Overdue:
 		day.Importance = widget.DangerImportance

@@ -69,6 +69,7 @@ type leadScreen struct {
 	base   lead.Lead // as loaded: the form's edits apply to it
 	shown  edits     // what the form showed once loaded, to tell unsaved changes
 	then   func()    // runs once after the next successful save
+	failed func()    // runs instead of then when that save fails
 	ask    *leaveAsk // the unsaved-changes question on show, if any
 }
 
@@ -415,6 +416,11 @@ func (s *leadScreen) onSaveFailed(err error) {
 	s.message.Importance = widget.DangerImportance
 	s.message.Refresh()
 	s.updateSave()
+	failed := s.failed
+	s.then, s.failed = nil, nil // the way out waits for a save that works
+	if failed != nil {
+		failed()
+	}
 }
 
 // validateEmail is the inline check of the email field.

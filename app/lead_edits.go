@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -150,6 +151,7 @@ func (s *leadScreen) onSaved(r leadLoaded, message string) {
 	if s.afterSave != nil {
 		s.afterSave(r.lead)
 	}
+	s.failed = nil
 	if then := s.then; then != nil {
 		s.then = nil
 		then()
@@ -200,24 +202,38 @@ func (s *leadScreen) dirty() bool {
 
 // confirmLeave runs leave at once when the form holds nothing unsaved;
 // otherwise it asks first: save and leave, leave without saving, or stay.
-func (s *leadScreen) confirmLeave(leave func()) {
+// stay, when not nil, runs when the person stays and when the save fails,
+// to bring the form back on show (after a tab switch, say).
+func (s *leadScreen) confirmLeave(leave, stay func()) {
 	if !s.dirty() {
 		leave()
 		return
 	}
+	if s.ask != nil {
+		s.ask.d.Hide() // one question at a time: the newest way of leaving wins
+	}
 	msg := widget.NewLabel(lang.L("This lead has changes or a note that are not saved yet."))
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomWithoutButtons(lang.L("Save the changes?"), msg, s.ui.win)
-	stay := widget.NewButton(lang.L("Stay"), d.Hide)
-	drop := widget.NewButton(lang.L("Leave without saving"), func() { d.Hide(); leave() })
-	save := widget.NewButton(lang.L("Save"), func() {
+	done := func() {
 		d.Hide()
-		s.then = leave
+		s.ask = nil
+	}
+	stayB := widget.NewButton(lang.L("Stay"), func() {
+		done()
+		if stay != nil {
+			stay()
+		}
+	})
+	drop := widget.NewButton(lang.L("Leave without saving"), func() { done(); leave() })
+	save := widget.NewButton(lang.L("Save"), func() {
+		done()
+		s.then, s.failed = leave, stay
 		s.onSaveTapped()
 	})
 	save.Importance = widget.HighImportance
-	d.SetButtons([]fyne.CanvasObject{stay, drop, save})
-	s.ask = &leaveAsk{d: d, stay: stay, drop: drop, save: save}
+	d.SetButtons([]fyne.CanvasObject{stayB, drop, save})
+	s.ask = &leaveAsk{d: d, stay: stayB, drop: drop, save: save}
 	d.Show()
 }
 
@@ -227,17 +243,41 @@ type leaveAsk struct {
 	stay, drop, save *widget.Button
 }
 
-// guardLeaving makes the Leads screen's ← ask before a lead with unsaved
-// changes is left.
+// guardLeaving makes every way of leaving a lead with unsaved changes on
+// the Leads tab ask first: ← (here), another tab (onTabLeft), another lead
+// opened on top (openLead) and closing the window (office.onCloseRequested).
 func (u *UI) guardLeaving() {
 	back := u.nav.OnBack
 	u.nav.OnBack = func() {
 		if s := u.leadOnShow(); s != nil {
-			s.confirmLeave(back)
+			s.confirmLeave(back, nil)
 			return
 		}
 		back()
 	}
+}
+
+// onTabLeft asks, once another tab came up, whether the changes on the
+// lead left on the Leads tab are to be saved. Staying brings the lead
+// back; leaving without saving reads it afresh, so that the changes do not
+// linger on the form.
+func (u *UI) onTabLeft(to *container.TabItem) {
+	s := u.lead
+	if s == nil || to == u.leadsTab || u.tabs.Selected() != to {
+		return
+	}
+	s.confirmLeave(s.revert, u.showLeads)
+}
+
+// revert reads the lead afresh when the form holds unsaved changes that
+// were left without saving: the form shows what is stored again.
+func (s *leadScreen) revert() {
+	if !s.dirty() {
+		return
+	}
+	s.noteText.SetText("")
+	s.followUp.SetDate(nil)
+	s.load()
 }
 
 // scanHeads begin the payloads of contact codes. One that shows up in a

@@ -113,3 +113,106 @@ func backButton(t *testing.T, u *UI) *widget.Button {
 	require.NotNil(t, back)
 	return back
 }
+
+// Another tab while a lead has unsaved changes asks too: staying brings
+// the lead back, leaving without saving shows what is stored, saving
+// saves and stays on the tab chosen.
+func TestLeadTabSwitchWithUnsavedChangesAsks(t *testing.T) {
+	u, s, l := openAda(t, "DE")
+	u.tabs.SelectIndex(2) // Meeting notes
+	assert.Nil(t, s.ask, "nothing unsaved: no question")
+	u.showLeads()
+
+	retype(s.title, "Countess")
+	u.tabs.SelectIndex(0)
+	require.NotNil(t, s.ask, "a changed field asks when another tab comes up")
+	test.Tap(s.ask.stay)
+	assert.Same(t, u.leadsTab, u.tabs.Selected(), "staying brings the lead back")
+	assert.Equal(t, "Countess", s.title.Text, "with what was typed")
+
+	u.tabs.SelectIndex(0)
+	test.Tap(s.ask.drop)
+	assert.Equal(t, 0, u.tabs.SelectedIndex(), "left")
+	assert.Empty(t, stored(t, u, l).Contact.Title)
+	assert.Empty(t, s.title.Text, "the form shows what is stored, not the changes left")
+	assert.False(t, s.dirty())
+
+	u.showLeads()
+	test.Type(s.noteText, "Met at the bar")
+	u.tabs.SelectIndex(3) // Sync
+	test.Tap(s.ask.save)
+	assert.Equal(t, 3, u.tabs.SelectedIndex(), "saved, and on the tab chosen")
+	got := stored(t, u, l)
+	require.Len(t, got.Notes, 1)
+	assert.Equal(t, "Met at the bar", got.Notes[0].Text)
+
+	// A save that fails brings the lead back with the reason.
+	u.showLeads()
+	retype(s.email, "")
+	retype(s.org, "")
+	u.tabs.SelectIndex(0)
+	test.Tap(s.ask.save)
+	assert.Same(t, u.leadsTab, u.tabs.Selected(), "not saved: back on the lead")
+	assert.Equal(t, widget.DangerImportance, s.message.Importance)
+	assert.Equal(t, "ada@example.com", stored(t, u, l).Contact.Emails[0])
+}
+
+// Opening another lead on top of one with unsaved changes asks first.
+func TestLeadOpeningAnotherWithUnsavedChangesAsks(t *testing.T) {
+	u, s, l := openAda(t, "DE")
+	ev, err := u.st.Event(l.EventID)
+	require.NoError(t, err)
+	grace := addLead(t, u.st, ev, 2, "Grace", "Hopper", "Navy", "grace@example.org")
+
+	retype(s.title, "Countess")
+	u.openLead(grace.ID)
+	require.NotNil(t, s.ask, "the other lead waits for the answer")
+	assert.Same(t, s, u.lead)
+	test.Tap(s.ask.stay)
+	assert.Same(t, s, u.lead, "stayed on Ada")
+	assert.Equal(t, "Countess", s.title.Text)
+
+	u.openLead(grace.ID)
+	test.Tap(s.ask.drop)
+	require.NotSame(t, s, u.lead)
+	assert.Equal(t, "Grace", u.lead.given.Text)
+	test.Tap(backButton(t, u))
+	assert.Same(t, s, u.lead)
+	assert.Empty(t, s.title.Text, "back on Ada: what is stored, not the changes left")
+
+	retype(s.title, "Countess")
+	u.openLead(grace.ID)
+	test.Tap(s.ask.save)
+	assert.Equal(t, "Grace", u.lead.given.Text, "saved, then Grace opened")
+	assert.Equal(t, "Countess", stored(t, u, l).Contact.Title)
+}
+
+// Closing the window while a lead has unsaved changes asks first; then
+// comes the question about leads not synced yet.
+func TestLeadClosingWithUnsavedChangesAsks(t *testing.T) {
+	st := newStore(t)
+	ev := addEvent(t, st, "Hannover Messe", "DE")
+	l := addLead(t, st, ev, 1, "Ada", "Lovelace", "Analytical Engines", "ada@example.com")
+	u := newClosableUI(t, st)
+	u.openLead(l.ID)
+	s := u.lead
+	u.tabs.SelectIndex(0)
+	u.showLeads()
+	retype(s.title, "Countess")
+	u.tabs.SelectIndex(3)
+	test.Tap(s.ask.stay)
+
+	u.office.onCloseRequested()
+	require.NotNil(t, s.ask, "closing asks about the changes")
+	assert.Same(t, u.leadsTab, u.tabs.Selected(), "with the lead on show")
+	test.Tap(s.ask.stay)
+	assert.NoError(t, u.office.ctx.Err(), "still open")
+
+	u.office.onCloseRequested()
+	test.Tap(s.ask.save)
+	assert.Equal(t, "Countess", stored(t, u, l).Contact.Title)
+	require.NotNil(t, u.office.closeWarning, "then: Ada is not synced yet")
+	_, buttons := overlayTexts(u)
+	test.Tap(buttons["Close"])
+	assert.Error(t, u.office.ctx.Err(), "closed")
+}

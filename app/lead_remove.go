@@ -26,7 +26,11 @@ func (s *leadScreen) buildRemove() fyne.CanvasObject {
 	r.del = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), func() { s.askRemove(lead.OpDelete) })
 	r.erase = widget.NewButtonWithIcon(lang.L("Erase personal data"), theme.ContentClearIcon(), func() { s.askRemove(lead.OpErase) })
 	r.erase.Importance = widget.DangerImportance
-	r.card = widget.NewCard(lang.L("Remove"), "", container.NewGridWithColumns(2, r.del, r.erase))
+	buttons := container.NewGridWithColumns(2, r.del, r.erase)
+	if fyne.CurrentDevice().IsMobile() { // two German buttons side by side are wider than a 360 pt phone
+		buttons = container.NewVBox(r.del, r.erase)
+	}
+	r.card = widget.NewCard(lang.L("Remove"), "", buttons)
 	r.card.Hide() // shown by UI.openLead, before the screen is laid out
 	return r.card
 }

@@ -275,7 +275,7 @@ func (s *leadsScreen) setEvents(evs []lead.Event) {
 		s.names[ev.ID] = ev.Name
 		name := ev.Name
 		if seen[name] {
-			name = fmt.Sprintf("%s (%s)", ev.Name, ev.ID.String()[:8])
+			name = fmt.Sprintf("%s (%s)", ev.Name, shortID(ev.ID))
 		}
 		seen[name] = true
 		s.eventIDs[name] = ev.ID
@@ -475,4 +475,12 @@ func (s *leadsScreen) onClearTapped() {
 	s.event.SetSelectedIndex(0)
 	s.stage.SetSelectedIndex(0)
 	s.sync.SetSelectedIndex(0)
+}
+
+// shortID tells apart events of one name: the last 8 hex digits of the
+// ID, which are random. The first ones are the creation time (UUIDv7),
+// the same for events made within a minute of each other.
+func shortID(id uuid.UUID) string {
+	s := id.String()
+	return s[len(s)-8:]
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -227,9 +226,23 @@ func (o *office) stop() {
 	o.recording.Unlock()
 }
 
-// onCloseRequested is the window's close intercept: with leads not synced
-// yet it says so before closing; nothing is lost either way.
+// onCloseRequested is the window's close intercept. A lead on the Leads
+// tab with unsaved changes asks first, as ← does; a review open on
+// Capture is saved as it stands when the window closes (captureScreen.stop).
+// With leads not synced yet it says so before closing; nothing is lost
+// either way.
 func (o *office) onCloseRequested() {
+	if s := o.ui.topLead(); s != nil && s.dirty() {
+		o.ui.showLeads()
+		s.confirmLeave(o.closeIfSynced, nil)
+		return
+	}
+	o.closeIfSynced()
+}
+
+// closeIfSynced closes the window, after asking when leads are not synced
+// yet.
+func (o *office) closeIfSynced() {
 	st := o.ui.st
 	o.ui.background(func() func() {
 		n, err := unsynced(st)
@@ -295,16 +308,15 @@ func setLanguageEnv(l string) {
 
 // Tabs names the screens ShowTab can start on, in the order of the tabs;
 // "lead" opens the newest lead.
-var Tabs = []string{"capture", "leads", "meeting", "sync", "settings", "report", "lead"}
+var Tabs = []string{"capture", "leads", "meeting", "sync", "settings", "followups", "report", "lead"}
 
 // ShowTab selects a screen by its name in Tabs, e.g. for `leadcap-app --tab
-// sync`; it reports false for an unknown name.
+// sync`; it reports false for an unknown name. A phone keeps Follow-ups on
+// the second page of its Notes tab and opens the report over the Leads
+// screen.
 func (u *UI) ShowTab(name string) bool {
-	i := slices.Index(Tabs, strings.ToLower(strings.TrimSpace(name)))
-	switch {
-	case i < 0:
-		return false
-	case Tabs[i] == "lead":
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "lead":
 		st := u.st
 		u.background(func() func() {
 			rows, err := st.List(storage.Query{Limit: 1})
@@ -314,12 +326,42 @@ func (u *UI) ShowTab(name string) bool {
 			return func() { u.openLead(rows[0].ID) }
 		})
 		return true
-	case Tabs[i] == "report": // its tab is not the sixth when Follow-ups comes before it
+	case "report": // on a phone over the Leads screen
 		u.openReport()
 		return true
-	case i < len(u.tabs.Items):
-		u.tabs.SelectIndex(i)
-		return true
+	case "capture":
+		return u.selectScreen(u.capture.content)
+	case "leads":
+		return u.selectScreen(u.nav)
+	case "meeting":
+		return u.selectScreen(u.meeting.content)
+	case "sync":
+		return u.selectScreen(u.office.sync.content)
+	case "settings":
+		return u.selectScreen(u.office.settings.content)
+	case "followups":
+		return u.selectScreen(u.followUps.content)
+	}
+	return false
+}
+
+// selectScreen selects the tab that shows content, on a phone also the
+// page of a tab with pages.
+func (u *UI) selectScreen(content fyne.CanvasObject) bool {
+	for _, it := range u.tabs.Items {
+		if it.Content == content {
+			u.tabs.Select(it)
+			return true
+		}
+		if inner, ok := it.Content.(*container.AppTabs); ok {
+			for _, page := range inner.Items {
+				if page.Content == content {
+					u.tabs.Select(it)
+					inner.Select(page)
+					return true
+				}
+			}
+		}
 	}
 	return false
 }

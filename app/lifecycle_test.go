@@ -80,9 +80,22 @@ func TestShowTabPicksTheStartingScreen(t *testing.T) {
 	st := newStore(t)
 	_, _, leads := demo(t, st)
 	u := newTestUI(t, st)
-	for i, name := range []string{"capture", "leads", "meeting", "sync", "settings"} {
+	screens := map[string]fyne.CanvasObject{"capture": u.capture.content, "leads": u.nav, "meeting": u.meeting.content,
+		"sync": u.office.sync.content, "settings": u.office.settings.content, "followups": u.followUps.content}
+	for _, name := range []string{"capture", "leads", "meeting", "sync", "settings", "followups"} {
 		require.True(t, u.ShowTab(name), name)
-		assert.Equal(t, i, u.tabs.SelectedIndex(), name)
+		assert.True(t, visible(u, screens[name]), name)
+		for other, o := range screens {
+			if other != name && o != u.nav {
+				assert.False(t, visible(u, o), "%s: not %s", name, other)
+			}
+		}
+	}
+	require.True(t, u.ShowTab("report"))
+	if fyne.CurrentDevice().IsMobile() {
+		assert.Same(t, u.leadsTab, u.tabs.Selected(), "a phone shows the report over the Leads screen")
+	} else {
+		assert.Equal(t, "Report", u.tabs.Selected().Text, "not the tab at the index the name has in Tabs")
 	}
 	require.True(t, u.ShowTab("report"))
 	require.NotNil(t, u.report)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -128,4 +129,66 @@ func inspectSource(t *testing.T, visit func(*token.FileSet, ast.Node) bool) {
 		require.NoError(t, err)
 		ast.Inspect(file, func(n ast.Node) bool { return visit(fset, n) })
 	}
+}
+
+// The window keeps its size in German: no screen, whatever connector
+// Settings shows, asks for more width than the window has at start (Fyne's
+// form hints and tab contents do not wrap: one long German hint widened
+// the window to 997 px).
+func TestGermanScreensFitTheWindow(t *testing.T) {
+	inGerman(t)
+	u, _, _ := atBooth(t)
+	max := defaultWindowSize().Width
+	ev, err := u.st.ActiveEvent()
+	require.NoError(t, err)
+	l := addLead(t, u.st, ev, 1, "Ada", "Lovelace", "Analytical Engines", "ada@example.com")
+	u.openLead(l.ID) // the lead screen on the Leads tab
+	s := u.office.settings
+	for _, c := range s.connector.Options {
+		s.connector.SetSelected(c)
+		for _, it := range u.tabs.Items {
+			assert.LessOrEqual(t, it.Content.MinSize().Width, max, "%s with %s", it.Text, c)
+		}
+	}
+}
+
+// On a desktop the sync chip sits at the right end of the tab bar: in
+// German too, the tabs end before it (it hid "Bericht").
+func TestGermanTabsLeaveRoomForTheChip(t *testing.T) {
+	inGerman(t)
+	u, _, _ := atBooth(t)
+	if fyne.CurrentDevice().IsMobile() {
+		// A phone's chip has a bar of its own above the tabs, whose names are short.
+		for _, it := range u.tabs.Items {
+			assert.LessOrEqual(t, len([]rune(it.Text)), 6, it.Text)
+		}
+		return
+	}
+	u.win.Resize(defaultWindowSize())
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject
+	chip := u.office.sync.chip
+	tabsEnd := float32(0)
+	n := 0
+	walkTree(u.win.Content(), func(o fyne.CanvasObject) bool {
+		if strings.HasSuffix(fmt.Sprintf("%T", o), ".tabButton") && o.Visible() {
+			n++
+			if end := pos(o).X + o.Size().Width; end > tabsEnd {
+				tabsEnd = end
+			}
+		}
+		return true
+	})
+	require.Equal(t, len(u.tabs.Items), n, "every tab shows its button, none went into an overflow menu")
+	assert.LessOrEqual(t, tabsEnd, pos(chip).X, "the tabs end before the chip begins")
+}
+
+// The report, over the Leads screen on a phone, fits a 360 pt phone: its
+// charts were 420 wide and cut off on the right.
+func TestReportFitsTheWindow(t *testing.T) {
+	inGerman(t)
+	u, _, _ := atBooth(t)
+	u.showLeads() // where a phone's report button is
+	report := openReport(t, u)
+	assert.LessOrEqual(t, report.MinSize().Width, defaultWindowSize().Width)
+	assert.LessOrEqual(t, u.win.Content().MinSize().Width, defaultWindowSize().Width)
 }

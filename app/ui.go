@@ -150,8 +150,14 @@ func withChip(tabs *container.AppTabs, chip fyne.CanvasObject) fyne.CanvasObject
 	return container.NewStack(tabs, container.NewVBox(container.NewHBox(layout.NewSpacer(), corner)))
 }
 
-// onTabSelected refreshes a screen when its tab comes up.
+// onTabSelected refreshes a screen when its tab comes up, and asks about
+// unsaved changes on the lead the Leads tab was left with.
 func (u *UI) onTabSelected(t *container.TabItem) {
+	u.onTabLeft(t) // lead_edits.go
+	u.refreshTab(t)
+}
+
+func (u *UI) refreshTab(t *container.TabItem) {
 	if t.Content == u.meeting.content {
 		u.meeting.picker.reload()
 	}
@@ -159,12 +165,19 @@ func (u *UI) onTabSelected(t *container.TabItem) {
 		u.followUps.reload()
 	}
 	if inner, ok := t.Content.(*container.AppTabs); ok && inner.Selected() != nil { // a phone's Notes tab (followups.go)
-		u.onTabSelected(inner.Selected())
+		u.refreshTab(inner.Selected())
 	}
 }
 
 // onClose registers f to run when the window closes.
 func (u *UI) onClose(f func()) { u.closers = append(u.closers, f) }
+
+// Shutdown does what closing the window does, if the window was not
+// closed: the review open on Capture is saved as it stands and the
+// background work stops. main calls it on the main goroutine once the app
+// ended, before it closes the store: Fyne quits without closing the window
+// on SIGTERM or SIGINT.
+func (u *UI) Shutdown() { u.closed() }
 
 // closed stops what the screens run in the background.
 func (u *UI) closed() {
@@ -191,9 +204,21 @@ func (u *UI) background(work func() (apply func())) {
 	})
 }
 
-// openLead shows a lead's screen on top of the list.
+// openLead shows a lead's screen on top of the list; a lead on show with
+// unsaved changes asks first.
 func (u *UI) openLead(id uuid.UUID) {
 	u.showLeads()
+	if top := u.topLead(); top != nil {
+		if top.id == id && top.dirty() {
+			return // on show already, with what is being typed
+		}
+		top.confirmLeave(func() { top.revert(); u.pushLead(id) }, nil)
+		return
+	}
+	u.pushLead(id)
+}
+
+func (u *UI) pushLead(id uuid.UUID) {
 	s := newLeadScreen(u, id)
 	u.pushed = append(u.pushed[:u.depth], s)
 	u.depth++

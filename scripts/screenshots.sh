@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=docs/screenshots
-screens=(capture leads lead meeting sync settings review)
+screens=(capture leads lead meeting sync settings followups report review)
 # A display of our own: other Xvfb servers (tests, other checkouts) may run.
 n=${SCREENSHOT_DISPLAY:-$((100 + RANDOM % 400))}
 while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
@@ -57,8 +57,11 @@ db="$work/demo.db"
 cli() { "$work/leadcap" --db "$db" "$@"; }
 cli event create --name "IFA Berlin 2026" --venue "Messe Berlin" --city Berlin --country DE \
   --booth "Halle 21, Stand 104" --start 2026-09-04 --end 2026-09-08 >/dev/null
+# The fair runs around today, so that the report's days and the follow-ups
+# due today and overdue have something to show.
+day() { date -d "$1" +%Y-%m-%d; }
 cli event create --name "Hannover Messe 2026" --venue "Messegelände" --city Hannover --country DE \
-  --booth "Halle 7, Stand C22" --start 2026-04-20 --end 2026-04-24 --use >/dev/null
+  --booth "Halle 7, Stand C22" --start "$(day '-2 days')" --end "$(day '+2 days')" --use >/dev/null
 
 # given|family|organization|title|email|phone|stage|note
 leads=(
@@ -105,7 +108,10 @@ for i in "${!leads[@]}"; do
   elif [ $((i % 3)) -eq 0 ]; then
     cli qualify "$id" --fit yes --interest yes --rating warm >/dev/null
   fi
-  [ -n "$note" ] && cli note "$id" "$note" --author "Anna Weber" --follow-up 2026-12-04 >/dev/null
+  # follow-ups: one overdue, then due today, then next week, in turn
+  offsets=(-1 0 7)
+  follow=$(day "${offsets[$((i % 3))]} days")
+  [ -n "$note" ] && cli note "$id" "$note" --author "Anna Weber" --follow-up "$follow" >/dev/null
   if [ $((i % 4)) -ne 3 ]; then
     cli consent "$id" --basis consent --status active --wording v3 >/dev/null
   fi
