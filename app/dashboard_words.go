@@ -131,7 +131,7 @@ func weekdayShort(d time.Weekday) string {
 
 // chartHour labels an hour of the day: "09:00", in German "9 Uhr".
 func chartHour(h int) string {
-	return lang.L("{{.Hour}}:00", map[string]any{"Hour": fmt.Sprintf("%02d", h), "H": h})
+	return lang.L("{{.Hour}}:00", map[string]any{"Hour": fmt.Sprintf("%02d", h)})
 }
 
 // percent writes a share as a whole percentage: "67%", in German "67 %".
