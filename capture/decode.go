@@ -160,7 +160,7 @@ func binarizer(g *gray, bin binarizerKind) gozxing.Binarizer {
 	if bin == globalHistogram {
 		return gozxing.NewGlobalHistgramBinarizer(src)
 	}
-	return gozxing.NewHybridBinarizer(src)
+	return newHybridBinarizer(src, g)
 }
 
 // add records res unless the same code was already found there.

@@ -148,12 +148,24 @@ func c(x uint64, bits int) int32 {
 	return int32((x + (1 << (59 - bits))) >> (60 - bits))
 }
 
-// idct implements the inverse DCT.
-// Inputs are UQ8.0; outputs are Q10.3.
-func idct(b *block) {
+// idct implements the inverse DCT and writes the 8×8 pixels to dst (rows
+// stride bytes apart), level-shifted by +128 and clamped to [0, 255].
+// Inputs are UQ8.0. (lumajpeg: image/jpeg stores the column pass's output
+// back into b and shifts and clamps it in a second loop; here the column
+// pass does that itself, with the same results.)
+func idct(b *block, dst []byte, stride int) {
 	// A 2D IDCT is a 1D IDCT on rows followed by columns.
 	idctRows(b)
-	idctCols(b)
+	idctCols(b, dst, stride)
+}
+
+// pixel level-shifts an output of the column pass that already holds the
+// +128 and clamps it to [0, 255].
+func pixel(c int32) uint8 {
+	if uint32(c) > 255 { // rare: 0 below the range, 255 above
+		c = ^(c >> 31) & 255
+	}
+	return uint8(c)
 }
 
 // idctRows applies the 1D IDCT to the rows of b.
@@ -245,10 +257,20 @@ func idctRows(b *block) {
 	}
 }
 
-// idctCols applies the 1D IDCT to the columns of b.
+// idctCols applies the 1D IDCT to the columns of b and writes them to dst
+// as pixels.
 // Inputs are Q9.20.
 // Outputs are Q10.3. That is, the result is the IDCT*8.
-func idctCols(b *block) {
+//
+// lumajpeg: the level shift is folded into the rounding constant: 128<<20
+// added to x0 reaches every output unchanged by the butterflies (it is a
+// multiple of 4 where x0 is shifted by 2) and becomes +128 after the final
+// shift by 18, exactly, for every output below about ±8000 (pixel values
+// are -128..127 before the shift); beyond that, which only coefficients no
+// encoder writes reach, image/jpeg's int32 values wrap too and the clamped
+// pixel may differ.
+func idctCols(b *block, dst []byte, stride int) {
+	_ = dst[7*stride+7]
 	for i := range 8 {
 		x0 := b[0*8+i]
 		x7 := b[1*8+i]
@@ -261,9 +283,9 @@ func idctCols(b *block) {
 		if x1|x2|x3|x4|x5|x6|x7 == 0 {
 			// Only the first row is not zero (lumajpeg: common in
 			// photos): the steps below give eight times this value.
-			v := ((x0 + 1<<19) >> 2) >> 18
+			v := pixel(((x0 + 1<<19 + 128<<20) >> 2) >> 18)
 			for y := range 8 {
-				b[y*8+i] = v
+				dst[y*stride+i] = v
 			}
 			continue
 		}
@@ -273,7 +295,7 @@ func idctCols(b *block) {
 		// Start by adding 0.5 to x0 (the incoming DC signal).
 		// The butterflies will add it to all the other values,
 		// and then the final shifts will round properly.
-		x0 += 1 << 19
+		x0 += 1<<19 + 128<<20 // lumajpeg: and the level shift
 
 		// Stages 4, 3, 2: x0, x1, x2, x3.
 
@@ -320,13 +342,13 @@ func idctCols(b *block) {
 		x7 >>= 18
 		// x[01234567] now Q10.3.
 
-		b[0*8+i] = x0
-		b[1*8+i] = x1
-		b[2*8+i] = x2
-		b[3*8+i] = x3
-		b[4*8+i] = x4
-		b[5*8+i] = x5
-		b[6*8+i] = x6
-		b[7*8+i] = x7
+		dst[0*stride+i] = pixel(x0)
+		dst[1*stride+i] = pixel(x1)
+		dst[2*stride+i] = pixel(x2)
+		dst[3*stride+i] = pixel(x3)
+		dst[4*stride+i] = pixel(x4)
+		dst[5*stride+i] = pixel(x5)
+		dst[6*stride+i] = pixel(x6)
+		dst[7*stride+i] = pixel(x7)
 	}
 }

@@ -483,19 +483,7 @@ func (d *decoder) storeLuma(b *block, bx, by int) {
 		reducedIDCT(b, n, dst, stride)
 		return
 	}
-	idct(b)
-	// Level shift by +128, clip to [0, 255], and write to dst.
-	for y := range 8 {
-		src := b[y*8 : y*8+8 : y*8+8]
-		row := dst[y*stride : y*stride+8 : y*stride+8]
-		for x, c := range src {
-			c += 128
-			if uint32(c) > 255 { // rare: 0 below the range, 255 above
-				c = ^(c >> 31) & 255
-			}
-			row[x] = uint8(c)
-		}
-	}
+	idct(b, dst, stride) // level-shifted and clamped
 }
 
 // findRST advances past the next RST restart marker that matches expectedRST.

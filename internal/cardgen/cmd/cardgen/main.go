@@ -3,6 +3,7 @@
 //
 //	go run ./internal/cardgen/cmd/cardgen -out DIR [-n 242] [-badges 0] [-size 1920x1080] [-pgm]
 //	go run ./internal/cardgen/cmd/cardgen -decode DIR
+//	go run ./internal/cardgen/cmd/cardgen -serve DIR
 //
 // Writing produces one image per spec plus manifest.json (file, degradation,
 // encoding, payload, parameters); with -pgm also the decoded luminance of
@@ -11,9 +12,20 @@
 // payload is among the codes read), format, ms (CPU time to decode the
 // already-loaded image), total_ms (CPU time of DecodeBytes, from the file's
 // bytes to the codes), both the fastest of -repeat runs, and error.
+//
+// -serve decodes one image per request, so that a comparison script can
+// time leadcap and another decoder alternately on the same image (A B A B
+// …) and the load of other processes hits both alike: each line on stdin
+// is "e2e NAME" (DecodeBytes from the file's bytes) or "codes NAME"
+// (DecodeImage from the decoded pixels), NAME relative to DIR; each answer
+// is one JSON line with file, ok, ms (CPU time of that one run), format
+// and error. Reading the file and, for "codes", decoding it to pixels
+// happen before the clock starts and are kept for the next request on
+// the same file.
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -21,9 +33,11 @@ import (
 	"image"
 	_ "image/jpeg"
 	_ "image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,6 +71,7 @@ func main() {
 	size := flag.String("size", "1920x1080", "frame size WxH")
 	pgm := flag.Bool("pgm", false, "also write the decoded luminance as pgm/NAME.pgm")
 	dec := flag.String("decode", "", "decode the image set in this folder with leadcap's decoder")
+	serve := flag.String("serve", "", "answer decode requests for images in this folder, one per stdin line (see the package comment)")
 	repeat := flag.Int("repeat", 3, "with -decode: decode each image this many times and report the fastest, which filters out the load of other processes")
 	flag.Parse()
 	var err error
@@ -70,6 +85,8 @@ func main() {
 		err = write(*out, append(cardgen.Set(*n, w, h), cardgen.BadgeSet(*badges, w, h)...), *pgm)
 	case *dec != "":
 		err = decode(*dec, max(*repeat, 1))
+	case *serve != "":
+		err = serveDecode(*serve, os.Stdin, os.Stdout)
 	default:
 		flag.Usage()
 		os.Exit(2)
@@ -165,6 +182,85 @@ func decode(dir string, repeat int) error {
 	return nil
 }
 
+// serveDecode answers "e2e NAME" and "codes NAME" lines from in with one
+// timed decode each (see the package comment).
+func serveDecode(dir string, in io.Reader, out io.Writer) error {
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return err
+	}
+	var entries []entry
+	if err := json.Unmarshal(b, &entries); err != nil {
+		return err
+	}
+	payload := make(map[string]string, len(entries))
+	for _, e := range entries {
+		payload[e.File] = e.Payload
+	}
+	var (
+		name string
+		data []byte
+		img  image.Image
+	)
+	w := bufio.NewWriter(out)
+	enc := json.NewEncoder(w)
+	sc := bufio.NewScanner(in)
+	for sc.Scan() {
+		mode, file, ok := strings.Cut(strings.TrimSpace(sc.Text()), " ")
+		if !ok || (mode != "e2e" && mode != "codes") {
+			return fmt.Errorf("-serve: want \"e2e NAME\" or \"codes NAME\", got %q", sc.Text())
+		}
+		want, known := payload[file]
+		if !known {
+			return fmt.Errorf("-serve: %q is not in %s/manifest.json", file, dir)
+		}
+		if file != name {
+			if data, err = os.ReadFile(filepath.Join(dir, file)); err != nil {
+				return err
+			}
+			name, img = file, nil
+		}
+		var codes []capture.Code
+		var derr error
+		r := result{File: file}
+		if mode == "e2e" {
+			r.MS = best(1, func() { codes, _, derr = capture.DecodeBytes(data) })
+		} else {
+			if img == nil {
+				if img, _, err = image.Decode(bytes.NewReader(data)); err != nil {
+					return fmt.Errorf("-serve: %s: %w", file, err)
+				}
+			}
+			r.MS = best(1, func() { codes, derr = capture.DecodeImage(img) })
+		}
+		judge(&r, codes, derr, want)
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
+// judge sets r's OK, Symbology and Error from what a decode returned.
+func judge(r *result, codes []capture.Code, err error, want string) {
+	switch {
+	case err != nil:
+		r.Error = err.Error()
+	case len(codes) == 0:
+		r.Error = "no code"
+	default:
+		r.Error = fmt.Sprintf("wrong text %q", codes[0].Text)
+		for _, c := range codes {
+			if c.Text == want {
+				r.OK, r.Error, r.Symbology = true, "", string(c.Symbology)
+			}
+		}
+	}
+}
+
 // decodeOne reads one image repeat times, from its bytes and from its
 // already-decoded pixels, and keeps the fastest of each in CPU time (so
 // that other processes on a busy machine skew the figure less).
@@ -176,17 +272,7 @@ func decodeOne(e entry, data []byte, repeat int) result {
 	if img, _, derr := image.Decode(bytes.NewReader(data)); derr == nil {
 		r.MS = best(repeat, func() { _, _ = capture.DecodeImage(img) })
 	}
-	switch {
-	case err != nil:
-		r.Error = err.Error()
-	default:
-		r.Error = fmt.Sprintf("wrong text %q", codes[0].Text)
-		for _, c := range codes {
-			if c.Text == e.Payload {
-				r.OK, r.Error, r.Symbology = true, "", string(c.Symbology)
-			}
-		}
-	}
+	judge(&r, codes, err, e.Payload)
 	return r
 }
 
