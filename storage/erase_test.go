@@ -273,3 +273,70 @@ func TestApplyTombstone(t *testing.T) {
 	require.ErrorIs(t, res[0].Err, ErrRemoved, "a lead deleted elsewhere is not imported")
 	assert.Equal(t, 1, pendingCount(t, s), "the erasure is owed to the CRM")
 }
+
+func TestEraseRemovesThePersonFromTheAttendeeList(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "it-sa", "DE")
+	list := []lead.Attendee{
+		{BadgeID: "B-7", GivenName: "Grace", FamilyName: "Hopper", Email: "grace@navy.example", Organization: "US Navy"},
+		{BadgeID: "B-8", GivenName: "Ada", FamilyName: "Zerasedlace", Email: "ada.attendee@erase.example", Organization: "Erasable Engines", Phone: "+49 30 1234567"},
+		{BadgeID: "B-9", GivenName: "Edsger", FamilyName: "Dijkstra", Email: "ewd@tue.example"},
+		{BadgeID: "B-10", GivenName: "Barbara", FamilyName: "Liskovtwo", Email: "barbara.bymail@erase.example"},
+	}
+	require.NoError(t, s.PutAttendees(ev.ID, list))
+
+	// A badge scan filled from the list, as workflow's scan does.
+	ada := &lead.Lead{EventID: ev.ID, BadgeID: "B-8", Source: lead.Source{Method: lead.MethodBadgeScan}}
+	mustAdd(t, s, ada)
+	a, found, err := s.FindAttendee(ev.ID, "B-8")
+	require.NoError(t, err)
+	require.True(t, found)
+	_, err = s.UpdateLead(ada.ID, func(l *lead.Lead) error { l.FillContact(a); return nil })
+	require.NoError(t, err)
+	// A lead typed by hand, without a badge ID: matched by its email.
+	barbara := mustAdd(t, s, newLead(ev, "Barbara Liskovtwo", "MIT", "Barbara.ByMail@Erase.example"))
+	secrets := []string{"Zerasedlace", "ada.attendee@erase.example", "Erasable Engines", "Liskovtwo", "barbara.bymail@"}
+	require.NotEmpty(t, plainInDir(t, filepath.Dir(s.Path()), secrets), "before: the attendee list holds the names (the search can find them)")
+
+	tomb, err := s.Erase(ada.ID, "clerk")
+	require.NoError(t, err)
+	assert.Equal(t, 1, tomb.AttendeesRemoved)
+	got, err := s.Tombstone(ada.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 1, got.AttendeesRemoved, "the tombstone records the removed attendee entry")
+	_, found, err = s.FindAttendee(ev.ID, "B-8")
+	require.NoError(t, err)
+	assert.False(t, found, "a later scan of the badge is not filled again")
+
+	tomb, err = s.Erase(barbara.ID, "clerk")
+	require.NoError(t, err)
+	assert.Equal(t, 1, tomb.AttendeesRemoved)
+	_, found, err = s.FindAttendee(ev.ID, "B-10")
+	require.NoError(t, err)
+	assert.False(t, found)
+
+	left, err := s.Attendees(ev.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []lead.Attendee{list[0], list[2]}, left, "the others stay on the list")
+	for _, b := range []string{"B-7", "B-9"} {
+		_, found, err = s.FindAttendee(ev.ID, b)
+		require.NoError(t, err)
+		assert.True(t, found, b)
+	}
+	require.NoError(t, s.Check(), "list and badge index agree")
+	assert.Empty(t, plainInDir(t, filepath.Dir(s.Path()), secrets), "the erased people's data is still in the file")
+}
+
+func TestDeleteKeepsTheAttendeeList(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "it-sa", "DE")
+	require.NoError(t, s.PutAttendees(ev.ID, []lead.Attendee{{BadgeID: "B-8", GivenName: "Ada", Email: "ada@example.com"}}))
+	l := &lead.Lead{EventID: ev.ID, BadgeID: "B-8", Source: lead.Source{Method: lead.MethodBadgeScan}}
+	mustAdd(t, s, l)
+	tomb, err := s.RemoveLead(l.ID, lead.OpDelete, "clerk")
+	require.NoError(t, err)
+	assert.Zero(t, tomb.AttendeesRemoved)
+	_, found, err := s.FindAttendee(ev.ID, "B-8")
+	require.NoError(t, err)
+	assert.True(t, found, "a mistaken scan is deleted; the person stays on the organiser's list")
+}
