@@ -109,6 +109,9 @@ func (b *bx) putAttendeeList(eventID uuid.UUID, list []lead.Attendee) error {
 // lead's badge ID; a lead without one by its email addresses (compared
 // normalized). It returns how many entries of the list it removed.
 func (b *bx) eraseAttendee(l *lead.Lead) (int, error) {
+	if l.BadgeID != "" && b.ixBadge != nil && b.ixBadge.Get(b.badgeKey(l.EventID[:], l.BadgeID)) == nil {
+		return 0, nil // not on the list: the index has every badge ID of it
+	}
 	list, err := b.attendees(l.EventID[:])
 	if err != nil || len(list) == 0 {
 		return 0, err

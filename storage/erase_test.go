@@ -340,3 +340,35 @@ func TestDeleteKeepsTheAttendeeList(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, found, "a mistaken scan is deleted; the person stays on the organiser's list")
 }
+
+func TestEraseRemovesTheAttendeeInAnEncryptedStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "leadcap.db")
+	ring := KeyringKey{Keys: memKeys{}}
+	s, err := Open(path, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	require.NoError(t, s.Encrypt(ring))
+	ev := mustEvent(t, s, "it-sa", "DE")
+	list := []lead.Attendee{{BadgeID: "B-1", GivenName: "Ada", Email: "ada@example.com"}, {BadgeID: "B-2", GivenName: "Grace", Email: "grace@example.com"}}
+	require.NoError(t, s.PutAttendees(ev.ID, list))
+	scan := func(badge string) lead.Lead {
+		l := &lead.Lead{EventID: ev.ID, BadgeID: badge, Source: lead.Source{Method: lead.MethodBadgeScan}}
+		return mustAdd(t, s, l)
+	}
+	stranger := scan("B-404")
+	tomb, err := s.Erase(stranger.ID, "clerk")
+	require.NoError(t, err)
+	assert.Zero(t, tomb.AttendeesRemoved, "a badge not on the list removes nobody")
+
+	ada := scan("B-1")
+	tomb, err = s.Erase(ada.ID, "clerk")
+	require.NoError(t, err)
+	assert.Equal(t, 1, tomb.AttendeesRemoved)
+	left, err := s.Attendees(ev.ID)
+	require.NoError(t, err)
+	assert.Equal(t, list[1:], left)
+	_, found, err := s.FindAttendee(ev.ID, "B-1")
+	require.NoError(t, err)
+	assert.False(t, found)
+	require.NoError(t, s.Check())
+}
