@@ -1,6 +1,8 @@
 package app
 
 import (
+	"errors"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -44,4 +46,25 @@ func (b *damageBanner) show(d *storage.Damage) {
 func damageText(d *storage.Damage) string {
 	return lang.L("The lead database was found damaged on {{.Time}}. New leads and changes are not saved. Close leadcap and run 'leadcap check' to see what is wrong; then salvage the leads that can still be read ('leadcap salvage'), or restore it from a backup.",
 		map[string]any{"Time": formatDateTime(d.At)})
+}
+
+// damageFound shows the damage the store noted when err says a read found
+// some (storage.ErrDamaged): the banners and the chip follow at once, not
+// only at the next reload of the list.
+func (u *UI) damageFound(err error) {
+	if !errors.Is(err, storage.ErrDamaged) {
+		return
+	}
+	st := u.st
+	u.background(func() func() {
+		stats, err := st.Stats()
+		if err != nil {
+			return nil
+		}
+		return func() {
+			u.leads.damage.show(stats.Damage)
+			u.office.sync.damage.show(stats.Damage)
+			u.office.sync.chip.damaged(stats.Damage != nil)
+		}
+	})
 }

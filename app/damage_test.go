@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"leadcap/lead"
 	"leadcap/storage"
 	"leadcap/storage/storagetest"
 )
@@ -18,6 +19,18 @@ import (
 // longer decodes, and the damage noted by a check (as 'leadcap check' or a
 // read of that lead notes it).
 func damagedStore(t *testing.T) *storage.Store {
+	t.Helper()
+	st, _ := corruptStore(t)
+	require.ErrorIs(t, st.Check(), storage.ErrDamaged)
+	stats, err := st.Stats()
+	require.NoError(t, err)
+	require.NotNil(t, stats.Damage, "the check noted the damage")
+	return st
+}
+
+// corruptStore is a store of three leads whose second lead's record no
+// longer decodes; nothing has noticed yet.
+func corruptStore(t *testing.T) (*storage.Store, lead.Lead) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "leads.db")
 	c := &clock{t: t0.Add(time.Hour)}
@@ -29,11 +42,7 @@ func damagedStore(t *testing.T) *storage.Store {
 	st, err = storage.Open(path, &storage.Options{Now: c.now})
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, st.Close()) })
-	require.ErrorIs(t, st.Check(), storage.ErrDamaged)
-	stats, err := st.Stats()
-	require.NoError(t, err)
-	require.NotNil(t, stats.Damage, "the check noted the damage")
-	return st
+	return st, leads[1]
 }
 
 // A store with damage noted says so where its counts are shown: a warning
@@ -77,4 +86,19 @@ func TestSoundStoreShowsNoDamage(t *testing.T) {
 	assert.False(t, u.leads.damage.box.Visible())
 	assert.False(t, u.office.sync.damage.box.Visible())
 	assert.Equal(t, "No CRM · 3 waiting", u.office.sync.chip.text)
+}
+
+// Damage found by a read (opening the lead whose record is damaged) shows
+// at once, not only at the next reload of the list.
+func TestDamageFoundByOpeningALeadShowsAtOnce(t *testing.T) {
+	st, bad := corruptStore(t)
+	u := newTestUI(t, st)
+	require.False(t, u.leads.damage.box.Visible(), "nothing has read the damaged lead yet")
+	assert.NotEqual(t, "Database damaged", u.office.sync.chip.text)
+
+	u.openLead(bad.ID)
+	assert.Contains(t, u.lead.message.Text, "damaged")
+	assert.True(t, u.leads.damage.box.Visible())
+	assert.Contains(t, u.leads.damage.text.Text, "'leadcap salvage'")
+	assert.Equal(t, "Database damaged", u.office.sync.chip.text)
 }
