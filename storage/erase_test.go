@@ -372,3 +372,24 @@ func TestEraseRemovesTheAttendeeInAnEncryptedStore(t *testing.T) {
 	assert.False(t, found)
 	require.NoError(t, s.Check())
 }
+
+// Another device's erasure (from its bundle) of a lead this store has
+// takes the person off this store's list as well.
+func TestApplyTombstoneRemovesTheAttendee(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "it-sa", "DE")
+	a := lead.Attendee{BadgeID: "B-8", GivenName: "Ada", Email: "ada@example.com"}
+	require.NoError(t, s.PutAttendees(ev.ID, []lead.Attendee{a}))
+	l := &lead.Lead{EventID: ev.ID, BadgeID: "B-8", Source: lead.Source{Method: lead.MethodBadgeScan}}
+	mustAdd(t, s, l)
+	removed, err := s.ApplyTombstone(lead.Tombstone{ID: l.ID, EventID: ev.ID, Op: lead.OpErase, At: time.Now(), By: "other device", Version: 9})
+	require.NoError(t, err)
+	assert.True(t, removed)
+	_, found, err := s.FindAttendee(ev.ID, "B-8")
+	require.NoError(t, err)
+	assert.False(t, found)
+	list, err := s.Attendees(ev.ID)
+	require.NoError(t, err)
+	assert.Empty(t, list)
+	require.NoError(t, s.Check())
+}
