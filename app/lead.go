@@ -235,6 +235,7 @@ func readLead(st *storage.Store, id uuid.UUID) leadLoaded {
 func (s *leadScreen) show(r leadLoaded, message string) {
 	if r.err != nil {
 		s.message.SetText(userMessage(r.err))
+		s.ui.damageFound(r.err)
 		return
 	}
 	l := r.lead

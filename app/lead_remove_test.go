@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"leadcap/lead"
 	"leadcap/storage"
 )
 
@@ -57,4 +58,34 @@ func TestLeadDeleteAsksThenDeletes(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, owed, "a lead never sent is not sent a deletion")
 	assert.Empty(t, rowsOf(t, u))
+}
+
+// Erasing a badge scan filled from the attendee list takes the person off
+// the list too: a later scan of the badge is not filled again.
+func TestLeadEraseRemovesTheAttendee(t *testing.T) {
+	st := newStore(t)
+	ev := addEvent(t, st, "Hannover Messe", "DE")
+	a := lead.Attendee{BadgeID: "B-8", GivenName: "Ada", FamilyName: "Lovelace", Email: "ada.attendee@example.com"}
+	require.NoError(t, st.PutAttendees(ev.ID, []lead.Attendee{a, {BadgeID: "B-9", GivenName: "Grace"}}))
+	l := &lead.Lead{EventID: ev.ID, BadgeID: "B-8", Source: lead.Source{Method: lead.MethodBadgeScan}}
+	require.NoError(t, st.AddLead(l))
+	_, err := st.UpdateLead(l.ID, func(l *lead.Lead) error { l.FillContact(a); return nil })
+	require.NoError(t, err)
+	u := newTestUI(t, st)
+	u.openLead(l.ID)
+
+	test.Tap(u.lead.removal.erase)
+	texts, buttons := overlayTexts(u)
+	assert.Contains(t, texts, "Every personal field and note is removed from this device now, with the person's entry in the event's attendee list, and from the CRM on the next sync. This cannot be undone. Backups made before still hold the data: delete them too.")
+	test.Tap(buttons["Erase"])
+
+	tomb, err := st.Tombstone(l.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 1, tomb.AttendeesRemoved)
+	_, found, err := st.FindAttendee(ev.ID, "B-8")
+	require.NoError(t, err)
+	assert.False(t, found)
+	list, err := st.Attendees(ev.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []lead.Attendee{{BadgeID: "B-9", GivenName: "Grace"}}, list)
 }

@@ -30,6 +30,7 @@ type leadsScreen struct {
 	stage   *widget.Select
 	sync    *widget.Select
 	counts  *widget.Label
+	damage  *damageBanner // damage.go
 	list    *widget.List
 	empty   *fyne.Container
 	emptyT  *widget.Label // empty state: title
@@ -83,6 +84,7 @@ func newLeadsScreen(u *UI) *leadsScreen {
 	}
 
 	s.counts = widget.NewLabel(lang.L("Loading leads…"))
+	s.damage = newDamageBanner()
 	s.counts.Importance = widget.LowImportance
 
 	s.list = widget.NewList(s.length, s.createRow, s.updateRow)
@@ -109,10 +111,10 @@ func newLeadsScreen(u *UI) *leadsScreen {
 		s.filter = widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), s.onFilterTapped)
 		filter := container.New(atLeast(fyne.NewSquareSize(touchHeight)), s.filter)   // for a thumb
 		search := container.NewVBox(layout.NewSpacer(), s.search, layout.NewSpacer()) // in the middle of the row
-		top = container.NewVBox(container.NewBorder(nil, nil, nil, filter, search), s.filters, s.countsBar())
+		top = container.NewVBox(s.damage.box, container.NewBorder(nil, nil, nil, filter, search), s.filters, s.countsBar())
 	} else {
 		s.filters = container.NewGridWithColumns(3, s.event, s.stage, s.sync)
-		top = container.NewVBox(s.search, s.filters, s.countsBar()) // countsBar: export.go
+		top = container.NewVBox(s.damage.box, s.search, s.filters, s.countsBar()) // countsBar: export.go
 	}
 	s.content = container.NewBorder(top, nil, nil, nil, container.NewStack(s.list, container.NewPadded(s.empty)))
 	return s
@@ -137,6 +139,7 @@ type leadsResult struct {
 	stats  storage.Stats
 	events []lead.Event
 	total  int
+	damage *storage.Damage // noted in the store, see damage.go
 	hint   string
 	err    error
 }
@@ -187,6 +190,11 @@ func loadLeads(st *storage.Store, q storage.Query) leadsResult {
 		if r.err == nil {
 			r.total, r.err = st.Count(storage.Query{})
 		}
+		if r.err == nil {
+			var all storage.Stats
+			all, r.err = st.Stats() // counters only: fast at any size
+			r.damage = all.Damage
+		}
 	}
 	if r.err == nil && r.total == 0 {
 		_, err := st.ActiveEvent()
@@ -211,6 +219,8 @@ func (s *leadsScreen) apply(gen int, q storage.Query, r leadsResult) {
 		return
 	}
 	s.rows, s.next, s.more, s.stats, s.total = r.page.Rows, r.page.Next, false, r.stats, r.total
+	s.damage.show(r.damage)
+	s.ui.office.sync.chip.damaged(r.damage != nil)
 	s.setEvents(r.events)
 	s.list.UnselectAll()
 	s.list.Refresh()

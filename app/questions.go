@@ -1,11 +1,13 @@
 package app
 
 import (
+	"errors"
 	"maps"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -95,12 +97,15 @@ func newQuestionsBox() *fyne.Container {
 }
 
 // questionEditor is the Event screen's compact editor of the picked
-// event's own questions (workflow.AddQuestion, RemoveQuestion).
+// event's own questions (workflow.AddQuestion, RemoveQuestion), and of the
+// CRM field each one's answers go to (workflow.MapQuestion; the CLI's
+// 'event questions map').
 type questionEditor struct {
 	ui      *UI
 	text    *widget.Entry
 	kind    *widget.Select
 	choices *widget.Entry // comma-separated answers of a choice question
+	field   *widget.Entry // the CRM field of a new question, optional
 	add     *widget.Button
 	list    *fyne.Container
 	message *widget.Label
@@ -109,6 +114,8 @@ type questionEditor struct {
 	// Only touched on the UI goroutine.
 	event    lead.Event
 	hasEvent bool
+	mapping  dialog.Dialog // the CRM field dialog on show, if any
+	mapEntry *widget.Entry // its entry
 }
 
 func newQuestionEditor(u *UI) *questionEditor {
@@ -123,12 +130,15 @@ func newQuestionEditor(u *UI) *questionEditor {
 	e.kind.SetSelectedIndex(0)
 	e.choices = widget.NewEntry()
 	e.choices.SetPlaceHolder(lang.L("Choices, separated by commas"))
+	e.field = widget.NewEntry()
+	e.field.SetPlaceHolder(lang.L("CRM field (optional)"))
 	e.add = widget.NewButtonWithIcon(lang.L("Add question"), theme.ContentAddIcon(), e.onAddTapped)
 	e.list = container.NewVBox()
 	e.message = widget.NewLabel("")
 	e.message.Wrapping = fyne.TextWrapWord
 	e.content = container.NewVBox(e.list,
-		container.NewBorder(nil, nil, e.kind, e.add, container.NewGridWithColumns(2, e.text, e.choices)), e.message)
+		container.NewBorder(nil, nil, e.kind, e.add, e.text),
+		container.NewGridWithColumns(2, e.choices, e.field), e.message)
 	e.setEvent(lead.Event{}, false)
 	return e
 }
@@ -143,15 +153,46 @@ func (e *questionEditor) setEvent(ev lead.Event, ok bool) {
 	}
 	e.list.RemoveAll()
 	for _, q := range ev.Questions {
-		label := widget.NewLabel(q.Text + " (" + string(q.Kind) + ")")
+		text := q.Text + " (" + string(q.Kind) + ")"
+		if q.CRMField != "" {
+			text += " → " + q.CRMField
+		}
+		label := widget.NewLabel(text)
+		label.Wrapping = fyne.TextWrapWord
 		id := q.ID
 		rm := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { e.change(func(st *storage.Store) error { return workflow.RemoveQuestion(st, ev.ID, id) }) })
-		e.list.Add(container.NewBorder(nil, nil, nil, rm, label))
+		crm := widget.NewButton(lang.L("CRM field…"), func() { e.askField(q) })
+		e.list.Add(container.NewBorder(nil, nil, nil, container.NewHBox(crm, rm), label))
 	}
 }
 
+// askField asks for the CRM field that receives the answers to q: a
+// HubSpot contact property or a Salesforce Lead field; empty puts them
+// back into the CRM's details field.
+func (e *questionEditor) askField(q lead.Question) {
+	e.mapEntry = widget.NewEntry()
+	e.mapEntry.SetText(q.CRMField)
+	e.mapEntry.SetPlaceHolder(lang.L("e.g. Product_Line__c"))
+	item := widget.NewFormItem(lang.L("CRM field"), e.mapEntry)
+	item.HintText = lang.L("The HubSpot property's internal name or the Salesforce field's API name. Empty: the answers go into the CRM's details field.")
+	id, evID := q.ID, e.event.ID
+	d := dialog.NewForm(q.Text, lang.L("Save"), lang.L("Cancel"), []*widget.FormItem{item}, func(ok bool) {
+		field := e.mapEntry.Text
+		e.mapping, e.mapEntry = nil, nil
+		if ok {
+			e.change(func(st *storage.Store) error {
+				_, err := workflow.MapQuestion(st, evID, id, field)
+				return err
+			})
+		}
+	}, e.ui.win)
+	d.Resize(fyne.NewSize(480, 0))
+	e.mapping = d
+	d.Show()
+}
+
 func (e *questionEditor) onAddTapped() {
-	q := lead.Question{Text: e.text.Text, Kind: lead.QuestionKind(e.kind.Selected)}
+	q := lead.Question{Text: e.text.Text, Kind: lead.QuestionKind(e.kind.Selected), CRMField: e.field.Text}
 	if q.Kind == lead.QuestionChoice {
 		for _, c := range strings.Split(e.choices.Text, ",") {
 			if c = strings.TrimSpace(c); c != "" {
@@ -180,13 +221,28 @@ func (e *questionEditor) change(fn func(*storage.Store) error) {
 				err = rerr
 			}
 			if err != nil {
-				e.message.SetText(userMessage(err))
+				e.message.SetText(questionMessage(err))
 				return
 			}
 			e.message.SetText("")
 			e.text.SetText("")
 			e.choices.SetText("")
+			e.field.SetText("")
 			e.setEvent(ev, true)
 		}
 	})
+}
+
+// questionMessage explains why a question or its CRM field was refused.
+func questionMessage(err error) string {
+	var fe *lead.FieldError
+	switch {
+	case errors.As(err, &fe) && fe.Field == "question.crm_field":
+		return lang.L("{{.Value}} is not a CRM field's internal name: use the HubSpot property's internal name (e.g. leadcap_product_line) or the Salesforce field's API name (e.g. Product_Line__c).", map[string]any{"Value": fe.Value})
+	case errors.Is(err, workflow.ErrFieldTaken):
+		return lang.L("Another question of this event already goes to this CRM field: give each question a field of its own.")
+	case errors.Is(err, workflow.ErrNoQuestion):
+		return lang.L("This question no longer exists.")
+	}
+	return userMessage(err)
 }

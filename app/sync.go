@@ -47,8 +47,9 @@ type syncScreen struct {
 	retryAll   *widget.Button
 	content    fyne.CanvasObject
 
-	meter *meter
-	chip  *statusChip // the always-visible sync state, see ui.go
+	meter  *meter
+	chip   *statusChip   // the always-visible sync state, see ui.go
+	damage *damageBanner // damage.go
 
 	// Only touched on the UI goroutine.
 	running bool
@@ -65,6 +66,7 @@ func newSyncScreen(u *UI, o *office) *syncScreen {
 	s.status = widget.NewLabelWithStyle(lang.L("Not connected yet"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.status.Wrapping = fyne.TextWrapWord
 	s.counts = widget.NewLabel(lang.L("Counting leads…"))
+	s.damage = newDamageBanner()
 	s.counts.Wrapping = fyne.TextWrapWord
 	s.last = widget.NewLabel("")
 	s.last.Importance = widget.LowImportance
@@ -88,6 +90,7 @@ func newSyncScreen(u *UI, o *office) *syncScreen {
 	s.retryAll.Hide()
 
 	connection := widget.NewCard(lang.L("CRM connection"), "", container.NewVBox(
+		s.damage.box,
 		container.NewBorder(nil, nil, s.statusIcon, nil, s.status),
 		s.counts, s.last,
 	))
@@ -294,6 +297,8 @@ func (s *syncScreen) show(d syncData) {
 		return
 	}
 	s.stats = d.stats
+	s.damage.show(d.stats.Damage)
+	s.chip.damaged(d.stats.Damage != nil)
 	s.showCounts(d.stats.OutboxPending, d.stats.Dead, d.stats.BySync[storage.SyncSynced])
 	s.showCRM(d.hasCRM)
 	if d.last.IsZero() {

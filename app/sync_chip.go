@@ -42,6 +42,7 @@ type statusChip struct {
 	// Only touched on the UI goroutine.
 	state   chipState
 	waiting int
+	damage  bool // the store has damage noted: that comes first
 }
 
 func newStatusChip(tapped func()) *statusChip {
@@ -64,6 +65,12 @@ func (c *statusChip) show(waiting int) {
 	c.update()
 }
 
+// damaged takes whether the store has damage noted (storage.Stats.Damage).
+func (c *statusChip) damaged(d bool) {
+	c.damage = d
+	c.update()
+}
+
 // status takes the connection state.
 func (c *statusChip) status(s chipState) {
 	c.state = s
@@ -74,15 +81,17 @@ func (c *statusChip) update() {
 	n := map[string]any{"Count": thousands(c.waiting)}
 	var text string
 	var color fyne.ThemeColorName
-	switch c.state {
-	case chipOnline:
+	switch {
+	case c.damage:
+		text, color = lang.L("Database damaged"), theme.ColorNameError
+	case c.state == chipOnline:
 		text, color = lang.L("Online · {{.Count}} waiting", n), colorNameSynced
 		if c.waiting == 0 {
 			text = lang.L("Online · all synced")
 		}
-	case chipOffline:
+	case c.state == chipOffline:
 		text, color = lang.L("Offline · {{.Count}} waiting", n), theme.ColorNameWarning
-	case chipNoCRM:
+	case c.state == chipNoCRM:
 		text, color = lang.L("No CRM · {{.Count}} waiting", n), theme.ColorNameError
 	default:
 		text, color = lang.L("{{.Count}} waiting", n), theme.ColorNameDisabled

@@ -318,6 +318,7 @@ func (u *UI) leadsChanged() {
 // showError tells the user what went wrong and what to do, in a dialog.
 func (u *UI) showError(err error) {
 	dialog.ShowError(errors.New(userMessage(err)), u.win)
+	u.damageFound(err)
 }
 
 // ErrorMessage turns an error from opening or using the store into a

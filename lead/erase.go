@@ -40,6 +40,11 @@ type Tombstone struct {
 	Version int64 `json:"version"`
 	// RemoteID is the CRM record's ID when the lead was delivered.
 	RemoteID string `json:"remote_id,omitempty"`
+	// AttendeesRemoved is how many entries of the event's attendee list
+	// (the organiser's list that fills badge scans) an erasure removed with
+	// the lead: the entries of the lead's badge ID, or of its email when it
+	// had no badge ID.
+	AttendeesRemoved int `json:"attendees_removed,omitempty"`
 	// Delivered is when the CRM confirmed the removal; zero while it is
 	// pending or when the CRM never had the lead.
 	Delivered time.Time `json:"delivered,omitzero"`

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -72,20 +73,8 @@ func (s *Store) PutAttendees(eventID uuid.UUID, list []lead.Attendee) error {
 		if _, err := b.event(eventID); err != nil {
 			return err
 		}
-		data, err := json.Marshal(list)
-		if err != nil {
+		if err := b.putAttendeeList(eventID, list); err != nil {
 			return err
-		}
-		v := b.rc.zenc.EncodeAll(data, []byte{recZstd})
-		if b.rc.aead != nil {
-			v = b.rc.seal(recSealed, v, eventID[:])
-		}
-		bk, err := b.tx.CreateBucketIfNotExists(bAttendees)
-		if err != nil {
-			return fatal(err)
-		}
-		if err := bk.Put(eventID[:], v); err != nil {
-			return fatal(err)
 		}
 		return b.indexAttendees(eventID, list)
 	})
@@ -93,6 +82,114 @@ func (s *Store) PutAttendees(eventID uuid.UUID, list []lead.Attendee) error {
 		return fmt.Errorf("storage: save the attendee list of event %s: %w", eventID, err)
 	}
 	return nil
+}
+
+// putAttendeeList writes the event's list (compressed, sealed when the
+// store is encrypted), without touching the index.
+func (b *bx) putAttendeeList(eventID uuid.UUID, list []lead.Attendee) error {
+	data, err := json.Marshal(list)
+	if err != nil {
+		return err
+	}
+	v := b.rc.zenc.EncodeAll(data, []byte{recZstd})
+	if b.rc.aead != nil {
+		v = b.rc.seal(recSealed, v, eventID[:])
+	}
+	bk, err := b.tx.CreateBucketIfNotExists(bAttendees)
+	if err != nil {
+		return fatal(err)
+	}
+	return fatal(bk.Put(eventID[:], v))
+}
+
+// eraseAttendee removes the erased lead's person from the attendee list
+// of the lead's event, and from the badge index, so that the organiser's
+// copy of the name and email does not outlive the erasure and a later
+// scan of the badge is not filled again. The person is matched by the
+// lead's badge ID; a lead without one by its email addresses (compared
+// normalized). It returns how many entries of the list it removed.
+func (b *bx) eraseAttendee(l *lead.Lead) (int, error) {
+	if l.BadgeID != "" && b.ixBadge != nil && b.ixBadge.Get(b.badgeKey(l.EventID[:], l.BadgeID)) == nil {
+		return 0, nil // not on the list: the index has every badge ID of it
+	}
+	list, err := b.attendees(l.EventID[:])
+	if err != nil || len(list) == 0 {
+		return 0, err
+	}
+	emails := map[string]bool{}
+	if l.BadgeID == "" {
+		for _, e := range l.Contact.Emails {
+			if e = normAttendeeEmail(e); e != "" {
+				emails[e] = true
+			}
+		}
+		if len(emails) == 0 {
+			return 0, nil
+		}
+	}
+	match := func(a *lead.Attendee) bool {
+		if l.BadgeID != "" {
+			return a.BadgeID == l.BadgeID
+		}
+		return emails[normAttendeeEmail(a.Email)]
+	}
+	keep := list[:0:0]
+	badges := map[string]bool{}
+	for i := range list {
+		if match(&list[i]) {
+			badges[list[i].BadgeID] = true
+			continue
+		}
+		keep = append(keep, list[i])
+	}
+	removed := len(list) - len(keep)
+	if removed == 0 {
+		return 0, nil
+	}
+	if len(keep) == 0 {
+		if err := b.tx.Bucket(bAttendees).Delete(l.EventID[:]); err != nil {
+			return 0, fatal(err)
+		}
+	} else if err := b.putAttendeeList(l.EventID, keep); err != nil {
+		return 0, err
+	}
+	if b.ixBadge == nil {
+		return removed, nil
+	}
+	// The index holds the first attendee of each badge ID: drop the
+	// removed ones' entries and put back the next attendee with the same
+	// badge, if the list has one (only possible when matched by email).
+	for badge := range badges {
+		if badge == "" {
+			continue
+		}
+		k := b.badgeKey(l.EventID[:], badge)
+		if err := b.ixBadge.Delete(k); err != nil {
+			return 0, fatal(err)
+		}
+		for i := range keep {
+			if keep[i].BadgeID != badge {
+				continue
+			}
+			v, err := b.rc.encodeAttendee(k, &keep[i])
+			if err != nil {
+				return 0, err
+			}
+			if err := b.ixBadge.Put(k, v); err != nil {
+				return 0, fatal(err)
+			}
+			break
+		}
+	}
+	return removed, nil
+}
+
+// normAttendeeEmail is an email address as compared by eraseAttendee.
+func normAttendeeEmail(e string) string {
+	if n, err := lead.NormalizeEmail(e); err == nil {
+		return n
+	}
+	return strings.ToLower(strings.TrimSpace(e))
 }
 
 // Attendees returns the event's attendee list, empty when none was

@@ -44,3 +44,36 @@ func BenchmarkFindAttendee(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEraseWithAttendeeList is the erasure's transaction (RemoveLead
+// with lead.OpErase, without the compaction Erase adds) of a badge scan
+// whose event has an attendee list of 0, 10,000 and 100,000 people: the
+// person's entry leaves the list, which is rewritten, and the badge index.
+func BenchmarkEraseWithAttendeeList(b *testing.B) {
+	for _, n := range []int{0, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("attendees=%d", n), func(b *testing.B) {
+			s, err := Open(filepath.Join(b.TempDir(), "bench.db"), nil)
+			require.NoError(b, err)
+			defer s.Close()
+			ev := lead.Event{Name: "it-sa"}
+			require.NoError(b, s.CreateEvent(&ev))
+			list := attendeeList(max(n, 1))
+			if n > 0 {
+				require.NoError(b, s.PutAttendees(ev.ID, list))
+			}
+			i := 0
+			for b.Loop() {
+				b.StopTimer()
+				a := list[i%len(list)]
+				l := lead.Lead{EventID: ev.ID, BadgeID: a.BadgeID, Contact: a.Contact(), Source: lead.Source{Method: lead.MethodBadgeScan}}
+				require.NoError(b, s.AddLead(&l))
+				i++
+				b.StartTimer()
+				t, err := s.RemoveLead(l.ID, lead.OpErase, "bench")
+				if err != nil || (n > 0) != (t.AttendeesRemoved == 1) {
+					b.Fatal(err, t.AttendeesRemoved)
+				}
+			}
+		})
+	}
+}

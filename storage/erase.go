@@ -138,7 +138,10 @@ func (s *Store) Tombstones() ([]lead.Tombstone, error) {
 // goes from every list, export and count, a tombstone stays, and the CRM
 // is told through the outbox: always for an erasure, for a deletion when
 // the CRM may have the lead (it was delivered or is being sent, or it
-// carries aliases). by says who removed it. An erasure leaves the old
+// carries aliases). An erasure also removes the person from the event's
+// attendee list and badge index (matched by the lead's badge ID, else by
+// email; Tombstone.AttendeesRemoved counts the entries). by says who
+// removed it. An erasure leaves the old
 // record in bbolt's free pages: use Erase, which also compacts the file.
 func (s *Store) RemoveLead(id uuid.UUID, op lead.Op, by string) (lead.Tombstone, error) {
 	if op != lead.OpDelete && op != lead.OpErase {
@@ -187,6 +190,11 @@ func (b *bx) remove(id uuid.UUID, op lead.Op, by string, now time.Time) (lead.To
 	}
 	if err := b.dropAliases(&l); err != nil {
 		return t, err
+	}
+	if op == lead.OpErase {
+		if t.AttendeesRemoved, err = b.eraseAttendee(&l); err != nil {
+			return t, err
+		}
 	}
 	if err := b.putTombstone(&t); err != nil {
 		return t, err

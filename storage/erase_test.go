@@ -273,3 +273,123 @@ func TestApplyTombstone(t *testing.T) {
 	require.ErrorIs(t, res[0].Err, ErrRemoved, "a lead deleted elsewhere is not imported")
 	assert.Equal(t, 1, pendingCount(t, s), "the erasure is owed to the CRM")
 }
+
+func TestEraseRemovesThePersonFromTheAttendeeList(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "it-sa", "DE")
+	list := []lead.Attendee{
+		{BadgeID: "B-7", GivenName: "Grace", FamilyName: "Hopper", Email: "grace@navy.example", Organization: "US Navy"},
+		{BadgeID: "B-8", GivenName: "Ada", FamilyName: "Zerasedlace", Email: "ada.attendee@erase.example", Organization: "Erasable Engines", Phone: "+49 30 1234567"},
+		{BadgeID: "B-9", GivenName: "Edsger", FamilyName: "Dijkstra", Email: "ewd@tue.example"},
+		{BadgeID: "B-10", GivenName: "Barbara", FamilyName: "Liskovtwo", Email: "barbara.bymail@erase.example"},
+	}
+	require.NoError(t, s.PutAttendees(ev.ID, list))
+
+	// A badge scan filled from the list, as workflow's scan does.
+	ada := &lead.Lead{EventID: ev.ID, BadgeID: "B-8", Source: lead.Source{Method: lead.MethodBadgeScan}}
+	mustAdd(t, s, ada)
+	a, found, err := s.FindAttendee(ev.ID, "B-8")
+	require.NoError(t, err)
+	require.True(t, found)
+	_, err = s.UpdateLead(ada.ID, func(l *lead.Lead) error { l.FillContact(a); return nil })
+	require.NoError(t, err)
+	// A lead typed by hand, without a badge ID: matched by its email.
+	barbara := mustAdd(t, s, newLead(ev, "Barbara Liskovtwo", "MIT", "Barbara.ByMail@Erase.example"))
+	secrets := []string{"Zerasedlace", "ada.attendee@erase.example", "Erasable Engines", "Liskovtwo", "barbara.bymail@"}
+	require.NotEmpty(t, plainInDir(t, filepath.Dir(s.Path()), secrets), "before: the attendee list holds the names (the search can find them)")
+
+	tomb, err := s.Erase(ada.ID, "clerk")
+	require.NoError(t, err)
+	assert.Equal(t, 1, tomb.AttendeesRemoved)
+	got, err := s.Tombstone(ada.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 1, got.AttendeesRemoved, "the tombstone records the removed attendee entry")
+	_, found, err = s.FindAttendee(ev.ID, "B-8")
+	require.NoError(t, err)
+	assert.False(t, found, "a later scan of the badge is not filled again")
+
+	tomb, err = s.Erase(barbara.ID, "clerk")
+	require.NoError(t, err)
+	assert.Equal(t, 1, tomb.AttendeesRemoved)
+	_, found, err = s.FindAttendee(ev.ID, "B-10")
+	require.NoError(t, err)
+	assert.False(t, found)
+
+	left, err := s.Attendees(ev.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []lead.Attendee{list[0], list[2]}, left, "the others stay on the list")
+	for _, b := range []string{"B-7", "B-9"} {
+		_, found, err = s.FindAttendee(ev.ID, b)
+		require.NoError(t, err)
+		assert.True(t, found, b)
+	}
+	require.NoError(t, s.Check(), "list and badge index agree")
+	assert.Empty(t, plainInDir(t, filepath.Dir(s.Path()), secrets), "the erased people's data is still in the file")
+}
+
+func TestDeleteKeepsTheAttendeeList(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "it-sa", "DE")
+	require.NoError(t, s.PutAttendees(ev.ID, []lead.Attendee{{BadgeID: "B-8", GivenName: "Ada", Email: "ada@example.com"}}))
+	l := &lead.Lead{EventID: ev.ID, BadgeID: "B-8", Source: lead.Source{Method: lead.MethodBadgeScan}}
+	mustAdd(t, s, l)
+	tomb, err := s.RemoveLead(l.ID, lead.OpDelete, "clerk")
+	require.NoError(t, err)
+	assert.Zero(t, tomb.AttendeesRemoved)
+	_, found, err := s.FindAttendee(ev.ID, "B-8")
+	require.NoError(t, err)
+	assert.True(t, found, "a mistaken scan is deleted; the person stays on the organiser's list")
+}
+
+func TestEraseRemovesTheAttendeeInAnEncryptedStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "leadcap.db")
+	ring := KeyringKey{Keys: memKeys{}}
+	s, err := Open(path, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	require.NoError(t, s.Encrypt(ring))
+	ev := mustEvent(t, s, "it-sa", "DE")
+	list := []lead.Attendee{{BadgeID: "B-1", GivenName: "Ada", Email: "ada@example.com"}, {BadgeID: "B-2", GivenName: "Grace", Email: "grace@example.com"}}
+	require.NoError(t, s.PutAttendees(ev.ID, list))
+	scan := func(badge string) lead.Lead {
+		l := &lead.Lead{EventID: ev.ID, BadgeID: badge, Source: lead.Source{Method: lead.MethodBadgeScan}}
+		return mustAdd(t, s, l)
+	}
+	stranger := scan("B-404")
+	tomb, err := s.Erase(stranger.ID, "clerk")
+	require.NoError(t, err)
+	assert.Zero(t, tomb.AttendeesRemoved, "a badge not on the list removes nobody")
+
+	ada := scan("B-1")
+	tomb, err = s.Erase(ada.ID, "clerk")
+	require.NoError(t, err)
+	assert.Equal(t, 1, tomb.AttendeesRemoved)
+	left, err := s.Attendees(ev.ID)
+	require.NoError(t, err)
+	assert.Equal(t, list[1:], left)
+	_, found, err := s.FindAttendee(ev.ID, "B-1")
+	require.NoError(t, err)
+	assert.False(t, found)
+	require.NoError(t, s.Check())
+}
+
+// Another device's erasure (from its bundle) of a lead this store has
+// takes the person off this store's list as well.
+func TestApplyTombstoneRemovesTheAttendee(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "it-sa", "DE")
+	a := lead.Attendee{BadgeID: "B-8", GivenName: "Ada", Email: "ada@example.com"}
+	require.NoError(t, s.PutAttendees(ev.ID, []lead.Attendee{a}))
+	l := &lead.Lead{EventID: ev.ID, BadgeID: "B-8", Source: lead.Source{Method: lead.MethodBadgeScan}}
+	mustAdd(t, s, l)
+	removed, err := s.ApplyTombstone(lead.Tombstone{ID: l.ID, EventID: ev.ID, Op: lead.OpErase, At: time.Now(), By: "other device", Version: 9})
+	require.NoError(t, err)
+	assert.True(t, removed)
+	_, found, err := s.FindAttendee(ev.ID, "B-8")
+	require.NoError(t, err)
+	assert.False(t, found)
+	list, err := s.Attendees(ev.ID)
+	require.NoError(t, err)
+	assert.Empty(t, list)
+	require.NoError(t, s.Check())
+}

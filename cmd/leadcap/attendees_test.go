@@ -76,3 +76,24 @@ func TestAttendeesImportTextReportAndBadFile(t *testing.T) {
 	assert.Contains(t, out, "1 attendees with a badge ID stored")
 	assert.Contains(t, out, "matched: 0")
 }
+
+// Erasing a badge scan filled from the list removes the person from the
+// list too: scanned again, the badge waits for its contact.
+func TestEraseRemovesTheAttendee(t *testing.T) {
+	e := newEnv(t)
+	e.ok("event", "create", "--name", "Expo", "--country", "DE", "--badge-prefix", "A-", "--badge-length", "6", "--use")
+	require.NoError(t, os.WriteFile(filepath.Join(e.dir, "list.csv"),
+		[]byte("Badge ID;First Name;Last Name;Email\nA-1001;Jürgen;Müller;juergen@example.de\nA-1002;Zoë;Weiß;zoe@example.de\n"), 0o644))
+	e.ok("attendees", "import", "--event", "Expo", "list.csv")
+	writeQR(t, filepath.Join(e.dir, "1.png"), "A-1001")
+	e.ok("scan", "1.png")
+	pending := jsonLines(t, e.ok("list", "--sync", "pending", "--json"))
+	require.Len(t, pending, 1, "filled from the list")
+	id := pending[0]["id"].(string)
+
+	assert.Contains(t, e.ok("erase", id, "--yes"), "; removed from the event's attendee list")
+	e.ok("scan", "1.png")
+	waiting := jsonLines(t, e.ok("list", "--sync", "waiting", "--json"))
+	require.Len(t, waiting, 1, "scanned again, the badge is not filled from the list")
+	assert.Empty(t, waiting[0]["contact"].(map[string]any)["emails"])
+}

@@ -52,6 +52,9 @@ func runRemove(c *cli, o *removeOptions) error {
 		}
 		verb := map[lead.Op]string{lead.OpDelete: "deleted", lead.OpErase: "erased"}[op]
 		fmt.Fprintf(c.stdout, "%s lead %s (by %s)", verb, t.ID, t.By)
+		if t.AttendeesRemoved > 0 {
+			fmt.Fprint(c.stdout, "; removed from the event's attendee list")
+		}
 		if owed, _ := s.RemovalOwed(t.ID); owed {
 			fmt.Fprint(c.stdout, "; the CRM is told on the next 'leadcap sync'")
 		}
