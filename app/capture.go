@@ -135,12 +135,14 @@ func (s *captureScreen) start() {
 // on offer go to the CRM; the window is closing. A review still open is
 // saved as it stands, as the next scan would; what cannot be saved of it
 // stays stored as it was read and is released when the store is next
-// opened.
+// opened. A lead being typed in that cannot be saved yet (closing the
+// window asked about it; SIGTERM cannot ask) is kept waiting for its
+// contact, to be completed on the Leads screen.
 func (s *captureScreen) stop() {
 	s.closed = true
 	s.keys.stop()
 	st := s.ui.st
-	if take := s.rev.takeOver(); take != nil {
+	if take := s.rev.takeOver(true); take != nil {
 		r, err := take(st)
 		if err != nil { // the error may quote what was typed: not logged
 			fyne.LogError("capture: the changes on the review open at close were not saved", nil)
@@ -326,7 +328,7 @@ func (s *captureScreen) store(p capture.Parsed, method lead.Method) {
 // there too, and what it returns runs on the UI goroutine with a sentence
 // about the review that was under way ("" when none was).
 func (s *captureScreen) settle(next func(*storage.Store) func(prev string)) {
-	take := s.rev.takeOver()
+	take := s.rev.takeOver(false)
 	held := s.endUndo()
 	st := s.ui.st
 	s.ui.background(func() func() {
