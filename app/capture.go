@@ -198,6 +198,7 @@ func (s *captureScreen) onPayload(payload string, method lead.Method) {
 	if !s.ready() {
 		return
 	}
+	s.cam.forget()
 	region := parseOptions(s.ev)
 	s.ui.background(func() func() {
 		p, err := capture.ParseWith(payload, region)
@@ -250,6 +251,7 @@ func (s *captureScreen) openURI(uri fyne.URI) {
 	if !s.ready() {
 		return
 	}
+	s.cam.forget()
 	s.showStatus(lang.L("Reading the photo…"), false)
 	region := parseOptions(s.ev)
 	s.ui.background(func() func() {
@@ -398,6 +400,7 @@ func (s *captureScreen) typeIn(note string) {
 	if !s.ready() {
 		return
 	}
+	s.cam.forget()
 	l := s.newLead(lead.MethodManual)
 	s.settle(func(*storage.Store) func(string) {
 		return func(prev string) {
