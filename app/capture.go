@@ -325,12 +325,14 @@ func (s *captureScreen) store(p capture.Parsed, method lead.Method) {
 }
 
 // settle ends what the screen holds before the next scan is shown, in
-// the background: the review under way is saved as it stands and the Undo
+// the background: the review under way is saved as it stands (a lead
+// typed in that cannot be saved yet is kept waiting for its contact,
+// workflow.AddUnfinished) and the Undo
 // offer ends, both letting their leads go to the CRM. Then next runs
 // there too, and what it returns runs on the UI goroutine with a sentence
 // about the review that was under way ("" when none was).
 func (s *captureScreen) settle(next func(*storage.Store) func(prev string)) {
-	take := s.rev.takeOver(false)
+	take := s.rev.takeOver(true)
 	held := s.endUndo()
 	st := s.ui.st
 	s.ui.background(func() func() {
@@ -359,6 +361,8 @@ func (s *captureScreen) settle(next func(*storage.Store) func(prev string)) {
 func tookOverText(r workflow.Review, err error) string {
 	name := map[string]any{"Name": contactName(r.Lead.Contact)}
 	switch {
+	case err == nil && r.Lead.Unfinished:
+		return lang.L("Kept {{.Name}} as typed: it waits for its contact on the Leads screen.", name)
 	case err == nil:
 		return lang.L("Saved {{.Name}} as it stood.", name)
 	case r.Lead.ID != uuid.Nil:

@@ -371,3 +371,22 @@ func TestCaptureAppStoppedWithAnUnsavableDraftKeepsIt(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, due, "not sent to the CRM without a way to reach her")
 }
+
+// A scan while a lead typed in with a name alone is on the form: the
+// scan opens, and the half-typed lead is kept, waiting for its contact.
+func TestCaptureScanWhileTypingInKeepsTheUnfinishedLead(t *testing.T) {
+	u, st := boothAt(t, filepath.Join(t.TempDir(), "leadcap.db"))
+	c := u.capture
+	test.Tap(c.home.typeIn)
+	test.Type(c.rev.form.given, "Grace")
+	u.win.Canvas().Unfocus()
+
+	scan(u, saraCard, true)
+	require.NotNil(t, c.rev.form)
+	assert.Equal(t, "Sara", c.rev.form.given.Text, "the scan opened Sara")
+	assert.Contains(t, c.rev.form.message.Text, "Kept Grace as typed: it waits for its contact on the Leads screen.")
+	ls, err := st.Leads(storage.Query{Sync: storage.SyncWaiting})
+	require.NoError(t, err)
+	require.Len(t, ls, 1)
+	assert.Equal(t, "Grace", ls[0].Contact.Name())
+}

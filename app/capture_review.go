@@ -180,8 +180,8 @@ func (p *reviewPanel) saveDraft() {
 // stands, to run off the UI goroutine before the next scan is shown; nil
 // when nothing is under review (or a lead to type in is still empty). A
 // stored scan whose edits cannot be saved stays as it was read. With
-// unfinished (the app stops), a lead typed in that has no way to reach
-// the person yet is kept too, waiting for its contact
+// unfinished (the next scan, the app stops), a lead typed in that has no
+// way to reach the person yet is kept too, waiting for its contact
 // (workflow.AddUnfinished).
 func (p *reviewPanel) takeOver(unfinished bool) func(*storage.Store) (workflow.Review, error) {
 	if p.form == nil {
