@@ -91,6 +91,7 @@ type cameraView struct {
 	stopping *cameraRun // the last camera paused, until it released the device
 	last     string     // the last code handed on, for the cooldown
 	lastSeen time.Time  // when that code was last in sight
+	onShow   bool       // the review or note on show is last's (not the scanner's, a photo's or one typed in)
 	closed   bool       // the window is closing
 }
 
@@ -355,15 +356,21 @@ func (c *cameraView) onScan(r *cameraRun, res cameraScan) {
 	}
 	s := c.s
 	reviewing := !s.idle.Visible()
-	if held || !s.main.Visible() || (reviewing && res.text == c.last) {
+	if held || !s.main.Visible() || (reviewing && c.onShow && res.text == c.last) {
 		return
 	}
-	c.last, c.lastSeen = res.text, now
+	c.last, c.lastSeen, c.onShow = res.text, now, true
 	if !s.ready() {
 		return
 	}
 	s.showScan(res.scanned, lead.MethodQRScan)
 }
+
+// forget is called when a review opens from another path (the scanner, a
+// photo, typing in): the camera's last code is no longer the one on show,
+// so shown again it opens its review (after the cooldown, if it stayed in
+// sight).
+func (c *cameraView) forget() { c.onShow = false }
 
 // cameraScan is what the decoder read in a frame: the code it chose and
 // what parsing it gave.

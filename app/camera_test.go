@@ -689,3 +689,30 @@ func TestCameraNewCodeWhileReviewingSavesAndOpensTheNext(t *testing.T) {
 	assert.False(t, s.note.content.Visible())
 	assert.Len(t, allLeads(t, r.u), 3)
 }
+
+// A review opened by the handheld scanner is not the camera's: the card
+// the camera read before, shown again, saves that review and opens its
+// own (a card still in sight stays held by the cooldown).
+func TestCameraOldCodeOpensAgainAfterAScannerReview(t *testing.T) {
+	r := newCameraRig(t)
+	s := r.s
+	r.turnOn(t)
+	ada := cameraFrame(t, adaCard, 2)
+	r.show(t, ada)
+	require.NotNil(t, s.rev.form)
+	test.Tap(s.rev.form.save)
+	r.ui.drain()
+
+	scan(r.u, saraCard, true)
+	r.ui.drain()
+	require.NotNil(t, s.rev.form)
+	require.Equal(t, "Sara", s.rev.form.given.Text, "the scanner opened Sara")
+	r.show(t, ada)
+	assert.Equal(t, "Sara", s.rev.form.given.Text, "Ada still in sight is held by the cooldown")
+
+	r.clock.advance(2 * cameraCooldown)
+	r.show(t, ada)
+	require.NotNil(t, s.rev.form)
+	assert.Equal(t, "Ada", s.rev.form.given.Text, "Ada shown again opens her review")
+	assert.ElementsMatch(t, []string{"Ada Lovelace", "Sara Lind"}, names(t, r.u.st))
+}

@@ -135,12 +135,14 @@ func (s *captureScreen) start() {
 // on offer go to the CRM; the window is closing. A review still open is
 // saved as it stands, as the next scan would; what cannot be saved of it
 // stays stored as it was read and is released when the store is next
-// opened.
+// opened. A lead being typed in that cannot be saved yet (closing the
+// window asked about it; SIGTERM cannot ask) is kept waiting for its
+// contact, to be completed on the Leads screen.
 func (s *captureScreen) stop() {
 	s.closed = true
 	s.keys.stop()
 	st := s.ui.st
-	if take := s.rev.takeOver(); take != nil {
+	if take := s.rev.takeOver(true); take != nil {
 		r, err := take(st)
 		if err != nil { // the error may quote what was typed: not logged
 			fyne.LogError("capture: the changes on the review open at close were not saved", nil)
@@ -196,6 +198,7 @@ func (s *captureScreen) onPayload(payload string, method lead.Method) {
 	if !s.ready() {
 		return
 	}
+	s.cam.forget()
 	region := parseOptions(s.ev)
 	s.ui.background(func() func() {
 		p, err := capture.ParseWith(payload, region)
@@ -248,6 +251,7 @@ func (s *captureScreen) openURI(uri fyne.URI) {
 	if !s.ready() {
 		return
 	}
+	s.cam.forget()
 	s.showStatus(lang.L("Reading the photo…"), false)
 	region := parseOptions(s.ev)
 	s.ui.background(func() func() {
@@ -321,12 +325,14 @@ func (s *captureScreen) store(p capture.Parsed, method lead.Method) {
 }
 
 // settle ends what the screen holds before the next scan is shown, in
-// the background: the review under way is saved as it stands and the Undo
+// the background: the review under way is saved as it stands (a lead
+// typed in that cannot be saved yet is kept waiting for its contact,
+// workflow.AddUnfinished) and the Undo
 // offer ends, both letting their leads go to the CRM. Then next runs
 // there too, and what it returns runs on the UI goroutine with a sentence
 // about the review that was under way ("" when none was).
 func (s *captureScreen) settle(next func(*storage.Store) func(prev string)) {
-	take := s.rev.takeOver()
+	take := s.rev.takeOver(true)
 	held := s.endUndo()
 	st := s.ui.st
 	s.ui.background(func() func() {
@@ -355,6 +361,8 @@ func (s *captureScreen) settle(next func(*storage.Store) func(prev string)) {
 func tookOverText(r workflow.Review, err error) string {
 	name := map[string]any{"Name": contactName(r.Lead.Contact)}
 	switch {
+	case err == nil && r.Lead.Unfinished:
+		return lang.L("Kept {{.Name}} as typed: it waits for its contact on the Leads screen.", name)
 	case err == nil:
 		return lang.L("Saved {{.Name}} as it stood.", name)
 	case r.Lead.ID != uuid.Nil:
@@ -396,6 +404,7 @@ func (s *captureScreen) typeIn(note string) {
 	if !s.ready() {
 		return
 	}
+	s.cam.forget()
 	l := s.newLead(lead.MethodManual)
 	s.settle(func(*storage.Store) func(string) {
 		return func(prev string) {

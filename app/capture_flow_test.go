@@ -304,3 +304,89 @@ func TestCaptureAppStoppedWithAReviewOpenSavesIt(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, due, 1, "and she goes to the CRM")
 }
+
+// A lead typed in by hand with a name alone cannot be saved yet: closing
+// the window asks. Stay keeps it on the form; Discard drops it and closes.
+func TestCaptureClosingWithAnUnsavableDraftAsks(t *testing.T) {
+	u, st := boothAt(t, filepath.Join(t.TempDir(), "leadcap.db"))
+	c := u.capture
+	test.Tap(c.home.typeIn)
+	require.NotNil(t, c.rev.form)
+	test.Type(c.rev.form.given, "Grace")
+	u.tabs.SelectIndex(3)
+
+	u.office.onCloseRequested()
+	require.NotNil(t, c.rev.ask, "closing asks about the lead being typed in")
+	assert.Equal(t, 0, u.tabs.SelectedIndex(), "with the form on show")
+	texts, buttons := overlayTexts(u)
+	assert.Contains(t, texts, "The lead being typed in cannot be saved yet: add an email, a phone number or a web address, or a name together with an organization.")
+	assert.Contains(t, buttons, "Stay")
+	test.Tap(c.rev.ask.stay)
+	assert.NoError(t, u.office.ctx.Err(), "still open")
+	require.NotNil(t, c.rev.form)
+	assert.Equal(t, "Grace", c.rev.form.given.Text, "the form is as it was")
+
+	u.office.onCloseRequested()
+	test.Tap(c.rev.ask.discard)
+	assert.Error(t, u.office.ctx.Err(), "closed")
+	assert.Empty(t, names(t, st), "Grace was discarded")
+}
+
+// A lead typed in that can be saved is saved at close without a question.
+func TestCaptureClosingWithASavableDraftSavesIt(t *testing.T) {
+	u, st := boothAt(t, filepath.Join(t.TempDir(), "leadcap.db"))
+	c := u.capture
+	test.Tap(c.home.typeIn)
+	test.Type(c.rev.form.given, "Grace")
+	test.Type(c.rev.form.email, "grace@example.org")
+
+	u.office.onCloseRequested()
+	assert.Nil(t, c.rev.ask, "nothing to ask about")
+	assert.Error(t, u.office.ctx.Err(), "closed")
+	assert.Equal(t, []string{"Grace"}, names(t, st), "saved as it stood")
+}
+
+// SIGTERM cannot ask: a lead typed in with a name alone is kept, waiting
+// for its contact, and is there after a restart to be completed.
+func TestCaptureAppStoppedWithAnUnsavableDraftKeepsIt(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "leadcap.db")
+	u, st := boothAt(t, path)
+	c := u.capture
+	test.Tap(c.home.typeIn)
+	test.Type(c.rev.form.given, "Grace")
+	test.Type(c.rev.form.family, "Hopper")
+
+	u.Shutdown()
+	require.NoError(t, st.Close())
+
+	st, err := storage.Open(path, nil)
+	require.NoError(t, err)
+	defer st.Close()
+	ls, err := st.Leads(storage.Query{Sync: storage.SyncWaiting})
+	require.NoError(t, err)
+	require.Len(t, ls, 1, "kept, waiting for its contact")
+	assert.Equal(t, "Grace Hopper", ls[0].Contact.Name())
+	assert.True(t, ls[0].Unfinished)
+	due, err := st.ClaimDue(time.Now().Add(time.Hour), 10, time.Hour)
+	require.NoError(t, err)
+	assert.Empty(t, due, "not sent to the CRM without a way to reach her")
+}
+
+// A scan while a lead typed in with a name alone is on the form: the
+// scan opens, and the half-typed lead is kept, waiting for its contact.
+func TestCaptureScanWhileTypingInKeepsTheUnfinishedLead(t *testing.T) {
+	u, st := boothAt(t, filepath.Join(t.TempDir(), "leadcap.db"))
+	c := u.capture
+	test.Tap(c.home.typeIn)
+	test.Type(c.rev.form.given, "Grace")
+	u.win.Canvas().Unfocus()
+
+	scan(u, saraCard, true)
+	require.NotNil(t, c.rev.form)
+	assert.Equal(t, "Sara", c.rev.form.given.Text, "the scan opened Sara")
+	assert.Contains(t, c.rev.form.message.Text, "Kept Grace as typed: it waits for its contact on the Leads screen.")
+	ls, err := st.Leads(storage.Query{Sync: storage.SyncWaiting})
+	require.NoError(t, err)
+	require.Len(t, ls, 1)
+	assert.Equal(t, "Grace", ls[0].Contact.Name())
+}

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -40,6 +41,14 @@ type reviewPanel struct {
 
 	onSaved   func(workflow.Review) // the form was saved and closed
 	onDiscard func()                // Discard was tapped
+
+	ask *draftAsk // the question confirmDrop asks, while it is shown
+}
+
+// draftAsk is the question confirmDrop asks.
+type draftAsk struct {
+	d             *dialog.CustomDialog
+	stay, discard *widget.Button
 }
 
 func newReviewPanel(u *UI, onSaved func(workflow.Review), onDiscard func()) *reviewPanel {
@@ -169,9 +178,12 @@ func (p *reviewPanel) saveDraft() {
 
 // takeOver closes the form and returns the work that saves it as it
 // stands, to run off the UI goroutine before the next scan is shown; nil
-// when nothing is under review (or a lead to type in is still empty). A stored scan whose edits cannot be saved
-// stays as it was read.
-func (p *reviewPanel) takeOver() func(*storage.Store) (workflow.Review, error) {
+// when nothing is under review (or a lead to type in is still empty). A
+// stored scan whose edits cannot be saved stays as it was read. With
+// unfinished (the next scan, the app stops), a lead typed in that has no
+// way to reach the person yet is kept too, waiting for its contact
+// (workflow.AddUnfinished).
+func (p *reviewPanel) takeOver(unfinished bool) func(*storage.Store) (workflow.Review, error) {
 	if p.form == nil {
 		return nil
 	}
@@ -193,7 +205,58 @@ func (p *reviewPanel) takeOver() func(*storage.Store) (workflow.Review, error) {
 		}
 	}
 	l := *draft
+	if unfinished {
+		return func(st *storage.Store) (workflow.Review, error) { return workflow.AddUnfinished(st, &l, fn) }
+	}
 	return func(st *storage.Store) (workflow.Review, error) { return workflow.AddReviewed(st, &l, fn) }
+}
+
+// unsavable reports whether a lead is being typed in that Save would
+// refuse as it stands (a name alone, say): closing the window asks about
+// it first.
+func (p *reviewPanel) unsavable() bool {
+	if p.form == nil || p.draft == nil || !p.form.dirty() {
+		return false
+	}
+	l := *p.draft
+	if err := p.form.change()(&l); err != nil {
+		return true
+	}
+	return l.Normalize(p.form.event.Country) != nil
+}
+
+// confirmDrop asks before the window closes with a lead being typed in
+// that cannot be saved yet: Stay goes back to its form, Discard drops it
+// and runs leave.
+func (p *reviewPanel) confirmDrop(leave func()) {
+	if p.ask != nil {
+		p.ask.d.Hide()
+	}
+	f := p.form
+	msg := widget.NewLabel(lang.L("The lead being typed in cannot be saved yet: add an email, a phone number or a web address, or a name together with an organization."))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomWithoutButtons(lang.L("Discard this lead?"), msg, p.ui.win)
+	done := func() {
+		d.Hide()
+		p.ask = nil
+	}
+	stay := widget.NewButton(lang.L("Stay"), func() {
+		done()
+		if p.form == f && f != nil {
+			p.ui.win.Canvas().Focus(f.email)
+		}
+	})
+	stay.Importance = widget.HighImportance
+	discard := widget.NewButton(lang.L("Discard"), func() {
+		done()
+		if p.form == f {
+			p.close()
+		}
+		leave()
+	})
+	d.SetButtons([]fyne.CanvasObject{stay, discard})
+	p.ask = &draftAsk{d: d, stay: stay, discard: discard}
+	d.Show()
 }
 
 func (p *reviewPanel) close() {

@@ -83,7 +83,7 @@ func (u *UI) openReport() {
 	}
 	u.showLeads()
 	u.report = newDashboard(u)
-	u.nav.PushWithTitle(u.report.content, lang.L("Report"))
+	u.push(navScreen{content: u.report.content, title: lang.L("Report")})
 }
 
 // shownHook shows content and calls onShown when it is first drawn and

@@ -241,3 +241,30 @@ func TestEveryChartTextIsTranslated(t *testing.T) {
 		assert.True(t, ok, "the charts show %q, which chartText does not translate", s)
 	}
 }
+
+// The report's event picker shows the whole event name: on a 360 pt
+// phone it has the full width above the buttons, on a desktop it shares
+// the row with them.
+func TestReportEventPickerShowsTheWholeName(t *testing.T) {
+	st := newStore(t)
+	ev := addEvent(t, st, "Hannover Messe 2026", "DE")
+	addLead(t, st, ev, 1, "Ada", "Lovelace", "Analytical Engines", "ada@example.com")
+	require.NoError(t, st.SetActiveEvent(ev.ID))
+	u := newTestUI(t, st)
+	width := float32(900)
+	if fyne.CurrentDevice().IsMobile() {
+		width = 360
+	}
+	u.win.Resize(fyne.NewSize(width, 640))
+	openReport(t, u)
+	d := u.report
+	require.Equal(t, "Hannover Messe 2026", d.event.Selected)
+
+	th := theme.DefaultTheme()
+	need := fyne.MeasureText(d.event.Selected, th.Size(theme.SizeNameText), fyne.TextStyle{}).Width +
+		th.Size(theme.SizeNameInlineIcon) + 4*th.Size(theme.SizeNameInnerPadding)
+	assert.GreaterOrEqual(t, d.event.Size().Width, need, "the name is not cut short")
+	if fyne.CurrentDevice().IsMobile() {
+		assert.InDelta(t, u.win.Canvas().Size().Width-2*th.Size(theme.SizeNamePadding), d.event.Size().Width, 1, "the full width of a phone")
+	}
+}

@@ -85,8 +85,7 @@ func (s *leadScreen) remove(op lead.Op) {
 				return
 			}
 			if s.ui.lead == s {
-				s.ui.lead = nil
-				s.ui.nav.Back()
+				s.ui.dropTop()
 			}
 			s.ui.leadSaved(lead.Lead{ID: id})
 		}

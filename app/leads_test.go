@@ -237,7 +237,7 @@ func TestLeadsLoadsPagesAsTheListScrolls(t *testing.T) {
 func navBar(t *testing.T, u *UI) (back, forward *widget.Button, title *widget.Label) {
 	t.Helper()
 	walkTree(u.nav, func(o fyne.CanvasObject) bool {
-		if o == u.leads.content || slices.ContainsFunc(u.pushed, func(s *leadScreen) bool { return s.content == o }) {
+		if o == u.leads.content || slices.ContainsFunc(u.pushed, func(s navScreen) bool { return s.content == o }) {
 			return false // a screen, not the bar
 		}
 		switch x := o.(type) {
@@ -304,4 +304,63 @@ func TestLeadsNavigationStaysRightAfterBackAndForward(t *testing.T) {
 	assert.Equal(t, "Leads", title.Text)
 	assert.True(t, back.Disabled())
 	assert.Nil(t, u.leadOnShow())
+}
+
+// → is enabled only when there is a screen ahead: not after the lead on
+// show was deleted (it is gone, and so is what was ahead of it).
+func TestLeadsForwardDisabledWhenNothingIsAhead(t *testing.T) {
+	st := newStore(t)
+	_, _, leads := demo(t, st)
+	u := newTestUI(t, st)
+	back, forward, title := navBar(t, u)
+
+	u.openLead(leads[0].ID) // Ada
+	u.openLead(leads[2].ID) // Grace
+	test.Tap(back)
+	assert.False(t, forward.Disabled(), "Grace is ahead")
+	test.Tap(forward)
+	assert.True(t, forward.Disabled(), "nothing ahead of Grace")
+	test.Tap(back)
+	assert.Equal(t, leads[0].ID, u.leadOnShow().id)
+
+	test.Tap(u.leadOnShow().removal.del)
+	_, buttons := overlayTexts(u)
+	test.Tap(buttons["Delete"])
+	assert.True(t, u.leads.content.Visible(), "back on the list")
+	assert.Equal(t, "Leads", title.Text)
+	assert.True(t, back.Disabled())
+	assert.True(t, forward.Disabled(), "Ada is deleted: nothing to go forward to")
+	assert.Nil(t, u.leadOnShow())
+
+	u.openLead(leads[2].ID)
+	test.Tap(back)
+	assert.False(t, forward.Disabled(), "enabled again once there is")
+	test.Tap(forward)
+	assert.Equal(t, leads[2].ID, u.leadOnShow().id)
+}
+
+// On a phone the report opens over the Leads screen: ← goes back to the
+// list, → to the report again, and nothing further. A desktop has it as a
+// tab and the Leads screen stays as it was.
+func TestLeadsReportOnTheStack(t *testing.T) {
+	st := newStore(t)
+	demo(t, st)
+	u := newTestUI(t, st)
+	back, forward, title := navBar(t, u)
+	openReport(t, u)
+	if !fyne.CurrentDevice().IsMobile() {
+		assert.NotSame(t, u.leadsTab, u.tabs.Selected(), "the Report tab")
+		assert.Zero(t, u.depth)
+		return
+	}
+	assert.Equal(t, "Report", title.Text)
+	assert.True(t, forward.Disabled())
+	test.Tap(back)
+	assert.True(t, u.leads.content.Visible(), "back on the list")
+	assert.Equal(t, "Leads", title.Text)
+	assert.False(t, forward.Disabled(), "the report is ahead")
+	test.Tap(forward)
+	assert.Equal(t, "Report", title.Text)
+	assert.False(t, u.leads.content.Visible())
+	assert.True(t, forward.Disabled())
 }

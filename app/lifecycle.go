@@ -228,13 +228,25 @@ func (o *office) stop() {
 
 // onCloseRequested is the window's close intercept. A lead on the Leads
 // tab with unsaved changes asks first, as ← does; a review open on
-// Capture is saved as it stands when the window closes (captureScreen.stop).
-// With leads not synced yet it says so before closing; nothing is lost
-// either way.
+// Capture is saved as it stands when the window closes (captureScreen.stop),
+// but a lead typed in there that cannot be saved yet asks first (Stay or
+// Discard). With leads not synced yet it says so before closing; nothing
+// is lost either way.
 func (o *office) onCloseRequested() {
 	if s := o.ui.topLead(); s != nil && s.dirty() {
 		o.ui.showLeads()
-		s.confirmLeave(o.closeIfSynced, nil)
+		s.confirmLeave(o.closeAfterCapture, nil)
+		return
+	}
+	o.closeAfterCapture()
+}
+
+// closeAfterCapture closes the window, after asking about a lead typed in
+// on Capture that cannot be saved yet.
+func (o *office) closeAfterCapture() {
+	if c := o.ui.capture; c.rev.unsavable() {
+		o.ui.selectScreen(c.content)
+		c.rev.confirmDrop(o.closeIfSynced)
 		return
 	}
 	o.closeIfSynced()

@@ -47,10 +47,11 @@ type UI struct {
 	nav   *container.Navigation
 	leads *leadsScreen
 	lead  *leadScreen // the lead on show, if any
-	// pushed are the lead screens on the navigation stack above the list,
-	// depth how many of them are on show (the others are ahead, for
-	// forward). Only touched on the UI goroutine.
-	pushed  []*leadScreen
+	// pushed are the screens on the navigation stack above the list (lead
+	// screens, on a phone also the report), depth how many of them are on
+	// show (the others are ahead, for forward). Only touched on the UI
+	// goroutine.
+	pushed  []navScreen
 	depth   int
 	capture *captureScreen
 	meeting *meetingScreen
@@ -220,12 +221,60 @@ func (u *UI) openLead(id uuid.UUID) {
 
 func (u *UI) pushLead(id uuid.UUID) {
 	s := newLeadScreen(u, id)
+	s.removal.card.Show() // Delete / Erase, lead_remove.go
+	u.push(navScreen{content: s.content, title: lang.L("Lead"), lead: s})
+	s.load()
+}
+
+// navScreen is a screen on the Leads tab's navigation stack above the
+// list: a lead's, or on a phone the report (lead nil).
+type navScreen struct {
+	content fyne.CanvasObject
+	title   string
+	lead    *leadScreen
+}
+
+// push shows a screen on top of the one on show; what was ahead of that
+// is gone.
+func (u *UI) push(s navScreen) {
 	u.pushed = append(u.pushed[:u.depth], s)
 	u.depth++
-	s.removal.card.Show() // Delete / Erase, lead_remove.go
-	u.lead = s
-	u.nav.PushWithTitle(s.content, lang.L("Lead"))
-	s.load()
+	u.lead = s.lead
+	u.nav.PushWithTitle(s.content, s.title)
+}
+
+// dropTop takes the screen on show off the stack for good (its lead was
+// deleted; the caller reloads the list): the one below comes back, read
+// afresh, and nothing is left ahead, so → is disabled.
+func (u *UI) dropTop() {
+	if u.depth == 0 || u.nav.Back() == nil {
+		return
+	}
+	u.depth--
+	u.pushed = u.pushed[:u.depth]
+	u.dropAhead()
+	u.lead = u.topLead()
+	if u.lead != nil {
+		u.lead.load()
+	}
+}
+
+// dropAhead ends the screens ahead of the one on show, so that → is
+// disabled. Fyne's Navigation keeps them for → and drops them only when a
+// screen is pushed, and the list, its root, cannot be pushed: so the stack
+// is emptied (without a Root, Back goes below the list), the list pushed
+// as the root again, and the screens on show pushed on it.
+func (u *UI) dropAhead() {
+	root := u.nav.Root
+	u.nav.Root = nil
+	for u.nav.Back() != nil {
+	}
+	u.nav.PushWithTitle(root, u.nav.Title)
+	u.nav.Root = root
+	for _, s := range u.pushed[:u.depth] {
+		u.nav.PushWithTitle(s.content, s.title)
+	}
+	u.nav.Refresh() // the arrows, now that the list is the root again
 }
 
 // onBackTapped goes one screen back towards the list.
@@ -249,15 +298,17 @@ func (u *UI) onForwardTapped() {
 	u.nav.Refresh() // Forward does not update the title and the arrows itself
 	u.depth++
 	u.lead = u.topLead()
-	u.lead.load()
+	if u.lead != nil {
+		u.lead.load()
+	}
 }
 
-// topLead is the lead screen on show, nil when the list is.
+// topLead is the lead screen on show, nil when the list or the report is.
 func (u *UI) topLead() *leadScreen {
 	if u.depth == 0 {
 		return nil
 	}
-	return u.pushed[u.depth-1]
+	return u.pushed[u.depth-1].lead
 }
 
 // showList goes back to the list, from however deep.

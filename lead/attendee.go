@@ -28,10 +28,11 @@ func (a Attendee) Contact() Contact {
 }
 
 // AwaitsContact reports whether the lead is a scanned badge that held only
-// the organiser's badge ID: it is kept, but not delivered to the CRM until
-// its contact is filled (from the attendee list or by hand).
+// the organiser's badge ID, or a lead left Unfinished: it is kept, but not
+// delivered to the CRM until its contact is filled (from the attendee list
+// or by hand).
 func (l *Lead) AwaitsContact() bool {
-	return l.BadgeID != "" && l.Contact.Reachable() != nil
+	return (l.BadgeID != "" || l.Unfinished) && l.Contact.Reachable() != nil
 }
 
 // FillContact fills the lead's contact from the attendee when the lead

@@ -122,7 +122,12 @@ type Lead struct {
 	RawPayload string `json:"raw_payload,omitempty"`
 	// BadgeID is an organiser's opaque badge reference, kept so the lead
 	// can be matched to the attendee list later.
-	BadgeID       string        `json:"badge_id,omitempty"`
+	BadgeID string `json:"badge_id,omitempty"`
+	// Unfinished marks a lead that was being typed in when the app was
+	// stopped, before it had a way to reach the person: it is kept and
+	// waits for its contact as a badge ID alone does (AwaitsContact). It
+	// is cleared once the contact is complete.
+	Unfinished    bool          `json:"unfinished,omitempty"`
 	CapturedAt    time.Time     `json:"captured_at"`
 	CapturedBy    string        `json:"captured_by,omitempty"`
 	DeviceID      string        `json:"device_id,omitempty"`
@@ -228,7 +233,11 @@ func (l *Lead) Normalize(region string) error {
 	if l.AwaitsContact() {
 		return nil // an ID-only badge waits for its contact (attendee.go)
 	}
-	return l.Contact.Reachable()
+	if err := l.Contact.Reachable(); err != nil {
+		return err
+	}
+	l.Unfinished = false
+	return nil
 }
 
 // FieldError says which field of a lead or event is wrong and why.

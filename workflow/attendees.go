@@ -230,6 +230,9 @@ func ImportAttendees(s *storage.Store, ev lead.Event, list []lead.Attendee) (Att
 		return rep, fmt.Errorf("workflow: import attendees: %w", err)
 	}
 	for _, l := range waiting {
+		if l.BadgeID == "" {
+			continue // a lead left unfinished has no badge to look up
+		}
 		a, ok := byBadge[l.BadgeID]
 		if !ok {
 			rep.Unmatched = append(rep.Unmatched, l.BadgeID)

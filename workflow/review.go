@@ -96,6 +96,25 @@ func AddReviewed(s *storage.Store, l *lead.Lead, edit func(*lead.Lead) error) (R
 	return Review{Lead: *l}, nil
 }
 
+// AddUnfinished stores a lead typed in when the app must stop before the
+// person could finish it: as AddReviewed, but a lead with no way yet to
+// reach the person (a name alone, say) is kept all the same, marked
+// Unfinished, and waits for its contact as a badge ID alone does; it goes
+// to the CRM once someone completes it. Other errors are AddReviewed's.
+func AddUnfinished(s *storage.Store, l *lead.Lead, edit func(*lead.Lead) error) (Review, error) {
+	if edit != nil {
+		if err := edit(l); err != nil {
+			return Review{}, fmt.Errorf("workflow: save: %w", err)
+		}
+	}
+	r, err := AddReviewed(s, l, nil)
+	if errors.Is(err, lead.ErrUnreachable) {
+		l.Unfinished = true
+		return AddReviewed(s, l, nil)
+	}
+	return r, err
+}
+
 // Discard takes the scan under review back: a new lead is deleted, an
 // existing lead is put back as it was before the scan (a new version, so a
 // CRM that saw the merge is corrected). It returns the lead as it was

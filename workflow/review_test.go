@@ -150,3 +150,36 @@ func TestAddReviewedHoldsAndRefusesADuplicate(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, held, "a refused lead leaves no hold")
 }
+
+// The app stops while a lead is being typed in with a name alone: it is
+// kept, waiting for its contact, and goes to the CRM once completed.
+func TestAddUnfinishedKeepsANameAloneUntilItIsComplete(t *testing.T) {
+	s, ev := scanStore(t)
+	l := lead.New(ev.ID, lead.MethodManual, time.Now())
+	_, err := workflow.AddReviewed(s, l, func(l *lead.Lead) error { l.Contact.GivenName = "Grace"; return nil })
+	require.ErrorIs(t, err, lead.ErrUnreachable, "a name alone is not a lead")
+
+	r, err := workflow.AddUnfinished(s, l, func(l *lead.Lead) error { l.Contact.GivenName = "Grace"; return nil })
+	require.NoError(t, err)
+	require.NoError(t, workflow.Finish(s, r.Lead.ID))
+	got, err := s.Lead(l.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Grace", got.Contact.GivenName)
+	assert.True(t, got.Unfinished)
+	assert.True(t, got.AwaitsContact())
+	assert.Empty(t, dueNow(t, s), "not sent without a way to reach her")
+	n, err := s.Count(storage.Query{Sync: storage.SyncWaiting})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "listed as waiting for its contact")
+
+	got, err = s.UpdateLead(l.ID, func(l *lead.Lead) error { l.Contact.Emails = []string{"grace@example.org"}; return nil })
+	require.NoError(t, err)
+	assert.False(t, got.Unfinished, "complete now")
+	assert.Equal(t, []string{"Grace"}, dueNow(t, s))
+
+	ok := lead.New(ev.ID, lead.MethodManual, time.Now())
+	ok.Contact.Emails = []string{"ada@example.org"}
+	r, err = workflow.AddUnfinished(s, ok, nil)
+	require.NoError(t, err)
+	assert.False(t, r.Lead.Unfinished, "a complete lead is stored as it is")
+}
