@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
@@ -129,9 +130,9 @@ func weekdayShort(d time.Weekday) string {
 	return lang.L("Sun")
 }
 
-// chartHour labels an hour of the day: "09:00", in German "9 Uhr".
+// chartHour labels an hour of the day: "9:00", in German "9 Uhr".
 func chartHour(h int) string {
-	return lang.L("{{.Hour}}:00", map[string]any{"Hour": fmt.Sprintf("%02d", h)})
+	return lang.L("{{.Hour}}:00", map[string]any{"Hour": strconv.Itoa(h)})
 }
 
 // percent writes a share as a whole percentage: "67%", in German "67 %".
