@@ -75,7 +75,7 @@ screenshots:
 	@scripts/deps.sh tools
 	@scripts/screenshots.sh
 
-## package: an installable Linux archive (binary, .desktop file, icon), with the CLI's man pages and
+## package: an installable Linux archive (the app as leadcap-app, .desktop file, icon), with the CLI (leadcap), its man pages and
 ## its bash, zsh and fish completions added (scripts/package-extras.sh)
 package:
 	@scripts/deps.sh build
