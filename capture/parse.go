@@ -151,6 +151,7 @@ func ParseWith(payload string, o Options) (Parsed, error) {
 		p.Method = lead.MethodQRScan
 	}
 	c := p.Contact
+	c.Emails = splitAddressLists(c.Emails)
 	dropped := c.NormalizeRead(o.Region)
 	for _, fe := range dropped {
 		p.NotTaken = append(p.NotTaken, notTaken(fe))
@@ -203,6 +204,7 @@ func cleanPayload(s string) string {
 	s = strings.TrimPrefix(s, "\ufeff")
 	s = strings.ReplaceAll(s, "\x00", "")
 	s = strings.ReplaceAll(s, string(escSemi), "")
+	s = strings.ReplaceAll(s, string(escComma), "")
 	s = strings.TrimSpace(s)
 	if aimPrefix.MatchString(s) {
 		s = strings.TrimSpace(s[3:])
@@ -296,8 +298,9 @@ func vcardStart(s string) int {
 // bitcoin:, market://…).
 var uriScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]{1,30}:\S*$`)
 
-// lonePhone is a number written with its country code and nothing else.
-var lonePhone = regexp.MustCompile(`^\+[0-9][0-9 ()./-]{5,24}$`)
+// lonePhone is a number written with its country code (after + or the 00
+// international prefix) and nothing else.
+var lonePhone = regexp.MustCompile(`^(?:\+|00)[1-9][0-9 ()./-]{5,24}$`)
 
 func parseLonePhone(s string) (Parsed, bool) {
 	if !lonePhone.MatchString(s) {

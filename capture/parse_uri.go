@@ -9,7 +9,7 @@ import (
 )
 
 // parseMailto reads mailto:a@example.com,b@example.com?cc=…&subject=… and
-// keeps the recipients (to and cc).
+// keeps the recipients (to, cc and bcc: RFC 6068 2).
 func parseMailto(s string) (Parsed, error) {
 	p := Parsed{Format: FormatMailto}
 	addr, query, _ := strings.Cut(s[len("mailto:"):], "?")
@@ -17,6 +17,7 @@ func parseMailto(s string) (Parsed, error) {
 	if q, err := url.ParseQuery(query); err == nil {
 		list = append(list, q["to"]...)
 		list = append(list, q["cc"]...)
+		list = append(list, q["bcc"]...)
 	}
 	for _, l := range list {
 		if u, err := url.PathUnescape(l); err == nil {

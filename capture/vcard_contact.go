@@ -10,9 +10,15 @@ import (
 	"leadcap/lead"
 )
 
-// unesc turns escSemi back into ';' and trims.
+// unesc turns escSemi and escComma back into ';' and ',' and trims.
 func unesc(s string) string {
-	return strings.TrimSpace(strings.ReplaceAll(s, string(escSemi), ";"))
+	return strings.TrimSpace(strings.NewReplacer(string(escSemi), ";", string(escComma), ",").Replace(s))
+}
+
+// nameList reads one component of N, which may hold a comma-separated list
+// (RFC 6350 6.2.2: "John,Philip" are two given names), joined with sep.
+func nameList(s, sep string) string {
+	return unesc(strings.Join(nonEmptyParts(strings.Split(s, ",")...), sep))
 }
 
 // byPref returns the fields with preferred ones first, otherwise in order.
@@ -32,10 +38,10 @@ func contactFromCard(card vcard.Card) lead.Contact {
 	var c lead.Contact
 	c.FullName = unesc(card.Value(vcard.FieldFormattedName))
 	if n := card.Name(); n != nil {
-		c.FamilyName, c.GivenName = unesc(n.FamilyName), unesc(n.GivenName)
+		c.FamilyName, c.GivenName = nameList(n.FamilyName, " "), nameList(n.GivenName, " ")
 		if c.FullName == "" {
-			given := strings.Join(nonEmptyParts(unesc(n.HonorificPrefix), c.GivenName, unesc(n.AdditionalName)), " ")
-			c.FullName = strings.Join(nonEmptyParts(lead.JoinName(given, c.FamilyName), unesc(n.HonorificSuffix)), " ")
+			given := strings.Join(nonEmptyParts(nameList(n.HonorificPrefix, " "), c.GivenName, nameList(n.AdditionalName, " ")), " ")
+			c.FullName = strings.Join(nonEmptyParts(lead.JoinName(given, c.FamilyName), nameList(n.HonorificSuffix, ", ")), " ")
 		}
 	}
 	if org := card.Get(vcard.FieldOrganization); org != nil {
