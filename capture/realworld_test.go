@@ -79,12 +79,12 @@ var realWorldCases = []parseCase{
 			Emails: []string{"priya@raman.example"}, Phones: []lead.Phone{{Number: "+442079460958", Raw: "+44 20 7946 0958"}}},
 	},
 	{
-		// German labels (Firma, Position, Mobil, E-Mail) on a typed card.
+		// German labels (Firma, Position, Tel.:, Mobil, E-Mail) on a typed card.
 		name:    "plain card with German labels",
-		payload: "Name: Max Mustermann\nFirma: Muster GmbH\nPosition: Einkauf\nE-Mail: max@muster.example\nMobil: +49 171 2345678",
+		payload: "Name: Max Mustermann\nFirma: Muster GmbH\nPosition: Einkauf\nE-Mail: max@muster.example\nTel.: +49 30 1234567\nMobil: +49 171 2345678",
 		region:  "DE", format: FormatPlain, method: lead.MethodQRScan,
 		want: lead.Contact{FullName: "Max Mustermann", Organization: "Muster GmbH", Title: "Einkauf",
-			Emails: []string{"max@muster.example"}, Phones: []lead.Phone{{Number: "+491712345678", Raw: "+49 171 2345678"}}},
+			Emails: []string{"max@muster.example"}, Phones: []lead.Phone{{Number: "+49301234567", Raw: "+49 30 1234567"}, {Number: "+491712345678", Raw: "+49 171 2345678"}}},
 	},
 	{
 		// Business cards print one-letter labels: T (telephone), M
@@ -97,12 +97,13 @@ var realWorldCases = []parseCase{
 				{Number: "+14155550101", Raw: "+1 415 555 0101", Kind: "fax"}}},
 	},
 	{
-		// A letterhead-style card: company first, then the person, the
-		// street address, and phone labels without a colon.
+		// A letterhead-style card: company first (known by its legal
+		// form), then the person, the street address, and phone labels
+		// without a colon.
 		name:    "plain card with address lines and labels without a colon",
 		payload: "ACME GmbH\nHans Huber\nLeopoldstraße 1\n80802 München\nTel +49 89 123456\nFax +49 89 123457\nhans.huber@acme.example\nwww.acme.example",
 		region:  "DE", format: FormatPlain, method: lead.MethodQRScan,
-		want: lead.Contact{Emails: []string{"hans.huber@acme.example"}, URLs: []string{"www.acme.example"},
+		want: lead.Contact{FullName: "Hans Huber", Organization: "ACME GmbH", Emails: []string{"hans.huber@acme.example"}, URLs: []string{"www.acme.example"},
 			Phones: []lead.Phone{{Number: "+4989123456", Raw: "+49 89 123456"}, {Number: "+4989123457", Raw: "+49 89 123457", Kind: "fax"}}},
 	},
 	{
