@@ -173,11 +173,12 @@ func ParseWith(payload string, o Options) (Parsed, error) {
 }
 
 // payloadText turns the payload into the text to parse: a byte order mark,
-// a symbology identifier, NUL bytes and surrounding space are dropped, and
-// bytes that are not UTF-8 are decoded (DecodeText), except in a vCard,
-// whose values are decoded one by one in the CHARSET each declares.
+// a symbology identifier, NUL bytes and surrounding space are dropped, text
+// with a UTF-16 byte order mark is decoded, and bytes that are not UTF-8 are
+// decoded (DecodeText), except in a vCard, whose values are decoded one by
+// one in the CHARSET each declares.
 func payloadText(payload string) string {
-	text := cleanPayload(payload)
+	text := cleanPayload(fromUTF16(payload))
 	if !utf8.ValidString(text) && vcardStart(text) < 0 {
 		text = cleanPayload(DecodeText([]byte(text), ""))
 	}

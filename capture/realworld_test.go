@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
 
 	"leadcap/lead"
 )
@@ -46,6 +48,15 @@ var realWorldCases = []parseCase{
 		payload: "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Tomás Silva\r\nEMAIL;TYPE=INTERNET:tomas@silva.example, t.silva@work.example\r\nEND:VCARD\r\n",
 		format:  FormatVCard, method: lead.MethodQRScan,
 		want: lead.Contact{FullName: "Tomás Silva", Emails: []string{"tomas@silva.example", "t.silva@work.example"}},
+	},
+	{
+		// Exporters that write the URI form in capitals (RFC 6068 schemes
+		// are case-insensitive) and copy-pasted values with a zero-width
+		// space or a bidi mark in them.
+		name:    "vCard EMAIL as MAILTO: URI in capitals, and invisible characters in values",
+		payload: "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Lea\u200b Wagner\u202c\r\nEMAIL:MAILTO:LEA.WAGNER@EXAMPLE.AT\r\nEMAIL:\u200blea@home.example\r\nEND:VCARD\r\n",
+		format:  FormatVCard, method: lead.MethodQRScan,
+		want: lead.Contact{FullName: "Lea Wagner", Emails: []string{"lea.wagner@example.at", "lea@home.example"}},
 	},
 	{
 		// QR generators that put several addresses into one MECARD field.
@@ -124,6 +135,24 @@ var realWorldCases = []parseCase{
 
 func TestParseRealWorldShapes(t *testing.T) {
 	runParseCases(t, realWorldCases)
+}
+
+// Windows programs save a contact file as "Unicode": UTF-16 with a byte
+// order mark, in either byte order.
+func TestParseUTF16ContactFile(t *testing.T) {
+	card := "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zoë Ångström\r\nEMAIL:zoe@example.se\r\nEND:VCARD\r\n"
+	for name, enc := range map[string]encoding.Encoding{
+		"little endian": unicode.UTF16(unicode.LittleEndian, unicode.UseBOM),
+		"big endian":    unicode.UTF16(unicode.BigEndian, unicode.UseBOM),
+	} {
+		t.Run(name, func(t *testing.T) {
+			payload, err := enc.NewEncoder().String(card)
+			require.NoError(t, err)
+			p, err := Parse(payload, "SE")
+			require.NoError(t, err)
+			assert.Equal(t, lead.Contact{FullName: "Zoë Ångström", Emails: []string{"zoe@example.se"}}, p.Contact)
+		})
+	}
 }
 
 // Codes on products, books, cars and shipping labels at a booth, in the
