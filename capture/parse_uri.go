@@ -49,7 +49,9 @@ func parseTel(s string) (Parsed, error) {
 	return Parsed{Format: FormatTel, Contact: lead.Contact{Phones: []lead.Phone{{Raw: v}}}}, nil
 }
 
-// looksLikeURL accepts http(s) URLs and bare www. addresses without spaces.
+// looksLikeURL accepts http(s) URLs, bare www. addresses and bare
+// addresses of the profile sites (profileHosts: "linkedin.com/in/…", as
+// people type them on a card), all without spaces.
 func looksLikeURL(s string) (*url.URL, bool) {
 	if strings.ContainsAny(s, " \t\r\n") {
 		return nil, false
@@ -57,7 +59,7 @@ func looksLikeURL(s string) (*url.URL, bool) {
 	t := s
 	switch {
 	case hasPrefixFold(s, "http://"), hasPrefixFold(s, "https://"):
-	case hasPrefixFold(s, "www."):
+	case hasPrefixFold(s, "www."), bareProfileURL(s):
 		t = "https://" + s
 	default:
 		return nil, false
@@ -89,6 +91,22 @@ var profileHosts = map[string]*regexp.Regexp{
 	"ovou.me":        regexp.MustCompile(`^/[^/]+`),
 	"l.ead.me":       regexp.MustCompile(`^/[^/]+`),
 	"mobilocard.com": regexp.MustCompile(`^/[^/]+`),
+}
+
+// bareProfileURL reports whether s is a profile site's host (or a
+// sub-domain of it) followed by a path, without a scheme.
+func bareProfileURL(s string) bool {
+	host, path, ok := strings.Cut(s, "/")
+	if !ok || path == "" {
+		return false
+	}
+	host = strings.ToLower(host)
+	for h := range profileHosts {
+		if host == h || strings.HasSuffix(host, "."+h) {
+			return true
+		}
+	}
+	return false
 }
 
 // wa.me click-to-chat links carry the person's number.

@@ -67,6 +67,13 @@ var realWorldCases = []parseCase{
 			Emails: []string{"tomas@silva.example", "t.silva@work.example"}},
 	},
 	{
+		// A profile address typed without scheme, as printed on cards.
+		name:    "LinkedIn profile address without https:// or www.",
+		payload: "linkedin.com/in/aiko-tanaka",
+		format:  FormatURL, method: lead.MethodQRScan,
+		want: lead.Contact{URLs: []string{"linkedin.com/in/aiko-tanaka"}},
+	},
+	{
 		// A lone number with the 00 international prefix (ITU-T E.164
 		// international call prefix used across Europe).
 		name:    "a phone number alone, written with 00",
