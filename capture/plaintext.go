@@ -78,18 +78,19 @@ func labelKind(word string) string {
 var plainSeparators = []string{"\t", ";", "|"}
 
 // plainCardLines splits a plain card into its lines; a card on one line is
-// split at the first separator that gives three fields or more.
-func plainCardLines(s string) []string {
-	lines := splitLines(s)
+// split at the first separator that gives three fields or more (split is
+// then true).
+func plainCardLines(s string) (lines []string, split bool) {
+	lines = splitLines(s)
 	if len(lines) != 1 {
-		return lines
+		return lines, false
 	}
 	for _, sep := range plainSeparators {
 		if parts := nonEmptyParts(strings.Split(s, sep)...); len(parts) >= 3 {
-			return parts
+			return parts, true
 		}
 	}
-	return lines
+	return lines, false
 }
 
 // parsePlainCard reads contact details typed as plain lines, one value a
@@ -107,14 +108,20 @@ func parsePlainCard(s string) (Parsed, bool) {
 	if p, ok := parseNameAddr(s); ok {
 		return p, true
 	}
-	lines := plainCardLines(s)
+	lines, split := plainCardLines(s)
 	if len(lines) < 2 || len(lines) > plainMaxLines {
 		return Parsed{}, false
 	}
 	p := Parsed{Format: FormatPlain}
 	c := &p.Contact
 	text, named := 0, false
-	for _, raw := range lines {
+	for i, raw := range lines {
+		// One line split at separators is a card only when it starts with
+		// the name or holds nothing but ways to reach ("Halle 3 | Stand B12
+		// | info@…" is a booth, not a person).
+		if split && i == 0 && !looksLikeName(raw) && !plainContactField(raw) {
+			return Parsed{}, false
+		}
 		if len(raw) > plainMaxLineBytes {
 			return Parsed{}, false
 		}
@@ -134,6 +141,9 @@ func parsePlainCard(s string) (Parsed, bool) {
 				c.Title = keepFirst(c.Title, l)
 			}
 		case !strings.ContainsAny(l, " \t") && strings.Count(l, "@") == 1:
+			if _, err := lead.NormalizeEmail(l); err != nil {
+				return Parsed{}, false // "TO:a@example.org": some other form, not a card
+			}
 			c.Emails = append(c.Emails, strings.TrimPrefix(l, "mailto:"))
 		case strings.HasSuffix(l, ">") && strings.Count(l, "@") == 1:
 			a, err := mail.ParseAddress(l) // "Jane Doe <jane@example.org>"
@@ -187,6 +197,15 @@ func parseNameAddr(s string) (Parsed, bool) {
 		return Parsed{}, false
 	}
 	return Parsed{Format: FormatPlain, Contact: lead.Contact{FullName: strings.TrimSpace(a.Name), Emails: []string{a.Address}}}, true
+}
+
+// plainContactField reports whether a field of a plain card is an email,
+// a phone number or a web address.
+func plainContactField(l string) bool {
+	if _, err := lead.NormalizeEmail(l); err == nil {
+		return true
+	}
+	return plainPhone.MatchString(l) || isWebLine(l)
 }
 
 func isWebLine(l string) bool {

@@ -199,6 +199,10 @@ func TestOneLineTextIsNotAPlainCard(t *testing.T) {
 		"Hello, welcome to our booth, see you later",
 		"Prizes; raffle at 3 pm; hall 4",
 		"Halle 3\tStand B12\tMesse München",
+		"Halle 3 | Stand B12 | info@acme.example",
+		// ZXing's ParsedReaderResultTestCase.testEmailType: MATMSG fields
+		// without the MATMSG: prefix are text.
+		"TO:srowen@example.org;SUB:Stuff;BODY:This is some text;;",
 	} {
 		t.Run(s, func(t *testing.T) {
 			_, err := Parse(s, "DE")
