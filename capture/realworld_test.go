@@ -144,6 +144,43 @@ func TestParseRealWorldShapes(t *testing.T) {
 	runParseCases(t, realWorldCases)
 }
 
+// Delimited badge records as badge systems and handheld scanners send them
+// (the RefID^First^Last^Email^Title^Company… layout of Cvent badges).
+var delimitedBadgeCases = []parseCase{
+	{
+		name:    "caret record cut after the last name",
+		payload: "CV7Q2M^Amara^Okoye",
+		format:  FormatBadge, method: lead.MethodBadgeScan, badgeID: "CV7Q2M",
+		want: lead.Contact{FullName: "Amara Okoye", GivenName: "Amara", FamilyName: "Okoye"},
+	},
+	{
+		// '^' is valid in an email's local part: the record must not be
+		// read as one address.
+		name:    "caret record cut after the email",
+		payload: "CV7Q2M^Amara^Okoye^amara@okoye.example",
+		format:  FormatBadge, method: lead.MethodBadgeScan, badgeID: "CV7Q2M",
+		want: lead.Contact{FullName: "Amara Okoye", GivenName: "Amara", FamilyName: "Okoye", Emails: []string{"amara@okoye.example"}},
+	},
+	{
+		name:    "caret record without its RefID",
+		payload: "^Amara^Okoye^amara@okoye.example^CTO^Okoye Labs",
+		format:  FormatBadge, method: lead.MethodBadgeScan,
+		want: lead.Contact{FullName: "Amara Okoye", GivenName: "Amara", FamilyName: "Okoye", Title: "CTO", Organization: "Okoye Labs",
+			Emails: []string{"amara@okoye.example"}},
+	},
+	{
+		name:    "record with tabs, as a handheld scanner types the field separator",
+		payload: "CV7Q2M\tAmara\tOkoye\tamara@okoye.example\tCTO\tOkoye Labs",
+		format:  FormatBadge, method: lead.MethodBadgeScan, badgeID: "CV7Q2M",
+		want: lead.Contact{FullName: "Amara Okoye", GivenName: "Amara", FamilyName: "Okoye", Title: "CTO", Organization: "Okoye Labs",
+			Emails: []string{"amara@okoye.example"}},
+	},
+}
+
+func TestParseDelimitedBadgeShapes(t *testing.T) {
+	runParseCases(t, delimitedBadgeCases)
+}
+
 // Windows programs save a contact file as "Unicode": UTF-16 with a byte
 // order mark, in either byte order.
 func TestParseUTF16ContactFile(t *testing.T) {
