@@ -43,6 +43,13 @@ var realWorldCases = []parseCase{
 			Phones: []lead.Phone{{Number: "+19055551234", Raw: "+1 905 555 1234", Kind: "mobile"}}},
 	},
 	{
+		// vCard 2.1 has no lists in N: a comma is part of the name.
+		name:    "vCard 2.1 N with a plain comma in the family name, no FN",
+		payload: "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Smith, Jr.;John\r\nEMAIL;INTERNET:john@smith.example\r\nEND:VCARD\r\n",
+		format:  FormatVCard, method: lead.MethodQRScan,
+		want: lead.Contact{FullName: "John Smith, Jr.", GivenName: "John", FamilyName: "Smith, Jr.", Emails: []string{"john@smith.example"}},
+	},
+	{
 		// CRM exports that join a person's addresses into one EMAIL value.
 		name:    "vCard EMAIL value holding two addresses",
 		payload: "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Tomás Silva\r\nEMAIL;TYPE=INTERNET:tomas@silva.example, t.silva@work.example\r\nEND:VCARD\r\n",
