@@ -27,6 +27,12 @@ var plainPhone = regexp.MustCompile(`^\+?\(?[0-9][0-9 ()./-]{4,22}[0-9]$`)
 // orgSuffix ends a company's name: its legal form.
 var orgSuffix = regexp.MustCompile(`(?i)[ .,](gmbh|ag|kg|ohg|se|ltd|limited|inc|llc|llp|corp|corporation|plc|s\.?a|s\.?l|s\.?r\.?l|b\.?v|n\.?v|oy|ab|a/?s|aps|sarl|sas|k\.?k|pty)\.?$`)
 
+// titleWord is a word that makes a line of a plain card a job title.
+var titleWord = regexp.MustCompile(`(?i)(^|[\s/,&-])(manager|director|ceo|cto|cfo|coo|cio|cmo|founder|president|vp|head|engineer|developer|` +
+	`consultant|officer|partner|architect|analyst|designer|specialist|representative|executive|assistant|owner|` +
+	`geschäftsführer|geschäftsführerin|leiter|leiterin|vertrieb|einkauf|ingenieur|ingenieurin|berater|beraterin|` +
+	`inhaber|inhaberin|prokurist|directeur|directrice|responsable|gérant)($|[\s/,&-])`)
+
 // Limits of a card written as plain lines: beyond them it is prose.
 const (
 	plainMaxLines     = 10
@@ -102,7 +108,8 @@ func plainCardLines(s string) (lines []string, split bool) {
 // phone with a second number or web address among them, and few other lines
 // of a few words each (up to five when both an email and a phone are there:
 // a street address). The first text line that reads as a name is the full
-// name, one that ends in a legal form (GmbH, Ltd, Inc …) the organization;
+// name, one that ends in a legal form (GmbH, Ltd, Inc …) the organization,
+// one with a job title's word (Manager, CEO, Head, Leiter …) the title;
 // other text lines are not guessed at (the raw payload keeps them).
 func parsePlainCard(s string) (Parsed, bool) {
 	if p, ok := parseNameAddr(s); ok {
@@ -168,6 +175,8 @@ func parsePlainCard(s string) (Parsed, bool) {
 			switch {
 			case orgSuffix.MatchString(l) && c.Organization == "":
 				c.Organization = l
+			case titleWord.MatchString(l) && c.Title == "":
+				c.Title = l
 			case !named && looksLikeName(l):
 				c.FullName, named = keepFirst(c.FullName, l), true
 			default:

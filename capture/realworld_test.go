@@ -132,6 +132,22 @@ var realWorldCases = []parseCase{
 			Phones: []lead.Phone{{Number: "+4989123456", Raw: "+49 89 123456"}, {Number: "+4989123457", Raw: "+49 89 123457", Kind: "fax"}}},
 	},
 	{
+		// The order business cards print: name, job title, company.
+		name:    "plain card with a job title and a company line",
+		payload: "Jane Doe\nSales Manager\nAcme Corp\njane.doe@acme.example\n+1 415 555 0100",
+		format:  FormatPlain, method: lead.MethodQRScan,
+		want: lead.Contact{FullName: "Jane Doe", Title: "Sales Manager", Organization: "Acme Corp",
+			Emails: []string{"jane.doe@acme.example"}, Phones: []lead.Phone{{Number: "+14155550100", Raw: "+1 415 555 0100"}}},
+	},
+	{
+		// The title above the name, as some cards print it.
+		name:    "plain card with the job title before the name",
+		payload: "Head of Marketing\nRaj Patel\nraj.patel@acme.example\n+44 20 7946 0958",
+		format:  FormatPlain, method: lead.MethodQRScan,
+		want: lead.Contact{FullName: "Raj Patel", Title: "Head of Marketing",
+			Emails: []string{"raj.patel@acme.example"}, Phones: []lead.Phone{{Number: "+442079460958", Raw: "+44 20 7946 0958"}}},
+	},
+	{
 		// A keyboard-wedge scanner set to send a tab for each line break.
 		name:    "plain card typed by a scanner with tabs for line breaks",
 		payload: "Jane Doe\tjane@acme.example\t+1 415 555 0100",
