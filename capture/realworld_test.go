@@ -74,6 +74,15 @@ var realWorldCases = []parseCase{
 			Emails: []string{"tomas@silva.example", "t.silva@work.example"}},
 	},
 	{
+		// ZXing's AddressBookAUResultParser takes a code with MEMORY: and
+		// line breaks and reads the fields it knows; others are skipped.
+		name:    "KDDI/au address book code with a line it does not know",
+		payload: "MEMORY:Messe\r\nNAME1:佐藤花子\r\nNAME2:ｻﾄｳﾊﾅｺ\r\nTEL1:090-1234-5678\r\nMAIL1:hanako@ezweb.example\r\nURL:http://hanako.example\r\n",
+		region:  "JP", format: FormatKDDI, method: lead.MethodQRScan,
+		want: lead.Contact{FullName: "佐藤花子", Emails: []string{"hanako@ezweb.example"},
+			Phones: []lead.Phone{{Number: "+819012345678", Raw: "090-1234-5678"}}},
+	},
+	{
 		// A profile address typed without scheme, as printed on cards.
 		name:    "LinkedIn profile address without https:// or www.",
 		payload: "linkedin.com/in/aiko-tanaka",
