@@ -8,8 +8,19 @@ import (
 )
 
 // badgeSeparators are the separators of Cvent-style delimited badges, in the
-// order they are tried.
-const badgeSeparators = "^|*%"
+// order they are tried (a tab is what handheld scanners send for the field
+// separator of a badge's PDF417 or Code 128 record).
+const badgeSeparators = "^|*%\t"
+
+// minSeparators is how many separators make a delimited badge: a caret
+// appears in no name or sentence, so RefID^First^Last is enough; the other
+// separators need the five fields up to the email.
+func minSeparators(sep string) int {
+	if sep == "^" {
+		return 2
+	}
+	return 4
+}
 
 // opaqueBadge is an organiser's badge code with nothing else in it: 4 to 64
 // letters, digits and - _ . # / + = $, with at least one digit (Eventbrite's
@@ -26,7 +37,9 @@ var tokenBadge = regexp.MustCompile(`^([A-Z]{2})\$[A-Za-z0-9_-]{4,64}\$([A-Z]{2}
 // parseBadge recognises the badge payloads that are not MECARDs:
 //
 //   - the delimited record RefID^First^Last^Email^Title^Company^City^State^Zip^Phone
-//     (Cvent; ^, |, * or % as separator; trailing fields may be missing);
+//     (Cvent; ^, |, *, % or a tab as separator; trailing fields may be
+//     missing, with ^ down to RefID^First^Last; without a RefID when it has
+//     the email);
 //   - Devoxx's ID::Last::First::Company::Email;
 //   - an email address alone;
 //   - a code that matches the event's badge pattern, when it has one;
@@ -49,7 +62,7 @@ func parseBadge(s string, pattern lead.BadgePattern) (Parsed, bool) {
 		return p, true
 	}
 	badge := Parsed{Format: FormatBadge, Method: lead.MethodBadgeScan}
-	if !strings.ContainsAny(s, " \t") && strings.Count(s, "@") == 1 {
+	if !strings.ContainsAny(s, " \t^|") && strings.Count(s, "@") == 1 { // '^' and '|' are valid in an address but not in one on a badge
 		if _, err := lead.NormalizeEmail(s); err == nil {
 			badge.Contact.Emails = []string{s}
 			return badge, true
@@ -74,7 +87,7 @@ func isBadgeID(s string, pattern lead.BadgePattern) bool {
 }
 
 func parseDelimited(s, sep string) (Parsed, bool) {
-	if strings.Count(s, sep) < 4 {
+	if strings.Count(s, sep) < minSeparators(sep) {
 		return Parsed{}, false
 	}
 	f := strings.Split(s, sep)
@@ -88,13 +101,13 @@ func parseDelimited(s, sep string) (Parsed, bool) {
 		return ""
 	}
 	ref, first, last, email := get(0), get(1), get(2), get(3)
-	if ref == "" || strings.ContainsAny(ref, " \t") {
-		return Parsed{}, false
+	if strings.ContainsAny(ref, " \t") || ref == "" && email == "" {
+		return Parsed{}, false // a record without its RefID still counts when it names an email
 	}
 	if email != "" && !strings.Contains(email, "@") {
 		return Parsed{}, false // not this layout: do not guess which field is what
 	}
-	if first == "" && last == "" && email == "" {
+	if first == "" && last == "" && email == "" || strings.ContainsAny(first+last, "@") {
 		return Parsed{}, false
 	}
 	c := lead.Contact{

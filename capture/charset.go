@@ -11,7 +11,22 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/ianaindex"
+	"golang.org/x/text/encoding/unicode"
 )
+
+// fromUTF16 decodes text that starts with a UTF-16 byte order mark (a
+// contact file saved as "Unicode" by Windows programs, piped into the CLI);
+// other text is returned as it is.
+func fromUTF16(s string) string {
+	if !strings.HasPrefix(s, "\xff\xfe") && !strings.HasPrefix(s, "\xfe\xff") {
+		return s
+	}
+	out, err := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().String(s)
+	if err != nil {
+		return s
+	}
+	return out
+}
 
 // DecodeText turns the bytes of a QR code's byte segments into text.
 //

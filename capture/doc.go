@@ -21,20 +21,23 @@
 // a payload with the event's country as the default region for phone
 // numbers: vCard 2.1, 3.0 and 4.0 as phones, mail clients and web generators
 // really write them (group prefixes, any CHARSET, lost or odd line breaks,
-// comment lines, several cards); MECARD and QRCoder's MECARD+; KDDI/au's
-// address book code; BIZCARD; mailto: (to and cc), smtp: and MATMSG; tel:; a
-// person's profile URL; a card written as plain lines; and event badges
+// comment lines, several cards, UTF-16 files); MECARD and QRCoder's MECARD+;
+// KDDI/au's address book code; BIZCARD; mailto: (to, cc and bcc), smtp: and
+// MATMSG; tel: and a lone number with + or 00; a person's profile URL (also
+// typed without https://); a card written as plain lines (labelled or not,
+// one line split at tabs, ';' or '|', or "Name <address>"); and event badges
 // (Cvent's MECARD with CONF:, the delimited
 // RefID^First^Last^Email^Title^Company^City^State^Zip^Phone record, an email
 // alone, tokens such as AT$…$AT, an opaque badge ID that is not a product
-// code). The files follow the work: parse.go dispatches on the payload's
+// code: EAN/UPC with or without add-on, ISBN also hyphenated, GS1 element
+// strings, VIN, GUID). The files follow the work: parse.go dispatches on the payload's
 // form; vcard_lines.go turns a vCard into logical lines (vcard_breaks.go puts
 // back line breaks a scanner dropped), vcard_prop.go tokenizes and decodes
 // one property, vcard_card.go fills a github.com/emersion/go-vcard Card with
 // them and vcard_contact.go takes the contact from it; mecard.go, kddi.go,
 // parse_uri.go, plaintext.go and badge.go (with productcode.go) read the
-// other forms; charset.go decodes legacy character sets with
-// golang.org/x/text.
+// other forms; emails.go splits a value that lists several addresses;
+// charset.go decodes legacy character sets with golang.org/x/text.
 //
 // One bad value never throws the card away. Emails and phones are
 // normalized by lead.Contact.NormalizeRead: an email that is not an address

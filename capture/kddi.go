@@ -2,6 +2,7 @@ package capture
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"leadcap/lead"
@@ -10,10 +11,16 @@ import (
 // kddiLine is one KEY:value line of a KDDI/au address book code.
 var kddiLine = regexp.MustCompile(`^(MEMORY|NAME[12]|TEL[1-3]|MAIL[1-3]|ADD)\s*:(.*)$`)
 
+// otherKDDILine is a KEY:value line that a KDDI/au code may hold besides
+// the known ones.
+var otherKDDILine = regexp.MustCompile(`^[A-Z][A-Z0-9-]*\s*:`)
+
 // parseKDDI reads the address book code of KDDI/au phones: lines
 // MEMORY:note, NAME1:name, NAME2:its reading (kana), TEL1: to TEL3:,
 // MAIL1: to MAIL3: and ADD:address, in any order. It needs a NAME1, TEL or
-// MAIL line and every non-empty line must be one of these.
+// MAIL line; every non-empty line must be one of these, or, in a code with
+// its MEMORY: line (what ZXing's AddressBookAUResultParser requires), any
+// other KEY:value line, which is skipped.
 func parseKDDI(s string) (Parsed, bool) {
 	if !strings.ContainsAny(s, "\r\n") {
 		return Parsed{}, false
@@ -21,9 +28,14 @@ func parseKDDI(s string) (Parsed, bool) {
 	p := Parsed{Format: FormatKDDI}
 	c := &p.Contact
 	reach := false
-	for _, l := range splitLines(s) {
+	lines := splitLines(s)
+	memory := slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "MEMORY:") })
+	for _, l := range lines {
 		m := kddiLine.FindStringSubmatch(l)
 		if m == nil {
+			if memory && otherKDDILine.MatchString(l) {
+				continue
+			}
 			return Parsed{}, false
 		}
 		v := strings.TrimSpace(m[2])

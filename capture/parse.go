@@ -151,6 +151,7 @@ func ParseWith(payload string, o Options) (Parsed, error) {
 		p.Method = lead.MethodQRScan
 	}
 	c := p.Contact
+	c.Emails = splitAddressLists(c.Emails)
 	dropped := c.NormalizeRead(o.Region)
 	for _, fe := range dropped {
 		p.NotTaken = append(p.NotTaken, notTaken(fe))
@@ -172,11 +173,12 @@ func ParseWith(payload string, o Options) (Parsed, error) {
 }
 
 // payloadText turns the payload into the text to parse: a byte order mark,
-// a symbology identifier, NUL bytes and surrounding space are dropped, and
-// bytes that are not UTF-8 are decoded (DecodeText), except in a vCard,
-// whose values are decoded one by one in the CHARSET each declares.
+// a symbology identifier, NUL bytes and surrounding space are dropped, text
+// with a UTF-16 byte order mark is decoded, and bytes that are not UTF-8 are
+// decoded (DecodeText), except in a vCard, whose values are decoded one by
+// one in the CHARSET each declares.
 func payloadText(payload string) string {
-	text := cleanPayload(payload)
+	text := cleanPayload(fromUTF16(payload))
 	if !utf8.ValidString(text) && vcardStart(text) < 0 {
 		text = cleanPayload(DecodeText([]byte(text), ""))
 	}
@@ -203,6 +205,7 @@ func cleanPayload(s string) string {
 	s = strings.TrimPrefix(s, "\ufeff")
 	s = strings.ReplaceAll(s, "\x00", "")
 	s = strings.ReplaceAll(s, string(escSemi), "")
+	s = strings.ReplaceAll(s, string(escComma), "")
 	s = strings.TrimSpace(s)
 	if aimPrefix.MatchString(s) {
 		s = strings.TrimSpace(s[3:])
@@ -296,8 +299,9 @@ func vcardStart(s string) int {
 // bitcoin:, market://…).
 var uriScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]{1,30}:\S*$`)
 
-// lonePhone is a number written with its country code and nothing else.
-var lonePhone = regexp.MustCompile(`^\+[0-9][0-9 ()./-]{5,24}$`)
+// lonePhone is a number written with its country code (after + or the 00
+// international prefix) and nothing else.
+var lonePhone = regexp.MustCompile(`^(?:\+|00)[1-9][0-9 ()./-]{5,24}$`)
 
 func parseLonePhone(s string) (Parsed, bool) {
 	if !lonePhone.MatchString(s) {

@@ -9,7 +9,7 @@ import (
 )
 
 // parseMailto reads mailto:a@example.com,b@example.com?cc=…&subject=… and
-// keeps the recipients (to and cc).
+// keeps the recipients (to, cc and bcc: RFC 6068 2).
 func parseMailto(s string) (Parsed, error) {
 	p := Parsed{Format: FormatMailto}
 	addr, query, _ := strings.Cut(s[len("mailto:"):], "?")
@@ -17,6 +17,7 @@ func parseMailto(s string) (Parsed, error) {
 	if q, err := url.ParseQuery(query); err == nil {
 		list = append(list, q["to"]...)
 		list = append(list, q["cc"]...)
+		list = append(list, q["bcc"]...)
 	}
 	for _, l := range list {
 		if u, err := url.PathUnescape(l); err == nil {
@@ -48,7 +49,9 @@ func parseTel(s string) (Parsed, error) {
 	return Parsed{Format: FormatTel, Contact: lead.Contact{Phones: []lead.Phone{{Raw: v}}}}, nil
 }
 
-// looksLikeURL accepts http(s) URLs and bare www. addresses without spaces.
+// looksLikeURL accepts http(s) URLs, bare www. addresses and bare
+// addresses of the profile sites (profileHosts: "linkedin.com/in/…", as
+// people type them on a card), all without spaces.
 func looksLikeURL(s string) (*url.URL, bool) {
 	if strings.ContainsAny(s, " \t\r\n") {
 		return nil, false
@@ -56,7 +59,7 @@ func looksLikeURL(s string) (*url.URL, bool) {
 	t := s
 	switch {
 	case hasPrefixFold(s, "http://"), hasPrefixFold(s, "https://"):
-	case hasPrefixFold(s, "www."):
+	case hasPrefixFold(s, "www."), bareProfileURL(s):
 		t = "https://" + s
 	default:
 		return nil, false
@@ -88,6 +91,22 @@ var profileHosts = map[string]*regexp.Regexp{
 	"ovou.me":        regexp.MustCompile(`^/[^/]+`),
 	"l.ead.me":       regexp.MustCompile(`^/[^/]+`),
 	"mobilocard.com": regexp.MustCompile(`^/[^/]+`),
+}
+
+// bareProfileURL reports whether s is a profile site's host (or a
+// sub-domain of it) followed by a path, without a scheme.
+func bareProfileURL(s string) bool {
+	host, path, ok := strings.Cut(s, "/")
+	if !ok || path == "" {
+		return false
+	}
+	host = strings.ToLower(host)
+	for h := range profileHosts {
+		if host == h || strings.HasSuffix(host, "."+h) {
+			return true
+		}
+	}
+	return false
 }
 
 // wa.me click-to-chat links carry the person's number.

@@ -7,10 +7,17 @@ import (
 
 // isProductCode reports whether s is a code that identifies a thing, not a
 // person: a GTIN (EAN-8, UPC-A, EAN-13, GTIN-14) or an ISBN-10 with a valid
-// check digit, an ISBN-13 (978 or 979 and ten digits), a vehicle identification number with a valid check digit,
-// or a GUID. Such codes are on product labels, books and devices at a
-// booth; taken for a badge ID they would become a lead.
+// check digit, an ISBN-13 (978 or 979 and ten digits), either ISBN also
+// written with hyphens, an EAN/UPC with its two- or five-digit add-on, a GS1
+// element string that starts with an SSCC (AI 00) or a GTIN (AI 01), a
+// vehicle identification number with a valid check digit (also with the
+// import prefix Code 39 labels carry), or a GUID. Such codes are on product
+// labels, books, cartons and devices at a booth; taken for a badge ID they
+// would become a lead.
 func isProductCode(s string) bool {
+	if isbnWritten(s) || gtinWithAddOn(s) || gs1ElementString(s) || vinWithPrefix(s) {
+		return true
+	}
 	switch {
 	case allDigits(s) && len(s) == 13 && (strings.HasPrefix(s, "978") || strings.HasPrefix(s, "979")):
 		return true // Bookland: an ISBN-13, whatever its check digit
@@ -100,4 +107,69 @@ func vinValue(c byte) (int, bool) {
 		return 0, false
 	}
 	return int("12345678_12345_7_923456789"[c-'A'] - '0'), true
+}
+
+// isbnHyphenated is an ISBN as printed above the bars: groups of digits
+// separated by hyphens or spaces.
+var isbnHyphenated = regexp.MustCompile(`^[0-9]{1,5}(?:[- ][0-9]{1,7}){2,3}[- ][0-9Xx]$`)
+
+// isbnWritten reports whether s is an ISBN-10 or ISBN-13 written with
+// hyphens or spaces (ISO 2108).
+func isbnWritten(s string) bool {
+	if !isbnHyphenated.MatchString(s) {
+		return false
+	}
+	t := strings.NewReplacer("-", "", " ", "").Replace(s)
+	switch len(t) {
+	case 10:
+		return isbn10Valid(t)
+	case 13:
+		return allDigits(t) && (strings.HasPrefix(t, "978") || strings.HasPrefix(t, "979")) && gtinValid(t)
+	}
+	return false
+}
+
+// gtinWithAddOn reports whether s is an EAN-13 or UPC-A followed by the
+// digits of its two- or five-digit add-on symbol (a periodical's issue, a
+// book's price), as scanners send them.
+func gtinWithAddOn(s string) bool {
+	if !allDigits(s) {
+		return false
+	}
+	for _, n := range []int{13, 12} {
+		if add := len(s) - n; (add == 2 || add == 5) && gtinValid(s[:n]) {
+			return true
+		}
+	}
+	return false
+}
+
+// gs1ElementString reports whether s is GS1 data that starts with an SSCC
+// (application identifier 00 and 18 digits) or a GTIN (AI 01 and 14 digits)
+// whose check digit is valid, as on cartons and pallets; later element
+// strings may follow, with or without the group separator.
+func gs1ElementString(s string) bool {
+	switch {
+	case len(s) >= 20 && strings.HasPrefix(s, "00") && allDigits(s[:20]):
+		return gtinValid(s[2:20])
+	case len(s) >= 16 && strings.HasPrefix(s, "01") && allDigits(s[:16]):
+		return len(s) > 16 && gtinValid(s[2:16])
+	}
+	return false
+}
+
+// vinWithPrefix reports whether s is a VIN once the letters I, O and Q,
+// which no VIN contains, are dropped: Code 39 VIN labels on imported cars
+// carry an I before it.
+func vinWithPrefix(s string) bool {
+	if len(s) != 18 {
+		return false
+	}
+	t := strings.Map(func(r rune) rune {
+		if r == 'I' || r == 'O' || r == 'Q' {
+			return -1
+		}
+		return r
+	}, s)
+	return len(t) == 17 && vinValid(t)
 }

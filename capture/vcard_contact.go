@@ -10,9 +10,26 @@ import (
 	"leadcap/lead"
 )
 
-// unesc turns escSemi back into ';' and trims.
+// unesc turns escSemi and escComma back into ';' and ',' and trims.
 func unesc(s string) string {
-	return strings.TrimSpace(strings.ReplaceAll(s, string(escSemi), ";"))
+	return strings.TrimSpace(strings.NewReplacer(string(escSemi), ";", string(escComma), ",").Replace(s))
+}
+
+// nameLists reports whether the card's N components are comma-separated
+// lists: in vCard 3.0 (RFC 2426 3.1.2) and 4.0 (RFC 6350 6.2.2, "John,Philip"
+// are two given names), not in 2.1 or a card without VERSION, whose
+// producers write a comma as it is.
+func nameLists(card vcard.Card) bool {
+	v := strings.TrimSpace(card.Value(vcard.FieldVersion))
+	return strings.HasPrefix(v, "3") || strings.HasPrefix(v, "4")
+}
+
+// nameList reads one component of N: with lists, its items joined with sep.
+func nameList(s, sep string, lists bool) string {
+	if !lists {
+		return unesc(s)
+	}
+	return unesc(strings.Join(nonEmptyParts(strings.Split(s, ",")...), sep))
 }
 
 // byPref returns the fields with preferred ones first, otherwise in order.
@@ -32,10 +49,11 @@ func contactFromCard(card vcard.Card) lead.Contact {
 	var c lead.Contact
 	c.FullName = unesc(card.Value(vcard.FieldFormattedName))
 	if n := card.Name(); n != nil {
-		c.FamilyName, c.GivenName = unesc(n.FamilyName), unesc(n.GivenName)
+		lists := nameLists(card)
+		c.FamilyName, c.GivenName = nameList(n.FamilyName, " ", lists), nameList(n.GivenName, " ", lists)
 		if c.FullName == "" {
-			given := strings.Join(nonEmptyParts(unesc(n.HonorificPrefix), c.GivenName, unesc(n.AdditionalName)), " ")
-			c.FullName = strings.Join(nonEmptyParts(lead.JoinName(given, c.FamilyName), unesc(n.HonorificSuffix)), " ")
+			given := strings.Join(nonEmptyParts(nameList(n.HonorificPrefix, " ", lists), c.GivenName, nameList(n.AdditionalName, " ", lists)), " ")
+			c.FullName = strings.Join(nonEmptyParts(lead.JoinName(given, c.FamilyName), nameList(n.HonorificSuffix, ", ", lists)), " ")
 		}
 	}
 	if org := card.Get(vcard.FieldOrganization); org != nil {

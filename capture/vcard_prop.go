@@ -14,6 +14,11 @@ import (
 // into ';'. cleanPayload removes it from the input, so it cannot clash.
 const escSemi = '\uE000'
 
+// escComma stands for an escaped comma (\,) the same way, so that the
+// comma-separated lists of N's components can be told from a comma that is
+// part of a name.
+const escComma = '\uE001'
+
 // vcardProp is one property line, tokenized: its group, upper-case name,
 // parameters (TYPE values lower-cased, PREF and VALUE as go-vcard names
 // them) and its value as it stands in the payload.
@@ -191,8 +196,9 @@ func decodeQP(s string) []byte {
 
 // unescapeValue removes a value's backslash escapes (RFC 6350 3.4, with the
 // 2.1 and 3.0 variants): \n and \N are line breaks, \, \: and \\ are the
-// character itself, \; becomes escSemi so that structured values can still be
-// split on plain semicolons; a stray backslash is kept as it is.
+// character itself, \; and \, become escSemi and escComma so that structured
+// values can still be split on plain semicolons and commas; a stray backslash
+// is kept as it is.
 func unescapeValue(v string) string {
 	if !strings.Contains(v, `\`) {
 		return v
@@ -208,9 +214,11 @@ func unescapeValue(v string) string {
 		switch v[i+1] {
 		case ';':
 			b.WriteRune(escSemi)
+		case ',':
+			b.WriteRune(escComma)
 		case 'n', 'N':
 			b.WriteByte('\n')
-		case ',', '\\', ':':
+		case '\\', ':':
 			b.WriteByte(v[i+1])
 		default:
 			b.WriteByte('\\')

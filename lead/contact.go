@@ -231,9 +231,12 @@ func (e *FieldError) Is(target error) bool {
 }
 
 // NormalizeEmail checks an address with net/mail and returns it trimmed and
-// lower-cased, without any display name.
+// lower-cased, without any display name or mailto: scheme (in any case).
 func NormalizeEmail(s string) (string, error) {
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "mailto:"))
+	s = strings.TrimSpace(s)
+	if len(s) >= 7 && strings.EqualFold(s[:7], "mailto:") {
+		s = strings.TrimSpace(s[7:])
+	}
 	a, err := mail.ParseAddress(s)
 	if err != nil {
 		return "", fmt.Errorf("%q is not an email address: %w", s, err)

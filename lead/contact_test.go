@@ -17,7 +17,7 @@ func TestNormalizeContact(t *testing.T) {
 		GivenName:    "  Jürgen ",
 		FamilyName:   "Müller",
 		Organization: "Müller  & Söhne GmbH",
-		Emails:       []string{" Juergen.Mueller@Example.DE ", "", "juergen.mueller@example.de"},
+		Emails:       []string{" Juergen.Mueller@Example.DE ", "", "juergen.mueller@example.de", "MAILTO:Juergen.Mueller@example.de", "juergen\u200b.mueller@example.de"},
 		Phones:       []lead.Phone{{Raw: "030 1234567", Kind: "Work"}, {Raw: "+49 30 1234567"}, {Raw: "0049 171 2345678", Kind: "mobile"}},
 		URLs:         []string{" https://example.de ", "https://example.de"},
 	}

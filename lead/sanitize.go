@@ -10,7 +10,10 @@ import (
 // introducers, BEL, NUL, DEL, …) and the Unicode line and paragraph
 // separators from s, so that text read from a QR code or a scanner cannot
 // move the cursor, retitle a terminal or hide text when it is printed
-// later. Tabs and line breaks become spaces; use StripControlKeepLines for
+// later. Invisible characters that hide or reorder text are removed too:
+// zero-width space, word joiner, byte order mark, soft hyphen and the
+// bidirectional embeddings, overrides and isolates (ZWJ and ZWNJ, which
+// some scripts need, stay). Tabs and line breaks become spaces; use StripControlKeepLines for
 // text that may hold several lines. Invalid UTF-8 is replaced by U+FFFD.
 func StripControl(s string) string {
 	return stripControl(s, false)
@@ -44,7 +47,7 @@ func stripControl(s string, keepLines bool) string {
 			b.WriteByte('\n')
 		case r == '\n' || r == '\r' || r == '\t' || r == '\u2028' || r == '\u2029':
 			b.WriteByte(' ')
-		case unicode.IsControl(r):
+		case unicode.IsControl(r), invisible(r):
 		default:
 			b.WriteRune(r)
 		}
@@ -92,10 +95,21 @@ func escapeLen(s string) int {
 	return len(s)
 }
 
+// invisible reports the format characters StripControl removes.
+func invisible(r rune) bool {
+	switch {
+	case r == '\u200b', r == '\u2060', r == '\ufeff', r == '\u00ad':
+		return true
+	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+		return true
+	}
+	return false
+}
+
 // needsStrip is the fast path: most text holds no control character.
 func needsStrip(s string) bool {
 	for _, r := range s {
-		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == '\u2028' || r == '\u2029' {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == '\u2028' || r == '\u2029' || invisible(r) {
 			return true
 		}
 	}

@@ -26,6 +26,9 @@ var controlCases = []struct {
 	{"Unicode line separator", "a\u2028b", "a b", "a\nb"},
 	{"invalid UTF-8", "a\xffb", "a\ufffdb", "a\ufffdb"},
 	{"unterminated OSC stops at the line end", "x\x1b]0;title\nnext", "x next", "x\nnext"},
+	{"zero-width space, word joiner, BOM, soft hyphen", "Zero\u200bWidth\u2060\ufeffNa\u00adme", "ZeroWidthName", "ZeroWidthName"},
+	{"bidi override hides the order of text (Trojan Source)", "ab\u202ecd\u202c\u2066ef\u2069", "abcdef", "abcdef"},
+	{"ZWNJ and ZWJ that Persian and Indic names need stay", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u0915\u094d\u200d\u0937", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u0915\u094d\u200d\u0937", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u0915\u094d\u200d\u0937"},
 }
 
 func TestStripControl(t *testing.T) {
