@@ -337,3 +337,30 @@ func TestChartsInAnotherLanguage(t *testing.T) {
 		assert.True(t, known[s], "%q is not in ChartTexts", s)
 	}
 }
+
+// TestReportHTMLInAnotherLanguage: every text, number, share and date of
+// the HTML page goes through ChartWords, and the page says its language.
+func TestReportHTMLInAnotherLanguage(t *testing.T) {
+	s := openStore(t)
+	ev := seedReport(t, s)
+	r, err := workflow.BuildReport(context.Background(), s, ev.ID, time.UTC, time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	w := workflow.ChartWords{
+		Text:     func(s string) string { return "«" + s + "»" },
+		Day:      func(d time.Time) string { return d.Format("02.01.") },
+		Hour:     func(h int) string { return strconv.Itoa(h) + " Uhr" },
+		Number:   func(n int) string { return "#" + strconv.Itoa(n) },
+		Percent:  func(f float64) string { return fmt.Sprintf("%.0f ‰", f*1000) },
+		Date:     func(d time.Time) string { return d.Format("02.01.2006") },
+		Language: "de",
+	}
+	var buf bytes.Buffer
+	require.NoError(t, workflow.WriteReportHTMLIn(&buf, r, w))
+	page := buf.String()
+	for _, want := range []string{`<html lang="de">`, "— «how the event went»</title>", "<div>«Leads»<b>#8</b>", "«Hot»: #2 (250 ‰)",
+		"«Made by leadcap on» 30.11.2026 08:00 UTC; «days and hours in» UTC."} {
+		assert.True(t, strings.Contains(page, want), "the page has no %q", want)
+	}
+	english := regexp.MustCompile(`>\d+<|\(\d+%\)|\d{4}-\d\d-\d\d|[^«](Leads per|Made by|how the event)`)
+	assert.Empty(t, english.FindAllString(page, -1), "figures, dates and texts not put into the language")
+}
