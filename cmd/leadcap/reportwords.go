@@ -93,10 +93,12 @@ func reportWords(l string) (workflow.ChartWords, error) {
 		Text: func(s string) string { return tr(s, nil) },
 		// The app's translations know the weekdays by their English
 		// abbreviation, "Mon".
-		Day:      func(d time.Time) string { return tr(d.Weekday().String()[:3], nil) + " " + d.Format(dayLayout) },
-		Hour:     func(h int) string { return tr("{{.Hour}}:00", map[string]any{"Hour": h}) },
-		Number:   func(n int) string { return numbers.Sprint(n) },
-		Percent:  func(f float64) string { return tr("{{.Percent}}%", map[string]any{"Percent": fmt.Sprintf("%.0f", f*100)}) },
+		Day:    func(d time.Time) string { return tr(d.Weekday().String()[:3], nil) + " " + d.Format(dayLayout) },
+		Hour:   func(h int) string { return tr("{{.Hour}}:00", map[string]any{"Hour": h}) },
+		Number: func(n int) string { return numbers.Sprint(n) },
+		Percent: func(f float64) string {
+			return tr("{{.Percent}}%", map[string]any{"Percent": fmt.Sprintf("%.0f", f*100)})
+		},
 		Date:     func(d time.Time) string { return d.Format(dateLayout) },
 		Language: l,
 	}, nil
