@@ -48,8 +48,10 @@ func AddQuestion(s *storage.Store, eventID uuid.UUID, q lead.Question) (lead.Que
 	return q, nil
 }
 
-// RemoveQuestion removes a question from the event. Answers already given
-// stay with the leads.
+// RemoveQuestion removes a question from the event, and its answers from
+// the event's leads, which are queued for the CRM: there the answers are
+// emptied too (a mapped field set empty, the details and the Tryton
+// description written again without them).
 func RemoveQuestion(s *storage.Store, eventID uuid.UUID, id string) error {
 	ev, err := s.Event(eventID)
 	if err != nil {
@@ -58,6 +60,24 @@ func RemoveQuestion(s *storage.Store, eventID uuid.UUID, id string) error {
 	i := questionIndex(ev, id)
 	if i < 0 {
 		return fmt.Errorf("question %q: %w", id, ErrNoQuestion)
+	}
+	q := ev.Questions[i]
+	// The answers go first: should this stop half way, removing the
+	// question again finishes it.
+	var answered []uuid.UUID
+	err = s.EachLead(storage.Query{EventID: eventID}, func(l lead.Lead) error {
+		if l.Qualification.Answers[id] != "" {
+			answered = append(answered, l.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("workflow: remove question: %w", err)
+	}
+	for _, lid := range answered {
+		if _, err := s.UpdateLead(lid, func(l *lead.Lead) error { l.Qualification.ClearAnswer(q); return nil }); err != nil {
+			return fmt.Errorf("workflow: remove question: %w", err)
+		}
 	}
 	ev.Questions = append(ev.Questions[:i], ev.Questions[i+1:]...)
 	if err := s.UpdateEvent(&ev); err != nil {

@@ -225,3 +225,48 @@ func TestTasksOfAPushAreListedTogether(t *testing.T) {
 	assert.Equal(t, 4, srv.TaskCreates)
 	assert.Equal(t, "2027-01-01T12:00:00.000Z", taskFor(t, srv, res[0].RemoteID, batch[0].Lead.Notes[3]).Properties["hs_timestamp"], "the third page's task was found and moved")
 }
+
+// An answer removed after it was delivered (or whose question was taken
+// off the event) empties its property at the next delivery: HubSpot
+// clears a property set to an empty string. A property the lead never
+// answered is left alone, and one answered again gets the new answer.
+func TestRemovedAnswersAreClearedInHubSpot(t *testing.T) {
+	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details", "leadcap_product_line", "leadcap_demo", "leadcap_size")
+	defer srv.Close()
+	c := newConnector(t, srv, token)
+	ctx := context.Background()
+	e := entry("erika@example.com")
+	product := lead.Question{ID: "q1", Text: "Which product line?", Kind: lead.QuestionChoice, Choices: []string{"drives", "sensors"}, CRMField: "leadcap_product_line"}
+	demo := lead.Question{ID: "q2", Text: "Wants a demo?", Kind: lead.QuestionYesNo, CRMField: "leadcap_demo"}
+	size := lead.Question{ID: "q3", Text: "Team size?", Kind: lead.QuestionNumber, CRMField: "leadcap_size"}
+	e.Event.Questions = []lead.Question{product, demo, size}
+	e.Lead.Qualification.Answers = map[string]string{"q1": "drives", "q2": "yes"}
+	res := c.Push(ctx, []lead.OutboxEntry{e})
+	require.NoError(t, res[0].Err)
+	srv.Edit("erika@example.com", "leadcap_size", "40") // sales knows the team size
+
+	// The booth clears the product line; the demo question is removed.
+	before := e.Lead.Qualification
+	e.Lead.Qualification.Answers = map[string]string{"q2": "yes"}
+	e.Lead.Qualification.TrackClearedAnswers(before, e.Event)
+	e.Lead.Qualification.ClearAnswer(demo)
+	e.Event.Questions = []lead.Question{product, size}
+	e.RemoteID, e.Lead.Version = res[0].RemoteID, 2
+	res = c.Push(ctx, []lead.OutboxEntry{e})
+	require.NoError(t, res[0].Err)
+	p := srv.Contacts()["erika@example.com"].Properties
+	assert.Equal(t, "", p["leadcap_product_line"], "the cleared answer is cleared in HubSpot")
+	assert.Equal(t, "", p["leadcap_demo"], "the removed question's answer is cleared in HubSpot")
+	assert.Equal(t, "40", p["leadcap_size"], "a property the lead never answered is not touched")
+
+	// Answered again: the new answer goes there.
+	before = e.Lead.Qualification
+	e.Lead.Qualification.Answers = map[string]string{"q1": "sensors"}
+	e.Lead.Qualification.TrackClearedAnswers(before, e.Event)
+	e.Lead.Version = 3
+	res = c.Push(ctx, []lead.OutboxEntry{e})
+	require.NoError(t, res[0].Err)
+	p = srv.Contacts()["erika@example.com"].Properties
+	assert.Equal(t, "sensors", p["leadcap_product_line"])
+	assert.Equal(t, []string{"leadcap_demo"}, e.Lead.Qualification.ClearCRMFields)
+}
