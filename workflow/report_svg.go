@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // SVG geometry of a chart, in pixels.
@@ -85,17 +86,30 @@ func (c Chart) maxNumber() string {
 	return m.number()
 }
 
+// svgCharW is about the width of a character of the 13 px system font:
+// the label and figure columns grow with the longest text (German labels
+// are longer than English ones), up to svgMaxLabelW for the labels.
+const (
+	svgCharW     = 7.4
+	svgMaxLabelW = 260
+)
+
 // svgRows draws one labelled horizontal bar per row.
 func (c Chart) svgRows(b *strings.Builder) {
 	m := float64(c.Max())
-	span := float64(svgWidth - svgLabelW - svgNumberW)
+	labelW, numberW := svgLabelW, svgNumberW
+	for _, bar := range c.Bars {
+		labelW = max(labelW, min(svgMaxLabelW, int(float64(utf8.RuneCountInString(bar.Label))*svgCharW)+16))
+		numberW = max(numberW, int(float64(utf8.RuneCountInString(bar.text()))*svgCharW)+10)
+	}
+	span := float64(svgWidth - labelW - numberW)
 	for i, bar := range c.Bars {
 		y := svgTitleH + i*svgRowH
 		w := span * float64(bar.N) / m
 		fmt.Fprintf(b, `<g><title>%s: %s</title>`, esc(bar.Label), esc(bar.text()))
-		fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="end" fill="#222">%s</text>`, svgLabelW-8, y+17, esc(bar.Label))
-		fmt.Fprintf(b, `<rect x="%d" y="%d" width="%.1f" height="%d" rx="2" fill="%s"/>`, svgLabelW, y+4, w, svgRowH-8, bar.Color)
-		fmt.Fprintf(b, `<text x="%.1f" y="%d" fill="#222">%s</text></g>`, float64(svgLabelW)+w+6, y+17, esc(bar.text()))
+		fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="end" fill="#222">%s</text>`, labelW-8, y+17, esc(bar.Label))
+		fmt.Fprintf(b, `<rect x="%d" y="%d" width="%.1f" height="%d" rx="2" fill="%s"/>`, labelW, y+4, w, svgRowH-8, bar.Color)
+		fmt.Fprintf(b, `<text x="%.1f" y="%d" fill="#222">%s</text></g>`, float64(labelW)+w+6, y+17, esc(bar.text()))
 	}
 }
 

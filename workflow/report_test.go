@@ -364,3 +364,22 @@ func TestReportHTMLInAnotherLanguage(t *testing.T) {
 	english := regexp.MustCompile(`>\d+<|\(\d+%\)|\d{4}-\d\d-\d\d|[^«](Leads per|Made by|how the event)`)
 	assert.Empty(t, english.FindAllString(page, -1), "figures, dates and texts not put into the language")
 }
+
+// TestSVGRowsFitLongLabels: a German label and a figure with a thousands
+// separator fit the chart: the label column grows with the longest label,
+// the figure column with the longest figure.
+func TestSVGRowsFitLongLabels(t *testing.T) {
+	c := workflow.Chart{ID: "sync", Title: "Synchronisierung mit dem CRM", Bars: []workflow.Bar{
+		{Label: "Warten auf Übertragung ins CRM", N: 1235, Share: 1, Number: "1.235", Percent: "100 %", Color: "#E69F00"},
+		{Label: "Im CRM", N: 0, Number: "0", Percent: "0 %", Color: "#009E73"},
+	}}
+	svg := c.SVG()
+	label := regexp.MustCompile(`<text x="(\d+)" y="\d+" text-anchor="end" fill="#222">Warten auf Übertragung ins CRM</text>`).FindStringSubmatch(svg)
+	require.NotNil(t, label, svg)
+	x, _ := strconv.Atoi(label[1])
+	assert.GreaterOrEqual(t, float64(x), 30*7.0, "the label starts inside the chart")
+	figure := regexp.MustCompile(`<text x="([\d.]+)" y="\d+" fill="#222">1\.235 \(100 %\)</text>`).FindStringSubmatch(svg)
+	require.NotNil(t, figure, svg)
+	fx, _ := strconv.ParseFloat(figure[1], 64)
+	assert.LessOrEqual(t, fx+13*7.0, 560.0, "the figure ends inside the chart")
+}
