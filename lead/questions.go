@@ -141,6 +141,14 @@ func (q *Qualification) ClearAnswer(qu Question) {
 	}
 }
 
+// ClearCRMField puts a CRM field an answer of the lead went to on
+// ClearCRMFields, e.g. when its question is mapped to another field.
+func (q *Qualification) ClearCRMField(field string) {
+	if field != "" {
+		q.clear(field)
+	}
+}
+
 func (q *Qualification) clear(field string) {
 	for _, f := range q.ClearCRMFields {
 		if strings.EqualFold(f, field) {

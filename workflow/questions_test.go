@@ -10,6 +10,7 @@ import (
 
 	"leadcap/lead"
 	"leadcap/storage"
+	"leadcap/syncer"
 	"leadcap/workflow"
 )
 
@@ -111,4 +112,35 @@ func TestClearedAnswersAreQueuedForTheCRM(t *testing.T) {
 	ev, err = s.Event(ev.ID)
 	require.NoError(t, err)
 	assert.Len(t, ev.Questions, 1)
+}
+
+// TestRemappedQuestionEmptiesTheOldField: a question mapped to another
+// CRM field queues the leads that answered it, with the old field to
+// empty; the answer goes to the new one.
+func TestRemappedQuestionEmptiesTheOldField(t *testing.T) {
+	s := openStore(t)
+	ev := lead.Event{Name: "SPS 2026"}
+	require.NoError(t, s.CreateEvent(&ev))
+	q, err := workflow.AddQuestion(s, ev.ID, lead.Question{Text: "Which product line?", CRMField: "Product_Line__c"})
+	require.NoError(t, err)
+	l := lead.New(ev.ID, lead.MethodManual, time.Now())
+	l.Contact = lead.Contact{FullName: "Erika Mustermann", Emails: []string{"erika@example.com"}}
+	require.NoError(t, s.AddLead(l))
+	saved, err := workflow.AnswerQuestions(s, l.ID, map[string]string{q.ID: "drives"})
+	require.NoError(t, err)
+	require.NoError(t, s.MarkDone(l.ID, saved.Version, "remote-1"))
+
+	_, err = workflow.MapQuestion(s, ev.ID, q.ID, "Productline__c")
+	require.NoError(t, err)
+	got, err := s.Lead(l.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Product_Line__c"}, got.Qualification.ClearCRMFields)
+	si, err := s.SyncInfo(l.ID)
+	require.NoError(t, err)
+	assert.Equal(t, storage.SyncPending, si.Status, "queued: the old field is emptied, the new one filled")
+	ev, err = s.Event(ev.ID)
+	require.NoError(t, err)
+	e := lead.OutboxEntry{Lead: got, Event: ev}
+	assert.Equal(t, []string{"Product_Line__c"}, syncer.ClearedFields(e))
+	assert.Equal(t, "Productline__c", syncer.MappedAnswers(e)[0].Field)
 }
