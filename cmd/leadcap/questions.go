@@ -25,8 +25,8 @@ leadcap event questions add [--event ID|NAME] [--id ID] [--kind yesno|choice|num
 leadcap event questions map [--event ID|NAME] QUESTION-ID FIELD
     sends the answers to the HubSpot contact property or Salesforce Lead field
     FIELD (internal / API name); an empty FIELD ("") puts them back into the
-    details field. The leads that answered it are synced again, and the
-    field the answers went to before is emptied in the CRM.
+    details field. When the answers went to another field before, the leads
+    that answered it are synced again and that field is emptied in the CRM.
 leadcap event questions remove [--event ID|NAME] QUESTION-ID
     removes a question and its answers; the CRM loses them at the next sync.
 leadcap event questions answer LEAD-ID QUESTION-ID=ANSWER...
