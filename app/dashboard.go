@@ -28,6 +28,7 @@ type dashboard struct {
 	event   *widget.Select
 	status  *widget.Label
 	save    *widget.Button
+	dlg     *dialog.FileDialog // the last save dialog, for tests
 	charts  *fyne.Container
 	content *shownHook
 
@@ -213,14 +214,14 @@ func (d *dashboard) apply(r dashboardData) {
 // onSaveTapped saves the report on show as one HTML file, with the
 // platform's save dialog.
 func (d *dashboard) onSaveTapped() {
-	r := d.report
+	r, words := d.report, chartWords()
 	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		switch {
 		case err != nil:
 			d.ui.showError(err)
 		case w != nil:
 			d.ui.background(func() func() {
-				err := saveTo(d.ui.st, w, func(out io.Writer) error { return workflow.WriteReportHTML(out, r) })
+				err := saveTo(d.ui.st, w, func(out io.Writer) error { return workflow.WriteReportHTMLIn(out, r, words) })
 				return func() {
 					if err != nil {
 						d.ui.showError(err)
@@ -231,5 +232,6 @@ func (d *dashboard) onSaveTapped() {
 	}, d.ui.win)
 	dlg.SetTitleText(lang.L("Save the report"))
 	dlg.SetFileName(fmt.Sprintf("report-%s.html", d.ui.opts.Now().Format("2006-01-02")))
+	d.dlg = dlg
 	dlg.Show()
 }

@@ -1,11 +1,16 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/lang"
+	fstorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -266,5 +271,51 @@ func TestReportEventPickerShowsTheWholeName(t *testing.T) {
 	assert.GreaterOrEqual(t, d.event.Size().Width, need, "the name is not cut short")
 	if fyne.CurrentDevice().IsMobile() {
 		assert.InDelta(t, u.win.Canvas().Size().Width-2*th.Size(theme.SizeNamePadding), d.event.Size().Width, 1, "the full width of a phone")
+	}
+}
+
+// The HTML report saved from the Report screen of an app in German is in
+// German too, as the charts are: titles, the days of the fair, the
+// event's dates, the page's own texts and the figures.
+func TestDashboardSavesTheReportInGerman(t *testing.T) {
+	inGerman(t)
+	st := newStore(t)
+	ev := lead.Event{Name: "Hannover Messe", Country: "DE", City: "Hannover",
+		Start: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)}
+	require.NoError(t, st.CreateEvent(&ev))
+	require.NoError(t, st.SetActiveEvent(ev.ID))
+	addStaffLead(t, st, ev, t0, "Anna", lead.RatingHot) // Friday 27 November, 9:30
+	addStaffLead(t, st, ev, t0.Add(time.Hour), "Anna", lead.RatingHot)
+	addStaffLead(t, st, ev, t0.Add(24*time.Hour), "", lead.RatingWarm)
+
+	u := newTestUI(t, st)
+	openReport(t, u)
+	test.Tap(u.report.save)
+	require.NotNil(t, u.report.dlg, "Save as HTML opens the save dialog")
+	dir := t.TempDir()
+	loc, err := fstorage.ListerForURI(fstorage.NewFileURI(dir))
+	require.NoError(t, err)
+	u.report.dlg.SetLocation(loc)
+	u.report.dlg.SetFileName("bericht.html")
+	tapInOverlay(t, u, lang.L("Save"))
+
+	data, err := os.ReadFile(filepath.Join(dir, "bericht.html"))
+	require.NoError(t, err)
+	page := string(data)
+	for _, want := range []string{
+		`<html lang="de">`,
+		"<title>Hannover Messe — wie die Messe lief</title>",
+		"27.11.2026 – 28.11.2026", // the event's dates
+		">Leads pro Tag</text>",
+		"Fr. 27.11.: 2 (67 %)", // days and shares
+		">9 Uhr</text>",
+		"Heiß: 2 (67 %)",
+		"Interessenten im CRM",
+		"Erstellt mit leadcap am",
+	} {
+		assert.True(t, strings.Contains(page, want), "the page has no %q", want)
+	}
+	for _, english := range []string{"Leads per day", "how the event went", "Made by leadcap", "Fri 27 Nov", "(67%)", "27 Nov 2026"} {
+		assert.False(t, strings.Contains(page, english), "the page has the English %s", english)
 	}
 }

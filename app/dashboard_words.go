@@ -21,9 +21,31 @@ func chartWords() workflow.ChartWords {
 			}
 			return s
 		},
-		Day:  chartDay,
-		Hour: chartHour,
+		Day:      chartDay,
+		Hour:     chartHour,
+		Number:   thousands,
+		Percent:  percent,
+		Date:     chartDate,
+		Language: chartLanguage(),
 	}
+}
+
+// chartLanguage is the language the charts are in: German, or English,
+// the fallback of every other language.
+func chartLanguage() string {
+	if language, _ := localeParts(); language == "de" {
+		return "de"
+	}
+	return "en"
+}
+
+// chartDate writes a date of the saved report: 27.11.2026 in German,
+// 27 Nov 2026 in English.
+func chartDate(d time.Time) string {
+	if chartLanguage() == "de" {
+		return formatDate(d)
+	}
+	return d.Format("2 Jan 2006")
 }
 
 // chartText translates a fixed text of the charts (workflow.ChartTexts);
@@ -50,6 +72,14 @@ func chartText(s string) (text string, ok bool) {
 		return lang.L("No leads yet"), true
 	case "(not recorded)":
 		return lang.L("(not recorded)"), true
+	case "how the event went":
+		return lang.L("how the event went"), true
+	case "Leads":
+		return lang.L("Leads"), true
+	case "Made by leadcap on":
+		return lang.L("Made by leadcap on"), true
+	case "days and hours in":
+		return lang.L("days and hours in"), true
 	}
 	return chartLabel(s)
 }

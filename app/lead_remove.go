@@ -57,7 +57,7 @@ func (s *leadScreen) askRemove(op lead.Op) {
 		lang.L("Delete")
 	if op == lead.OpErase {
 		title, msg, confirm = lang.L("Erase this person's data?"),
-			lang.L("Every personal field and note is removed from this device now, with the person's entry in the event's attendee list, and from the CRM on the next sync. This cannot be undone. Backups made before still hold the data: delete them too."),
+			lang.L("Every personal field and note is removed from this device now, with the person's entries in the events' attendee lists, and from the CRM on the next sync. This cannot be undone. Backups made before still hold the data: delete them too."),
 			lang.L("Erase")
 	}
 	text := widget.NewLabel(msg)

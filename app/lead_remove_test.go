@@ -76,7 +76,7 @@ func TestLeadEraseRemovesTheAttendee(t *testing.T) {
 
 	test.Tap(u.lead.removal.erase)
 	texts, buttons := overlayTexts(u)
-	assert.Contains(t, texts, "Every personal field and note is removed from this device now, with the person's entry in the event's attendee list, and from the CRM on the next sync. This cannot be undone. Backups made before still hold the data: delete them too.")
+	assert.Contains(t, texts, "Every personal field and note is removed from this device now, with the person's entries in the events' attendee lists, and from the CRM on the next sync. This cannot be undone. Backups made before still hold the data: delete them too.")
 	test.Tap(buttons["Erase"])
 
 	tomb, err := st.Tombstone(l.ID)

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
 
 	"leadcap/lead"
 	"leadcap/storage"
@@ -159,11 +160,25 @@ func (e *questionEditor) setEvent(ev lead.Event, ok bool) {
 		}
 		label := widget.NewLabel(text)
 		label.Wrapping = fyne.TextWrapWord
-		id := q.ID
-		rm := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { e.change(func(st *storage.Store) error { return workflow.RemoveQuestion(st, ev.ID, id) }) })
+		rm := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { e.confirmRemove(ev.ID, q) })
 		crm := widget.NewButton(lang.L("CRM field…"), func() { e.askField(q) })
 		e.list.Add(container.NewBorder(nil, nil, nil, container.NewHBox(crm, rm), label))
 	}
+}
+
+// confirmRemove asks before the question goes: its answers go with it,
+// from every lead of the event and from the CRM at the next sync.
+func (e *questionEditor) confirmRemove(eventID uuid.UUID, q lead.Question) {
+	d := dialog.NewConfirm(lang.L("Remove this question?"),
+		lang.L("“{{.Question}}” and its answers are removed from every lead of this event, and from the CRM at the next sync.", map[string]any{"Question": q.Text}),
+		func(ok bool) {
+			if ok {
+				e.change(func(st *storage.Store) error { return workflow.RemoveQuestion(st, eventID, q.ID) })
+			}
+		}, e.ui.win)
+	d.SetConfirmText(lang.L("Remove"))
+	d.SetDismissText(lang.L("Cancel"))
+	d.Show()
 }
 
 // askField asks for the CRM field that receives the answers to q: a

@@ -95,11 +95,25 @@ func TestEventScreenDefinesQuestions(t *testing.T) {
 		return true
 	})
 	require.NotNil(t, remove)
+	// A lead answered it; removing the question asks first, as the answers go too.
+	l := lead.New(ev.ID, lead.MethodManual, t0)
+	l.Contact = lead.Contact{FullName: "Ada Lovelace", Emails: []string{"ada@example.com"}}
+	l.Qualification.Answers = map[string]string{stored.Questions[0].ID: "Later", stored.Questions[1].ID: "yes"}
+	require.NoError(t, u.st.AddLead(l))
 	test.Tap(remove)
+	tapDialogButton(t, u.win, "Cancel")
+	stored, err = u.st.Event(ev.ID)
+	require.NoError(t, err)
+	require.Len(t, stored.Questions, 2, "cancelled: nothing removed")
+	test.Tap(remove)
+	tapDialogButton(t, u.win, "Remove")
 	stored, err = u.st.Event(ev.ID)
 	require.NoError(t, err)
 	require.Len(t, stored.Questions, 1)
 	assert.Equal(t, "Uses SAP?", stored.Questions[0].Text)
+	got, err := u.st.Lead(l.ID)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{stored.Questions[0].ID: "yes"}, got.Qualification.Answers, "the removed question's answer went with it")
 }
 
 // tapDialogButton taps the button of the dialog on show that says text.

@@ -101,6 +101,11 @@ type Qualification struct {
 	Disqualified bool `json:"disqualified,omitempty"`
 	// Answers to the event's custom questions, by question ID.
 	Answers map[string]string `json:"answers,omitempty"`
+	// ClearCRMFields are the CRM fields (Question.CRMField) an answer of
+	// this lead went to that must now be empty: the answer was removed or
+	// its question was taken off the event. Every delivery empties them in
+	// the CRM; an answer that goes to a field again takes it off the list.
+	ClearCRMFields []string `json:"clear_crm_fields,omitempty"`
 }
 
 // Stage derives the stage from the qualification. It is the one place the

@@ -107,3 +107,60 @@ func (q Question) NormalizeAnswer(a string) (string, error) {
 	}
 	return a, nil
 }
+
+// TrackClearedAnswers compares the answers of q with those of old, the
+// same lead before a change, against the questions of ev: the CRM field of
+// a mapped question whose answer was removed joins ClearCRMFields, and a
+// field that gets an answer again leaves it.
+func (q *Qualification) TrackClearedAnswers(old Qualification, ev Event) {
+	for _, qu := range ev.Questions {
+		if qu.CRMField == "" {
+			continue
+		}
+		switch {
+		case q.Answers[qu.ID] != "":
+			q.unclear(qu.CRMField)
+		case old.Answers[qu.ID] != "":
+			q.clear(qu.CRMField)
+		}
+	}
+}
+
+// ClearAnswer removes the answer to the question qu; when the answer went
+// to a CRM field, the field joins ClearCRMFields.
+func (q *Qualification) ClearAnswer(qu Question) {
+	if q.Answers[qu.ID] == "" {
+		return
+	}
+	delete(q.Answers, qu.ID)
+	if len(q.Answers) == 0 {
+		q.Answers = nil
+	}
+	if qu.CRMField != "" {
+		q.clear(qu.CRMField)
+	}
+}
+
+// ClearCRMField puts a CRM field an answer of the lead went to on
+// ClearCRMFields, e.g. when its question is mapped to another field.
+func (q *Qualification) ClearCRMField(field string) {
+	if field != "" {
+		q.clear(field)
+	}
+}
+
+func (q *Qualification) clear(field string) {
+	for _, f := range q.ClearCRMFields {
+		if strings.EqualFold(f, field) {
+			return
+		}
+	}
+	q.ClearCRMFields = append(q.ClearCRMFields, field)
+}
+
+func (q *Qualification) unclear(field string) {
+	q.ClearCRMFields = slices.DeleteFunc(q.ClearCRMFields, func(f string) bool { return strings.EqualFold(f, field) })
+	if len(q.ClearCRMFields) == 0 {
+		q.ClearCRMFields = nil
+	}
+}

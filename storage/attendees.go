@@ -102,36 +102,64 @@ func (b *bx) putAttendeeList(eventID uuid.UUID, list []lead.Attendee) error {
 	return fatal(bk.Put(eventID[:], v))
 }
 
-// eraseAttendee removes the erased lead's person from the attendee list
-// of the lead's event, and from the badge index, so that the organiser's
-// copy of the name and email does not outlive the erasure and a later
-// scan of the badge is not filled again. The person is matched by the
-// lead's badge ID; a lead without one by its email addresses (compared
-// normalized). It returns how many entries of the list it removed.
+// eraseAttendee removes the erased lead's person from the attendee lists
+// and from the badge index, so that the organiser's copy of the name and
+// email does not outlive the erasure (GDPR art. 17 covers every copy the
+// controller holds) and a later scan of the badge is not filled again. On
+// the lead's own event the person is every entry with the lead's badge ID
+// or one of its email addresses (compared normalized); on every other
+// event's list, every entry with one of its email addresses (a badge ID
+// means something only at its own fair). It returns how many entries it
+// removed from all lists.
 func (b *bx) eraseAttendee(l *lead.Lead) (int, error) {
-	if l.BadgeID != "" && b.ixBadge != nil && b.ixBadge.Get(b.badgeKey(l.EventID[:], l.BadgeID)) == nil {
-		return 0, nil // not on the list: the index has every badge ID of it
+	emails := map[string]bool{}
+	for _, e := range l.Contact.Emails {
+		if e = normAttendeeEmail(e); e != "" {
+			emails[e] = true
+		}
 	}
-	list, err := b.attendees(l.EventID[:])
+	byEmail := func(a *lead.Attendee) bool { return len(emails) > 0 && emails[normAttendeeEmail(a.Email)] }
+	removed := 0
+	onList := l.BadgeID != "" && (b.ixBadge == nil || b.ixBadge.Get(b.badgeKey(l.EventID[:], l.BadgeID)) != nil)
+	if onList || len(emails) > 0 {
+		n, err := b.eraseFromList(l.EventID, func(a *lead.Attendee) bool {
+			return l.BadgeID != "" && a.BadgeID == l.BadgeID || byEmail(a)
+		})
+		if err != nil {
+			return 0, err
+		}
+		removed += n
+	}
+	bk := b.tx.Bucket(bAttendees)
+	if len(emails) == 0 || bk == nil {
+		return removed, nil
+	}
+	var others []uuid.UUID
+	err := bk.ForEach(func(k, _ []byte) error {
+		if id, err := uuid.FromBytes(k); err == nil && id != l.EventID {
+			others = append(others, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fatal(err)
+	}
+	for _, ev := range others {
+		n, err := b.eraseFromList(ev, byEmail)
+		if err != nil {
+			return 0, err
+		}
+		removed += n
+	}
+	return removed, nil
+}
+
+// eraseFromList removes the entries that match from the event's attendee
+// list and the badge index, and returns how many.
+func (b *bx) eraseFromList(eventID uuid.UUID, match func(*lead.Attendee) bool) (int, error) {
+	list, err := b.attendees(eventID[:])
 	if err != nil || len(list) == 0 {
 		return 0, err
-	}
-	emails := map[string]bool{}
-	if l.BadgeID == "" {
-		for _, e := range l.Contact.Emails {
-			if e = normAttendeeEmail(e); e != "" {
-				emails[e] = true
-			}
-		}
-		if len(emails) == 0 {
-			return 0, nil
-		}
-	}
-	match := func(a *lead.Attendee) bool {
-		if l.BadgeID != "" {
-			return a.BadgeID == l.BadgeID
-		}
-		return emails[normAttendeeEmail(a.Email)]
 	}
 	keep := list[:0:0]
 	badges := map[string]bool{}
@@ -147,10 +175,10 @@ func (b *bx) eraseAttendee(l *lead.Lead) (int, error) {
 		return 0, nil
 	}
 	if len(keep) == 0 {
-		if err := b.tx.Bucket(bAttendees).Delete(l.EventID[:]); err != nil {
+		if err := b.tx.Bucket(bAttendees).Delete(eventID[:]); err != nil {
 			return 0, fatal(err)
 		}
-	} else if err := b.putAttendeeList(l.EventID, keep); err != nil {
+	} else if err := b.putAttendeeList(eventID, keep); err != nil {
 		return 0, err
 	}
 	if b.ixBadge == nil {
@@ -163,7 +191,7 @@ func (b *bx) eraseAttendee(l *lead.Lead) (int, error) {
 		if badge == "" {
 			continue
 		}
-		k := b.badgeKey(l.EventID[:], badge)
+		k := b.badgeKey(eventID[:], badge)
 		if err := b.ixBadge.Delete(k); err != nil {
 			return 0, fatal(err)
 		}

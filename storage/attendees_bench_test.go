@@ -77,3 +77,39 @@ func BenchmarkEraseWithAttendeeList(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEraseSearchesOtherLists: the erasure of a badge scan with an
+// email also searches every other event's list for the person (here one
+// other list of n people, without them).
+func BenchmarkEraseSearchesOtherLists(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("other=%d", n), func(b *testing.B) {
+			s, err := Open(filepath.Join(b.TempDir(), "bench.db"), nil)
+			require.NoError(b, err)
+			defer s.Close()
+			ev, other := lead.Event{Name: "it-sa"}, lead.Event{Name: "SPS"}
+			require.NoError(b, s.CreateEvent(&ev))
+			require.NoError(b, s.CreateEvent(&other))
+			list := attendeeList(1000)
+			require.NoError(b, s.PutAttendees(ev.ID, list))
+			others := attendeeList(n)
+			for i := range others {
+				others[i].Email = "other-" + others[i].Email
+			}
+			require.NoError(b, s.PutAttendees(other.ID, others))
+			i := 0
+			for b.Loop() {
+				b.StopTimer()
+				a := list[i%len(list)]
+				l := lead.Lead{EventID: ev.ID, BadgeID: a.BadgeID, Contact: a.Contact(), Source: lead.Source{Method: lead.MethodBadgeScan}}
+				require.NoError(b, s.AddLead(&l))
+				i++
+				b.StartTimer()
+				t, err := s.RemoveLead(l.ID, lead.OpErase, "bench")
+				if err != nil || t.AttendeesRemoved != 1 {
+					b.Fatal(err, t.AttendeesRemoved)
+				}
+			}
+		})
+	}
+}

@@ -393,3 +393,55 @@ func TestApplyTombstoneRemovesTheAttendee(t *testing.T) {
 	assert.Empty(t, list)
 	require.NoError(t, s.Check())
 }
+
+// An erasure takes the person off every event's attendee list, not only
+// the lead's own: on the other events matched by email (a badge ID means
+// something only at its own fair), so the organiser's copies of the
+// person at other fairs go too; everyone else stays.
+func TestEraseRemovesThePersonFromEveryEventsList(t *testing.T) {
+	s, _ := openTest(t)
+	itsa := mustEvent(t, s, "it-sa", "DE")
+	sps := mustEvent(t, s, "SPS", "DE")
+	expo := mustEvent(t, s, "Expo", "DE")
+	require.NoError(t, s.PutAttendees(itsa.ID, []lead.Attendee{
+		{BadgeID: "B-8", GivenName: "Ada", FamilyName: "Zerasedlace", Email: "ada.attendee@erase.example"},
+		{BadgeID: "B-9", GivenName: "Edsger", Email: "ewd@tue.example"},
+	}))
+	spsList := []lead.Attendee{
+		{BadgeID: "S-1", GivenName: "Grace", Email: "grace@navy.example"},
+		{BadgeID: "S-2", GivenName: "Ada", FamilyName: "Zerasedlace", Email: "Ada.Attendee@Erase.example", Organization: "Erasable Engines"},
+		{BadgeID: "B-8", GivenName: "Someone", FamilyName: "Else", Email: "else@example.com"}, // the same badge ID at another fair is someone else
+	}
+	require.NoError(t, s.PutAttendees(sps.ID, spsList))
+	require.NoError(t, s.PutAttendees(expo.ID, []lead.Attendee{{BadgeID: "E-1", FamilyName: "Zerasedlace", Email: "ada.attendee@erase.example"}}))
+
+	ada := &lead.Lead{EventID: itsa.ID, BadgeID: "B-8", Source: lead.Source{Method: lead.MethodBadgeScan}}
+	mustAdd(t, s, ada)
+	a, _, err := s.FindAttendee(itsa.ID, "B-8")
+	require.NoError(t, err)
+	_, err = s.UpdateLead(ada.ID, func(l *lead.Lead) error { l.FillContact(a); return nil })
+	require.NoError(t, err)
+	secrets := []string{"Zerasedlace", "ada.attendee@erase.example", "Erasable Engines"}
+	require.NotEmpty(t, plainInDir(t, filepath.Dir(s.Path()), secrets))
+
+	tomb, err := s.Erase(ada.ID, "clerk")
+	require.NoError(t, err)
+	assert.Equal(t, 3, tomb.AttendeesRemoved, "its own list, SPS's and Expo's")
+	left, err := s.Attendees(sps.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []lead.Attendee{spsList[0], spsList[2]}, left, "the others stay on SPS's list")
+	left, err = s.Attendees(expo.ID)
+	require.NoError(t, err)
+	assert.Empty(t, left, "Expo's list had only her")
+	_, found, err := s.FindAttendee(sps.ID, "S-2")
+	require.NoError(t, err)
+	assert.False(t, found, "SPS's badge index forgot her too")
+	_, found, err = s.FindAttendee(sps.ID, "B-8")
+	require.NoError(t, err)
+	assert.True(t, found, "the same badge ID at another fair is kept")
+	_, found, err = s.FindAttendee(itsa.ID, "B-9")
+	require.NoError(t, err)
+	assert.True(t, found)
+	require.NoError(t, s.Check(), "lists and badge index agree")
+	assert.Empty(t, plainInDir(t, filepath.Dir(s.Path()), secrets), "the person's data is still in the file")
+}

@@ -215,6 +215,7 @@ func (s *Store) UpdateLead(id uuid.UUID, fn func(*lead.Lead) error) (lead.Lead, 
 		if err := cur.Normalize(ev.Country); err != nil {
 			return err
 		}
+		cur.Qualification.TrackClearedAnswers(old.Qualification, ev)
 		if unchanged(&old, &cur) {
 			saved = old
 			return nil

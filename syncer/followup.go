@@ -97,7 +97,8 @@ type MappedAnswer struct {
 
 // MappedAnswers returns the lead's answers to the event's questions that
 // have a CRM field, in the order of the questions. Unanswered questions
-// are left out: a CRM value is never cleared by leadcap.
+// are left out: leadcap empties a CRM field only when an answer it
+// delivered there was removed (ClearedFields).
 func MappedAnswers(e lead.OutboxEntry) []MappedAnswer {
 	var out []MappedAnswer
 	for _, q := range e.Event.Questions {
@@ -106,6 +107,24 @@ func MappedAnswers(e lead.OutboxEntry) []MappedAnswer {
 			continue
 		}
 		out = append(out, MappedAnswer{Field: q.CRMField, Kind: q.Kind, Value: a})
+	}
+	return out
+}
+
+// ClearedFields returns the CRM fields an answer of the lead went to that
+// must now be emptied (lead.Qualification.ClearCRMFields): the answer was
+// removed, or its question was taken off the event. A field that an
+// answer goes to now is left out.
+func ClearedFields(e lead.OutboxEntry) []string {
+	set := map[string]bool{}
+	for _, a := range MappedAnswers(e) {
+		set[strings.ToLower(a.Field)] = true
+	}
+	var out []string
+	for _, f := range e.Lead.Qualification.ClearCRMFields {
+		if !set[strings.ToLower(f)] {
+			out = append(out, f)
+		}
 	}
 	return out
 }

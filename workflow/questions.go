@@ -48,8 +48,10 @@ func AddQuestion(s *storage.Store, eventID uuid.UUID, q lead.Question) (lead.Que
 	return q, nil
 }
 
-// RemoveQuestion removes a question from the event. Answers already given
-// stay with the leads.
+// RemoveQuestion removes a question from the event, and its answers from
+// the event's leads, which are queued for the CRM: there the answers are
+// emptied too (a mapped field set empty, the details and the Tryton
+// description written again without them).
 func RemoveQuestion(s *storage.Store, eventID uuid.UUID, id string) error {
 	ev, err := s.Event(eventID)
 	if err != nil {
@@ -58,6 +60,12 @@ func RemoveQuestion(s *storage.Store, eventID uuid.UUID, id string) error {
 	i := questionIndex(ev, id)
 	if i < 0 {
 		return fmt.Errorf("question %q: %w", id, ErrNoQuestion)
+	}
+	q := ev.Questions[i]
+	// The answers go first: should this stop half way, removing the
+	// question again finishes it.
+	if err := eachAnswered(s, eventID, id, func(l *lead.Lead) { l.Qualification.ClearAnswer(q) }); err != nil {
+		return fmt.Errorf("workflow: remove question: %w", err)
 	}
 	ev.Questions = append(ev.Questions[:i], ev.Questions[i+1:]...)
 	if err := s.UpdateEvent(&ev); err != nil {
@@ -86,8 +94,10 @@ func fieldFree(ev lead.Event, id, field string) error {
 
 // MapQuestion sets the CRM field (HubSpot contact property, Salesforce
 // Lead field) that receives the answers to the event's question; an empty
-// field puts them back into the CRM's details field. Leads answered
-// before are sent with it at their next change.
+// field puts them back into the CRM's details field. When the answers
+// went to another field before, the leads that answered it are queued for
+// the CRM: the answer goes to the new field (or the details), and the old
+// field is emptied there; otherwise they go at the leads' next change.
 func MapQuestion(s *storage.Store, eventID uuid.UUID, id, field string) (lead.Question, error) {
 	ev, err := s.Event(eventID)
 	if err != nil {
@@ -105,11 +115,40 @@ func MapQuestion(s *storage.Store, eventID uuid.UUID, id, field string) (lead.Qu
 	if err := fieldFree(ev, id, q.CRMField); err != nil {
 		return q, err
 	}
+	before := ev.Questions[i].CRMField
 	ev.Questions[i] = q
 	if err := s.UpdateEvent(&ev); err != nil {
 		return q, fmt.Errorf("workflow: map question: %w", err)
 	}
+	if strings.EqualFold(before, q.CRMField) {
+		return q, nil
+	}
+	err = eachAnswered(s, eventID, id, func(l *lead.Lead) { l.Qualification.ClearCRMField(before) })
+	if err != nil {
+		return q, fmt.Errorf("workflow: map question: %w", err)
+	}
 	return q, nil
+}
+
+// eachAnswered changes (and so queues for the CRM) every lead of the event
+// that answered the question.
+func eachAnswered(s *storage.Store, eventID uuid.UUID, questionID string, change func(*lead.Lead)) error {
+	var answered []uuid.UUID
+	err := s.EachLead(storage.Query{EventID: eventID}, func(l lead.Lead) error {
+		if l.Qualification.Answers[questionID] != "" {
+			answered = append(answered, l.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range answered {
+		if _, err := s.UpdateLead(id, func(l *lead.Lead) error { change(l); return nil }); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func questionIndex(ev lead.Event, id string) int {

@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // Chart is one chart of a Report, ready to draw: the app's dashboard and
@@ -29,6 +32,9 @@ type Bar struct {
 	// Share is N as a part of the chart's reference (all leads, or the
 	// first step of the funnel), 0 to 1.
 	Share float64
+	// Number and Percent are N and Share written in the chart's language:
+	// "1,234" and "67%", in German "1.234" and "67 %".
+	Number, Percent string
 	// Color is an RGB colour, "#rrggbb".
 	Color string
 }
@@ -78,6 +84,18 @@ type ChartWords struct {
 	Day func(day time.Time) string
 	// Hour labels an hour of the day (0 to 23): "09:00".
 	Hour func(hour int) string
+	// Number writes a count: "1,234" (German "1.234").
+	Number func(n int) string
+	// Percent writes a share (0 to 1) as a whole percentage: "67%"
+	// (German "67 %").
+	Percent func(share float64) string
+	// Date writes a date of the HTML page (the event's first and last
+	// day, the day the report was made): "27 Nov 2026" (German
+	// "27.11.2026").
+	Date func(day time.Time) string
+	// Language is the BCP 47 tag of the language the words are in, for
+	// the HTML page's lang attribute; "" is English.
+	Language string
 }
 
 // Chart titles and the texts shown instead of data.
@@ -94,14 +112,25 @@ const (
 	textNoStaff  = "(not recorded)"
 )
 
-// ChartTexts returns every fixed English text the charts show, for a
-// translation to cover (ChartWords.Text is asked for each of them).
+// The fixed texts of the HTML page around the charts.
+const (
+	pageTitle   = "how the event went"
+	pageLeads   = "Leads"
+	pageMadeBy  = "Made by leadcap on"
+	pageTimesIn = "days and hours in"
+)
+
+// ChartTexts returns every fixed English text the charts and the HTML
+// page show, for a translation to cover (ChartWords.Text is asked for
+// each of them).
 func ChartTexts() []string {
-	out := []string{titleDay, titleHour, titleStaff, titleFunnel, titleStage, titleRating, titleConsent, titleSync, textNoLeads, textNoStaff}
+	out := []string{titleDay, titleHour, titleStaff, titleFunnel, titleStage, titleRating, titleConsent, titleSync, textNoLeads, textNoStaff,
+		pageTitle, pageLeads, pageMadeBy, pageTimesIn}
+	fixed := len(out)
 	for _, v := range reportLabels {
 		out = append(out, v)
 	}
-	slices.Sort(out[10:])
+	slices.Sort(out[fixed:])
 	return out
 }
 
@@ -139,14 +168,14 @@ func (r Report) ChartsIn(w ChartWords) []Chart {
 	}
 	empty := w.Text(textNoLeads)
 	return []Chart{
-		r.chart("day", w.Text(titleDay), empty, true, r.ByDay, day, fixedColor(colorBlue), r.Leads),
-		r.chart("hour", w.Text(titleHour), empty, true, r.ByHour, hour, fixedColor(colorBlue), r.Leads),
-		r.chart("staff", w.Text(titleStaff), empty, false, r.ByStaff, staff, fixedColor(colorBlue), r.Leads),
-		r.chart("funnel", w.Text(titleFunnel), empty, false, r.Funnel, label, fixedColor(colorGreen), r.Leads),
-		r.chart("stage", w.Text(titleStage), empty, false, r.Stages, label, keyColor(stageColors), r.Leads),
-		r.chart("rating", w.Text(titleRating), empty, false, r.Ratings, label, keyColor(ratingColors), r.Leads),
-		r.chart("consent", w.Text(titleConsent), empty, false, r.Consent, label, keyColor(consentColors), r.Leads),
-		r.chart("sync", w.Text(titleSync), empty, false, r.Sync, label, keyColor(syncColors), r.Leads),
+		r.chart(w, "day", w.Text(titleDay), empty, true, r.ByDay, day, fixedColor(colorBlue), r.Leads),
+		r.chart(w, "hour", w.Text(titleHour), empty, true, r.ByHour, hour, fixedColor(colorBlue), r.Leads),
+		r.chart(w, "staff", w.Text(titleStaff), empty, false, r.ByStaff, staff, fixedColor(colorBlue), r.Leads),
+		r.chart(w, "funnel", w.Text(titleFunnel), empty, false, r.Funnel, label, fixedColor(colorGreen), r.Leads),
+		r.chart(w, "stage", w.Text(titleStage), empty, false, r.Stages, label, keyColor(stageColors), r.Leads),
+		r.chart(w, "rating", w.Text(titleRating), empty, false, r.Ratings, label, keyColor(ratingColors), r.Leads),
+		r.chart(w, "consent", w.Text(titleConsent), empty, false, r.Consent, label, keyColor(consentColors), r.Leads),
+		r.chart(w, "sync", w.Text(titleSync), empty, false, r.Sync, label, keyColor(syncColors), r.Leads),
 	}
 }
 
@@ -160,16 +189,32 @@ func (w ChartWords) withDefaults() ChartWords {
 	if w.Hour == nil {
 		w.Hour = func(h int) string { return fmt.Sprintf("%02d:00", h) }
 	}
+	if w.Number == nil {
+		w.Number = func(n int) string { return english.Sprint(n) }
+	}
+	if w.Percent == nil {
+		w.Percent = Percent
+	}
+	if w.Date == nil {
+		w.Date = func(d time.Time) string { return d.Format("2 Jan 2006") }
+	}
+	if w.Language == "" {
+		w.Language = "en"
+	}
 	return w
 }
 
-func (r Report) chart(id, title, empty string, columns bool, cs []Count, label func(string) string, color func(string) string, of int) Chart {
+// english writes numbers the English way: 1,234.
+var english = message.NewPrinter(language.English)
+
+func (r Report) chart(w ChartWords, id, title, empty string, columns bool, cs []Count, label func(string) string, color func(string) string, of int) Chart {
 	c := Chart{ID: id, Title: title, Columns: columns, Empty: empty}
 	for _, n := range cs {
-		b := Bar{Label: label(n.Key), N: n.N, Color: color(n.Key)}
+		b := Bar{Label: label(n.Key), N: n.N, Color: color(n.Key), Number: w.Number(n.N)}
 		if of > 0 {
 			b.Share = float64(n.N) / float64(of)
 		}
+		b.Percent = w.Percent(b.Share)
 		c.Bars = append(c.Bars, b)
 	}
 	return c

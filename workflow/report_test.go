@@ -337,3 +337,49 @@ func TestChartsInAnotherLanguage(t *testing.T) {
 		assert.True(t, known[s], "%q is not in ChartTexts", s)
 	}
 }
+
+// TestReportHTMLInAnotherLanguage: every text, number, share and date of
+// the HTML page goes through ChartWords, and the page says its language.
+func TestReportHTMLInAnotherLanguage(t *testing.T) {
+	s := openStore(t)
+	ev := seedReport(t, s)
+	r, err := workflow.BuildReport(context.Background(), s, ev.ID, time.UTC, time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	w := workflow.ChartWords{
+		Text:     func(s string) string { return "«" + s + "»" },
+		Day:      func(d time.Time) string { return d.Format("02.01.") },
+		Hour:     func(h int) string { return strconv.Itoa(h) + " Uhr" },
+		Number:   func(n int) string { return "#" + strconv.Itoa(n) },
+		Percent:  func(f float64) string { return fmt.Sprintf("%.0f ‰", f*1000) },
+		Date:     func(d time.Time) string { return d.Format("02.01.2006") },
+		Language: "de",
+	}
+	var buf bytes.Buffer
+	require.NoError(t, workflow.WriteReportHTMLIn(&buf, r, w))
+	page := buf.String()
+	for _, want := range []string{`<html lang="de">`, "— «how the event went»</title>", "<div>«Leads»<b>#8</b>", "«Hot»: #2 (250 ‰)",
+		"«Made by leadcap on» 30.11.2026 08:00 UTC; «days and hours in» UTC."} {
+		assert.True(t, strings.Contains(page, want), "the page has no %q", want)
+	}
+	english := regexp.MustCompile(`>\d+<|\(\d+%\)|\d{4}-\d\d-\d\d|[^«](Leads per|Made by|how the event)`)
+	assert.Empty(t, english.FindAllString(page, -1), "figures, dates and texts not put into the language")
+}
+
+// TestSVGRowsFitLongLabels: a German label and a figure with a thousands
+// separator fit the chart: the label column grows with the longest label,
+// the figure column with the longest figure.
+func TestSVGRowsFitLongLabels(t *testing.T) {
+	c := workflow.Chart{ID: "sync", Title: "Synchronisierung mit dem CRM", Bars: []workflow.Bar{
+		{Label: "Warten auf Übertragung ins CRM", N: 1235, Share: 1, Number: "1.235", Percent: "100 %", Color: "#E69F00"},
+		{Label: "Im CRM", N: 0, Number: "0", Percent: "0 %", Color: "#009E73"},
+	}}
+	svg := c.SVG()
+	label := regexp.MustCompile(`<text x="(\d+)" y="\d+" text-anchor="end" fill="#222">Warten auf Übertragung ins CRM</text>`).FindStringSubmatch(svg)
+	require.NotNil(t, label, svg)
+	x, _ := strconv.Atoi(label[1])
+	assert.GreaterOrEqual(t, float64(x), 30*7.0, "the label starts inside the chart")
+	figure := regexp.MustCompile(`<text x="([\d.]+)" y="\d+" fill="#222">1\.235 \(100 %\)</text>`).FindStringSubmatch(svg)
+	require.NotNil(t, figure, svg)
+	fx, _ := strconv.ParseFloat(figure[1], 64)
+	assert.LessOrEqual(t, fx+13*7.0, 560.0, "the figure ends inside the chart")
+}

@@ -85,13 +85,18 @@ func TestEraseRemovesTheAttendee(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(e.dir, "list.csv"),
 		[]byte("Badge ID;First Name;Last Name;Email\nA-1001;Jürgen;Müller;juergen@example.de\nA-1002;Zoë;Weiß;zoe@example.de\n"), 0o644))
 	e.ok("attendees", "import", "--event", "Expo", "list.csv")
+	// Jürgen is on another fair's list too.
+	e.ok("event", "create", "--name", "SPS", "--country", "DE")
+	require.NoError(t, os.WriteFile(filepath.Join(e.dir, "sps.csv"),
+		[]byte("Badge ID;First Name;Last Name;Email\nS-1;Jürgen;Müller;Juergen@Example.de\nS-2;Ada;Lovelace;ada@example.com\n"), 0o644))
+	e.ok("attendees", "import", "--event", "SPS", "sps.csv")
 	writeQR(t, filepath.Join(e.dir, "1.png"), "A-1001")
 	e.ok("scan", "1.png")
 	pending := jsonLines(t, e.ok("list", "--sync", "pending", "--json"))
 	require.Len(t, pending, 1, "filled from the list")
 	id := pending[0]["id"].(string)
 
-	assert.Contains(t, e.ok("erase", id, "--yes"), "; removed from the event's attendee list")
+	assert.Contains(t, e.ok("erase", id, "--yes"), "; 2 attendee list entries removed (every event's list)")
 	e.ok("scan", "1.png")
 	waiting := jsonLines(t, e.ok("list", "--sync", "waiting", "--json"))
 	require.Len(t, waiting, 1, "scanned again, the badge is not filled from the list")

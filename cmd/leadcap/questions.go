@@ -25,9 +25,10 @@ leadcap event questions add [--event ID|NAME] [--id ID] [--kind yesno|choice|num
 leadcap event questions map [--event ID|NAME] QUESTION-ID FIELD
     sends the answers to the HubSpot contact property or Salesforce Lead field
     FIELD (internal / API name); an empty FIELD ("") puts them back into the
-    details field.
+    details field. When the answers went to another field before, the leads
+    that answered it are synced again and that field is emptied in the CRM.
 leadcap event questions remove [--event ID|NAME] QUESTION-ID
-    removes a question; answers already given stay with the leads.
+    removes a question and its answers; the CRM loses them at the next sync.
 leadcap event questions answer LEAD-ID QUESTION-ID=ANSWER...
     records answers on a lead (yes/no, one of the choices, a number or text;
     an empty answer removes it). They go to the CRM with the lead.`
@@ -154,7 +155,7 @@ func newQuestionsRemoveCmd(c *cli) *cobra.Command {
 	o := &questionsRemoveOptions{}
 	cmd := &cobra.Command{
 		Use:     "remove [--event ID|NAME] QUESTION-ID",
-		Short:   "remove a question; answers already given stay with the leads",
+		Short:   "remove a question and its answers (the CRM loses them at the next sync)",
 		Example: "  leadcap event questions remove q2",
 		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

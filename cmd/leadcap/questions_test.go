@@ -32,7 +32,9 @@ func TestEventQuestionsAddListAnswerRemove(t *testing.T) {
 	e.ok("event", "questions", "remove", "fleet")
 	require.NotContains(t, e.ok("event", "questions", "list"), "Fleet")
 	e.fails(1, []string{"event", "questions", "remove", "fleet"}, "no question with this ID")
-	assert.True(t, strings.Contains(e.ok("show", ada, "--json"), `"fleet": "120.5"`), "answers given stay with the lead")
+	shown := e.ok("show", ada, "--json")
+	assert.False(t, strings.Contains(shown, `"fleet"`), "the question's answers go with it (and from the CRM at the next sync)")
+	assert.True(t, strings.Contains(shown, `"q3": "This year"`), "the other answers stay")
 }
 
 func TestEventQuestionsMapToACRMField(t *testing.T) {

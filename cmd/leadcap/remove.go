@@ -52,8 +52,11 @@ func runRemove(c *cli, o *removeOptions) error {
 		}
 		verb := map[lead.Op]string{lead.OpDelete: "deleted", lead.OpErase: "erased"}[op]
 		fmt.Fprintf(c.stdout, "%s lead %s (by %s)", verb, t.ID, t.By)
-		if t.AttendeesRemoved > 0 {
-			fmt.Fprint(c.stdout, "; removed from the event's attendee list")
+		switch n := t.AttendeesRemoved; {
+		case n == 1:
+			fmt.Fprint(c.stdout, "; 1 attendee list entry removed")
+		case n > 1:
+			fmt.Fprintf(c.stdout, "; %d attendee list entries removed (every event's list)", n)
 		}
 		if owed, _ := s.RemovalOwed(t.ID); owed {
 			fmt.Fprint(c.stdout, "; the CRM is told on the next 'leadcap sync'")

@@ -16,8 +16,8 @@ import (
 
 // reportOptions are the flags of "leadcap report".
 type reportOptions struct {
-	event, zone, out string
-	json             bool
+	event, zone, out, lang string
+	json                   bool
 }
 
 func newReportCmd(c *cli) *cobra.Command {
@@ -29,9 +29,14 @@ func newReportCmd(c *cli) *cobra.Command {
 SVG: it loads nothing from the network, so it opens offline and can be
 mailed as it is. --json prints the figures as one JSON object instead.
 Without --event the active event is reported. Days and hours are counted
-in --tz (an IANA zone such as Europe/Berlin; default: this computer's).`,
+in --tz (an IANA zone such as Europe/Berlin; default: this computer's).
+The HTML page is written in --lang (en or de; default: the language of
+the locale, LANGUAGE, LC_ALL, LC_MESSAGES or LANG, as the app picks its
+own, so a German desktop gets the German report the app saves; English
+otherwise).`,
 		Example: `  leadcap report -o hannover.html
-  leadcap report --event "Hannover Messe 2026" --tz Europe/Berlin --json`,
+  leadcap report --event "Hannover Messe 2026" --tz Europe/Berlin --json
+  leadcap report --lang de -o bericht.html`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error { return runReport(c, o) },
 	}
@@ -40,6 +45,7 @@ in --tz (an IANA zone such as Europe/Berlin; default: this computer's).`,
 	f.StringVar(&o.zone, "tz", "", "count days and hours in `ZONE`, e.g. Europe/Berlin")
 	f.StringVarP(&o.out, "output", "o", "", "write the HTML report to `FILE`")
 	f.BoolVar(&o.json, "json", false, "print the figures as JSON")
+	f.StringVar(&o.lang, "lang", "", "write the HTML report in `LANGUAGE` (en, de); default: the locale's")
 	completeEventFlag(c, cmd)
 	return cmd
 }
@@ -48,9 +54,16 @@ func runReport(c *cli, o *reportOptions) error {
 	if (o.out == "") == !o.json {
 		return usagef("give either -o FILE.html or --json")
 	}
+	l, err := reportLanguage(o.lang)
+	if err != nil {
+		return err
+	}
+	words, err := reportWords(l)
+	if err != nil {
+		return err
+	}
 	loc := time.Local
 	if o.zone != "" {
-		var err error
 		if loc, err = time.LoadLocation(o.zone); err != nil {
 			return usagef("--tz %q is not a time zone: use an IANA name such as Europe/Berlin or UTC", o.zone)
 		}
@@ -69,7 +82,7 @@ func runReport(c *cli, o *reportOptions) error {
 			enc.SetIndent("", "  ")
 			return enc.Encode(r)
 		}
-		return c.writeReport(s, o.out, r)
+		return c.writeReport(s, o.out, r, words)
 	})
 }
 
@@ -90,8 +103,8 @@ func reportEvent(s *storage.Store, key string) (lead.Event, error) {
 }
 
 // writeReport writes the HTML report to path, completely or not at all.
-func (c *cli) writeReport(s *storage.Store, path string, r workflow.Report) error {
-	err := s.WriteFile(path, func(w io.Writer) error { return workflow.WriteReportHTML(w, r) })
+func (c *cli) writeReport(s *storage.Store, path string, r workflow.Report, words workflow.ChartWords) error {
+	err := s.WriteFile(path, func(w io.Writer) error { return workflow.WriteReportHTMLIn(w, r, words) })
 	if errors.Is(err, storage.ErrOwnFile) {
 		return failf("%s is the database (or a copy restore kept): nothing was written; choose another file for the report.", path)
 	}

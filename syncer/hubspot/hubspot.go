@@ -438,6 +438,9 @@ func (c *Connector) input(e lead.OutboxEntry) input {
 	if c.cfg.DetailsProperty != "" {
 		p[c.cfg.DetailsProperty] = syncer.Details(e)
 	}
+	for _, f := range syncer.ClearedFields(e) {
+		p[f] = "" // HubSpot clears a property set to an empty string
+	}
 	for _, a := range syncer.MappedAnswers(e) {
 		p[a.Field] = answerValue(a)
 	}

@@ -19,10 +19,12 @@ import (
 // Follow-ups go to HubSpot as tasks (CRM v3 tasks object), one per note
 // with a follow-up date, associated with the contact (association type 204,
 // task to contact). The task's body ends with the marker line
-// syncer.TaskMarker(note ID); before creating a task the connector lists the
-// contact's tasks (v4 associations, then a batch read) and updates the one
-// that carries the marker, so a push replayed after a lost reply never
-// makes a second task. The due date is hs_timestamp, the follow-up date at
+// syncer.TaskMarker(note ID); before creating tasks the connector lists the
+// tasks of every contact of the push (v4 associations, then a batch read)
+// and updates the one that carries the marker; the missing ones are created
+// with the tasks batch create (100 a request, the association inline), each
+// request sent once, so a push replayed after a lost reply never makes a
+// second task. The due date is hs_timestamp, the follow-up date at
 // 12:00 UTC (the same calendar day from UTC-11 to UTC+11); a follow-up
 // marked done sets hs_task_status COMPLETED. leadcap never reopens a task
 // completed in HubSpot, and leaves subject and body alone after creating
@@ -73,10 +75,13 @@ type taskItem struct {
 // syncTasks creates or updates the tasks of the follow-ups of the
 // contacts just written and returns an error per item (nil: done). The
 // tasks of all contacts are listed at once (v4 associations batch read,
-// then a tasks batch read): two requests per push whatever its size, plus
-// one per task that must be created or changed. Items that fail with a
+// then a tasks batch read), the missing ones are created with the tasks
+// batch create, up to 100 a request, the association to the contact
+// inline: three requests for a push of up to 100 new leads, plus one per
+// task whose due date or done state changed. Items that fail with a
 // transient error are tried again, after listing their tasks again, so a
-// create is only ever sent when the list showed no task with its marker.
+// create is only ever sent when the list showed no task with its marker
+// (a lost reply to a batch create makes no second task).
 func (c *Connector) syncTasks(ctx context.Context, items []taskItem) []error {
 	errs := make([]error, len(items))
 	todo := make([]int, len(items))
@@ -95,6 +100,7 @@ func (c *Connector) syncTasks(ctx context.Context, items []taskItem) []error {
 			}
 			return struct{}{}, err
 		}
+		missing := make([][]syncer.FollowUp, len(items))
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, taskWorkers)
 		for _, k := range todo {
@@ -102,10 +108,19 @@ func (c *Connector) syncTasks(ctx context.Context, items []taskItem) []error {
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem; wg.Done() }()
-				errs[k] = c.applyTasks(ctx, items[k].contact, items[k].want, have[items[k].contact])
+				missing[k], errs[k] = c.updateTasks(ctx, items[k].want, have[items[k].contact])
 			}()
 		}
 		wg.Wait()
+		var creates []taskCreate
+		for _, k := range todo {
+			if errs[k] == nil {
+				for _, f := range missing[k] {
+					creates = append(creates, taskCreate{item: k, contact: items[k].contact, f: f})
+				}
+			}
+		}
+		c.createTasks(ctx, creates, errs)
 		var again []int
 		var last error
 		for _, k := range todo {
@@ -119,15 +134,13 @@ func (c *Connector) syncTasks(ctx context.Context, items []taskItem) []error {
 	return errs
 }
 
-// applyTasks creates the tasks missing from have and updates those whose
-// due date or done state changed.
-func (c *Connector) applyTasks(ctx context.Context, contactID string, want []syncer.FollowUp, have map[uuid.UUID]task) error {
+// updateTasks updates the tasks of have whose due date or done state
+// changed and returns the follow-ups that have no task yet.
+func (c *Connector) updateTasks(ctx context.Context, want []syncer.FollowUp, have map[uuid.UUID]task) (missing []syncer.FollowUp, err error) {
 	for _, f := range want {
 		t, ok := have[f.NoteID]
 		if !ok {
-			if err := c.createTask(ctx, contactID, f); err != nil {
-				return err
-			}
+			missing = append(missing, f)
 			continue
 		}
 		p := map[string]string{}
@@ -141,40 +154,119 @@ func (c *Connector) applyTasks(ctx context.Context, contactID string, want []syn
 			continue
 		}
 		if err := c.patchTask(ctx, t.ID, p); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return missing, nil
 }
 
-func (c *Connector) createTask(ctx context.Context, contactID string, f syncer.FollowUp) error {
-	status := "NOT_STARTED"
-	if f.Done {
-		status = "COMPLETED"
+// taskCreate is a task to create: a follow-up of the contact of items[item].
+type taskCreate struct {
+	item    int
+	contact string
+	f       syncer.FollowUp
+}
+
+// createTasks creates the tasks with the tasks batch create, MaxBatch a
+// request, and records a failure in errs under the item it belongs to.
+// Each request is sent once: after a lost reply the caller lists the tasks
+// again. A batch HubSpot refuses as a whole (400, which creates nothing)
+// that holds several contacts' tasks is sent again one contact at a time,
+// so one contact's bad task does not hold back the others.
+func (c *Connector) createTasks(ctx context.Context, creates []taskCreate, errs []error) {
+	for len(creates) > 0 {
+		n := min(len(creates), MaxBatch)
+		chunk := creates[:n]
+		creates = creates[n:]
+		err := c.createTaskBatch(ctx, chunk, errs)
+		if err == nil {
+			continue
+		}
+		byItem := map[int][]taskCreate{}
+		var order []int
+		for _, tc := range chunk {
+			if _, seen := byItem[tc.item]; !seen {
+				order = append(order, tc.item)
+			}
+			byItem[tc.item] = append(byItem[tc.item], tc)
+		}
+		if syncer.IsPermanent(err) && len(order) > 1 {
+			for _, k := range order {
+				if err := c.createTaskBatch(ctx, byItem[k], errs); err != nil {
+					errs[k] = err
+				}
+			}
+			continue
+		}
+		for _, k := range order {
+			errs[k] = err
+		}
 	}
-	id, err := json.Number(contactID).Int64()
-	if err != nil {
-		return syncer.Permanent(fmt.Sprintf("HubSpot: the contact ID %q is not a number", contactID))
+}
+
+// createTaskBatch sends one batch create. An error of the whole request is
+// returned; the errors of single tasks in a 207 reply go into errs.
+func (c *Connector) createTaskBatch(ctx context.Context, chunk []taskCreate, errs []error) error {
+	type assoc struct {
+		To    map[string]any   `json:"to"`
+		Types []map[string]any `json:"types"`
 	}
-	body, _ := json.Marshal(map[string]any{
-		"properties": map[string]string{
-			"hs_timestamp": dueTimestamp(f.Due), "hs_task_subject": f.Subject, "hs_task_body": f.Body,
-			"hs_task_status": status, "hs_task_type": "TODO",
-		},
-		"associations": []map[string]any{{
-			"to":    map[string]any{"id": id},
-			"types": []map[string]any{{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": taskToContact}},
-		}},
-	})
+	type input struct {
+		Properties         map[string]string `json:"properties"`
+		Associations       []assoc           `json:"associations"`
+		ObjectWriteTraceID string            `json:"objectWriteTraceId"`
+	}
+	inputs := make([]input, len(chunk))
+	byTrace := map[string]int{}
+	for i, tc := range chunk {
+		id, err := json.Number(tc.contact).Int64()
+		if err != nil {
+			return syncer.Permanent(fmt.Sprintf("HubSpot: the contact ID %q is not a number", tc.contact))
+		}
+		status := "NOT_STARTED"
+		if tc.f.Done {
+			status = "COMPLETED"
+		}
+		trace := tc.f.NoteID.String()
+		byTrace[trace] = tc.item
+		inputs[i] = input{
+			Properties: map[string]string{
+				"hs_timestamp": dueTimestamp(tc.f.Due), "hs_task_subject": tc.f.Subject, "hs_task_body": tc.f.Body,
+				"hs_task_status": status, "hs_task_type": "TODO",
+			},
+			Associations: []assoc{{
+				To:    map[string]any{"id": id},
+				Types: []map[string]any{{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": taskToContact}},
+			}},
+			ObjectWriteTraceID: trace,
+		}
+	}
+	body, _ := json.Marshal(map[string]any{"inputs": inputs})
 	// Sent once: after a lost reply the caller lists the tasks again.
-	r, err := c.do(ctx, http.MethodPost, "/crm/v3/objects/tasks", body)
+	r, err := c.do(ctx, http.MethodPost, "/crm/v3/objects/tasks/batch/create", body)
 	if err != nil {
 		return err
 	}
-	if r.Status != http.StatusCreated && r.Status != http.StatusOK {
-		return c.statusError(r)
+	switch r.Status {
+	case http.StatusCreated, http.StatusOK:
+		return nil
+	case http.StatusMultiStatus:
+		var br struct {
+			Errors []apiError `json:"errors"`
+		}
+		if err := json.Unmarshal(r.Body, &br); err != nil {
+			return syncer.Transient(fmt.Errorf("HubSpot: unreadable reply to creating tasks (%v): %s", err, syncer.Snippet(r.Body)), 0)
+		}
+		for _, e := range br.Errors {
+			for _, trace := range e.Context["objectWriteTraceId"] {
+				if k, ok := byTrace[trace]; ok {
+					errs[k] = syncer.Permanent("HubSpot: a follow-up task was refused: " + e.text())
+				}
+			}
+		}
+		return nil
 	}
-	return nil
+	return c.statusError(r)
 }
 
 func (c *Connector) patchTask(ctx context.Context, id string, p map[string]string) error {

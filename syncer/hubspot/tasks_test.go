@@ -2,6 +2,7 @@ package hubspot_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -224,4 +225,125 @@ func TestTasksOfAPushAreListedTogether(t *testing.T) {
 	assert.Len(t, srv.Tasks(), 4, "the replay made no task")
 	assert.Equal(t, 4, srv.TaskCreates)
 	assert.Equal(t, "2027-01-01T12:00:00.000Z", taskFor(t, srv, res[0].RemoteID, batch[0].Lead.Notes[3]).Properties["hs_timestamp"], "the third page's task was found and moved")
+}
+
+// An answer removed after it was delivered (or whose question was taken
+// off the event) empties its property at the next delivery: HubSpot
+// clears a property set to an empty string. A property the lead never
+// answered is left alone, and one answered again gets the new answer.
+func TestRemovedAnswersAreClearedInHubSpot(t *testing.T) {
+	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details", "leadcap_product_line", "leadcap_demo", "leadcap_size")
+	defer srv.Close()
+	c := newConnector(t, srv, token)
+	ctx := context.Background()
+	e := entry("erika@example.com")
+	product := lead.Question{ID: "q1", Text: "Which product line?", Kind: lead.QuestionChoice, Choices: []string{"drives", "sensors"}, CRMField: "leadcap_product_line"}
+	demo := lead.Question{ID: "q2", Text: "Wants a demo?", Kind: lead.QuestionYesNo, CRMField: "leadcap_demo"}
+	size := lead.Question{ID: "q3", Text: "Team size?", Kind: lead.QuestionNumber, CRMField: "leadcap_size"}
+	e.Event.Questions = []lead.Question{product, demo, size}
+	e.Lead.Qualification.Answers = map[string]string{"q1": "drives", "q2": "yes"}
+	res := c.Push(ctx, []lead.OutboxEntry{e})
+	require.NoError(t, res[0].Err)
+	srv.Edit("erika@example.com", "leadcap_size", "40") // sales knows the team size
+
+	// The booth clears the product line; the demo question is removed.
+	before := e.Lead.Qualification
+	e.Lead.Qualification.Answers = map[string]string{"q2": "yes"}
+	e.Lead.Qualification.TrackClearedAnswers(before, e.Event)
+	e.Lead.Qualification.ClearAnswer(demo)
+	e.Event.Questions = []lead.Question{product, size}
+	e.RemoteID, e.Lead.Version = res[0].RemoteID, 2
+	res = c.Push(ctx, []lead.OutboxEntry{e})
+	require.NoError(t, res[0].Err)
+	p := srv.Contacts()["erika@example.com"].Properties
+	assert.Equal(t, "", p["leadcap_product_line"], "the cleared answer is cleared in HubSpot")
+	assert.Equal(t, "", p["leadcap_demo"], "the removed question's answer is cleared in HubSpot")
+	assert.Equal(t, "40", p["leadcap_size"], "a property the lead never answered is not touched")
+
+	// Answered again: the new answer goes there.
+	before = e.Lead.Qualification
+	e.Lead.Qualification.Answers = map[string]string{"q1": "sensors"}
+	e.Lead.Qualification.TrackClearedAnswers(before, e.Event)
+	e.Lead.Version = 3
+	res = c.Push(ctx, []lead.OutboxEntry{e})
+	require.NoError(t, res[0].Err)
+	p = srv.Contacts()["erika@example.com"].Properties
+	assert.Equal(t, "sensors", p["leadcap_product_line"])
+	assert.Equal(t, []string{"leadcap_demo"}, e.Lead.Qualification.ClearCRMFields)
+}
+
+// TestTasksOfAPushAreCreatedInBatches: the follow-ups of a push of 100
+// new leads become their tasks with the tasks batch create, 100 a
+// request, associated inline: a handful of requests instead of one per
+// task. A lost reply to a batch create makes no second task: the tasks
+// are listed again and only the missing ones created.
+func TestTasksOfAPushAreCreatedInBatches(t *testing.T) {
+	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details")
+	defer srv.Close()
+	c := newConnector(t, srv, token)
+	ctx := context.Background()
+	batch := make([]lead.OutboxEntry, 100)
+	for i := range batch {
+		batch[i] = withFollowUps(entry(fmt.Sprintf("visitor%03d@example.com", i)), "2026-12-10", "2026-12-11")
+	}
+	srv.FailTasks(hubspottest.Fault{DropAfterWrite: true}) // the first batch's reply is lost
+	res := c.Push(ctx, batch)
+	for i := range batch {
+		require.NoError(t, res[i].Err)
+		batch[i].RemoteID = res[i].RemoteID
+		require.Len(t, tasksOf(srv, res[i].RemoteID), 2, "lead %d", i)
+	}
+	assert.Len(t, srv.Tasks(), 200, "no task twice")
+	assert.Equal(t, 100, srv.MaxTaskBatchSeen)
+	assert.Equal(t, 200, srv.TaskCreates, "each task asked for once")
+	assert.Equal(t, 2, srv.TaskCreateRequests, "two batches; the one whose reply was lost is listed again, not sent again")
+
+	before := srv.AllRequests
+	res = c.Push(ctx, batch)
+	for i := range batch {
+		require.NoError(t, res[i].Err)
+	}
+	assert.Len(t, srv.Tasks(), 200, "a replay creates nothing")
+	assert.Equal(t, 4, srv.AllRequests-before, "upsert, associations, two task reads")
+}
+
+// TestTaskRequestsPer100Leads counts the requests of a push of 100 new
+// leads with one follow-up each (docs/benchmarks.md).
+func TestTaskRequestsPer100Leads(t *testing.T) {
+	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details")
+	defer srv.Close()
+	c := newConnector(t, srv, token)
+	batch := make([]lead.OutboxEntry, 100)
+	for i := range batch {
+		batch[i] = withFollowUps(entry(fmt.Sprintf("visitor%03d@example.com", i)), "2026-12-10")
+	}
+	for i, r := range c.Push(context.Background(), batch) {
+		require.NoError(t, r.Err, "lead %d", i)
+	}
+	assert.Len(t, srv.Tasks(), 100)
+	t.Logf("requests for a push of 100 new leads with a follow-up each: %d (%d task creates)", srv.AllRequests, srv.TaskCreateRequests)
+	assert.Equal(t, 3, srv.AllRequests, "contacts upsert, associations read, one tasks batch create")
+}
+
+// A batch create HubSpot refuses as a whole (400, nothing created) is sent
+// again one contact at a time: only the contact whose task is refused
+// again fails, the others get their tasks.
+func TestRefusedTaskBatchIsSplitByContact(t *testing.T) {
+	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details")
+	defer srv.Close()
+	c := newConnector(t, srv, token)
+	batch := []lead.OutboxEntry{
+		withFollowUps(entry("a@example.com"), "2026-12-10", "2026-12-11"),
+		withFollowUps(entry("b@example.com"), "2026-12-12"),
+		withFollowUps(entry("c@example.com"), "2026-12-13"),
+	}
+	srv.FailTasks(hubspottest.Fault{Status: 400}, hubspottest.Fault{}, hubspottest.Fault{Status: 400})
+	res := c.Push(context.Background(), batch)
+	require.NoError(t, res[0].Err)
+	require.True(t, syncer.IsPermanent(res[1].Err), "%v", res[1].Err)
+	require.NoError(t, res[2].Err)
+	assert.Len(t, tasksOf(srv, res[0].RemoteID), 2)
+	assert.Empty(t, tasksOf(srv, res[1].RemoteID))
+	assert.Len(t, tasksOf(srv, res[2].RemoteID), 1)
+	assert.Equal(t, 4, srv.TaskCreateRequests, "the batch, then one per contact")
 }

@@ -521,6 +521,9 @@ func (c *Connector) record(e lead.OutboxEntry) map[string]any {
 	if c.cfg.DetailsField != "" {
 		r[c.cfg.DetailsField] = syncer.Details(e)
 	}
+	for _, f := range syncer.ClearedFields(e) {
+		r[f] = nil // a field set to null is emptied
+	}
 	for _, a := range syncer.MappedAnswers(e) {
 		r[a.Field] = answerValue(a)
 	}

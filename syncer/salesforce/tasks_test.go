@@ -216,3 +216,36 @@ func TestTasksOfAPushAreQueriedTogether(t *testing.T) {
 	_, moved := taskFor(t, srv, res[0].RemoteID, batch[0].Lead.Notes[3])
 	assert.Equal(t, "2027-01-01", moved["ActivityDate"])
 }
+
+// An answer removed after it was delivered (or whose question was taken
+// off the event) empties its field at the next delivery: a field set to
+// null is cleared. A field the lead never answered is left alone.
+func TestRemovedAnswersAreClearedInSalesforce(t *testing.T) {
+	srv := salesforcetest.New(token, extID, "Leadcap_Details__c", "Product_Line__c", "Wants_Demo__c", "Team_Size__c")
+	defer srv.Close()
+	c := newConnector(t, srv, token, nil)
+	ctx := context.Background()
+	e := entry("Mustermann", "Beispiel GmbH")
+	product := lead.Question{ID: "q1", Text: "Which product line?", Kind: lead.QuestionChoice, Choices: []string{"drives", "sensors"}, CRMField: "Product_Line__c"}
+	demo := lead.Question{ID: "q2", Text: "Wants a demo?", Kind: lead.QuestionYesNo, CRMField: "Wants_Demo__c"}
+	size := lead.Question{ID: "q4", Text: "Team size?", Kind: lead.QuestionNumber, CRMField: "Team_Size__c"}
+	e.Event.Questions = []lead.Question{product, demo, size}
+	e.Lead.Qualification.Answers = map[string]string{"q1": "drives", "q2": "yes"}
+	res := c.Push(ctx, []lead.OutboxEntry{e})
+	require.NoError(t, res[0].Err)
+	srv.Edit(e.Lead.ID.String(), "Team_Size__c", float64(40))
+
+	before := e.Lead.Qualification
+	e.Lead.Qualification.Answers = map[string]string{"q2": "yes"}
+	e.Lead.Qualification.TrackClearedAnswers(before, e.Event)
+	e.Lead.Qualification.ClearAnswer(demo)
+	e.Event.Questions = []lead.Question{product, size}
+	e.RemoteID, e.Lead.Version = res[0].RemoteID, 2
+	res = c.Push(ctx, []lead.OutboxEntry{e})
+	require.NoError(t, res[0].Err)
+	got := srv.Leads()[e.Lead.ID.String()]
+	assert.Contains(t, got, "Product_Line__c")
+	assert.Nil(t, got["Product_Line__c"], "the cleared answer is null in Salesforce")
+	assert.Nil(t, got["Wants_Demo__c"], "the removed question's answer is null in Salesforce")
+	assert.Equal(t, float64(40), got["Team_Size__c"], "a field the lead never answered is not touched")
+}

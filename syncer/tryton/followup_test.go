@@ -62,3 +62,45 @@ func TestFollowUpAndAnswersReachTryton(t *testing.T) {
 		t.Errorf("comment does not show the follow-up done:\n%s", o.Comment)
 	}
 }
+
+// An answer removed after it reached Tryton, and the answer to a question
+// taken off the event, leave the opportunity's comment at the next sync;
+// the answers left stay.
+func TestRemovedAnswersLeaveTheOpportunity(t *testing.T) {
+	env := liveTryton(t)
+	db := admin(t, env)
+	ev := testEvent
+	fleet := lead.Question{ID: "q1", Text: "Fleet size", Kind: lead.QuestionNumber}
+	sap := lead.Question{ID: "q2", Text: "Uses SAP?", Kind: lead.QuestionYesNo}
+	region := lead.Question{ID: "q3", Text: "Region"}
+	ev.Questions = []lead.Question{fleet, sap, region}
+	e := newEntry(t, func(l *lead.Lead) {
+		l.Qualification.Answers = map[string]string{"q1": "120", "q2": "yes", "q3": "North"}
+	})
+	e.Event = ev
+	c := newConnector(t, env, nil)
+	pushOK(t, c, e)
+	code := e.Lead.ID.String()
+	o := onlyOpportunity(t, db, code)
+	for _, want := range []string{"Q Fleet size: 120", "Q Uses SAP?: yes", "Q Region: North"} {
+		if !strings.Contains(o.Comment, want) {
+			t.Fatalf("comment lacks %q:\n%s", want, o.Comment)
+		}
+	}
+
+	// The fleet size is cleared; "Uses SAP?" is taken off the event (its
+	// answer left behind on the lead by an older leadcap).
+	delete(e.Lead.Qualification.Answers, "q1")
+	e.Event.Questions = []lead.Question{fleet, region}
+	e.Lead.Version++
+	pushOK(t, c, e)
+	o = onlyOpportunity(t, db, code)
+	for _, gone := range []string{"Fleet size", "Uses SAP?", "q2"} {
+		if strings.Contains(o.Comment, gone) {
+			t.Errorf("comment still has %q:\n%s", gone, o.Comment)
+		}
+	}
+	if !strings.Contains(o.Comment, "Q Region: North") {
+		t.Errorf("comment lost the answer that stays:\n%s", o.Comment)
+	}
+}

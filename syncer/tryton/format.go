@@ -2,7 +2,6 @@ package tryton
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -152,23 +151,10 @@ func block(e lead.OutboxEntry) string {
 	q := l.Qualification
 	line("Stage", string(l.Stage()))
 	line("Qualification", fmt.Sprintf("fit %s, budget %s, authority %s, interest %s", q.Fit, q.Budget, q.Authority, q.Interest))
-	if len(q.Answers) > 0 {
-		text := map[string]string{}
-		for _, qu := range e.Event.Questions {
-			text[qu.ID] = qu.Text
-		}
-		ids := make([]string, 0, len(q.Answers))
-		for id := range q.Answers {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		for _, id := range ids {
-			label := text[id]
-			if label == "" {
-				label = id
-			}
-			line("Q "+label, q.Answers[id])
-		}
+	// The answers to the event's questions, in their order; an answer
+	// whose question was taken off the event is left out.
+	for _, qu := range e.Event.Questions {
+		line("Q "+qu.Text, q.Answers[qu.ID])
 	}
 	if l.Rating != "" {
 		line("Rating", string(l.Rating))

@@ -321,3 +321,30 @@ func TestConfig(t *testing.T) {
 	_, err = webhook.New(webhook.Config{URL: "crm.example.com", Secret: "k"})
 	assert.ErrorContains(t, err, "not a web address")
 }
+
+// An answer removed after it was delivered is absent from the next
+// document's lead.qualification.answers (each upsert carries all of the
+// lead's answers, docs/webhook.md), and the mapped field it went to is
+// named in lead.qualification.clear_crm_fields.
+func TestRemovedAnswersAreAbsentFromTheNextDocument(t *testing.T) {
+	rc, srv := newReceiver()
+	defer srv.Close()
+	c := connector(t, srv.URL, secret)
+	e := entry("erika@example.com")
+	e.Event.Questions = []lead.Question{
+		{ID: "q1", Text: "Which product line?", Kind: lead.QuestionChoice, Choices: []string{"drives"}, CRMField: "product_line"},
+		{ID: "q2", Text: "Anything else?"},
+	}
+	e.Lead.Qualification.Answers = map[string]string{"q1": "drives", "q2": "call in May"}
+	require.NoError(t, c.Push(context.Background(), []lead.OutboxEntry{e})[0].Err)
+	assert.Equal(t, e.Lead.Qualification.Answers, rc.leads[e.Lead.ID].Lead.Qualification.Answers)
+
+	before := e.Lead.Qualification
+	e.Lead.Qualification.Answers = map[string]string{"q2": "call in May"}
+	e.Lead.Qualification.TrackClearedAnswers(before, e.Event)
+	e.Lead.Version = 2
+	require.NoError(t, c.Push(context.Background(), []lead.OutboxEntry{e})[0].Err)
+	got := rc.leads[e.Lead.ID].Lead.Qualification
+	assert.Equal(t, map[string]string{"q2": "call in May"}, got.Answers, "the removed answer is absent")
+	assert.Equal(t, []string{"product_line"}, got.ClearCRMFields)
+}

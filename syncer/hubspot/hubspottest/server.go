@@ -45,8 +45,13 @@ type Server struct {
 	tasks         map[string]*Task
 	ArchivedTasks map[string]Task
 	taskFaults    []Fault
-	// TaskCreates counts POST /crm/v3/objects/tasks served (faults included).
-	TaskCreates int
+	// TaskCreates counts the tasks asked for by the task creates served,
+	// single or batch (faults included); TaskCreateRequests the requests.
+	TaskCreates, TaskCreateRequests int
+	// MaxTaskBatchSeen is the most inputs of a tasks batch create seen.
+	MaxTaskBatchSeen int
+	// AllRequests counts every request served.
+	AllRequests int
 	Requests    int // batch upsert requests served (faults included)
 	MaxSeen     int // largest batch seen
 }
@@ -96,7 +101,8 @@ func (s *Server) Fail(f ...Fault) {
 	s.faults = append(s.faults, f...)
 }
 
-// FailTasks queues faults for the next task creates, in order.
+// FailTasks queues faults for the next task creates (single or batch), in
+// order; a zero Fault lets its request through.
 func (s *Server) FailTasks(f ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -168,6 +174,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.AllRequests++
+	s.mu.Unlock()
 	if s.Latency > 0 {
 		time.Sleep(s.Latency)
 	}
@@ -193,6 +202,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.archive(w, strings.TrimPrefix(r.URL.Path, "/crm/v3/objects/contacts/"))
 	case r.Method == http.MethodPost && r.URL.Path == "/crm/v3/objects/tasks":
 		s.createTask(w, r)
+	case r.Method == http.MethodPost && r.URL.Path == "/crm/v3/objects/tasks/batch/create":
+		s.createTasks(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == "/crm/v3/objects/tasks/batch/read":
 		s.readTasks(w, r)
 	case r.Method == http.MethodPatch && strings.HasPrefix(r.URL.Path, "/crm/v3/objects/tasks/"):

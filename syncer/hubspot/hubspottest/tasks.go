@@ -13,6 +13,7 @@ import (
 // The tasks endpoints as HubSpot documents them:
 //
 //	POST   /crm/v3/objects/tasks              201, the task; hs_timestamp is required
+//	POST   /crm/v3/objects/tasks/batch/create 201 {results}; up to 100 inputs, 400 for the whole batch when one is bad
 //	POST   /crm/v3/objects/tasks/batch/read   200 (207 with errors for IDs not found)
 //	PATCH  /crm/v3/objects/tasks/{taskId}     200, the task; 404 unknown
 //	DELETE /crm/v3/objects/tasks/{taskId}     204 (also for an unknown ID)
@@ -65,18 +66,135 @@ func (s *Server) checkTaskProps(w http.ResponseWriter, p map[string]string) bool
 	return true
 }
 
+// taskInput is one task to create, as POST /crm/v3/objects/tasks and each
+// input of the batch create carry it.
+type taskInput struct {
+	Properties   map[string]string `json:"properties"`
+	Associations []struct {
+		To struct {
+			ID json.Number `json:"id"`
+		} `json:"to"`
+		Types []struct {
+			Category string `json:"associationCategory"`
+			TypeID   int    `json:"associationTypeId"`
+		} `json:"types"`
+	} `json:"associations"`
+	ObjectWriteTraceID string `json:"objectWriteTraceId"`
+}
+
+// checkTask validates a task to create; it answers the request and
+// returns false when the task is not valid. Call with s.mu held.
+func (s *Server) checkTask(w http.ResponseWriter, in taskInput) (contacts []string, ok bool) {
+	if in.Properties["hs_timestamp"] == "" {
+		writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR",
+			Message: "Property values were not valid: hs_timestamp is required"})
+		return nil, false
+	}
+	if !s.checkTaskProps(w, in.Properties) {
+		return nil, false
+	}
+	for _, a := range in.Associations {
+		id := a.To.ID.String()
+		if len(a.Types) != 1 || a.Types[0].Category != "HUBSPOT_DEFINED" || a.Types[0].TypeID != 204 {
+			writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR",
+				Message: "association type is not valid between task and contact: use HUBSPOT_DEFINED 204"})
+			return nil, false
+		}
+		if s.contactByID(id) == nil {
+			writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR",
+				Message: fmt.Sprintf("Could not find contact with id %s to associate with", id)})
+			return nil, false
+		}
+		contacts = append(contacts, id)
+	}
+	return contacts, true
+}
+
+// storeTask stores a checked task. Call with s.mu held.
+func (s *Server) storeTask(in taskInput, contacts []string) *Task {
+	s.nextID++
+	t := &Task{ID: strconv.Itoa(s.nextID), Properties: map[string]string{"hs_task_status": "NOT_STARTED"}, Contacts: contacts}
+	for k, v := range in.Properties {
+		t.Properties[k] = v
+	}
+	s.tasks[t.ID] = t
+	return t
+}
+
+// taskFault takes the next queued task fault and answers the request
+// when it fails before the write (true: answered). Call with s.mu held.
+func (s *Server) taskFault(w http.ResponseWriter) (fault *Fault, answered bool) {
+	if len(s.taskFaults) > 0 {
+		f := s.taskFaults[0]
+		s.taskFaults = s.taskFaults[1:]
+		fault = &f
+	}
+	switch {
+	case fault == nil || fault.DropAfterWrite:
+	case fault.Status == 0: // Fault{}: this request goes through
+		return nil, false
+	case fault.Status == http.StatusBadRequest:
+		writeJSON(w, fault.Status, errBody{Status: "error", Category: "VALIDATION_ERROR", Message: "Property values were not valid", CorrelationID: "c-400"})
+		return fault, true
+	default:
+		if fault.RetryAfter != "" {
+			w.Header().Set("Retry-After", fault.RetryAfter)
+		}
+		writeJSON(w, fault.Status, errBody{Status: "error", Message: "internal error", CorrelationID: "c-5xx"})
+		return fault, true
+	}
+	return fault, false
+}
+
+// dropped closes the connection without an answer after the write.
+func dropped(w http.ResponseWriter, fault *Fault) bool {
+	if fault == nil || !fault.DropAfterWrite {
+		return false
+	}
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Server) createTask(w http.ResponseWriter, r *http.Request) {
+	var in taskInput
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR", Message: "Invalid input JSON: " + err.Error()})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.TaskCreates++
+	s.TaskCreateRequests++
+	fault, answered := s.taskFault(w)
+	if answered {
+		return
+	}
+	contacts, ok := s.checkTask(w, in)
+	if !ok {
+		return
+	}
+	t := s.storeTask(in, contacts)
+	if dropped(w, fault) {
+		return
+	}
+	writeJSON(w, http.StatusCreated, t.reply())
+}
+
+// MaxTaskBatch is the most inputs a tasks batch create takes.
+const MaxTaskBatch = 100
+
+// createTasks follows POST /crm/v3/objects/tasks/batch/create: up to 100
+// inputs, each with its associations inline; HubSpot validates the whole
+// batch first, so a bad input refuses the batch with 400 and creates
+// nothing; 201 with the tasks (and each input's objectWriteTraceId).
+func (s *Server) createTasks(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Properties   map[string]string `json:"properties"`
-		Associations []struct {
-			To struct {
-				ID json.Number `json:"id"`
-			} `json:"to"`
-			Types []struct {
-				Category string `json:"associationCategory"`
-				TypeID   int    `json:"associationTypeId"`
-			} `json:"types"`
-		} `json:"associations"`
+		Inputs []taskInput `json:"inputs"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR", Message: "Invalid input JSON: " + err.Error()})
@@ -84,58 +202,41 @@ func (s *Server) createTask(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.TaskCreates++
-	var fault *Fault
-	if len(s.taskFaults) > 0 {
-		f := s.taskFaults[0]
-		s.taskFaults = s.taskFaults[1:]
-		fault = &f
+	s.TaskCreates += len(req.Inputs)
+	s.TaskCreateRequests++
+	if len(req.Inputs) > s.MaxTaskBatchSeen {
+		s.MaxTaskBatchSeen = len(req.Inputs)
 	}
-	if fault != nil && !fault.DropAfterWrite {
-		if fault.RetryAfter != "" {
-			w.Header().Set("Retry-After", fault.RetryAfter)
-		}
-		writeJSON(w, fault.Status, errBody{Status: "error", Message: "internal error", CorrelationID: "c-5xx"})
-		return
-	}
-	if req.Properties["hs_timestamp"] == "" {
+	if len(req.Inputs) > MaxTaskBatch {
 		writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR",
-			Message: "Property values were not valid: hs_timestamp is required"})
+			Message: fmt.Sprintf("Batch input size of %d exceeds the limit of %d", len(req.Inputs), MaxTaskBatch)})
 		return
 	}
-	if !s.checkTaskProps(w, req.Properties) {
+	fault, answered := s.taskFault(w)
+	if answered {
 		return
 	}
-	var contacts []string
-	for _, a := range req.Associations {
-		id := a.To.ID.String()
-		if len(a.Types) != 1 || a.Types[0].Category != "HUBSPOT_DEFINED" || a.Types[0].TypeID != 204 {
-			writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR",
-				Message: "association type is not valid between task and contact: use HUBSPOT_DEFINED 204"})
+	all := make([][]string, len(req.Inputs))
+	for i, in := range req.Inputs {
+		contacts, ok := s.checkTask(w, in)
+		if !ok {
 			return
 		}
-		if s.contactByID(id) == nil {
-			writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR",
-				Message: fmt.Sprintf("Could not find contact with id %s to associate with", id)})
-			return
-		}
-		contacts = append(contacts, id)
+		all[i] = contacts
 	}
-	s.nextID++
-	t := &Task{ID: strconv.Itoa(s.nextID), Properties: map[string]string{"hs_task_status": "NOT_STARTED"}, Contacts: contacts}
-	for k, v := range req.Properties {
-		t.Properties[k] = v
+	type result struct {
+		taskReply
+		ObjectWriteTraceID string `json:"objectWriteTraceId,omitempty"`
 	}
-	s.tasks[t.ID] = t
-	if fault != nil && fault.DropAfterWrite {
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return
-			}
-		}
+	results := make([]result, len(req.Inputs))
+	for i, in := range req.Inputs {
+		results[i] = result{s.storeTask(in, all[i]).reply(), in.ObjectWriteTraceID}
 	}
-	writeJSON(w, http.StatusCreated, t.reply())
+	if dropped(w, fault) {
+		return
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	writeJSON(w, http.StatusCreated, map[string]any{"status": "COMPLETE", "results": results, "startedAt": now, "completedAt": now})
 }
 
 func (s *Server) readTasks(w http.ResponseWriter, r *http.Request) {
