@@ -74,6 +74,13 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	flag.Parse()
+	// The tests expect the command line's English: a machine whose locale
+	// is German (report -o follows it) would fail them. A test of another
+	// language sets it for its own call.
+	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES"} {
+		os.Unsetenv(k)
+	}
+	os.Setenv("LANG", "C")
 	if flag.Lookup("test.run").Value.String() == "" {
 		binaryBuilt.Store(true)
 		go buildLeadcap()
