@@ -165,11 +165,15 @@ type reportTotal struct{ Label, N string }
 func WriteReportHTMLIn(w io.Writer, r Report, words ChartWords) error {
 	words = words.withDefaults()
 	charts := r.ChartsIn(words)
+	made := r.GeneratedAt // in the report's time zone, as its charts are
+	if loc, err := time.LoadLocation(r.Location); err == nil {
+		made = made.In(loc)
+	}
 	p := reportPage{
 		Lang: words.Language, Event: r.Event.Name, Title: words.Text(pageTitle),
 		Charts: make([]template.HTML, len(charts)),
 		MadeBy: words.Text(pageMadeBy), TimesIn: words.Text(pageTimesIn), Zone: r.Location,
-		Made: words.Date(r.GeneratedAt) + " " + r.GeneratedAt.Format("15:04 MST"),
+		Made: words.Date(made) + " " + made.Format("15:04 MST"),
 	}
 	var place []string
 	for _, s := range []string{r.Event.Venue, r.Event.City} {

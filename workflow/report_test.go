@@ -383,3 +383,19 @@ func TestSVGRowsFitLongLabels(t *testing.T) {
 	fx, _ := strconv.ParseFloat(figure[1], 64)
 	assert.LessOrEqual(t, fx+13*7.0, 560.0, "the figure ends inside the chart")
 }
+
+// The page says when it was made in the time zone its charts count in, not
+// in UTC.
+func TestReportHTMLSaysTheTimeInItsZone(t *testing.T) {
+	s := openStore(t)
+	ev := seedReport(t, s)
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	require.NoError(t, err)
+	made := time.Date(2026, 11, 27, 8, 30, 0, 0, time.UTC)
+	r, err := workflow.BuildReport(context.Background(), s, ev.ID, berlin, made)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, workflow.WriteReportHTML(&buf, r))
+	assert.Contains(t, buf.String(), "09:30 CET")
+	assert.NotContains(t, buf.String(), "08:30 UTC")
+}
