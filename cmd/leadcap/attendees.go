@@ -48,8 +48,9 @@ type attendeesImportOptions struct {
 func newAttendeesImportCmd(c *cli) *cobra.Command {
 	o := &attendeesImportOptions{}
 	cmd := &cobra.Command{
-		Use:   "import [--event ID|NAME] [--json] FILE.csv",
-		Short: "import the organiser's attendee list and fill the badge scans waiting for it",
+		SuggestFor: []string{"load", "add"},
+		Use:        "import [--event ID|NAME] [--json] FILE.csv",
+		Short:      "import the organiser's attendee list and fill the badge scans waiting for it",
 		Long: `Reads the organiser's attendee list and stores it with the event (default:
 the active event), replacing the list imported before. Every lead of the
 event that waits for its contact (a badge that held only its badge ID) and

@@ -132,6 +132,10 @@ func TestTypoSuggestsTheNearestCommand(t *testing.T) {
 		{[]string{"help", "sohw"}, "did you mean 'leadcap show'?"},
 		{[]string{"imprt"}, "did you mean 'leadcap import'?"},
 		{[]string{"sta"}, "did you mean 'leadcap status'?"},
+		{[]string{"event", "add", "--name", "Fair"}, "unknown subcommand \"add\": use create, list or use: did you mean 'leadcap event create'?"},
+		{[]string{"rm", "0190"}, "did you mean 'leadcap delete'?"},
+		{[]string{"ls"}, "did you mean 'leadcap list'?"},
+		{[]string{"attendees", "add", "list.csv"}, "did you mean 'leadcap attendees import'?"},
 	} {
 		r := call(t, "", "", tc.args...)
 		assert.Equal(t, 2, r.code, "%v", tc.args)

@@ -8,8 +8,9 @@ import (
 
 func newDeleteCmd(c *cli) *cobra.Command {
 	return removeFlags(c, &cobra.Command{
-		Use:   "delete ID [--by NAME]",
-		Short: "delete a mistaken scan; a lead already in the CRM is deleted there on the next sync",
+		SuggestFor: []string{"rm", "remove", "del"},
+		Use:        "delete ID [--by NAME]",
+		Short:      "delete a mistaken scan; a lead already in the CRM is deleted there on the next sync",
 		Long: `The lead leaves every list, export and count at once. A tombstone keeps its ID,
 the time and who deleted it (--by, default the login name), and nothing
 personal. If the lead was sent to the CRM, its record there is deleted on the

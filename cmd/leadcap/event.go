@@ -46,8 +46,9 @@ type eventCreateOptions struct {
 func newEventCreateCmd(c *cli) *cobra.Command {
 	o := &eventCreateOptions{}
 	cmd := &cobra.Command{
-		Use:   "create --name N [--venue V] [--city C] [--country CC] [--booth B] [--start DATE] [--end DATE] [--badge-prefix P] [--badge-regexp RE] [--badge-length N] [--use]",
-		Short: "create an event and print its ID",
+		SuggestFor: []string{"add", "new"},
+		Use:        "create --name N [--venue V] [--city C] [--country CC] [--booth B] [--start DATE] [--end DATE] [--badge-prefix P] [--badge-regexp RE] [--badge-length N] [--use]",
+		Short:      "create an event and print its ID",
 		Long: `--use also makes it the active event. The --badge-* flags say what the event's
 badge codes look like (all given parts must match; RE is anchored): a scanned
 code that matches is saved as a badge, one that does not is never taken for a

@@ -22,8 +22,9 @@ type listOptions struct {
 func newListCmd(c *cli) *cobra.Command {
 	o := &listOptions{}
 	cmd := &cobra.Command{
-		Use:   "list [--event ID] [--stage lead|prospect|disqualified] [--sync pending|synced|failed|dead|waiting] [--search TEXT] [--limit N] [--json]",
-		Short: "list leads, newest first",
+		SuggestFor: []string{"ls"},
+		Use:        "list [--event ID] [--stage lead|prospect|disqualified] [--sync pending|synced|failed|dead|waiting] [--search TEXT] [--limit N] [--json]",
+		Short:      "list leads, newest first",
 		Long: `Without --json, an aligned table. With --json, one JSON object per line with
 id, event_id, stage, rating, captured_at, source, contact {full_name,
 given_name, family_name, organization, title, emails, phones, urls},

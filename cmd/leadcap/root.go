@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -102,12 +103,23 @@ func unknownCommand(cmd *cobra.Command, word, format string) error {
 	return usagef("%s", msg)
 }
 
-// suggest returns the subcommands of cmd nearest to word: those it is a
-// prefix of, else those at the smallest edit distance (a swap of two
-// letters counts one), at most cmd.SuggestionsMinimumDistance (2).
+// suggest returns the subcommands of cmd nearest to word: those that name
+// word in their SuggestFor (the word another tool uses: add for create, rm
+// for delete), else those it is a prefix of, else those at the smallest edit
+// distance (a swap of two letters counts one), at most
+// cmd.SuggestionsMinimumDistance (2).
 func suggest(cmd *cobra.Command, word string) []string {
 	limit := cmd.Root().SuggestionsMinimumDistance
 	word = strings.ToLower(word)
+	var meant []string
+	for _, sub := range cmd.Commands() {
+		if sub.IsAvailableCommand() && slices.Contains(sub.SuggestFor, word) {
+			meant = append(meant, sub.Name())
+		}
+	}
+	if len(meant) > 0 {
+		return meant
+	}
 	var prefixed, near []string
 	best := limit + 1
 	for _, sub := range cmd.Commands() {
@@ -164,6 +176,9 @@ func editDistance(a, b string) int {
 // wrong usage with unknown (a format for the word), the nearest suggested.
 func group(cmd *cobra.Command, missing, unknown string) *cobra.Command {
 	cmd.Args = cobra.ArbitraryArgs
+	// 'leadcap event add --name X' is an unknown subcommand, not an unknown
+	// flag of the group: the flags belong to the subcommand meant.
+	cmd.FParseErrWhitelist.UnknownFlags = true
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) == 0 {
 			return usagef("%s", missing)

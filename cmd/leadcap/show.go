@@ -18,9 +18,10 @@ type showOptions struct {
 func newShowCmd(c *cli) *cobra.Command {
 	o := &showOptions{}
 	cmd := &cobra.Command{
-		Use:   "show ID [--json]",
-		Short: "show one lead in full (ID: full UUID or a unique prefix)",
-		Long:  `--json prints the same object as one line of 'leadcap list --json'.`,
+		SuggestFor: []string{"get", "view", "cat"},
+		Use:        "show ID [--json]",
+		Short:      "show one lead in full (ID: full UUID or a unique prefix)",
+		Long:       `--json prints the same object as one line of 'leadcap list --json'.`,
 		Example: `  leadcap show 01932c5e
   leadcap show 01932c5e-8a4f-7b7e-9d3c-2f1e0a9b8c7d --json`,
 		Args: exactArgs(1),

@@ -27,8 +27,9 @@ type syncOptions struct {
 func newSyncCmd(c *cli) *cobra.Command {
 	o := &syncOptions{}
 	cmd := &cobra.Command{
-		Use:   "sync [--timeout D] [--batch N] [--json]",
-		Short: "deliver every lead due to the CRM now, and say what is left",
+		SuggestFor: []string{"push", "upload", "send"},
+		Use:        "sync [--timeout D] [--batch N] [--json]",
+		Short:      "deliver every lead due to the CRM now, and say what is left",
 		Long: `Sends every pending lead to the CRM set up with 'leadcap crm set' now, in
 batches, whatever its wait after earlier failures (only a wait the CRM asked
 for, its Retry-After, still holds), retrying failed ones within the run after
