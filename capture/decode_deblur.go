@@ -23,7 +23,7 @@ const maxStreak = 64
 // the regions of strong hand shake come out at 0.39–0.77, those of sharp,
 // tilted, glared or out-of-focus codes at 0.01–0.35 (mild motion spans
 // both).
-const minStreakiness = 0.3
+const minStreakiness = 0.36
 
 // deblurStreaked runs deblurRetry on the candidate regions that look
 // streaked by motion: cheap to skip elsewhere, and on hand-shake photos
