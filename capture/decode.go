@@ -30,11 +30,12 @@ type Code struct {
 // MaxPixels). It tries the cheap read first (the whole frame as it is,
 // which is where clean photos end), and only when that fails works harder:
 // the other formats on the same frame, regions of interest found by a cheap
-// texture map and enlarged, the other binarizer, a smaller scale, a
-// finder-pattern retry that samples neighbouring grid sizes, motion blur
-// estimated and undone in each region, then on each region local contrast,
-// sharpening, smoothing and perspective warps, and last linear codes on
-// more rows and upright. QR codes at any rotation are read by the first
+// texture map and enlarged, motion blur estimated and undone in the regions
+// streaked by hand shake, the other binarizer, a smaller scale, a
+// finder-pattern retry that samples neighbouring grid sizes, then on each
+// region local contrast, sharpening, smoothing and perspective warps,
+// motion blur undone in the other regions, and last linear codes on more
+// rows and upright. QR codes at any rotation are read by the first
 // steps already. The work is bounded: frames above 16
 // megapixels are scaled down first, and regions and warps are capped in
 // size.
@@ -424,7 +425,7 @@ type step func(r *reader, g *gray) bool
 
 // quickSteps is how many steps of the cascade a large photo's reduced frame
 // runs before the look at full size (decodeJPEG).
-const quickSteps = 3
+const quickSteps = 4
 
 var cascade = []step{
 	// 1. The whole frame, as it is: clean photos end here.
@@ -441,21 +442,25 @@ var cascade = []step{
 	// 3. Regions of interest from a cheap texture map, enlarged, read
 	// once each: small codes and codes among clutter.
 	func(r *reader, g *gray) bool { return r.regionsQuick(g) },
-	// 4. The other binarizer: flat lighting, fine modules.
+	// 4. Motion blur undone in the regions whose gradients run one way,
+	// as hand shake leaves them: direction and streak length estimated,
+	// then a Wiener filter along the streaks. Hand-shake photos are read
+	// here or not at all; other photos skip it for the cost of one pass
+	// over each region.
+	(*reader).deblurStreaked,
+	// 5. The other binarizer: flat lighting, fine modules.
 	func(r *reader, g *gray) bool { return r.attempt(g, globalHistogram, false, identity) },
-	// 5. Smaller scales: a different module-size estimate, and averaging
+	// 6. Smaller scales: a different module-size estimate, and averaging
 	// cleans noise and JPEG blocks.
 	func(r *reader, g *gray) bool { return r.scaledAttempt(g, 0.75) },
-	// 6. gozxing found finder patterns but guessed the size wrong.
+	// 7. gozxing found finder patterns but guessed the size wrong.
 	func(r *reader, g *gray) bool { return r.finderRetry(r.frameBits, identity) },
-	// 7. Motion blur undone in each region: direction and streak length
-	// estimated, then a Wiener filter along the streaks. Before step 8,
-	// which costs more: on strong hand shake (read by this step alone)
-	// the median is 0.2 s this way and 0.6 s the other way round.
-	(*reader).deblurRegions,
 	// 8. The regions again, enhanced and warped.
 	func(r *reader, g *gray) bool { return r.regions(g) },
-	// 9. Linear codes on more rows and upright, matrix codes in the
+	// 9. Motion blur undone in the other regions too: the streaks may
+	// cross printed text that evens out the gradients.
+	(*reader).deblurOthers,
+	// 10. Linear codes on more rows and upright, matrix codes in the
 	// regions.
 	(*reader).othersHarder,
 }

@@ -33,7 +33,7 @@ func TestDeblurRetry(t *testing.T) {
 				assert.False(t, r.attempt(c.crop, hybrid, true, c.back), "plain read of %v", c.rect)
 				assert.False(t, r.attempt(c.crop.unsharp(2, 3), hybrid, true, c.back), "sharpened read of %v", c.rect)
 			}
-			require.True(t, r.deblurRegions(g), "photo: %s", ph.Desc)
+			require.True(t, r.deblurStreaked(g), "photo: %s", ph.Desc)
 			require.Len(t, r.codes, 1)
 			assert.Equal(t, s.Payload, r.codes[0].Text)
 			cx, cy := quadCentre(ph.QR)
@@ -106,5 +106,35 @@ func TestFFTRoundTrip(t *testing.T) {
 	for i := range a {
 		assert.InDelta(t, real(a[i]), real(b[i]), 1e-9)
 		assert.InDelta(t, 0, imag(b[i]), 1e-9)
+	}
+}
+
+// TestStreakiness: the regions of hand-shake photos count as streaked (so
+// deblurStreaked tries them early), those of sharp, tilted or glared codes
+// do not (so they skip the deblurring until the enhancements had a go).
+func TestStreakiness(t *testing.T) {
+	sharp := []cardgen.Spec{
+		{Payload: cardgen.Payloads[1], Encoding: cardgen.UTF8ECI, Degradation: cardgen.Clean, Seed: 1},
+		{Payload: cardgen.Payloads[2], Encoding: cardgen.UTF8ECI, Degradation: cardgen.Perspective, Seed: 4},
+		{Payload: cardgen.Payloads[3], Encoding: cardgen.UTF8ECI, Degradation: cardgen.Glare, Seed: 9},
+		{Payload: cardgen.Payloads[0], Encoding: cardgen.UTF8ECI, Degradation: cardgen.Blur, Seed: 5},
+	}
+	for _, tc := range []struct {
+		specs    []cardgen.Spec
+		streaked bool
+	}{{shakePhotos, true}, {sharp, false}} {
+		for _, s := range tc.specs {
+			t.Run(fmt.Sprint(s.Degradation, s.Seed), func(t *testing.T) {
+				ph := render(t, s)
+				g, err := jpegLuma(ph.Data, 0)
+				require.NoError(t, err)
+				rois := newReader().rois(g)
+				require.NotEmpty(t, rois, "photo: %s", ph.Desc)
+				// The region holding the code comes first (the most cells).
+				c := &rois[0]
+				assert.Equal(t, tc.streaked, c.streakiness() >= minStreakiness,
+					"streakiness %.2f of %v, photo: %s", c.streakiness(), c.rect, ph.Desc)
+			})
+		}
 	}
 }

@@ -2,7 +2,11 @@ package capture
 
 import (
 	"errors"
+	"fmt"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"leadcap/internal/cardgen"
 )
@@ -27,6 +31,25 @@ func TestDecodeBytesLargePhotos(t *testing.T) {
 				t.Fatalf("the half-size frame's quick steps read the code (err %v): the photo does not test the full-size look", err)
 			}
 			readOne(t, spec)
+		})
+	}
+}
+
+// TestDecodeBytesLargeShake: a 12-megapixel hand-shake photo is read by
+// the half-size frame's quick steps, which include undoing the motion blur
+// of streaked regions, without the full-size decode that cannot help it.
+func TestDecodeBytesLargeShake(t *testing.T) {
+	for _, seed := range []uint64{12} {
+		s := cardgen.Spec{Payload: vcardDE, Encoding: cardgen.UTF8ECI, Degradation: cardgen.Shake, Seed: seed, Width: 4000, Height: 3000}
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			ph := render(t, s)
+			half, err := jpegLuma(ph.Data, 1)
+			require.NoError(t, err)
+			codes, err := newRun(half).until(quickSteps)
+			require.NoError(t, err, "photo: %s", ph.Desc)
+			require.Len(t, codes, 1)
+			assert.Equal(t, s.Payload, codes[0].Text)
+			readOne(t, s)
 		})
 	}
 }

@@ -162,6 +162,10 @@ type roi struct {
 	// bits is crop's hybrid black matrix, kept by regionsQuick (which
 	// reads every region before regions runs) for finderRetry.
 	bits *gozxing.BitMatrix
+	// streak is the coherence of crop's gradients (streakiness), once
+	// streakKnown.
+	streak      float64
+	streakKnown bool
 }
 
 // rois returns the candidate regions of g, computed on first use and kept
