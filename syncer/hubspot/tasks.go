@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -29,10 +29,6 @@ import (
 // marked done sets hs_task_status COMPLETED. leadcap never reopens a task
 // completed in HubSpot, and leaves subject and body alone after creating
 // the task.
-
-// taskWorkers is the number of contacts whose tasks are created or
-// updated at once within a push.
-const taskWorkers = 4
 
 // taskToContact is HubSpot's default association type from a task to a
 // contact.
@@ -77,8 +73,9 @@ type taskItem struct {
 // tasks of all contacts are listed at once (v4 associations batch read,
 // then a tasks batch read), the missing ones are created with the tasks
 // batch create, up to 100 a request, the association to the contact
-// inline: three requests for a push of up to 100 new leads, plus one per
-// task whose due date or done state changed. Items that fail with a
+// inline: three requests for a push of up to 100 new leads; the tasks whose
+// due date or done state changed go with the tasks batch update, up to 100
+// a request (four requests when 100 follow-ups are marked done). Items that fail with a
 // transient error are tried again, after listing their tasks again, so a
 // create is only ever sent when the list showed no task with its marker
 // (a lost reply to a batch create makes no second task).
@@ -100,26 +97,21 @@ func (c *Connector) syncTasks(ctx context.Context, items []taskItem) []error {
 			}
 			return struct{}{}, err
 		}
-		missing := make([][]syncer.FollowUp, len(items))
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, taskWorkers)
-		for _, k := range todo {
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer func() { <-sem; wg.Done() }()
-				missing[k], errs[k] = c.updateTasks(ctx, items[k].want, have[items[k].contact])
-			}()
-		}
-		wg.Wait()
+		var updates []taskUpdate
 		var creates []taskCreate
 		for _, k := range todo {
-			if errs[k] == nil {
-				for _, f := range missing[k] {
-					creates = append(creates, taskCreate{item: k, contact: items[k].contact, f: f})
-				}
+			errs[k] = nil
+			missing, changed := taskChanges(items[k].want, have[items[k].contact])
+			for _, u := range changed {
+				u.item = k
+				updates = append(updates, u)
+			}
+			for _, f := range missing {
+				creates = append(creates, taskCreate{item: k, contact: items[k].contact, f: f})
 			}
 		}
+		c.updateTasks(ctx, updates, errs)
+		creates = slices.DeleteFunc(creates, func(tc taskCreate) bool { return errs[tc.item] != nil })
 		c.createTasks(ctx, creates, errs)
 		var again []int
 		var last error
@@ -134,9 +126,18 @@ func (c *Connector) syncTasks(ctx context.Context, items []taskItem) []error {
 	return errs
 }
 
-// updateTasks updates the tasks of have whose due date or done state
-// changed and returns the follow-ups that have no task yet.
-func (c *Connector) updateTasks(ctx context.Context, want []syncer.FollowUp, have map[uuid.UUID]task) (missing []syncer.FollowUp, err error) {
+// taskUpdate is a change to one of leadcap's tasks: of the contact of
+// items[item].
+type taskUpdate struct {
+	item  int
+	id    string
+	props map[string]string
+}
+
+// taskChanges compares the follow-ups a lead wants with the tasks its
+// contact has: the follow-ups without a task yet, and the tasks whose due
+// date or done state changed.
+func taskChanges(want []syncer.FollowUp, have map[uuid.UUID]task) (missing []syncer.FollowUp, changed []taskUpdate) {
 	for _, f := range want {
 		t, ok := have[f.NoteID]
 		if !ok {
@@ -150,14 +151,63 @@ func (c *Connector) updateTasks(ctx context.Context, want []syncer.FollowUp, hav
 		if f.Done && t.Props["hs_task_status"] != "COMPLETED" {
 			p["hs_task_status"] = "COMPLETED"
 		}
-		if len(p) == 0 {
-			continue
-		}
-		if err := c.patchTask(ctx, t.ID, p); err != nil {
-			return nil, err
+		if len(p) > 0 {
+			changed = append(changed, taskUpdate{id: t.ID, props: p})
 		}
 	}
-	return missing, nil
+	return missing, changed
+}
+
+// updateTasks sends the changes with the tasks batch update, MaxBatch a
+// request (an update is the same however often it is sent, so a request
+// is retried), and records a failure in errs under the item it belongs
+// to: the whole request's under each of its items, a task HubSpot no
+// longer has under its own.
+func (c *Connector) updateTasks(ctx context.Context, updates []taskUpdate, errs []error) {
+	type input struct {
+		ID         string            `json:"id"`
+		Properties map[string]string `json:"properties"`
+	}
+	for len(updates) > 0 {
+		n := min(len(updates), MaxBatch)
+		chunk := updates[:n]
+		updates = updates[n:]
+		inputs := make([]input, n)
+		byID := map[string]int{}
+		for i, u := range chunk {
+			inputs[i] = input{u.id, u.props}
+			byID[u.id] = u.item
+		}
+		body, _ := json.Marshal(map[string]any{"inputs": inputs})
+		r, err := c.retry(ctx, http.MethodPost, "/crm/v3/objects/tasks/batch/update", body)
+		if err == nil {
+			switch r.Status {
+			case http.StatusOK:
+				continue
+			case http.StatusMultiStatus:
+				var br struct {
+					Errors []apiError `json:"errors"`
+				}
+				if jerr := json.Unmarshal(r.Body, &br); jerr != nil {
+					err = syncer.Transient(fmt.Errorf("HubSpot: unreadable reply to updating tasks (%v): %s", jerr, syncer.Snippet(r.Body)), 0)
+					break
+				}
+				for _, e := range br.Errors {
+					for _, id := range e.Context["ids"] {
+						if k, ok := byID[id]; ok {
+							errs[k] = syncer.Permanent("HubSpot: a follow-up task could not be updated: " + e.text())
+						}
+					}
+				}
+				continue
+			default:
+				err = c.statusError(r)
+			}
+		}
+		for _, u := range chunk {
+			errs[u.item] = err
+		}
+	}
 }
 
 // taskCreate is a task to create: a follow-up of the contact of items[item].
@@ -267,18 +317,6 @@ func (c *Connector) createTaskBatch(ctx context.Context, chunk []taskCreate, err
 		return nil
 	}
 	return c.statusError(r)
-}
-
-func (c *Connector) patchTask(ctx context.Context, id string, p map[string]string) error {
-	body, _ := json.Marshal(map[string]any{"properties": p})
-	r, err := c.retry(ctx, http.MethodPatch, "/crm/v3/objects/tasks/"+url.PathEscape(id), body)
-	if err != nil {
-		return err
-	}
-	if r.Status/100 != 2 {
-		return c.statusError(r)
-	}
-	return nil
 }
 
 // tasksOf returns leadcap's tasks on the contact by note ID; a contact that

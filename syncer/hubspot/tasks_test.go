@@ -347,3 +347,34 @@ func TestRefusedTaskBatchIsSplitByContact(t *testing.T) {
 	assert.Len(t, tasksOf(srv, res[2].RemoteID), 1)
 	assert.Equal(t, 4, srv.TaskCreateRequests, "the batch, then one per contact")
 }
+
+// 100 follow-ups marked done go to HubSpot in one tasks batch update, not a
+// PATCH each.
+func TestTaskUpdatesOfAPushAreBatched(t *testing.T) {
+	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details")
+	defer srv.Close()
+	c := newConnector(t, srv, token)
+	ctx := context.Background()
+	batch := make([]lead.OutboxEntry, 100)
+	for i := range batch {
+		batch[i] = withFollowUps(entry(fmt.Sprintf("visitor%03d@example.com", i)), "2026-12-10")
+	}
+	for i, r := range c.Push(ctx, batch) {
+		require.NoError(t, r.Err, "lead %d", i)
+		batch[i].RemoteID = r.RemoteID
+		require.NoError(t, batch[i].Lead.MarkFollowUpDone(batch[i].Lead.Notes[1].ID, time.Now()))
+		batch[i].Lead.Version++
+	}
+	before := srv.AllRequests
+	for i, r := range c.Push(ctx, batch) {
+		require.NoError(t, r.Err, "lead %d", i)
+	}
+	tasks := srv.Tasks()
+	require.Len(t, tasks, 100, "no task made twice")
+	for _, task := range tasks {
+		assert.Equal(t, "COMPLETED", task.Properties["hs_task_status"])
+	}
+	t.Logf("requests for marking 100 follow-ups done: %d", srv.AllRequests-before)
+	assert.Equal(t, 1, srv.TaskUpdateRequests, "one batch update")
+	assert.Equal(t, 4, srv.AllRequests-before, "contacts upsert, associations read, tasks read, one tasks batch update")
+}

@@ -48,6 +48,8 @@ type Server struct {
 	// TaskCreates counts the tasks asked for by the task creates served,
 	// single or batch (faults included); TaskCreateRequests the requests.
 	TaskCreates, TaskCreateRequests int
+	// TaskUpdateRequests counts the tasks batch updates served.
+	TaskUpdateRequests int
 	// MaxTaskBatchSeen is the most inputs of a tasks batch create seen.
 	MaxTaskBatchSeen int
 	// AllRequests counts every request served.
@@ -204,6 +206,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.createTask(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == "/crm/v3/objects/tasks/batch/create":
 		s.createTasks(w, r)
+	case r.Method == http.MethodPost && r.URL.Path == "/crm/v3/objects/tasks/batch/update":
+		s.updateTasks(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == "/crm/v3/objects/tasks/batch/read":
 		s.readTasks(w, r)
 	case r.Method == http.MethodPatch && strings.HasPrefix(r.URL.Path, "/crm/v3/objects/tasks/"):

@@ -15,6 +15,8 @@ import (
 //	POST   /crm/v3/objects/tasks              201, the task; hs_timestamp is required
 //	POST   /crm/v3/objects/tasks/batch/create 201 {results}; up to 100 inputs, 400 for the whole batch when one is bad
 //	POST   /crm/v3/objects/tasks/batch/read   200 (207 with errors for IDs not found)
+//	POST   /crm/v3/objects/tasks/batch/update 200 {results}; up to 100 inputs {id, properties}; 400 for the whole
+//	       batch when a property is bad; 207 with an OBJECT_NOT_FOUND error naming the IDs that do not exist
 //	PATCH  /crm/v3/objects/tasks/{taskId}     200, the task; 404 unknown
 //	DELETE /crm/v3/objects/tasks/{taskId}     204 (also for an unknown ID)
 //	GET    /crm/v4/objects/contacts/{id}/associations/tasks   200 {results: [{toObjectId, associationTypes}], paging}
@@ -310,6 +312,67 @@ func (s *Server) updateTask(w http.ResponseWriter, r *http.Request, id string) {
 		t.Properties[k] = v
 	}
 	writeJSON(w, http.StatusOK, t.reply())
+}
+
+// updateTasks follows POST /crm/v3/objects/tasks/batch/update: up to 100
+// inputs; the properties of all are validated first (400 for the whole
+// batch, nothing written); the tasks that exist are updated and an ID that
+// does not is named in a 207's OBJECT_NOT_FOUND error.
+func (s *Server) updateTasks(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Inputs []struct {
+			ID                 string            `json:"id"`
+			Properties         map[string]string `json:"properties"`
+			ObjectWriteTraceID string            `json:"objectWriteTraceId"`
+		} `json:"inputs"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR", Message: "Invalid input JSON: " + err.Error()})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.TaskUpdateRequests++
+	if len(req.Inputs) > MaxTaskBatch {
+		writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR",
+			Message: fmt.Sprintf("Batch input size of %d exceeds the limit of %d", len(req.Inputs), MaxTaskBatch)})
+		return
+	}
+	fault, answered := s.taskFault(w)
+	if answered {
+		return
+	}
+	for _, in := range req.Inputs {
+		if !s.checkTaskProps(w, in.Properties) {
+			return
+		}
+	}
+	results := []taskReply{}
+	var missing []string
+	for _, in := range req.Inputs {
+		t := s.tasks[in.ID]
+		if t == nil {
+			missing = append(missing, in.ID)
+			continue
+		}
+		for k, v := range in.Properties {
+			t.Properties[k] = v
+		}
+		results = append(results, t.reply())
+	}
+	if dropped(w, fault) {
+		return
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	body := map[string]any{"status": "COMPLETE", "results": results, "startedAt": now, "completedAt": now}
+	status := http.StatusOK
+	if len(missing) > 0 {
+		status = http.StatusMultiStatus
+		body["numErrors"] = 1
+		body["errors"] = []errBody{{Status: "error", Category: "OBJECT_NOT_FOUND", Message: "Could not update some TASK objects, they may be deleted or not exist.",
+			Context: map[string][]string{"ids": missing}}}
+	}
+	writeJSON(w, status, body)
 }
 
 func (s *Server) archiveTask(w http.ResponseWriter, id string) {
