@@ -278,16 +278,7 @@ func (s *Server) readTasks(w http.ResponseWriter, r *http.Request) {
 		rep.Properties = p
 		results = append(results, rep)
 	}
-	now := time.Now().UTC().Format(time.RFC3339)
-	body := map[string]any{"status": "COMPLETE", "results": results, "startedAt": now, "completedAt": now}
-	status := http.StatusOK
-	if len(missing) > 0 {
-		status = http.StatusMultiStatus
-		body["numErrors"] = 1
-		body["errors"] = []errBody{{Status: "error", Category: "OBJECT_NOT_FOUND", Message: "Could not get some TASK objects, they may be deleted or not exist.",
-			Context: map[string][]string{"ids": missing}}}
-	}
-	writeJSON(w, status, body)
+	writeTaskBatch(w, "get", results, missing)
 }
 
 func (s *Server) updateTask(w http.ResponseWriter, r *http.Request, id string) {
@@ -363,13 +354,19 @@ func (s *Server) updateTasks(w http.ResponseWriter, r *http.Request) {
 	if dropped(w, fault) {
 		return
 	}
+	writeTaskBatch(w, "update", results, missing)
+}
+
+// writeTaskBatch answers a tasks batch read or update: 200 with the
+// results, or 207 with an OBJECT_NOT_FOUND error naming the missing IDs.
+func writeTaskBatch(w http.ResponseWriter, verb string, results []taskReply, missing []string) {
 	now := time.Now().UTC().Format(time.RFC3339)
 	body := map[string]any{"status": "COMPLETE", "results": results, "startedAt": now, "completedAt": now}
 	status := http.StatusOK
 	if len(missing) > 0 {
 		status = http.StatusMultiStatus
 		body["numErrors"] = 1
-		body["errors"] = []errBody{{Status: "error", Category: "OBJECT_NOT_FOUND", Message: "Could not update some TASK objects, they may be deleted or not exist.",
+		body["errors"] = []errBody{{Status: "error", Category: "OBJECT_NOT_FOUND", Message: "Could not " + verb + " some TASK objects, they may be deleted or not exist.",
 			Context: map[string][]string{"ids": missing}}}
 	}
 	writeJSON(w, status, body)
