@@ -3,6 +3,7 @@ package lumajpeg
 import (
 	"bytes"
 	"encoding/binary"
+	"io"
 )
 
 // This file is the fast path for sequential (baseline and extended) scans,
@@ -105,39 +106,47 @@ func (d *decoder) decodeSequential(scan []scanComp, mxx, myy int) error {
 }
 
 // remaining returns the rest of the input: the buffered bytes and all that
-// the reader still holds.
+// the reader still holds, in one allocation when the reader tells its
+// length (bytes.Reader, as DecodeGray's callers pass).
 func (d *decoder) remaining() ([]byte, error) {
-	var buf bytes.Buffer
-	if lr, ok := d.r.(interface{ Len() int }); ok {
-		buf.Grow(d.bytes.j - d.bytes.i + lr.Len() + 1)
-	}
-	buf.Write(d.bytes.buf[d.bytes.i:d.bytes.j])
+	pending := d.bytes.buf[d.bytes.i:d.bytes.j]
 	d.bytes.i = d.bytes.j
+	if lr, ok := d.r.(interface{ Len() int }); ok {
+		data := make([]byte, len(pending)+lr.Len())
+		copy(data, pending)
+		if _, err := io.ReadFull(d.r, data[len(pending):]); err != nil {
+			return nil, err
+		}
+		return data, nil
+	}
+	var buf bytes.Buffer
+	buf.Write(pending)
 	if _, err := buf.ReadFrom(d.r); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
 
-// unstuff copies the entropy-coded data at the start of data without its
-// byte stuffing (0xFF 0x00 is 0xFF) and fill bytes, split at the restart
-// markers. bounds holds the start of every segment in seg and, last,
-// len(seg); end is where the marker that ends the scan starts in data
-// (len(data) when the data is cut short). seg has eight zero bytes after
-// its end for the bit reader.
+// unstuff removes, in place, the byte stuffing (0xFF 0x00 is 0xFF) and
+// fill bytes of the entropy-coded data at the start of data, split at the
+// restart markers. seg is the result, a prefix of data with no capacity
+// beyond its length (the bit reader reads zeros past it); bounds holds the
+// start of every segment in seg and, last, len(seg); end is where the
+// marker that ends the scan starts in data (len(data) when the data is cut
+// short), untouched.
 func unstuff(data []byte) (seg []byte, bounds []int, end int) {
-	seg = make([]byte, 0, len(data)+8)
+	w := 0 // bytes of seg written, never past i
 	bounds = []int{0}
 	i := 0
 scan:
 	for {
 		j := bytes.IndexByte(data[i:], 0xff)
 		if j < 0 {
-			seg = append(seg, data[i:]...)
+			w += copy(data[w:], data[i:])
 			i = len(data)
 			break
 		}
-		seg = append(seg, data[i:i+j]...)
+		w += copy(data[w:], data[i:i+j])
 		i += j
 		if i+1 >= len(data) {
 			i = len(data)
@@ -145,19 +154,20 @@ scan:
 		}
 		switch m := data[i+1]; {
 		case m == 0x00:
-			seg = append(seg, 0xff)
+			data[w] = 0xff
+			w++
 			i += 2
 		case m == 0xff: // a fill byte before a marker
 			i++
 		case rst0Marker <= m && m <= rst7Marker:
-			bounds = append(bounds, len(seg))
+			bounds = append(bounds, w)
 			i += 2
 		default:
 			break scan
 		}
 	}
-	bounds = append(bounds, len(seg))
-	return append(seg, make([]byte, 8)...)[:len(seg)], bounds, i
+	bounds = append(bounds, w)
+	return data[:w:w], bounds, i
 }
 
 // bitReader reads the unstuffed entropy-coded data most significant bit
