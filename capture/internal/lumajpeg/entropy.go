@@ -17,7 +17,7 @@ import (
 // blocks are only skipped over. Progressive scans keep image/jpeg's code.
 
 // fastBits is the log-2 size of the sequential decoder's look-up tables.
-const fastBits = 9
+const fastBits = 10
 
 // decodeSequential decodes one scan of a sequential JPEG into d.img1 and
 // leaves d ready to read the marker that follows the scan.
