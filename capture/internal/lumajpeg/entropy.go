@@ -43,7 +43,7 @@ func (d *decoder) decodeSequential(scan []scanComp, mxx, myy int) error {
 	var (
 		b          block
 		dc         int32 // the luma DC predictor; chroma's is not needed
-		blockCount int
+		nx, ny     int // the next block of a non-interleaved scan
 	)
 	nComp := len(scan)
 	mcu := 0
@@ -53,16 +53,21 @@ func (d *decoder) decodeSequential(scan []scanComp, mxx, myy int) error {
 				ci := int(sc.compIndex)
 				hi, vi := d.comp[ci].h, d.comp[ci].v
 				dcH, acH := &d.huff[dcTable][sc.td], &d.huff[acTable][sc.ta]
-				for j := range hi * vi {
+				jx, jy := 0, 0 // the block in the MCU, counted without dividing
+				for range hi * vi {
 					var bx, by int
 					if nComp != 1 {
-						bx, by = hi*mx+j%hi, vi*my+j/hi
+						bx, by = hi*mx+jx, vi*my+jy
+						if jx++; jx == hi {
+							jx, jy = 0, jy+1
+						}
 					} else {
 						// A non-interleaved scan has no data for the blocks
 						// outside the image (see processSOS).
-						q := mxx * hi
-						bx, by = blockCount%q, blockCount/q
-						blockCount++
+						bx, by = nx, ny
+						if nx++; nx == mxx*hi {
+							nx, ny = 0, ny+1
+						}
 						if bx*8 >= d.width || by*8 >= d.height {
 							continue
 						}
