@@ -52,3 +52,33 @@ func TestIDCTAVX2MatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// TestReducedIDCT4 compares the unrolled half-size transform with the
+// general one, which it must equal exactly.
+func TestReducedIDCT4(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const stride = 7
+	for i := range 100000 {
+		var b block
+		for _, k := range lowZig[4] {
+			u := unzig[k]
+			switch i % 3 {
+			case 0:
+				b[u] = rng.Int32N(512) - 256
+			case 1:
+				b[u] = rng.Int32N(8192) - 4096
+			case 2:
+				if rng.IntN(2) == 0 {
+					b[u] = rng.Int32N(64) - 32
+				}
+			}
+		}
+		want := make([]byte, 4*stride)
+		got := make([]byte, 4*stride)
+		reducedIDCTN(&b, 4, want, stride)
+		reducedIDCT4(&b, got, stride)
+		if string(got) != string(want) {
+			t.Fatalf("block %v: %v, want %v", b, got, want)
+		}
+	}
+}

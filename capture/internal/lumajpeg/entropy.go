@@ -41,9 +41,9 @@ func (d *decoder) decodeSequential(scan []scanComp, mxx, myy int) error {
 	segment := 0
 	limit := 8 * bounds[1] // bits available in the current segment
 	var (
-		b          block
-		dc         int32 // the luma DC predictor; chroma's is not needed
-		nx, ny     int // the next block of a non-interleaved scan
+		b      block
+		dc     int32 // the luma DC predictor; chroma's is not needed
+		nx, ny int   // the next block of a non-interleaved scan
 	)
 	nComp := len(scan)
 	mcu := 0
