@@ -154,6 +154,16 @@ func c(x uint64, bits int) int32 {
 // back into b and shifts and clamps it in a second loop; here the column
 // pass does that itself, with the same results.)
 func idct(b *block, dst []byte, stride int) {
+	if haveAVX2 {
+		_ = dst[7*stride+7]
+		idctAVX2(b, &dst[0], stride)
+		return
+	}
+	idctGo(b, dst, stride)
+}
+
+// idctGo is idct in Go.
+func idctGo(b *block, dst []byte, stride int) {
 	// A 2D IDCT is a 1D IDCT on rows followed by columns.
 	idctRows(b)
 	idctCols(b, dst, stride)

@@ -3,6 +3,7 @@ package lumajpeg
 import (
 	"bytes"
 	"encoding/binary"
+	"io"
 )
 
 // This file is the fast path for sequential (baseline and extended) scans,
@@ -16,7 +17,7 @@ import (
 // blocks are only skipped over. Progressive scans keep image/jpeg's code.
 
 // fastBits is the log-2 size of the sequential decoder's look-up tables.
-const fastBits = 9
+const fastBits = 10
 
 // decodeSequential decodes one scan of a sequential JPEG into d.img1 and
 // leaves d ready to read the marker that follows the scan.
@@ -40,9 +41,9 @@ func (d *decoder) decodeSequential(scan []scanComp, mxx, myy int) error {
 	segment := 0
 	limit := 8 * bounds[1] // bits available in the current segment
 	var (
-		b          block
-		dc         int32 // the luma DC predictor; chroma's is not needed
-		blockCount int
+		b      block
+		dc     int32 // the luma DC predictor; chroma's is not needed
+		nx, ny int   // the next block of a non-interleaved scan
 	)
 	nComp := len(scan)
 	mcu := 0
@@ -52,16 +53,21 @@ func (d *decoder) decodeSequential(scan []scanComp, mxx, myy int) error {
 				ci := int(sc.compIndex)
 				hi, vi := d.comp[ci].h, d.comp[ci].v
 				dcH, acH := &d.huff[dcTable][sc.td], &d.huff[acTable][sc.ta]
-				for j := range hi * vi {
+				jx, jy := 0, 0 // the block in the MCU, counted without dividing
+				for range hi * vi {
 					var bx, by int
 					if nComp != 1 {
-						bx, by = hi*mx+j%hi, vi*my+j/hi
+						bx, by = hi*mx+jx, vi*my+jy
+						if jx++; jx == hi {
+							jx, jy = 0, jy+1
+						}
 					} else {
 						// A non-interleaved scan has no data for the blocks
 						// outside the image (see processSOS).
-						q := mxx * hi
-						bx, by = blockCount%q, blockCount/q
-						blockCount++
+						bx, by = nx, ny
+						if nx++; nx == mxx*hi {
+							nx, ny = 0, ny+1
+						}
 						if bx*8 >= d.width || by*8 >= d.height {
 							continue
 						}
@@ -105,39 +111,47 @@ func (d *decoder) decodeSequential(scan []scanComp, mxx, myy int) error {
 }
 
 // remaining returns the rest of the input: the buffered bytes and all that
-// the reader still holds.
+// the reader still holds, in one allocation when the reader tells its
+// length (bytes.Reader, as DecodeGray's callers pass).
 func (d *decoder) remaining() ([]byte, error) {
-	var buf bytes.Buffer
-	if lr, ok := d.r.(interface{ Len() int }); ok {
-		buf.Grow(d.bytes.j - d.bytes.i + lr.Len() + 1)
-	}
-	buf.Write(d.bytes.buf[d.bytes.i:d.bytes.j])
+	pending := d.bytes.buf[d.bytes.i:d.bytes.j]
 	d.bytes.i = d.bytes.j
+	if lr, ok := d.r.(interface{ Len() int }); ok {
+		data := make([]byte, len(pending)+lr.Len())
+		copy(data, pending)
+		if _, err := io.ReadFull(d.r, data[len(pending):]); err != nil {
+			return nil, err
+		}
+		return data, nil
+	}
+	var buf bytes.Buffer
+	buf.Write(pending)
 	if _, err := buf.ReadFrom(d.r); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
 
-// unstuff copies the entropy-coded data at the start of data without its
-// byte stuffing (0xFF 0x00 is 0xFF) and fill bytes, split at the restart
-// markers. bounds holds the start of every segment in seg and, last,
-// len(seg); end is where the marker that ends the scan starts in data
-// (len(data) when the data is cut short). seg has eight zero bytes after
-// its end for the bit reader.
+// unstuff removes, in place, the byte stuffing (0xFF 0x00 is 0xFF) and
+// fill bytes of the entropy-coded data at the start of data, split at the
+// restart markers. seg is the result, a prefix of data with no capacity
+// beyond its length (the bit reader reads zeros past it); bounds holds the
+// start of every segment in seg and, last, len(seg); end is where the
+// marker that ends the scan starts in data (len(data) when the data is cut
+// short), untouched.
 func unstuff(data []byte) (seg []byte, bounds []int, end int) {
-	seg = make([]byte, 0, len(data)+8)
+	w := 0 // bytes of seg written, never past i
 	bounds = []int{0}
 	i := 0
 scan:
 	for {
 		j := bytes.IndexByte(data[i:], 0xff)
 		if j < 0 {
-			seg = append(seg, data[i:]...)
+			w += copy(data[w:], data[i:])
 			i = len(data)
 			break
 		}
-		seg = append(seg, data[i:i+j]...)
+		w += copy(data[w:], data[i:i+j])
 		i += j
 		if i+1 >= len(data) {
 			i = len(data)
@@ -145,19 +159,20 @@ scan:
 		}
 		switch m := data[i+1]; {
 		case m == 0x00:
-			seg = append(seg, 0xff)
+			data[w] = 0xff
+			w++
 			i += 2
 		case m == 0xff: // a fill byte before a marker
 			i++
 		case rst0Marker <= m && m <= rst7Marker:
-			bounds = append(bounds, len(seg))
+			bounds = append(bounds, w)
 			i += 2
 		default:
 			break scan
 		}
 	}
-	bounds = append(bounds, len(seg))
-	return append(seg, make([]byte, 8)...)[:len(seg)], bounds, i
+	bounds = append(bounds, w)
+	return data[:w:w], bounds, i
 }
 
 // bitReader reads the unstuffed entropy-coded data most significant bit

@@ -43,7 +43,9 @@ type huffman struct {
 	fast [1 << fastBits]uint16
 	// fastAC holds, for AC tables, whole coefficients whose code and extra
 	// bits together fit in fastBits: value<<16 | run<<8 | total length, or
-	// 0 (an end of block, a run of 16 zeros or a longer code).
+	// 0 for a longer code. A run of 16 zeros is 15 zeros and a zero value;
+	// an end of block has the run 64, which ends any block (the end of
+	// block runs of progressive scans do not use the table).
 	fastAC [1 << fastBits]int32
 }
 
@@ -269,7 +271,12 @@ func (h *huffman) deriveFast(nCodes *[maxCodeLength]int32) {
 			for k := range int32(1) << (fastBits - l) {
 				i := (base + k) & mask // masked: a malformed table must not index out of range
 				h.fast[i] = uint16(v)<<8 | uint16(l)
-				if size != 0 && l+size <= fastBits {
+				switch {
+				case size == 0 && run == 0x0f: // 16 zeros: 15 skipped, a zero written
+					h.fastAC[i] = 15<<8 | l
+				case size == 0: // end of block: past the last coefficient
+					h.fastAC[i] = blockSize<<8 | l
+				case l+size <= fastBits:
 					extra := (k >> (fastBits - l - size)) & (1<<size - 1)
 					if extra < 1<<(size-1) {
 						extra += -1<<size + 1

@@ -193,8 +193,26 @@ func TestDecodeGrayTruncated(t *testing.T) {
 }
 
 // BenchmarkDecodeGray compares the luma-only decoder with image/jpeg on a
-// generated 1080p card photo.
+// generated 1080p card photo (and, under 720p/, on a 720p one).
 func BenchmarkDecodeGray(b *testing.B) {
+	ph720, err := cardgen.Render(cardgen.Spec{Payload: cardgen.Payloads[0], Degradation: cardgen.Clean, Seed: 1, Width: 1280, Height: 720})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("720p/image/jpeg", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := jpeg.Decode(bytes.NewReader(ph720.Data)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("720p/lumajpeg/shift=0", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := DecodeGray(bytes.NewReader(ph720.Data), 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	ph, err := cardgen.Render(cardgen.Spec{Payload: cardgen.Payloads[0], Degradation: cardgen.Clean, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
