@@ -55,7 +55,11 @@ const minDeskew = 3 * math.Pi / 180
 func (r *reader) matrixInRegions(g *gray) bool {
 	for i := range r.rois(g) {
 		c := &r.roiCache[i]
-		if bmp, err := gozxing.NewBinaryBitmap(binarizer(c.crop, hybrid)); err == nil && r.readOthers(bmp, false, true, c.back) {
+		bmp := c.bmp // regionsQuick's, when it ran
+		if bmp == nil {
+			bmp, _ = gozxing.NewBinaryBitmap(binarizer(c.crop, hybrid))
+		}
+		if bmp != nil && r.readOthers(bmp, false, true, c.back) {
 			return true
 		}
 		angle, _ := gridAngle(c.crop)
