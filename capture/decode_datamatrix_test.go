@@ -11,13 +11,15 @@ import (
 )
 
 // TestDataMatrixTilted reads Data Matrix badges whose symbol is turned
-// against the photo's rows (a skewed badge at 25°, a tilted and blurred
-// one at 7°): gozxing's detector misses both as they are, and reads them
-// once the region is turned upright by its grid's angle. The specs are
-// those of `cardgen -badges 36` (files 511 and 514).
+// against the photo's rows, which gozxing's detector misses as they are: a
+// skewed badge at 25° and a tilted, blurred one at 7° (read once the region
+// is turned upright by its grid's angle), a noisy one at 6° (turned, with
+// the global-histogram binarizer) and a slanted, glared one at 11° (turned
+// and warped). The specs are those of `cardgen -badges 36` (files 511,
+// 514, 520 and 532).
 func TestDataMatrixTilted(t *testing.T) {
 	specs := cardgen.BadgeSet(36, 1920, 1080)
-	for _, i := range []int{11, 14} {
+	for _, i := range []int{11, 14, 20, 32} {
 		s := specs[i]
 		require.Equal(t, cardgen.DataMatrix, s.Symbology)
 		t.Run(string(s.Degradation), func(t *testing.T) {

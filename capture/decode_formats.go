@@ -84,8 +84,9 @@ func (r *reader) othersOnFrame(g *gray) bool {
 }
 
 // othersHarder looks for linear codes on every fourth row of the frame,
-// then of the frame turned by 90° (a badge photographed upright); Data
-// Matrix and Aztec codes in the candidate regions are matrixInRegions'.
+// then of the frame turned by 90° (a badge photographed upright), and,
+// last, for Data Matrix and Aztec codes in the regions turned upright and
+// warped (matrixWarped).
 func (r *reader) othersHarder(g *gray) bool {
 	if r.frameBmp != nil && r.readOthers(r.frameBmp, true, true, identity) {
 		return true
@@ -97,7 +98,7 @@ func (r *reader) othersHarder(g *gray) bool {
 	}
 	// Noise and dim light: average along the bars (seven rows), which
 	// keeps their edges, for a horizontal and an upright code.
-	return r.linearOn(g.smoothColumns(3), identity) || r.linearOn(t.smoothColumns(3), swap)
+	return r.linearOn(g.smoothColumns(3), identity) || r.linearOn(t.smoothColumns(3), swap) || r.matrixWarped(g)
 }
 
 // linearOn reads g with every reader, linear ones on every fourth row.
