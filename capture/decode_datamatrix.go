@@ -52,7 +52,8 @@ func gridAngle(g *gray) (angle, strength float64) {
 const minDeskew = 3 * math.Pi / 180
 
 // matrixInRegions runs the Data Matrix and Aztec readers on each candidate
-// region, as it is and turned upright by its grid's angle.
+// region, as it is and turned upright by its grid's angle (then with both
+// binarizers: the hybrid one breaks noisy modules into specks).
 func (r *reader) matrixInRegions(g *gray) bool {
 	for i := range r.rois(g) {
 		c := &r.roiCache[i]
@@ -68,8 +69,10 @@ func (r *reader) matrixInRegions(g *gray) bool {
 			continue
 		}
 		turned, m := c.crop.rotate(-angle)
-		if bmp, err := gozxing.NewBinaryBitmap(binarizer(turned, hybrid)); err == nil && r.readOthers(bmp, false, true, compose(m, c.back)) {
-			return true
+		for _, bin := range [...]binarizerKind{hybrid, globalHistogram} {
+			if bmp, err := gozxing.NewBinaryBitmap(binarizer(turned, bin)); err == nil && r.readOthers(bmp, false, true, compose(m, c.back)) {
+				return true
+			}
 		}
 	}
 	return false
@@ -84,10 +87,10 @@ const minWarpStrength = 0.5
 const maxMatrixWarpPixels = 300_000
 
 // matrixWarped is the last look for Data Matrix and Aztec codes, in the
-// regions with a strong grid turned upright: with the global-histogram
-// binarizer (noise, which the hybrid one breaks into specks), then, in
-// the region with the strongest grid only, through eight perspective warps
-// (a badge seen at a slant, whose sides are no longer parallel after the
+// regions with a strong grid: those matrixInRegions did not turn (less
+// than minDeskew) with the global-histogram binarizer, then the one with
+// the strongest grid, turned upright, through eight perspective warps (a
+// badge seen at a slant, whose sides are no longer parallel after the
 // turn). It runs when everything else has failed, so its cost is what an
 // unreadable photo pays more: 8 warps of a crop of at most
 // maxMatrixWarpPixels.
@@ -100,13 +103,14 @@ func (r *reader) matrixWarped(g *gray) bool {
 		if strength < minWarpStrength {
 			continue
 		}
-		turned, m := c.crop.rotate(-angle)
-		back := compose(m, c.back)
-		if bmp, err := gozxing.NewBinaryBitmap(binarizer(turned, globalHistogram)); err == nil && r.readOthers(bmp, false, true, back) {
-			return true
+		if math.Abs(angle) < minDeskew {
+			if bmp, err := gozxing.NewBinaryBitmap(binarizer(c.crop, globalHistogram)); err == nil && r.readOthers(bmp, false, true, c.back) {
+				return true
+			}
 		}
 		if strength >= bestStrength {
-			best, bestBack, bestStrength = turned, back, strength
+			turned, m := c.crop.rotate(-angle)
+			best, bestBack, bestStrength = turned, compose(m, c.back), strength
 		}
 	}
 	if best == nil {

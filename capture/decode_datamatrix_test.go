@@ -15,7 +15,7 @@ import (
 // skewed badge at 25° and a tilted, blurred one at 7° (read once the region
 // is turned upright by its grid's angle), a noisy one at 6° (turned, with
 // the global-histogram binarizer) and a slanted, glared one at 11° (turned
-// and warped). The specs are those of `cardgen -badges 36` (files 511,
+// and warped, at the end of the cascade). The specs are those of `cardgen -badges 36` (files 511,
 // 514, 520 and 532).
 func TestDataMatrixTilted(t *testing.T) {
 	specs := cardgen.BadgeSet(36, 1920, 1080)
@@ -30,10 +30,11 @@ func TestDataMatrixTilted(t *testing.T) {
 }
 
 // TestDataMatrixQuick: a Data Matrix badge in a busy photo is read among
-// the quick steps (the candidate regions), not after every QR retry has
-// failed, which took 200–650 ms per photo.
+// the quick steps (the candidate regions, as they are and turned upright,
+// the noisy one with the global-histogram binarizer), not after every QR
+// retry has failed, which took 200–650 ms per photo.
 func TestDataMatrixQuick(t *testing.T) {
-	for _, i := range []int{2, 8, 23, 26} { // clean, rotate, dim, glare
+	for _, i := range []int{2, 8, 11, 14, 20, 23, 26} { // clean, rotate, perspective, blur, noise, dim, glare
 		s := cardgen.BadgeSet(36, 1920, 1080)[i]
 		t.Run(string(s.Degradation), func(t *testing.T) {
 			ph := render(t, s)
