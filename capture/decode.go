@@ -442,16 +442,16 @@ var cascade = []step{
 	// 3. Regions of interest from a cheap texture map, enlarged, read
 	// once each: small codes and codes among clutter.
 	func(r *reader, g *gray) bool { return r.regionsQuick(g) },
-	// 4. Data Matrix and Aztec in the same regions, as they are and
-	// turned upright: badges print these where cards carry QR codes, and
-	// gozxing's detectors need the symbol centred and square to the rows.
-	(*reader).matrixInRegions,
-	// 5. Motion blur undone in the regions whose gradients run one way,
+	// 4. Motion blur undone in the regions whose gradients run one way,
 	// as hand shake leaves them: direction and streak length estimated,
 	// then a Wiener filter along the streaks. Hand-shake photos are read
 	// here or not at all; other photos skip it for the cost of one pass
 	// over each region.
 	(*reader).deblurStreaked,
+	// 5. Data Matrix and Aztec in the same regions, as they are and
+	// turned upright: badges print these where cards carry QR codes, and
+	// gozxing's detectors need the symbol centred and square to the rows.
+	(*reader).matrixInRegions,
 	// 6. The other binarizer: flat lighting, fine modules.
 	func(r *reader, g *gray) bool { return r.attempt(g, globalHistogram, false, identity) },
 	// 7. Smaller scales: a different module-size estimate, and averaging
