@@ -425,7 +425,7 @@ type step func(r *reader, g *gray) bool
 
 // quickSteps is how many steps of the cascade a large photo's reduced frame
 // runs before the look at full size (decodeJPEG).
-const quickSteps = 4
+const quickSteps = 5
 
 var cascade = []step{
 	// 1. The whole frame, as it is: clean photos end here.
@@ -448,20 +448,23 @@ var cascade = []step{
 	// here or not at all; other photos skip it for the cost of one pass
 	// over each region.
 	(*reader).deblurStreaked,
-	// 5. The other binarizer: flat lighting, fine modules.
+	// 5. Data Matrix and Aztec in the same regions, as they are and
+	// turned upright: badges print these where cards carry QR codes, and
+	// gozxing's detectors need the symbol centred and square to the rows.
+	(*reader).matrixInRegions,
+	// 6. The other binarizer: flat lighting, fine modules.
 	func(r *reader, g *gray) bool { return r.attempt(g, globalHistogram, false, identity) },
-	// 6. Smaller scales: a different module-size estimate, and averaging
+	// 7. Smaller scales: a different module-size estimate, and averaging
 	// cleans noise and JPEG blocks.
 	func(r *reader, g *gray) bool { return r.scaledAttempt(g, 0.75) },
-	// 7. gozxing found finder patterns but guessed the size wrong.
+	// 8. gozxing found finder patterns but guessed the size wrong.
 	func(r *reader, g *gray) bool { return r.finderRetry(r.frameBits, identity) },
-	// 8. The regions again, enhanced and warped.
+	// 9. The regions again, enhanced and warped.
 	func(r *reader, g *gray) bool { return r.regions(g) },
-	// 9. Motion blur undone in the other regions too: the streaks may
+	// 10. Motion blur undone in the other regions too: the streaks may
 	// cross printed text that evens out the gradients.
 	(*reader).deblurOthers,
-	// 10. Linear codes on more rows and upright, matrix codes in the
-	// regions.
+	// 11. Linear codes on more rows and upright.
 	(*reader).othersHarder,
 }
 

@@ -84,8 +84,9 @@ func (r *reader) othersOnFrame(g *gray) bool {
 }
 
 // othersHarder looks for linear codes on every fourth row of the frame,
-// then of the frame turned by 90° (a badge photographed upright), and for
-// Data Matrix and Aztec codes in the candidate regions.
+// then of the frame turned by 90° (a badge photographed upright), and,
+// last, for Data Matrix and Aztec codes in the regions turned upright and
+// warped (matrixWarped).
 func (r *reader) othersHarder(g *gray) bool {
 	if r.frameBmp != nil && r.readOthers(r.frameBmp, true, true, identity) {
 		return true
@@ -97,16 +98,7 @@ func (r *reader) othersHarder(g *gray) bool {
 	}
 	// Noise and dim light: average along the bars (seven rows), which
 	// keeps their edges, for a horizontal and an upright code.
-	if r.linearOn(g.smoothColumns(3), identity) || r.linearOn(t.smoothColumns(3), swap) {
-		return true
-	}
-	for i := range r.rois(g) {
-		c := &r.roiCache[i]
-		if bmp, err := gozxing.NewBinaryBitmap(binarizer(c.crop, hybrid)); err == nil && r.readOthers(bmp, false, true, c.back) {
-			return true
-		}
-	}
-	return false
+	return r.linearOn(g.smoothColumns(3), identity) || r.linearOn(t.smoothColumns(3), swap) || r.matrixWarped(g)
 }
 
 // linearOn reads g with every reader, linear ones on every fourth row.

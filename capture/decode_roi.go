@@ -160,8 +160,10 @@ type roi struct {
 	crop *gray
 	back mapping
 	// bits is crop's hybrid black matrix, kept by regionsQuick (which
-	// reads every region before regions runs) for finderRetry.
+	// reads every region before regions runs) for finderRetry, and bmp
+	// the bitmap holding it, for matrixInRegions.
 	bits *gozxing.BitMatrix
+	bmp  *gozxing.BinaryBitmap
 	// streak is the coherence of crop's gradients (streakiness), once
 	// streakKnown.
 	streak      float64
@@ -201,7 +203,10 @@ func (r *reader) regionsQuick(g *gray) bool {
 	for i := range r.roiCache {
 		c := &r.roiCache[i]
 		var found bool
-		if found, c.bits = r.attemptKeep(c.crop, true, c.back); found {
+		if found, c.bmp = r.attemptBitmap(c.crop, true, c.back); c.bmp != nil {
+			c.bits, _ = c.bmp.GetBlackMatrix() // cached by the bitmap: no second pass
+		}
+		if found {
 			return true
 		}
 	}
