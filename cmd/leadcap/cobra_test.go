@@ -142,8 +142,11 @@ func TestTypoSuggestsTheNearestCommand(t *testing.T) {
 		assert.Contains(t, r.stderr, tc.want, "%v", tc.args)
 		assert.Empty(t, r.stdout)
 	}
-	r := call(t, "", "", "frobnicate")
-	assert.NotContains(t, r.stderr, "did you mean", "nothing is near")
+	for _, args := range [][]string{{"frobnicate"}, {"event", "questions", "foo"}} {
+		r := call(t, "", "", args...)
+		assert.Equal(t, 2, r.code, "%v", args)
+		assert.NotContains(t, r.stderr, "did you mean", "nothing is near %v", args)
+	}
 }
 
 func TestCompletionScripts(t *testing.T) {

@@ -132,6 +132,7 @@ func suggest(cmd *cobra.Command, word string) []string {
 			continue
 		}
 		switch d := editDistance(word, name); {
+		case d > limit:
 		case d < best:
 			best, near = d, []string{name}
 		case d == best:
