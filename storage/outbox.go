@@ -326,6 +326,50 @@ func (b *bx) retryDead(id uuid.UUID, now time.Time) error {
 	return b.refreshStatus(id)
 }
 
+// Resend queues the leads for the CRM again as they stand, without a new
+// version: for a change of how they go to the CRM (an event question sent
+// to another field) rather than of the leads themselves. A lead already
+// queued keeps its place; one that waits for its contact, or is gone, is
+// left alone. It returns how many it queued.
+func (s *Store) Resend(ids []uuid.UUID) (int, error) {
+	now := s.now().UTC()
+	n := 0
+	err := s.update(func(b *bx) error {
+		n = 0
+		if err := s.refuseDamaged(b); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			l, err := b.lead(id)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			waits, err := b.awaitsContact(&l)
+			if err != nil {
+				return err
+			}
+			if waits {
+				continue
+			}
+			if err := b.enqueue(id, l.Version, now); err != nil {
+				return err
+			}
+			if err := b.refreshStatus(id); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage: queue leads again: %w", err)
+	}
+	return n, nil
+}
+
 // RetryDead puts a dead lead back into the outbox, due now, with no
 // attempts.
 func (s *Store) RetryDead(id uuid.UUID) error {

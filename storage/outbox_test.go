@@ -318,3 +318,33 @@ func TestOpenReleasesStaleLeases(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, due, "the failed entry is not due before its retry time")
 }
+
+// Resend queues delivered leads again as they stand; a badge scan still
+// waiting for its contact and an ID the store does not hold are left alone.
+func TestResendQueuesLeadsAgainAsTheyStand(t *testing.T) {
+	s, _ := openTest(t)
+	ev := mustEvent(t, s, "it-sa", "DE")
+	sent := newLead(ev, "Erika Mustermann", "ACME", "erika@example.com")
+	mustAdd(t, s, sent)
+	require.NoError(t, s.MarkDone(sent.ID, sent.Version, "remote-1"))
+	waiting := &lead.Lead{EventID: ev.ID, BadgeID: "A-1001", Source: lead.Source{Method: lead.MethodBadgeScan}}
+	mustAdd(t, s, waiting)
+	require.Zero(t, pendingCount(t, s))
+
+	n, err := s.Resend([]uuid.UUID{sent.ID, waiting.ID, uuid.New()})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.Equal(t, 1, pendingCount(t, s))
+	info, err := s.SyncInfo(sent.ID)
+	require.NoError(t, err)
+	assert.Equal(t, SyncPending, info.Status)
+	got, err := s.Lead(sent.ID)
+	require.NoError(t, err)
+	assert.Equal(t, sent.Version, got.Version, "no new version")
+	info, err = s.SyncInfo(waiting.ID)
+	require.NoError(t, err)
+	assert.Equal(t, SyncWaiting, info.Status)
+	entries := claimIDs(t, s, time.Now().AddDate(1, 0, 0))
+	assert.Equal(t, []uuid.UUID{sent.ID}, entries)
+	require.NoError(t, s.Check())
+}

@@ -64,7 +64,7 @@ func RemoveQuestion(s *storage.Store, eventID uuid.UUID, id string) error {
 	q := ev.Questions[i]
 	// The answers go first: should this stop half way, removing the
 	// question again finishes it.
-	if err := eachAnswered(s, eventID, id, func(l *lead.Lead) { l.Qualification.ClearAnswer(q) }); err != nil {
+	if _, err := eachAnswered(s, eventID, id, func(l *lead.Lead) { l.Qualification.ClearAnswer(q) }); err != nil {
 		return fmt.Errorf("workflow: remove question: %w", err)
 	}
 	ev.Questions = append(ev.Questions[:i], ev.Questions[i+1:]...)
@@ -123,7 +123,14 @@ func MapQuestion(s *storage.Store, eventID uuid.UUID, id, field string) (lead.Qu
 	if strings.EqualFold(before, q.CRMField) {
 		return q, nil
 	}
-	err = eachAnswered(s, eventID, id, func(l *lead.Lead) { l.Qualification.ClearCRMField(before) })
+	// The answers go elsewhere in the CRM: the leads that answered empty
+	// the old field (a change of the lead, which queues it) and are sent
+	// again as they stand when nothing in them changed (from the details
+	// field to a field of its own).
+	answered, err := eachAnswered(s, eventID, id, func(l *lead.Lead) { l.Qualification.ClearCRMField(before) })
+	if err == nil {
+		_, err = s.Resend(answered)
+	}
 	if err != nil {
 		return q, fmt.Errorf("workflow: map question: %w", err)
 	}
@@ -131,8 +138,8 @@ func MapQuestion(s *storage.Store, eventID uuid.UUID, id, field string) (lead.Qu
 }
 
 // eachAnswered changes (and so queues for the CRM) every lead of the event
-// that answered the question.
-func eachAnswered(s *storage.Store, eventID uuid.UUID, questionID string, change func(*lead.Lead)) error {
+// that answered the question, and returns their IDs.
+func eachAnswered(s *storage.Store, eventID uuid.UUID, questionID string, change func(*lead.Lead)) ([]uuid.UUID, error) {
 	var answered []uuid.UUID
 	err := s.EachLead(storage.Query{EventID: eventID}, func(l lead.Lead) error {
 		if l.Qualification.Answers[questionID] != "" {
@@ -141,14 +148,14 @@ func eachAnswered(s *storage.Store, eventID uuid.UUID, questionID string, change
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, id := range answered {
 		if _, err := s.UpdateLead(id, func(l *lead.Lead) error { change(l); return nil }); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return answered, nil
 }
 
 func questionIndex(ev lead.Event, id string) int {

@@ -144,3 +144,39 @@ func TestRemappedQuestionEmptiesTheOldField(t *testing.T) {
 	assert.Equal(t, []string{"Product_Line__c"}, syncer.ClearedFields(e))
 	assert.Equal(t, "Productline__c", syncer.MappedAnswers(e)[0].Field)
 }
+
+// A question whose answers went into the details field and now get a field
+// of their own: nothing in the leads changes, but the ones that answered
+// are sent again so the CRM gets the new field.
+func TestMappedQuestionSendsTheAnsweredLeadsAgain(t *testing.T) {
+	s := openStore(t)
+	ev := lead.Event{Name: "SPS 2026"}
+	require.NoError(t, s.CreateEvent(&ev))
+	q, err := workflow.AddQuestion(s, ev.ID, lead.Question{Text: "Which product line?"})
+	require.NoError(t, err)
+	answered := lead.New(ev.ID, lead.MethodManual, time.Now())
+	answered.Contact = lead.Contact{FullName: "Erika Mustermann", Emails: []string{"erika@example.com"}}
+	require.NoError(t, s.AddLead(answered))
+	silent := lead.New(ev.ID, lead.MethodManual, time.Now())
+	silent.Contact = lead.Contact{FullName: "Jonas Weber", Emails: []string{"jonas@example.com"}}
+	require.NoError(t, s.AddLead(silent))
+	saved, err := workflow.AnswerQuestions(s, answered.ID, map[string]string{q.ID: "drives"})
+	require.NoError(t, err)
+	require.NoError(t, s.MarkDone(answered.ID, saved.Version, "remote-1"))
+	require.NoError(t, s.MarkDone(silent.ID, silent.Version, "remote-2"))
+
+	_, err = workflow.MapQuestion(s, ev.ID, q.ID, "Product_Line__c")
+	require.NoError(t, err)
+	got, err := s.Lead(answered.ID)
+	require.NoError(t, err)
+	assert.Equal(t, saved.Version, got.Version, "the lead itself is unchanged")
+	si, err := s.SyncInfo(answered.ID)
+	require.NoError(t, err)
+	assert.Equal(t, storage.SyncPending, si.Status, "sent again, with the answer in its new field")
+	si, err = s.SyncInfo(silent.ID)
+	require.NoError(t, err)
+	assert.Equal(t, storage.SyncSynced, si.Status, "a lead without an answer stays synced")
+	n, err := s.PendingCount()
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+}
