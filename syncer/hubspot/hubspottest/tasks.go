@@ -209,9 +209,7 @@ func (s *Server) createTasks(w http.ResponseWriter, r *http.Request) {
 	if len(req.Inputs) > s.MaxTaskBatchSeen {
 		s.MaxTaskBatchSeen = len(req.Inputs)
 	}
-	if len(req.Inputs) > MaxTaskBatch {
-		writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR",
-			Message: fmt.Sprintf("Batch input size of %d exceeds the limit of %d", len(req.Inputs), MaxTaskBatch)})
+	if tooManyInputs(w, len(req.Inputs)) {
 		return
 	}
 	fault, answered := s.taskFault(w)
@@ -252,9 +250,7 @@ func (s *Server) readTasks(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR", Message: "Invalid input JSON: " + err.Error()})
 		return
 	}
-	if len(req.Inputs) > 100 {
-		writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR",
-			Message: fmt.Sprintf("Batch input size %d exceeds the limit of 100", len(req.Inputs))})
+	if tooManyInputs(w, len(req.Inputs)) {
 		return
 	}
 	s.mu.Lock()
@@ -324,9 +320,7 @@ func (s *Server) updateTasks(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.TaskUpdateRequests++
-	if len(req.Inputs) > MaxTaskBatch {
-		writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR",
-			Message: fmt.Sprintf("Batch input size of %d exceeds the limit of %d", len(req.Inputs), MaxTaskBatch)})
+	if tooManyInputs(w, len(req.Inputs)) {
 		return
 	}
 	fault, answered := s.taskFault(w)
@@ -355,6 +349,17 @@ func (s *Server) updateTasks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeTaskBatch(w, "update", results, missing)
+}
+
+// tooManyInputs refuses a tasks batch request of more than MaxTaskBatch
+// inputs as HubSpot does (400, nothing done).
+func tooManyInputs(w http.ResponseWriter, n int) bool {
+	if n <= MaxTaskBatch {
+		return false
+	}
+	writeJSON(w, http.StatusBadRequest, errBody{Status: "error", Category: "VALIDATION_ERROR",
+		Message: fmt.Sprintf("Batch input size of %d exceeds the limit of %d", n, MaxTaskBatch)})
+	return true
 }
 
 // writeTaskBatch answers a tasks batch read or update: 200 with the
