@@ -32,6 +32,16 @@ func withFollowUps(e lead.OutboxEntry, dates ...string) lead.OutboxEntry {
 	return e
 }
 
+// visitors returns n new leads (visitor000@example.com, …), each with a
+// follow-up note for each of dates.
+func visitors(n int, dates ...string) []lead.OutboxEntry {
+	batch := make([]lead.OutboxEntry, n)
+	for i := range batch {
+		batch[i] = withFollowUps(entry(fmt.Sprintf("visitor%03d@example.com", i)), dates...)
+	}
+	return batch
+}
+
 // tasksOf returns the fake's tasks associated with the contact.
 func tasksOf(srv *hubspottest.Server, contactID string) []hubspottest.Task {
 	var out []hubspottest.Task
@@ -282,10 +292,7 @@ func TestTasksOfAPushAreCreatedInBatches(t *testing.T) {
 	defer srv.Close()
 	c := newConnector(t, srv, token)
 	ctx := context.Background()
-	batch := make([]lead.OutboxEntry, 100)
-	for i := range batch {
-		batch[i] = withFollowUps(entry(fmt.Sprintf("visitor%03d@example.com", i)), "2026-12-10", "2026-12-11")
-	}
+	batch := visitors(100, "2026-12-10", "2026-12-11")
 	srv.FailTasks(hubspottest.Fault{DropAfterWrite: true}) // the first batch's reply is lost
 	res := c.Push(ctx, batch)
 	for i := range batch {
@@ -313,10 +320,7 @@ func TestTaskRequestsPer100Leads(t *testing.T) {
 	srv := hubspottest.New(token, "leadcap_lead_id", "leadcap_details")
 	defer srv.Close()
 	c := newConnector(t, srv, token)
-	batch := make([]lead.OutboxEntry, 100)
-	for i := range batch {
-		batch[i] = withFollowUps(entry(fmt.Sprintf("visitor%03d@example.com", i)), "2026-12-10")
-	}
+	batch := visitors(100, "2026-12-10")
 	for i, r := range c.Push(context.Background(), batch) {
 		require.NoError(t, r.Err, "lead %d", i)
 	}
@@ -355,10 +359,7 @@ func TestTaskUpdatesOfAPushAreBatched(t *testing.T) {
 	defer srv.Close()
 	c := newConnector(t, srv, token)
 	ctx := context.Background()
-	batch := make([]lead.OutboxEntry, 100)
-	for i := range batch {
-		batch[i] = withFollowUps(entry(fmt.Sprintf("visitor%03d@example.com", i)), "2026-12-10")
-	}
+	batch := visitors(100, "2026-12-10")
 	for i, r := range c.Push(ctx, batch) {
 		require.NoError(t, r.Err, "lead %d", i)
 		batch[i].RemoteID = r.RemoteID
