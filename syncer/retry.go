@@ -82,12 +82,16 @@ func Retry[T any](ctx context.Context, p RetryPolicy, op func() (T, error)) (T, 
 		if err == nil || try >= p.Tries || !IsTransient(err) || ctx.Err() != nil || unreachable(err) || needsAPerson(err) {
 			return v, err
 		}
-		wait := b.NextBackOff()
+		// The CRM's Retry-After replaces the backoff's wait without
+		// growing it: a lost reply after two 429s waits 100 ms, not 400.
+		var wait time.Duration
 		if ra := retryAfterOf(err); ra > 0 {
 			if ra > p.MaxRetryAfter {
 				return v, err
 			}
 			wait = ra + time.Duration(rand.Int64N(int64(ra/10)+1))
+		} else {
+			wait = b.NextBackOff()
 		}
 		if !fits(ctx, wait) || sleep(ctx, wait) != nil {
 			return v, err

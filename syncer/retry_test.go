@@ -76,3 +76,28 @@ func TestRetryKeepsWithinTheDeadline(t *testing.T) {
 		assert.Equal(t, 2, calls, "a second wait of 1 s would end past the deadline")
 	})
 }
+
+func TestRetryAfterDoesNotGrowTheBackoff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		calls := 0
+		var lostAt time.Time
+		var waited time.Duration
+		_, err := Retry(context.Background(), RetryPolicy{}, func() (int, error) {
+			calls++
+			switch {
+			case calls <= 4:
+				return 0, Transient(errors.New("429"), time.Second)
+			case calls == 5:
+				lostAt = time.Now()
+				return 0, NetError("X", fmt.Errorf("read: %w", errors.New("EOF")))
+			}
+			waited = time.Since(lostAt)
+			return 1, nil
+		})
+		require.NoError(t, err)
+		assert.Equal(t, 6, calls)
+		// The first backoff wait is 100 ms ± 50%; four Retry-After waits
+		// before it must not have doubled it four times (1.6 s).
+		assert.LessOrEqual(t, waited, 150*time.Millisecond, "the wait after a lost reply is the backoff's first")
+	})
+}

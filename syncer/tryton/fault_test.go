@@ -347,3 +347,24 @@ func TestRaceWithLostReplyLeavesOneOpportunity(t *testing.T) {
 		})
 	}
 }
+
+// TestLostPreferencesReplyKeepsTheSession: the login's second call (the
+// user's preferences) meets a 503 and then a lost reply. It is read again
+// with the session the login opened: one login in all, not one per fault.
+func TestLostPreferencesReplyKeepsTheSession(t *testing.T) {
+	env := liveTryton(t)
+	srv, p := newFaultProxyRace(t, env.URL, map[string][]fault{"model.res.user.get_preferences": {unavailable, dropReply}}, nil)
+	c := newConnector(t, env, func(cfg *Config) { cfg.URL, cfg.Timeout = srv.URL+"/", 5*time.Second })
+	pushOK(t, c, newEntry(t, nil))
+	if n := c.rpc.logins.Load(); n != 1 {
+		t.Errorf("%d sessions opened, want 1", n)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n := p.calls["common.db.login"]; n != 1 {
+		t.Errorf("%d login calls, want 1: a fault on the preferences logged in again", n)
+	}
+	if n := p.calls["model.res.user.get_preferences"]; n != 3 {
+		t.Errorf("%d preferences calls, want 3 (503, lost, answered)", n)
+	}
+}

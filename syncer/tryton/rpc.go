@@ -210,60 +210,82 @@ func httpReason(r syncer.Reply) string {
 }
 
 // login opens a new session and loads the user's context (company,
-// employee, language), as Tryton's own clients do. A login is safe to
-// repeat (a lost reply leaves an unused session on the server), so it is
-// retried with the client's policy.
+// employee, language), as Tryton's own clients do. Each of the two calls
+// is safe to repeat (a lost login reply leaves an unused session on the
+// server; the preferences are a read), so each is retried on its own with
+// the client's policy: a lost preferences reply does not cost a new login,
+// which is the costlier call (Tryton hashes the password).
 func (c *client) login(ctx context.Context) error {
-	_, err := syncer.Retry(ctx, c.retry, func() (struct{}, error) { return struct{}{}, c.loginOnce(ctx) })
-	return err
+	type opened struct {
+		auth string
+		uid  int64
+	}
+	s, err := syncer.Retry(ctx, c.retry, func() (opened, error) {
+		auth, uid, err := c.openSession(ctx)
+		return opened{auth, uid}, err
+	})
+	if err != nil {
+		return err
+	}
+	uctx, err := syncer.Retry(ctx, c.retry, func() (map[string]any, error) { return c.preferences(ctx, s.auth) })
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.auth, c.context, c.uid = s.auth, uctx, s.uid
+	c.mu.Unlock()
+	c.logins.Add(1)
+	return nil
 }
 
-func (c *client) loginOnce(ctx context.Context) error {
+// openSession logs in and returns the Authorization header of the new
+// session and the user's ID.
+func (c *client) openSession(ctx context.Context) (auth string, uid int64, err error) {
 	res, err := c.post(ctx, "", "common.db.login", []any{c.user, map[string]any{"password": c.password}, "en"})
 	if err != nil {
 		var re *rpcError
 		switch {
 		case errors.As(err, &re) && re.Kind == "" && strings.Contains(re.Message, "doesn't exist"):
 			// SQLite: "Database '/path/NAME.sqlite' doesn't exist!"
-			return c.noDatabase()
+			return "", 0, c.noDatabase()
 		case errors.As(err, &re) && re.Kind == "":
-			return syncer.Transient(re, 0)
+			return "", 0, syncer.Transient(re, 0)
 		case errors.As(err, &re):
 			// LoginException (e.g. a second factor asked for) is a set-up
 			// problem, not a lead problem.
-			return syncer.AuthError("Tryton refused the login: " + re.Message)
+			return "", 0, syncer.AuthError("Tryton refused the login: " + re.Message)
 		}
-		return err
+		return "", 0, err
 	}
 	var pair []json.RawMessage
 	if err := json.Unmarshal(res, &pair); err != nil || len(pair) != 2 {
-		return syncer.Transient(fmt.Errorf("Tryton: unexpected login reply %s: %w", syncer.Snippet(res), syncer.ErrOffline), 0)
+		return "", 0, syncer.Transient(fmt.Errorf("Tryton: unexpected login reply %s: %w", syncer.Snippet(res), syncer.ErrOffline), 0)
 	}
-	var uid int64
 	var session string
 	if json.Unmarshal(pair[0], &uid) != nil || json.Unmarshal(pair[1], &session) != nil {
-		return syncer.Transient(fmt.Errorf("Tryton: unexpected login reply %s: %w", syncer.Snippet(res), syncer.ErrOffline), 0)
+		return "", 0, syncer.Transient(fmt.Errorf("Tryton: unexpected login reply %s: %w", syncer.Snippet(res), syncer.ErrOffline), 0)
 	}
-	auth := "Session " + base64.StdEncoding.EncodeToString([]byte(c.user+":"+strconv.FormatInt(uid, 10)+":"+session))
-	res, err = c.post(ctx, auth, "model.res.user.get_preferences", []any{true, map[string]any{}})
+	return "Session " + base64.StdEncoding.EncodeToString([]byte(c.user+":"+strconv.FormatInt(uid, 10)+":"+session)), uid, nil
+}
+
+// preferences reads the user's context for the session auth, without the
+// keys of related records ("company.rec_name" and the like).
+func (c *client) preferences(ctx context.Context, auth string) (map[string]any, error) {
+	res, err := c.post(ctx, auth, "model.res.user.get_preferences", []any{true, map[string]any{}})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var prefs map[string]any
 	if err := json.Unmarshal(res, &prefs); err != nil {
-		return syncer.Transient(fmt.Errorf("Tryton: unexpected preferences %s: %w", syncer.Snippet(res), syncer.ErrOffline), 0)
+		return nil, syncer.Transient(fmt.Errorf("Tryton: unexpected preferences %s: %w", syncer.Snippet(res), syncer.ErrOffline), 0)
 	}
 	uctx := map[string]any{}
 	for k, v := range prefs {
-		if !strings.Contains(k, ".") { // drop "company.rec_name" and the like
+		if !strings.Contains(k, ".") {
 			uctx[k] = v
 		}
 	}
-	c.mu.Lock()
-	c.auth, c.context, c.uid = auth, uctx, uid
-	c.mu.Unlock()
-	c.logins.Add(1)
-	return nil
+	return uctx, nil
 }
 
 // userID returns the logged-in user's ID (0 before the first login).
