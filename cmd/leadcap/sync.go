@@ -64,9 +64,14 @@ pending.`,
 
 // syncExit is the outcome of a sync whose exit status says what is left:
 // exitPending or exitDead, with an optional sentence for stderr.
-func syncExit(sum syncer.Summary, note string) error {
+// Leads left without a note were not confirmed before the timeout.
+func syncExit(sum syncer.Summary, note string, timeout time.Duration) error {
 	switch {
 	case sum.Pending > 0:
+		if note == "" {
+			note = fmt.Sprintf("the CRM did not confirm every lead within --timeout %s (it is slow, busy or not answering): "+
+				"the leads left stay safe on this device; run 'leadcap sync' again later, or with a longer --timeout.", timeout)
+		}
 		return &exitStatus{code: exitPending, msg: note}
 	case sum.Dead > 0:
 		if note == "" {
@@ -103,9 +108,9 @@ func runSync(c *cli, o *syncOptions) error {
 		switch {
 		case err == nil, errors.Is(err, syncer.ErrOffline), errors.Is(err, context.Canceled):
 		case errors.Is(err, syncer.ErrAuth) && errors.As(err, &pe):
-			return c.syncResult(s, sum, o.json, failf("%s.", strings.TrimSuffix(pe.Reason, ".")), "")
+			return c.syncResult(s, sum, o, failf("%s.", strings.TrimSuffix(pe.Reason, ".")), "")
 		default:
-			return c.syncResult(s, sum, o.json, crmError("the sync failed", err), "")
+			return c.syncResult(s, sum, o, crmError("the sync failed", err), "")
 		}
 		note := ""
 		switch {
@@ -114,14 +119,14 @@ func runSync(c *cli, o *syncOptions) error {
 		case errors.Is(err, context.Canceled):
 			note = "interrupted: the leads not yet confirmed by the CRM stay pending; run 'leadcap sync' again to finish."
 		}
-		return c.syncResult(s, sum, o.json, nil, note)
+		return c.syncResult(s, sum, o, nil, note)
 	})
 }
 
 // syncResult prints the final line, with dead and pending counted in the
 // whole store, and returns failure when the sync failed, else the exit
 // status that says what is left, with note for stderr.
-func (c *cli) syncResult(s *storage.Store, sum syncer.Summary, asJSON bool, failure error, note string) error {
+func (c *cli) syncResult(s *storage.Store, sum syncer.Summary, o *syncOptions, failure error, note string) error {
 	st, err := s.Stats()
 	if err != nil {
 		if failure != nil {
@@ -130,7 +135,7 @@ func (c *cli) syncResult(s *storage.Store, sum syncer.Summary, asJSON bool, fail
 		return failf("could not count the leads left to sync (%v): run 'leadcap status'.", err)
 	}
 	sum.Dead, sum.Pending = st.Dead, st.OutboxPending
-	if asJSON {
+	if o.json {
 		enc := json.NewEncoder(c.stdout)
 		if err := enc.Encode(syncOutcomeJSON{Synced: sum.Done, Failed: sum.Failed, Dead: sum.Dead, Pending: sum.Pending}); err != nil {
 			return fail("could not write the outcome", err)
@@ -141,7 +146,7 @@ func (c *cli) syncResult(s *storage.Store, sum syncer.Summary, asJSON bool, fail
 	if failure != nil {
 		return failure
 	}
-	return syncExit(sum, note)
+	return syncExit(sum, note, o.timeout)
 }
 
 // syncOutcomeJSON is the output of "sync --json".

@@ -505,6 +505,8 @@ func TestSyncCRMDownExits3(t *testing.T) {
 	r = e.sync("sync", "--timeout", "2s")
 	require.Equal(t, 3, r.code, "stdout %q stderr %q", r.stdout, r.stderr)
 	assert.Equal(t, "synced 0, failed 7, dead 0, pending 7\n", r.stdout, "Retry-After 60 s is honoured: one attempt within 2 s")
+	assert.Contains(t, r.stderr, "the CRM did not confirm every lead within --timeout 2s", "one sentence says why leads are left")
+	assert.Contains(t, r.stderr, "stay safe on this device")
 	assert.Equal(t, 1, hs.Requests)
 	assert.Empty(t, hs.Contacts())
 	for _, l := range jsonLines(t, e.ok("list", "--json")) {
