@@ -109,7 +109,12 @@ func (s *syncRun) loop() (Summary, error) {
 func (s *syncRun) offline(err error, probes int) error {
 	r := s.r
 	s.lastOffline = fmt.Errorf("syncer: %s: %w", r.conn.Name(), err)
-	if !errors.Is(err, ErrOffline) {
+	switch {
+	case needsAPerson(err):
+		// Offline for the callers, but not in words: "check the network"
+		// would send the person the wrong way.
+		s.lastOffline = offlineInEffect{fmt.Errorf("syncer: %s: %w; the leads stay safe on this device", r.conn.Name(), err)}
+	case !errors.Is(err, ErrOffline):
 		s.lastOffline = fmt.Errorf("syncer: %s: %v: %w", r.conn.Name(), err, ErrOffline)
 	}
 	next := r.opt.Now().Add(Delay(probes, r.opt.ProbeInitial, r.opt.ProbeMax, r.opt.Rand()))
@@ -156,3 +161,10 @@ func (s *syncRun) summary(err error) (Summary, error) {
 	sum.Pending = n
 	return sum, err
 }
+
+// offlineInEffect is an error that keeps the CRM unreachable (errors.Is
+// ErrOffline) without ErrOffline's words: a redirect or a refused
+// certificate is not the network's fault.
+type offlineInEffect struct{ error }
+
+func (e offlineInEffect) Unwrap() []error { return []error{e.error, ErrOffline} }

@@ -219,6 +219,12 @@ func TestCRMTestSaysWhatIsWrongWithTheCRMsAnswer(t *testing.T) {
 	e.okCRM("crm", "set", "webhook", "--url", selfSigned.URL)
 	r := e.failsCRM(secret, []string{"crm", "test"}, "certificate was not accepted (not a network problem)", "self-signed")
 	assert.NotContains(t, r.stderr, "cannot be reached")
+	e.seed(1, nil)
+	r = e.sync("sync", "--timeout", "3s")
+	require.Equal(t, 3, r.code, "the lead stays pending: stdout %q stderr %q", r.stdout, r.stderr)
+	assert.Contains(t, r.stderr, "certificate was not accepted")
+	assert.Contains(t, r.stderr, "the leads stay safe on this device")
+	assert.NotContains(t, r.stderr, "check the network", "a sync names the certificate, not the network")
 
 	var landed int
 	moved := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -232,6 +238,11 @@ func TestCRMTestSaysWhatIsWrongWithTheCRMsAnswer(t *testing.T) {
 	e.okCRM("crm", "set", "webhook", "--url", moved.URL+"/old")
 	e.failsCRM(secret, []string{"crm", "test"}, "the CRM answered with a redirect", "/new", "set the address the CRM points to")
 	assert.Zero(t, landed, "the signed ping was not sent again")
+	r = e.sync("sync", "--timeout", "3s")
+	require.Equal(t, 3, r.code, "a redirect delivers nothing: stdout %q stderr %q", r.stdout, r.stderr)
+	assert.Contains(t, r.stderr, "the CRM answered with a redirect")
+	assert.NotContains(t, r.stderr, "check the network", "a sync names the redirect, not the network")
+	assert.Zero(t, landed, "no lead went to where the CRM pointed")
 
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusUnprocessableEntity)
