@@ -114,7 +114,8 @@ func Parse(payload, region string) (Parsed, error) {
 // Recognised: vCard 2.1, 3.0 and 4.0 (group prefixes, any CHARSET, lost
 // or odd line breaks, the first of several cards); MECARD and QRCoder's
 // line-separated MECARD+; KDDI/au's MEMORY:/NAME1:/TEL1: address book;
-// BIZCARD; mailto: (RFC 6068, to and cc), smtp: and MATMSG; tel:; a profile
+// BIZCARD; mailto: (RFC 6068, to and cc), smtp: and MATMSG; tel:; callto:,
+// facetime: and sip: (a number or an address to call); a profile
 // URL (LinkedIn, XING, digital business card services, wa.me
 // click-to-chat); a card written as plain lines (a name, an email, a phone);
 // and event badges (Cvent's MECARD with CONF:, the delimited
@@ -272,6 +273,11 @@ var prefixed = []struct {
 	{"mailto:", parseMailto, ""},
 	{"smtp:", parseSMTP, ""},
 	{"tel:", parseTel, ""},
+	{"callto:", parseCallURI, ""},
+	{"facetime:", parseCallURI, ""},
+	{"facetime-audio:", parseCallURI, ""},
+	{"sip:", parseCallURI, ""},
+	{"sips:", parseCallURI, ""},
 	{"WIFI:", nil, "wifi"},
 	{"BEGIN:VEVENT", nil, "event"},
 	{"BEGIN:VCALENDAR", nil, "event"},

@@ -279,3 +279,60 @@ func TestOneLineTextIsNotAPlainCard(t *testing.T) {
 		})
 	}
 }
+
+// URIs that start a call (ZXing reads none of them; phones and mail
+// programs put them in QR codes and e-mail signatures).
+var callURICases = []parseCase{
+	{
+		name:    "callto: with an international number (Skype, NetMeeting)",
+		payload: "callto:+49 30 1234567",
+		format:  FormatTel, method: lead.MethodQRScan,
+		want: lead.Contact{Phones: []lead.Phone{{Number: "+49301234567", Raw: "+49 30 1234567"}}},
+	},
+	{
+		name:    "callto:// with the number after the slashes",
+		payload: "callto://+4930123456",
+		format:  FormatTel, method: lead.MethodQRScan,
+		want: lead.Contact{Phones: []lead.Phone{{Number: "+4930123456", Raw: "+4930123456"}}},
+	},
+	{
+		name:    "facetime: with a number",
+		payload: "facetime:+14155550123",
+		format:  FormatTel, method: lead.MethodQRScan,
+		want: lead.Contact{Phones: []lead.Phone{{Number: "+14155550123", Raw: "+14155550123"}}},
+	},
+	{
+		name:    "facetime-audio: with the Apple ID",
+		payload: "facetime-audio:jane.doe@example.com",
+		format:  FormatMailto, method: lead.MethodQRScan,
+		want: lead.Contact{Emails: []string{"jane.doe@example.com"}},
+	},
+	{
+		// RFC 3261 19.1.3: a telephone number as user part, with the
+		// gateway as host, a password and parameters.
+		name:    "sip: with a telephone number at a gateway",
+		payload: "sip:+1-212-555-0123:1234@gateway.example.com;user=phone",
+		format:  FormatTel, method: lead.MethodQRScan,
+		want: lead.Contact{Phones: []lead.Phone{{Number: "+12125550123", Raw: "+1-212-555-0123"}}},
+	},
+	{
+		name:    "sips: address with parameters and headers",
+		payload: "sips:alice@atlanta.example.com;transport=tls?subject=project",
+		format:  FormatMailto, method: lead.MethodQRScan,
+		want: lead.Contact{Emails: []string{"alice@atlanta.example.com"}},
+	},
+}
+
+func TestParseCallURIs(t *testing.T) {
+	runParseCases(t, callURICases)
+}
+
+// A call URI that names no number and no address reaches no one.
+func TestCallURIsWithoutNumberOrAddress(t *testing.T) {
+	for _, s := range []string{"callto:echo123", "callto://echo123", "sip:gateway.example.com", "facetime:"} {
+		t.Run(s, func(t *testing.T) {
+			_, err := Parse(s, "DE")
+			require.ErrorIs(t, err, ErrNotAContact)
+		})
+	}
+}
