@@ -80,8 +80,10 @@ func labelKind(word string) string {
 }
 
 // plainSeparators split a card typed on one line: a scanner that sends tabs
-// for line breaks, generators that join the fields with ';' or '|'.
-var plainSeparators = []string{"\t", ";", "|"}
+// for line breaks, generators that join the fields with ';' or '|', and
+// people and CSV-minded tools that join them with ',' (tried last: a
+// company's legal form or an address may hold one).
+var plainSeparators = []string{"\t", ";", "|", ","}
 
 // plainCardLines splits a plain card into its lines; a card on one line is
 // split at the first separator that gives three fields or more (split is
@@ -104,7 +106,7 @@ func plainCardLines(s string) (lines []string, split bool) {
 // phone, a web address, optionally labelled ("Tel: …", "E-Mail: …",
 // "T: …", "Name: …", "Company: …"), or a name with its address as mail
 // programs write it ("Jane Doe <jane@…>", also alone). It needs at least two
-// lines (a tab, ';' or '|' may stand for the line break), an email or a
+// lines (a tab, ';', '|' or ',' may stand for the line break), an email or a
 // phone with a second number or web address among them, and few other lines
 // of a few words each (up to five when both an email and a phone are there:
 // a street address). The first text line that reads as a name is the full

@@ -170,6 +170,22 @@ var realWorldCases = []parseCase{
 		format:  FormatPlain, method: lead.MethodQRScan,
 		want: lead.Contact{FullName: "Jane Doe", Emails: []string{"jane@acme.example"}, Phones: []lead.Phone{{Number: "+14155550100", Raw: "+1 415 555 0100"}}},
 	},
+	{
+		// A card typed as one comma-separated line, as people write a
+		// contact into a QR generator's text field.
+		name:    "plain card on one line, fields separated by commas",
+		payload: "Jane Doe, Acme Inc., jane@acme.example, +1 415 555 0100",
+		format:  FormatPlain, method: lead.MethodQRScan,
+		want: lead.Contact{FullName: "Jane Doe", Organization: "Acme Inc.", Emails: []string{"jane@acme.example"},
+			Phones: []lead.Phone{{Number: "+14155550100", Raw: "+1 415 555 0100"}}},
+	},
+	{
+		name:    "comma-separated card with a title and a street address",
+		payload: "Lukas Berger,Head of Sales,Berger GmbH,Hauptstr. 5,80331 München,lukas@berger.example,+49 89 1234567",
+		region:  "DE", format: FormatPlain, method: lead.MethodQRScan,
+		want: lead.Contact{FullName: "Lukas Berger", Title: "Head of Sales", Organization: "Berger GmbH", Emails: []string{"lukas@berger.example"},
+			Phones: []lead.Phone{{Number: "+49891234567", Raw: "+49 89 1234567"}}},
+	},
 }
 
 func TestParseRealWorldShapes(t *testing.T) {
@@ -269,6 +285,8 @@ func TestOneLineTextIsNotAPlainCard(t *testing.T) {
 		"Prizes; raffle at 3 pm; hall 4",
 		"Halle 3\tStand B12\tMesse München",
 		"Halle 3 | Stand B12 | info@acme.example",
+		"Halle 3, Stand B12, info@acme.example",
+		"Visit us, win prizes, write to info@acme.example",
 		// ZXing's ParsedReaderResultTestCase.testEmailType: MATMSG fields
 		// without the MATMSG: prefix are text.
 		"TO:srowen@example.org;SUB:Stuff;BODY:This is some text;;",
