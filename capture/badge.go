@@ -44,7 +44,8 @@ var tokenBadge = regexp.MustCompile(`^([A-Z]{2})\$[A-Za-z0-9_-]{4,64}\$([A-Z]{2}
 //   - an email address alone;
 //   - a code that matches the event's badge pattern, when it has one;
 //   - without one: a marked token such as AT$…$AT, or an opaque badge ID
-//     that is not a product code (isProductCode).
+//     that is not a product code (isProductCode) nor a number of a product
+//     code's length (productLengthNumber).
 //
 // A badge ID alone gives an empty Contact: the person is not reachable
 // until staff add details or the organiser's attendee list is matched on
@@ -83,7 +84,18 @@ func isBadgeID(s string, pattern lead.BadgePattern) bool {
 	if m := tokenBadge.FindStringSubmatch(s); m != nil && m[1] == m[2] {
 		return true
 	}
-	return opaqueBadge.MatchString(s) && hasDigit.MatchString(s) && !isProductCode(s)
+	return opaqueBadge.MatchString(s) && hasDigit.MatchString(s) && !isProductCode(s) && !productLengthNumber(s)
+}
+
+// productLengthNumber reports whether s is a number of 8 to 14 digits, the
+// lengths of EAN-8, ISBN-10, UPC-A, EAN-13 and GTIN-14 (and of phone
+// numbers): with a wrong check digit it is a code misread or made up, a
+// number without its country code or an order number far more often than a
+// badge (ZXing reads such numbers as text). Badge systems that print such
+// numbers are read with the event's badge pattern; longer numbers
+// (Eventbrite's attendee barcodes) stay badge IDs.
+func productLengthNumber(s string) bool {
+	return allDigits(s) && len(s) >= 8 && len(s) <= 14
 }
 
 func parseDelimited(s, sep string) (Parsed, bool) {

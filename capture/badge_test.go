@@ -34,10 +34,33 @@ func TestProductCodesAreNotBadges(t *testing.T) {
 	}
 }
 
+// Numbers of a product code's length with a wrong check digit, as ZXing's
+// ParsedReaderResultTestCase reads them (text, not a product): without the
+// event's badge pattern they are not badge IDs; with one that fits they are.
+func TestNumbersOfProductCodeLengthAreNotBadgesWithoutAPattern(t *testing.T) {
+	for name, code := range map[string]string{
+		"EAN-8 shape, wrong check digit":  "00393158",
+		"eleven digits":                   "12345678901",
+		"UPC-A shape, wrong check digit":  "123456789013",
+		"EAN-13 shape, wrong check digit": "4006381333932",
+		"Bookland prefix, eleven digits":  "97845678901",
+		"GTIN-14 shape, wrong check":      "10012345678903",
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := Parse(code, "")
+			require.ErrorIs(t, err, ErrNotAContact)
+			assert.Empty(t, p.BadgeID)
+			p, err = ParseWith(code, Options{Badge: lead.BadgePattern{Length: len(code)}})
+			require.NoError(t, err)
+			assert.Equal(t, code, p.BadgeID)
+		})
+	}
+}
+
 func TestBadgeCodesThatLookLikeNumbers(t *testing.T) {
 	for name, code := range map[string]string{
 		"Eventbrite attendee barcode, 19 digits": "1234567890123456789",
-		"EAN-13 shape with a wrong check digit":  "4006381333932",
+		"attendee number, 7 digits":              "1002345",
 		"Cvent-style registration code":          "CV8X2K9Q",
 		"pgeu attendee token":                    "AT$TESTTESTTESTTEST$AT",
 	} {
