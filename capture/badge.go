@@ -84,8 +84,17 @@ func isBadgeID(s string, pattern lead.BadgePattern) bool {
 	if m := tokenBadge.FindStringSubmatch(s); m != nil && m[1] == m[2] {
 		return true
 	}
-	return opaqueBadge.MatchString(s) && hasDigit.MatchString(s) && !isProductCode(s) && !productLengthNumber(s)
+	return opaqueBadge.MatchString(s) && hasDigit.MatchString(s) && !isProductCode(s) && !productLengthNumber(s) &&
+		!decimalNumber.MatchString(s) && !(dottedWords.MatchString(s) && strings.ToUpper(s) != s)
 }
+
+// decimalNumber is a quantity, a price or a measurement ("12756.501").
+var decimalNumber = regexp.MustCompile(`^[0-9]+[.,][0-9]+$`)
+
+// dottedWords is words joined by dots; with lower-case letters it is a
+// host name ("123.com"), a file name or a version, not a badge code
+// (those are written in capitals: "ATT.12345").
+var dottedWords = regexp.MustCompile(`^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$`)
 
 // productLengthNumber reports whether s is a number of 8 to 14 digits, the
 // lengths of EAN-8, ISBN-10, UPC-A, EAN-13 and GTIN-14 (and of phone
@@ -121,6 +130,9 @@ func parseDelimited(s, sep string) (Parsed, bool) {
 	}
 	if first == "" && last == "" && email == "" || strings.ContainsAny(first+last, "@") {
 		return Parsed{}, false
+	}
+	if first != "" && !looksLikeName(first) || last != "" && !looksLikeName(last) {
+		return Parsed{}, false // not names: a random string that holds the separator
 	}
 	c := lead.Contact{
 		GivenName: first, FamilyName: last, Title: get(4), Organization: get(5),

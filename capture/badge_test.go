@@ -109,3 +109,36 @@ func TestEventBadgePatternLeavesCardsAlone(t *testing.T) {
 	assert.Equal(t, FormatMECARD, p.Format)
 	assert.Equal(t, []string{"ida@roth.example"}, p.Contact.Emails)
 }
+
+// Codes that are not badges though they have letters and digits: host
+// names, decimal numbers and dotted lower-case words (ZXing's
+// URIParsedResultTestCase reads the first as a web address, the others as
+// text), and random strings that happen to hold a badge record's separator.
+func TestCodesThatAreNotBadges(t *testing.T) {
+	for name, code := range map[string]string{
+		"host name with a numeric label": "456.net",
+		"host name":                      "acme-booth.de",
+		"decimal number":                 "4711.25",
+		"decimal number with a comma":    "19,99",
+		"word and number with a dot":     "offer.2024",
+		"version string":                 "v2.14.3",
+		"random string with carets":      "Qx81zK^#7^pLm2Vv9Rr0:EeWq]Tt",
+		"carets around digits":           "A1^23^45",
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := Parse(code, "")
+			require.ErrorIs(t, err, ErrNotAContact)
+			assert.Empty(t, p.BadgeID)
+		})
+	}
+	for name, code := range map[string]string{
+		"capitals with a dot": "ATT.12345",
+		"dotted badge code":   "EV26.A7F3",
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := Parse(code, "")
+			require.NoError(t, err)
+			assert.Equal(t, code, p.BadgeID)
+		})
+	}
+}
