@@ -180,6 +180,27 @@ var realWorldCases = []parseCase{
 			Phones: []lead.Phone{{Number: "+14155550100", Raw: "+1 415 555 0100"}}},
 	},
 	{
+		// RFC 4180: fields that hold a comma are quoted.
+		name:    "comma-separated card with quoted fields, as a CSV row",
+		payload: `"Doe, Jane","Acme, Inc.",jane@acme.example,+1 415 555 0100`,
+		format:  FormatPlain, method: lead.MethodQRScan,
+		want: lead.Contact{FullName: "Doe, Jane", Organization: "Acme, Inc.", Emails: []string{"jane@acme.example"},
+			Phones: []lead.Phone{{Number: "+14155550100", Raw: "+1 415 555 0100"}}},
+	},
+	{
+		name:    "name and email on one line, separated by a comma",
+		payload: "Jane Doe, jane@acme.example",
+		format:  FormatPlain, method: lead.MethodQRScan,
+		want: lead.Contact{FullName: "Jane Doe", Emails: []string{"jane@acme.example"}},
+	},
+	{
+		name:    "labelled fields on one line, separated by commas",
+		payload: "Name: Jane Doe, Company: Acme, Email: jane@acme.example, Phone: +1 415 555 0100",
+		format:  FormatPlain, method: lead.MethodQRScan,
+		want: lead.Contact{FullName: "Jane Doe", Organization: "Acme", Emails: []string{"jane@acme.example"},
+			Phones: []lead.Phone{{Number: "+14155550100", Raw: "+1 415 555 0100"}}},
+	},
+	{
 		name:    "comma-separated card with a title and a street address",
 		payload: "Lukas Berger,Head of Sales,Berger GmbH,Hauptstr. 5,80331 München,lukas@berger.example,+49 89 1234567",
 		region:  "DE", format: FormatPlain, method: lead.MethodQRScan,
@@ -287,6 +308,8 @@ func TestOneLineTextIsNotAPlainCard(t *testing.T) {
 		"Halle 3 | Stand B12 | info@acme.example",
 		"Halle 3, Stand B12, info@acme.example",
 		"Visit us, win prizes, write to info@acme.example",
+		"Hello, info@acme.example",
+		"write to us, info@acme.example",
 		// ZXing's ParsedReaderResultTestCase.testEmailType: MATMSG fields
 		// without the MATMSG: prefix are text.
 		"TO:srowen@example.org;SUB:Stuff;BODY:This is some text;;",
