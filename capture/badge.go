@@ -76,6 +76,22 @@ func parseBadge(s string, pattern lead.BadgePattern) (Parsed, bool) {
 	return Parsed{}, false
 }
 
+// tokenURL is pgeu-system's badge and ticket code in URL form,
+// https://{host}/t/at/{token}/ or /t/id/{token}/ (its scanner app's token
+// pattern); the token is the same as in AT$…$AT and ID$…$ID.
+var tokenURL = regexp.MustCompile(`^https?://[^/\s]+/t/(?:id|at)/(?:[a-z0-9]+|TESTTESTTESTTEST)/$`)
+
+// parseBadgeURL recognises a badge code written as a web address: one that
+// matches the event's badge pattern, or a token URL of a badge system
+// (tokenURL). The whole URL is the badge ID, as the organiser's lookup
+// takes it.
+func parseBadgeURL(s string, pattern lead.BadgePattern) (Parsed, bool) {
+	if !pattern.IsZero() && pattern.Match(s) || tokenURL.MatchString(s) {
+		return Parsed{Format: FormatBadge, Method: lead.MethodBadgeScan, BadgeID: s}, true
+	}
+	return Parsed{}, false
+}
+
 // isBadgeID applies the event's pattern, or the general rule without one.
 func isBadgeID(s string, pattern lead.BadgePattern) bool {
 	if !pattern.IsZero() {

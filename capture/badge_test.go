@@ -63,6 +63,9 @@ func TestBadgeCodesThatLookLikeNumbers(t *testing.T) {
 		"attendee number, 7 digits":              "1002345",
 		"Cvent-style registration code":          "CV8X2K9Q",
 		"pgeu attendee token":                    "AT$TESTTESTTESTTEST$AT",
+		"pgeu ticket token, 64 hex digits":       "ID$0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9$ID",
+		"pgeu badge token as a URL":              "https://conf.example.org/t/at/0a1b2c3d4e5f60718293a4b5c6d7e8f9/",
+		"pgeu test ticket as a URL":              "https://conf.example.org/t/id/TESTTESTTESTTEST/",
 	} {
 		t.Run(name, func(t *testing.T) {
 			p, err := Parse(code, "")
@@ -140,5 +143,18 @@ func TestCodesThatAreNotBadges(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, code, p.BadgeID)
 		})
+	}
+}
+
+// A web address is a badge when the event's badge pattern says so; other
+// addresses on the same site are not.
+func TestBadgeURLs(t *testing.T) {
+	pattern := lead.BadgePattern{Prefix: "https://tickets.example.com/a/"}
+	p, err := ParseWith("https://tickets.example.com/a/7Q2M9X", Options{Badge: pattern})
+	require.NoError(t, err)
+	assert.Equal(t, "https://tickets.example.com/a/7Q2M9X", p.BadgeID)
+	for _, s := range []string{"https://tickets.example.com/", "https://conf.example.org/t/at/", "https://conf.example.org/t/xx/abc123/"} {
+		_, err := ParseWith(s, Options{Badge: pattern})
+		require.ErrorIs(t, err, ErrNotAContact, s)
 	}
 }

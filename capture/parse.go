@@ -241,6 +241,9 @@ func parseText(s string, o Options) (Parsed, error) {
 		return p, nil
 	}
 	if u, ok := looksLikeURL(s); ok {
+		if p, ok := parseBadgeURL(s, o.Badge); ok {
+			return p, nil
+		}
 		return parseURL(s, u)
 	}
 	if p, ok := parseBadge(s, o.Badge); ok {
