@@ -20,6 +20,8 @@ func TestProductCodesAreNotBadges(t *testing.T) {
 		"ISBN-13 of a book":              "9783161484100",
 		"ISBN-13 with a bad check":       "9784567890123",
 		"ISBN-10":                        "0306406152",
+		"VIN with a wrong check digit":   "1M8GDM9A1KP042788",
+		"European VIN, no check digit":   "WVWZZZ1JZ3W386752",
 		"ISBN-10 ending in X":            "080442957X",
 		"VIN on a car at the stand":      "1M8GDM9AXKP042788",
 		"GUID on a device label":         "3F2504E0-4F89-11D3-9A0C-0305E82C3301",
