@@ -68,3 +68,23 @@ func TestParseMECARDInWindows1250(t *testing.T) {
 	assert.Equal(t, "Łukasz Wiśniewski", p.Contact.FullName)
 	assert.Equal(t, []string{"lukasz@example.pl"}, p.Contact.Emails)
 }
+
+// Names and places of Western Europe written in ISO-8859-1 stay as they
+// are: the Cyrillic and Central European readings of the same bytes must
+// not win.
+func TestGuessCharsetKeepsWesternEuropeanText(t *testing.T) {
+	for _, s := range []string{
+		"François Lefèvre, Société Générale", "José Núñez Peña, Señor", "João Gonçalves, São Paulo",
+		"Björn Þórsson, Garðabær", "Ærøskøbing, Søren Kierkegaard", "Åsa Öberg, Göteborg",
+		"Zoë Brontë", "Jürgen Müller-Lüdenscheidt", "Ï Ø ß", "Ça va, Éric?", "Straße", "Ölçer",
+		"Ångström", "MÜNCHEN", "Café Crème", "Frédérique d’Aubigné",
+	} {
+		t.Run(s, func(t *testing.T) {
+			b, err := charmap.Windows1252.NewEncoder().String(s)
+			require.NoError(t, err)
+			name, text := guessCharset([]byte(b))
+			assert.Equal(t, "windows-1252", name)
+			assert.Equal(t, s, text)
+		})
+	}
+}
