@@ -67,7 +67,8 @@ type NotAContactError struct {
 	Raw string
 	// Kind is one of "empty", "wifi", "event", "geo", "sms",
 	// "url-without-contact", "malformed" (a vCard or MECARD with nothing
-	// readable in it), "too-long" (more than MaxText bytes) or "text".
+	// readable in it), "group" (a vCard of a distribution list), "too-long"
+	// (more than MaxText bytes) or "text".
 	Kind string
 }
 
@@ -81,6 +82,7 @@ func (e *NotAContactError) Error() string {
 		"url-without-contact": "the code holds a web link that is not a person's profile",
 		"malformed":           "the code looks like a business card but no name, email or phone could be read from it",
 		"too-long":            "the text is longer than any code or contact file holds",
+		"group":               "the code holds a contact group (a distribution list), not one person",
 	}[e.Kind]
 	if what == "" {
 		what = "the code holds text that is not a contact"

@@ -13,11 +13,29 @@ import (
 // with them, from which the contact is taken (contactFromCard).
 func parseVCard(s string) (Parsed, error) {
 	card := buildCard(vcardProps(s))
+	if isGroupCard(card) {
+		return Parsed{}, notContact(s, "group")
+	}
 	c := contactFromCard(card)
 	if contactEmpty(&c) {
 		return Parsed{}, notContact(s, "malformed")
 	}
 	return Parsed{Format: FormatVCard, Contact: c}, nil
+}
+
+// isGroupCard reports whether a card stands for a group of people (a
+// distribution list), not one person: KIND:group (RFC 6350 6.1.4), Apple's
+// X-ADDRESSBOOKSERVER-KIND:group, or Open-Xchange's
+// X-OPEN-XCHANGE-CTYPE:dlist. Its emails are the members'.
+func isGroupCard(card vcard.Card) bool {
+	for _, f := range []struct{ name, value string }{
+		{vcard.FieldKind, "group"}, {"X-ADDRESSBOOKSERVER-KIND", "group"}, {"X-OPEN-XCHANGE-CTYPE", "dlist"},
+	} {
+		if strings.EqualFold(strings.TrimSpace(card.Value(f.name)), f.value) {
+			return true
+		}
+	}
+	return false
 }
 
 // buildCard fills a go-vcard Card with the decoded properties. Binary
