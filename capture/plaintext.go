@@ -90,8 +90,8 @@ var plainSeparators = []string{"\t", ";", "|", ","}
 // plainCardLines splits a plain card into its lines; a card on one line is
 // split at the first separator that gives three fields or more, or two
 // when the first is a written name and the second an email, a phone or a
-// web address ("Jane Doe, jane@…"); split is then true. Fields joined with commas may be quoted as
-// in CSV (RFC 4180: "Doe, Jane","Acme, Inc.",…).
+// web address ("Jane Doe, jane@…"); split is then true. Fields joined
+// with commas may be quoted as in CSV (RFC 4180: "Doe, Jane","Acme, Inc.",…).
 func plainCardLines(s string) (lines []string, split bool) {
 	lines = splitLines(s)
 	if len(lines) != 1 {

@@ -11,9 +11,9 @@ import (
 // written with hyphens, an EAN/UPC with its two- or five-digit add-on, a GS1
 // element string that starts with an SSCC (AI 00) or a GTIN (AI 01), a
 // vehicle identification number with a valid check digit (also with the
-// import prefix Code 39 labels carry) or with a VIN's structure, or a GUID. Such codes are on product
-// labels, books, cartons and devices at a booth; taken for a badge ID they
-// would become a lead.
+// import prefix Code 39 labels carry) or with a VIN's structure, or a
+// GUID. Such codes are on product labels, books, cartons and devices at a
+// booth; taken for a badge ID they would become a lead.
 func isProductCode(s string) bool {
 	if isbnWritten(s) || gtinWithAddOn(s) || gs1ElementString(s) || vinWithPrefix(s) {
 		return true
