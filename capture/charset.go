@@ -38,9 +38,9 @@ func fromUTF16(s string) string {
 // bytes that are valid UTF-8 are UTF-8, and anything else is read in the
 // character set in which it reads most like words (guessCharset): Shift_JIS
 // when ZXing's guess says so (Japanese phones write it without saying so),
-// Windows-1251 or KOI8-R for Cyrillic, Windows-1250 or ISO-8859-2 for
-// Central European, GBK for Chinese, by default ISO-8859-1, the QR
-// standard's default. ISO-8859-1 is read as its superset Windows-1252 so
+// Windows-1251, KOI8-R, ISO-8859-5 or IBM866 for Cyrillic, Windows-1250 or
+// ISO-8859-2 for Central European, GBK for Chinese, by default ISO-8859-1,
+// the QR standard's default. ISO-8859-1 is read as its superset Windows-1252 so
 // that €, curly quotes and dashes written by Windows programs come out right;
 // the two agree on every printable ISO-8859-1 character. A leading UTF-8 byte
 // order mark is dropped.

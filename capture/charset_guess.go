@@ -21,13 +21,15 @@ type legacyCharset struct {
 // legacyCharsets are the character sets tried for text that is not UTF-8
 // and names none, in order of preference when two read equally well:
 // Windows-1252 (Western Europe, the QR standard's ISO-8859-1 and more),
-// Windows-1251 and KOI8-R (Cyrillic: Russian and Bulgarian Outlook and
-// phones), Windows-1250 and ISO-8859-2 (Central Europe), Shift_JIS
+// Windows-1251, KOI8-R, ISO-8859-5 and DOS's 866 (Cyrillic: Russian and
+// Bulgarian Outlook, phones and older mail programs), Windows-1250 and ISO-8859-2 (Central Europe), Shift_JIS
 // (Japanese phones) and GBK (Chinese).
 var legacyCharsets = []legacyCharset{
 	{"windows-1252", charmap.Windows1252},
 	{"windows-1251", charmap.Windows1251},
 	{"KOI8-R", charmap.KOI8R},
+	{"ISO-8859-5", charmap.ISO8859_5},
+	{"IBM866", charmap.CodePage866},
 	{"windows-1250", charmap.Windows1250},
 	{"ISO-8859-2", charmap.ISO8859_2},
 	{"Shift_JIS", japanese.ShiftJIS},

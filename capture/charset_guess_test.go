@@ -31,6 +31,8 @@ func TestGuessCharset(t *testing.T) {
 		{"Russian Outlook, Windows-1251", "Иван Петров, ООО «Ромашка», Москва", charmap.Windows1251, "windows-1251"},
 		{"Bulgarian name, Windows-1251", "Георги Димитров", charmap.Windows1251, "windows-1251"},
 		{"Russian Unix mail, KOI8-R", "Иван Петров, Москва", charmap.KOI8R, "KOI8-R"},
+		{"Russian, ISO-8859-5", "Иван Петров, Санкт-Петербург", charmap.ISO8859_5, "ISO-8859-5"},
+		{"Russian DOS, code page 866", "Иван Петров, Новосибирск", charmap.CodePage866, "IBM866"},
 		{"Polish Windows, Windows-1250", "Łukasz Wiśniewski, Kraków", charmap.Windows1250, "windows-1250"},
 		{"Polish ISO-8859-2", "Łukasz Wiśniewski, Gdańsk", charmap.ISO8859_2, "ISO-8859-2"},
 		{"Chinese GBK", "张伟 北京市", simplifiedchinese.GBK, "GBK"},

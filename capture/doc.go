@@ -42,8 +42,8 @@
 // other forms; emails.go splits a value that lists several addresses;
 // charset.go decodes legacy character sets with golang.org/x/text, and
 // charset_guess.go tells which one text that names none is in (the one it
-// reads best in: Windows-1252, Windows-1251, KOI8-R, Windows-1250,
-// ISO-8859-2, Shift_JIS or GBK).
+// reads best in: Windows-1252, Windows-1251, KOI8-R, ISO-8859-5, IBM866,
+// Windows-1250, ISO-8859-2, Shift_JIS or GBK).
 //
 // One bad value never throws the card away. Emails and phones are
 // normalized by lead.Contact.NormalizeRead: an email that is not an address
