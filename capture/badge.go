@@ -79,7 +79,7 @@ func parseBadge(s string, pattern lead.BadgePattern) (Parsed, bool) {
 // tokenURL is pgeu-system's badge and ticket code in URL form,
 // https://{host}/t/at/{token}/ or /t/id/{token}/ (its scanner app's token
 // pattern); the token is the same as in AT$…$AT and ID$…$ID.
-var tokenURL = regexp.MustCompile(`^https?://[^/\s]+/t/(?:id|at)/(?:[a-z0-9]+|TESTTESTTESTTEST)/$`)
+var tokenURL = regexp.MustCompile(`^https?://[^/\s]+/t/(?:id|at)/(?:[a-z0-9]+|TESTTESTTESTTEST)/?$`)
 
 // parseBadgeURL recognises a badge code written as a web address: one that
 // matches the event's badge pattern, or a token URL of a badge system

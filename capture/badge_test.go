@@ -68,6 +68,7 @@ func TestBadgeCodesThatLookLikeNumbers(t *testing.T) {
 		"pgeu ticket token, 64 hex digits":       "ID$0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9$ID",
 		"pgeu badge token as a URL":              "https://conf.example.org/t/at/0a1b2c3d4e5f60718293a4b5c6d7e8f9/",
 		"pgeu test ticket as a URL":              "https://conf.example.org/t/id/TESTTESTTESTTEST/",
+		"pgeu token URL without the last slash":  "https://conf.example.org/t/at/0a1b2c3d4e5f6071",
 	} {
 		t.Run(name, func(t *testing.T) {
 			p, err := Parse(code, "")
