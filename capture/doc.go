@@ -33,13 +33,14 @@
 // alone, tokens such as AT$…$AT, an opaque badge ID that is not a product
 // code: EAN/UPC with or without add-on, ISBN also hyphenated, GS1 element
 // strings, VIN, GUID, nor a number of a product code's length, a decimal
-// number or a host name). The files follow the work: parse.go dispatches on the payload's
+// number or a host name; pgeu-system's token URLs; an attendee record as
+// a JSON object). The files follow the work: parse.go dispatches on the payload's
 // form; vcard_lines.go turns a vCard into logical lines (vcard_breaks.go puts
 // back line breaks a scanner dropped), vcard_prop.go tokenizes and decodes
 // one property, vcard_card.go fills a github.com/emersion/go-vcard Card with
 // them and vcard_contact.go takes the contact from it; mecard.go, kddi.go,
-// parse_uri.go, plaintext.go and badge.go (with productcode.go) read the
-// other forms; emails.go splits a value that lists several addresses;
+// parse_uri.go, plaintext.go, parse_json.go and badge.go (with
+// productcode.go) read the other forms; emails.go splits a value that lists several addresses;
 // charset.go decodes legacy character sets with golang.org/x/text, and
 // charset_guess.go tells which one text that names none is in (the one it
 // reads best in: Windows-1252, Windows-1251, KOI8-R, ISO-8859-5, IBM866,

@@ -15,7 +15,7 @@ import (
 )
 
 func FuzzParse(f *testing.F) {
-	for _, tc := range slices.Concat(parseCases, formatCases, realWorldCases, callURICases, delimitedBadgeCases) {
+	for _, tc := range slices.Concat(parseCases, formatCases, realWorldCases, callURICases, delimitedBadgeCases, jsonAttendeeCases) {
 		f.Add(tc.payload, tc.region)
 	}
 	// Text in Windows-1251 and GBK without a CHARSET (charset_guess.go).

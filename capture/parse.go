@@ -242,6 +242,9 @@ func parseText(s string, o Options) (Parsed, error) {
 	if p, ok := parseKDDI(s); ok {
 		return p, nil
 	}
+	if p, ok := parseJSONAttendee(s); ok {
+		return p, nil
+	}
 	if u, ok := looksLikeURL(s); ok {
 		if p, ok := parseBadgeURL(s, o.Badge); ok {
 			return p, nil
