@@ -44,7 +44,8 @@ var tokenBadge = regexp.MustCompile(`^([A-Z]{2})\$[A-Za-z0-9_-]{4,64}\$([A-Z]{2}
 //   - an email address alone;
 //   - a code that matches the event's badge pattern, when it has one;
 //   - without one: a marked token such as AT$…$AT, or an opaque badge ID
-//     that is not a product code (isProductCode).
+//     that is not a product code (isProductCode) nor a number of a product
+//     code's length (productLengthNumber).
 //
 // A badge ID alone gives an empty Contact: the person is not reachable
 // until staff add details or the organiser's attendee list is matched on
@@ -75,6 +76,22 @@ func parseBadge(s string, pattern lead.BadgePattern) (Parsed, bool) {
 	return Parsed{}, false
 }
 
+// tokenURL is pgeu-system's badge and ticket code in URL form,
+// https://{host}/t/at/{token}/ or /t/id/{token}/ (its scanner app's token
+// pattern); the token is the same as in AT$…$AT and ID$…$ID.
+var tokenURL = regexp.MustCompile(`^https?://[^/\s]+/t/(?:id|at)/(?:[a-z0-9]+|TESTTESTTESTTEST)/?$`)
+
+// parseBadgeURL recognises a badge code written as a web address: one that
+// matches the event's badge pattern, or a token URL of a badge system
+// (tokenURL). The whole URL is the badge ID, as the organiser's lookup
+// takes it.
+func parseBadgeURL(s string, pattern lead.BadgePattern) (Parsed, bool) {
+	if !pattern.IsZero() && pattern.Match(s) || tokenURL.MatchString(s) {
+		return Parsed{Format: FormatBadge, Method: lead.MethodBadgeScan, BadgeID: s}, true
+	}
+	return Parsed{}, false
+}
+
 // isBadgeID applies the event's pattern, or the general rule without one.
 func isBadgeID(s string, pattern lead.BadgePattern) bool {
 	if !pattern.IsZero() {
@@ -83,7 +100,27 @@ func isBadgeID(s string, pattern lead.BadgePattern) bool {
 	if m := tokenBadge.FindStringSubmatch(s); m != nil && m[1] == m[2] {
 		return true
 	}
-	return opaqueBadge.MatchString(s) && hasDigit.MatchString(s) && !isProductCode(s)
+	return opaqueBadge.MatchString(s) && hasDigit.MatchString(s) && !isProductCode(s) && !productLengthNumber(s) &&
+		!decimalNumber.MatchString(s) && !(dottedWords.MatchString(s) && strings.ToUpper(s) != s)
+}
+
+// decimalNumber is a quantity, a price or a measurement ("12756.501").
+var decimalNumber = regexp.MustCompile(`^[0-9]+[.,][0-9]+$`)
+
+// dottedWords is words joined by dots; with lower-case letters it is a
+// host name ("123.com"), a file name or a version, not a badge code
+// (those are written in capitals: "ATT.12345").
+var dottedWords = regexp.MustCompile(`^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$`)
+
+// productLengthNumber reports whether s is a number of 8 to 14 digits, the
+// lengths of EAN-8, ISBN-10, UPC-A, EAN-13 and GTIN-14 (and of phone
+// numbers): with a wrong check digit it is a code misread or made up, a
+// number without its country code or an order number far more often than a
+// badge (ZXing reads such numbers as text). Badge systems that print such
+// numbers are read with the event's badge pattern; longer numbers
+// (Eventbrite's attendee barcodes) stay badge IDs.
+func productLengthNumber(s string) bool {
+	return allDigits(s) && len(s) >= 8 && len(s) <= 14
 }
 
 func parseDelimited(s, sep string) (Parsed, bool) {
@@ -109,6 +146,9 @@ func parseDelimited(s, sep string) (Parsed, bool) {
 	}
 	if first == "" && last == "" && email == "" || strings.ContainsAny(first+last, "@") {
 		return Parsed{}, false
+	}
+	if first != "" && !looksLikeName(first) || last != "" && !looksLikeName(last) {
+		return Parsed{}, false // not names: a random string that holds the separator
 	}
 	c := lead.Contact{
 		GivenName: first, FamilyName: last, Title: get(4), Organization: get(5),

@@ -20,6 +20,8 @@ func TestProductCodesAreNotBadges(t *testing.T) {
 		"ISBN-13 of a book":              "9783161484100",
 		"ISBN-13 with a bad check":       "9784567890123",
 		"ISBN-10":                        "0306406152",
+		"VIN with a wrong check digit":   "1M8GDM9A1KP042788",
+		"European VIN, no check digit":   "WVWZZZ1JZ3W386752",
 		"ISBN-10 ending in X":            "080442957X",
 		"VIN on a car at the stand":      "1M8GDM9AXKP042788",
 		"GUID on a device label":         "3F2504E0-4F89-11D3-9A0C-0305E82C3301",
@@ -34,12 +36,39 @@ func TestProductCodesAreNotBadges(t *testing.T) {
 	}
 }
 
+// Numbers of a product code's length with a wrong check digit, as ZXing's
+// ParsedReaderResultTestCase reads them (text, not a product): without the
+// event's badge pattern they are not badge IDs; with one that fits they are.
+func TestNumbersOfProductCodeLengthAreNotBadgesWithoutAPattern(t *testing.T) {
+	for name, code := range map[string]string{
+		"EAN-8 shape, wrong check digit":  "00393158",
+		"eleven digits":                   "12345678901",
+		"UPC-A shape, wrong check digit":  "123456789013",
+		"EAN-13 shape, wrong check digit": "4006381333932",
+		"Bookland prefix, eleven digits":  "97845678901",
+		"GTIN-14 shape, wrong check":      "10012345678903",
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := Parse(code, "")
+			require.ErrorIs(t, err, ErrNotAContact)
+			assert.Empty(t, p.BadgeID)
+			p, err = ParseWith(code, Options{Badge: lead.BadgePattern{Length: len(code)}})
+			require.NoError(t, err)
+			assert.Equal(t, code, p.BadgeID)
+		})
+	}
+}
+
 func TestBadgeCodesThatLookLikeNumbers(t *testing.T) {
 	for name, code := range map[string]string{
 		"Eventbrite attendee barcode, 19 digits": "1234567890123456789",
-		"EAN-13 shape with a wrong check digit":  "4006381333932",
+		"attendee number, 7 digits":              "1002345",
 		"Cvent-style registration code":          "CV8X2K9Q",
 		"pgeu attendee token":                    "AT$TESTTESTTESTTEST$AT",
+		"pgeu ticket token, 64 hex digits":       "ID$0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9$ID",
+		"pgeu badge token as a URL":              "https://conf.example.org/t/at/0a1b2c3d4e5f60718293a4b5c6d7e8f9/",
+		"pgeu test ticket as a URL":              "https://conf.example.org/t/id/TESTTESTTESTTEST/",
+		"pgeu token URL without the last slash":  "https://conf.example.org/t/at/0a1b2c3d4e5f6071",
 	} {
 		t.Run(name, func(t *testing.T) {
 			p, err := Parse(code, "")
@@ -85,4 +114,50 @@ func TestEventBadgePatternLeavesCardsAlone(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, FormatMECARD, p.Format)
 	assert.Equal(t, []string{"ida@roth.example"}, p.Contact.Emails)
+}
+
+// Codes that are not badges though they have letters and digits: host
+// names, decimal numbers and dotted lower-case words (ZXing's
+// URIParsedResultTestCase reads the first as a web address, the others as
+// text), and random strings that happen to hold a badge record's separator.
+func TestCodesThatAreNotBadges(t *testing.T) {
+	for name, code := range map[string]string{
+		"host name with a numeric label": "456.net",
+		"host name":                      "acme-booth.de",
+		"decimal number":                 "4711.25",
+		"decimal number with a comma":    "19,99",
+		"word and number with a dot":     "offer.2024",
+		"version string":                 "v2.14.3",
+		"random string with carets":      "Qx81zK^#7^pLm2Vv9Rr0:EeWq]Tt",
+		"carets around digits":           "A1^23^45",
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := Parse(code, "")
+			require.ErrorIs(t, err, ErrNotAContact)
+			assert.Empty(t, p.BadgeID)
+		})
+	}
+	for name, code := range map[string]string{
+		"capitals with a dot": "ATT.12345",
+		"dotted badge code":   "EV26.A7F3",
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := Parse(code, "")
+			require.NoError(t, err)
+			assert.Equal(t, code, p.BadgeID)
+		})
+	}
+}
+
+// A web address is a badge when the event's badge pattern says so; other
+// addresses on the same site are not.
+func TestBadgeURLs(t *testing.T) {
+	pattern := lead.BadgePattern{Prefix: "https://tickets.example.com/a/"}
+	p, err := ParseWith("https://tickets.example.com/a/7Q2M9X", Options{Badge: pattern})
+	require.NoError(t, err)
+	assert.Equal(t, "https://tickets.example.com/a/7Q2M9X", p.BadgeID)
+	for _, s := range []string{"https://tickets.example.com/", "https://conf.example.org/t/at/", "https://conf.example.org/t/xx/abc123/"} {
+		_, err := ParseWith(s, Options{Badge: pattern})
+		require.ErrorIs(t, err, ErrNotAContact, s)
+	}
 }

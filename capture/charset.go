@@ -35,10 +35,12 @@ func fromUTF16(s string) string {
 // character set name ("UTF-8", "ISO-8859-1", "Shift_JIS", "windows-1252",
 // and gozxing's names such as "ISO8859_1" or "SJIS"). When eci is given and
 // known it is honoured. Without one (or with one this package does not know),
-// bytes that are valid UTF-8 are UTF-8, bytes that ZXing's guess
-// (StringUtils_guessCharset) takes for Shift_JIS are Shift_JIS (Japanese
-// phones write it without saying so), and anything else is ISO-8859-1, the
-// QR standard's default. ISO-8859-1 is read as its superset Windows-1252 so
+// bytes that are valid UTF-8 are UTF-8, and anything else is read in the
+// character set in which it reads most like words (guessCharset): Shift_JIS
+// when ZXing's guess says so (Japanese phones write it without saying so),
+// Windows-1251, KOI8-R, ISO-8859-5 or IBM866 for Cyrillic, Windows-1250 or
+// ISO-8859-2 for Central European, GBK for Chinese, by default ISO-8859-1,
+// the QR standard's default. ISO-8859-1 is read as its superset Windows-1252 so
 // that €, curly quotes and dashes written by Windows programs come out right;
 // the two agree on every printable ISO-8859-1 character. A leading UTF-8 byte
 // order mark is dropped.
@@ -55,16 +57,8 @@ func DecodeText(b []byte, eci string) string {
 	if utf8.Valid(b) {
 		return string(b)
 	}
-	if guess, err := common.StringUtils_guessCharset(b, nil); err == nil && guess == common.StringUtils_SHIFT_JIS_CHARSET {
-		if out, err := guess.NewDecoder().Bytes(b); err == nil {
-			return string(out)
-		}
-	}
-	out, err := charmap.Windows1252.NewDecoder().Bytes(b)
-	if err != nil { // cannot happen for a single-byte charmap; keep the bytes readable anyway
-		return strings.ToValidUTF8(string(b), "\ufffd")
-	}
-	return string(out)
+	_, text := guessCharset(b)
+	return text
 }
 
 // eciEncoding looks up an ECI number or a character set name; nil when

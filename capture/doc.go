@@ -23,21 +23,28 @@
 // really write them (group prefixes, any CHARSET, lost or odd line breaks,
 // comment lines, several cards, UTF-16 files); MECARD and QRCoder's MECARD+;
 // KDDI/au's address book code; BIZCARD; mailto: (to, cc and bcc), smtp: and
-// MATMSG; tel: and a lone number with + or 00; a person's profile URL (also
-// typed without https://); a card written as plain lines (labelled or not,
-// one line split at tabs, ';' or '|', or "Name <address>"); and event badges
+// MATMSG; tel: and a lone number with + or 00; callto:, facetime: and sip:
+// (the number or address they call); a person's profile URL (also typed
+// without https://); a card written as plain lines (labelled or not, one
+// line split at tabs, ';', '|' or ',' (also a CSV row with quoted fields),
+// or "Name <address>"); and event badges
 // (Cvent's MECARD with CONF:, the delimited
 // RefID^First^Last^Email^Title^Company^City^State^Zip^Phone record, an email
 // alone, tokens such as AT$…$AT, an opaque badge ID that is not a product
 // code: EAN/UPC with or without add-on, ISBN also hyphenated, GS1 element
-// strings, VIN, GUID). The files follow the work: parse.go dispatches on the payload's
+// strings, VIN, GUID, nor a number of a product code's length, a decimal
+// number or a host name; pgeu-system's token URLs; an attendee record as
+// a JSON object). The files follow the work: parse.go dispatches on the payload's
 // form; vcard_lines.go turns a vCard into logical lines (vcard_breaks.go puts
 // back line breaks a scanner dropped), vcard_prop.go tokenizes and decodes
 // one property, vcard_card.go fills a github.com/emersion/go-vcard Card with
 // them and vcard_contact.go takes the contact from it; mecard.go, kddi.go,
-// parse_uri.go, plaintext.go and badge.go (with productcode.go) read the
-// other forms; emails.go splits a value that lists several addresses;
-// charset.go decodes legacy character sets with golang.org/x/text.
+// parse_uri.go, plaintext.go, parse_json.go and badge.go (with
+// productcode.go) read the other forms; emails.go splits a value that lists several addresses;
+// charset.go decodes legacy character sets with golang.org/x/text, and
+// charset_guess.go tells which one text that names none is in (the one it
+// reads best in: Windows-1252, Windows-1251, KOI8-R, ISO-8859-5, IBM866,
+// Windows-1250, ISO-8859-2, Shift_JIS or GBK).
 //
 // One bad value never throws the card away. Emails and phones are
 // normalized by lead.Contact.NormalizeRead: an email that is not an address

@@ -15,9 +15,12 @@ import (
 )
 
 func FuzzParse(f *testing.F) {
-	for _, tc := range append(parseCases, formatCases...) {
+	for _, tc := range slices.Concat(parseCases, formatCases, realWorldCases, callURICases, delimitedBadgeCases, jsonAttendeeCases) {
 		f.Add(tc.payload, tc.region)
 	}
+	// Text in Windows-1251 and GBK without a CHARSET (charset_guess.go).
+	f.Add("BEGIN:VCARD\r\nVERSION:2.1\r\nN:\xcf\xe5\xf2\xf0\xee\xe2;\xc8\xe2\xe0\xed\r\nTEL:+79161234567\r\nEND:VCARD\r\n", "RU")
+	f.Add("\xd5\xc5\xce\xb0\nzhang@example.cn\n+86 10 1234 5678", "CN")
 	for _, tc := range notTakenCases {
 		f.Add(tc.payload, tc.region)
 	}

@@ -67,7 +67,8 @@ type NotAContactError struct {
 	Raw string
 	// Kind is one of "empty", "wifi", "event", "geo", "sms",
 	// "url-without-contact", "malformed" (a vCard or MECARD with nothing
-	// readable in it), "too-long" (more than MaxText bytes) or "text".
+	// readable in it), "group" (a vCard of a distribution list), "too-long"
+	// (more than MaxText bytes) or "text".
 	Kind string
 }
 
@@ -81,6 +82,7 @@ func (e *NotAContactError) Error() string {
 		"url-without-contact": "the code holds a web link that is not a person's profile",
 		"malformed":           "the code looks like a business card but no name, email or phone could be read from it",
 		"too-long":            "the text is longer than any code or contact file holds",
+		"group":               "the code holds a contact group (a distribution list), not one person",
 	}[e.Kind]
 	if what == "" {
 		what = "the code holds text that is not a contact"
@@ -114,7 +116,8 @@ func Parse(payload, region string) (Parsed, error) {
 // Recognised: vCard 2.1, 3.0 and 4.0 (group prefixes, any CHARSET, lost
 // or odd line breaks, the first of several cards); MECARD and QRCoder's
 // line-separated MECARD+; KDDI/au's MEMORY:/NAME1:/TEL1: address book;
-// BIZCARD; mailto: (RFC 6068, to and cc), smtp: and MATMSG; tel:; a profile
+// BIZCARD; mailto: (RFC 6068, to and cc), smtp: and MATMSG; tel:; callto:,
+// facetime: and sip: (a number or an address to call); a profile
 // URL (LinkedIn, XING, digital business card services, wa.me
 // click-to-chat); a card written as plain lines (a name, an email, a phone);
 // and event badges (Cvent's MECARD with CONF:, the delimited
@@ -239,7 +242,13 @@ func parseText(s string, o Options) (Parsed, error) {
 	if p, ok := parseKDDI(s); ok {
 		return p, nil
 	}
+	if p, ok := parseJSONAttendee(s); ok {
+		return p, nil
+	}
 	if u, ok := looksLikeURL(s); ok {
+		if p, ok := parseBadgeURL(s, o.Badge); ok {
+			return p, nil
+		}
 		return parseURL(s, u)
 	}
 	if p, ok := parseBadge(s, o.Badge); ok {
@@ -272,6 +281,11 @@ var prefixed = []struct {
 	{"mailto:", parseMailto, ""},
 	{"smtp:", parseSMTP, ""},
 	{"tel:", parseTel, ""},
+	{"callto:", parseCallURI, ""},
+	{"facetime:", parseCallURI, ""},
+	{"facetime-audio:", parseCallURI, ""},
+	{"sip:", parseCallURI, ""},
+	{"sips:", parseCallURI, ""},
 	{"WIFI:", nil, "wifi"},
 	{"BEGIN:VEVENT", nil, "event"},
 	{"BEGIN:VCALENDAR", nil, "event"},

@@ -506,6 +506,14 @@ var invalidCases = []invalidCase{
 	{name: "two-factor setup QR", payload: "otpauth://totp/leadcap:demo?secret=JBSWY3DPEHPK3PXP&issuer=leadcap", kind: "url-without-contact"},
 	{name: "payment QR", payload: "bitcoin:bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq?amount=0.01", kind: "url-without-contact"},
 	{name: "flyer, free text", payload: "Willkommen am Stand B12! Heute 20 % Rabatt auf alle Pumpen.", kind: "text"},
+	// RFC 6350 6.1.4 KIND:group and its older spellings: a distribution
+	// list's emails are its members', not one person's.
+	{name: "vCard 4.0 of a group", kind: "group",
+		payload: "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:group\r\nFN:Vertrieb Nord\r\nMEMBER:mailto:anna@example.de\r\nMEMBER:mailto:ben@example.de\r\nEND:VCARD\r\n"},
+	{name: "Apple group card", kind: "group",
+		payload: "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Booth team\r\nX-ADDRESSBOOKSERVER-KIND:group\r\nX-ADDRESSBOOKSERVER-MEMBER:urn:uuid:5e1f-44\r\nEND:VCARD\r\n"},
+	{name: "Open-Xchange distribution list", kind: "group",
+		payload: "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Team\r\nN:;;;;\r\nX-OPEN-XCHANGE-CTYPE:dlist\r\nEMAIL;TYPE=INTERNET:anna@example.de\r\nEMAIL;TYPE=INTERNET:ben@example.de\r\nEND:VCARD"},
 	{name: "single word", payload: "Danke", kind: "text"},
 	{name: "advert, a name and a phone number", payload: "Pizza Roma\n030 1234567", region: "DE", kind: "text"},
 	{name: "flyer lines with an address inside a sentence", payload: "Besuchen Sie uns in Halle 3\nFragen an info@example.de schicken", kind: "text"},

@@ -159,3 +159,33 @@ func parseSMTP(s string) (Parsed, error) {
 	}
 	return Parsed{Format: FormatMailto, Contact: lead.Contact{Emails: []string{addr}}}, nil
 }
+
+// callPhone is the user part of a call URI that is a telephone number.
+var callPhone = regexp.MustCompile(`^\+?[0-9][0-9 ()./-]*$`)
+
+// parseCallURI reads the URIs that start a call to a person: callto:
+// (Skype and NetMeeting: callto:+4930123456, callto://+4930123456),
+// facetime: and facetime-audio: (Apple: a number or the Apple ID's e-mail
+// address), sip: and sips: (RFC 3261 19.1: sip:user@host;params?headers,
+// with a telephone number as user when the host is a gateway). A number
+// becomes the phone; an address (FaceTime, and SIP, whose addresses are
+// the people's e-mail addresses in Teams, Skype for Business and most
+// company exchanges) the e-mail. A Skype name or a bare host reaches no
+// one leadcap can write to: not a contact.
+func parseCallURI(s string) (Parsed, error) {
+	_, rest, _ := strings.Cut(s, ":")
+	rest = strings.TrimPrefix(rest, "//")
+	rest, _, _ = strings.Cut(rest, "?")
+	rest, _, _ = strings.Cut(rest, ";")
+	if u, err := url.PathUnescape(rest); err == nil {
+		rest = u
+	}
+	user, host, hasHost := strings.Cut(strings.TrimSpace(rest), "@")
+	if number, _, _ := strings.Cut(user, ":"); callPhone.MatchString(number) && len(hasDigit.FindAllString(number, -1)) >= 5 {
+		return Parsed{Format: FormatTel, Contact: lead.Contact{Phones: []lead.Phone{{Raw: number}}}}, nil
+	}
+	if hasHost && user != "" && strings.Contains(host, ".") && !hasPrefixFold(s, "callto:") {
+		return Parsed{Format: FormatMailto, Contact: lead.Contact{Emails: []string{user + "@" + host}}}, nil
+	}
+	return Parsed{}, notContact(s, "url-without-contact")
+}

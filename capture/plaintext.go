@@ -1,10 +1,12 @@
 package capture
 
 import (
+	"encoding/csv"
 	"net/mail"
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"leadcap/lead"
 )
@@ -80,19 +82,31 @@ func labelKind(word string) string {
 }
 
 // plainSeparators split a card typed on one line: a scanner that sends tabs
-// for line breaks, generators that join the fields with ';' or '|'.
-var plainSeparators = []string{"\t", ";", "|"}
+// for line breaks, generators that join the fields with ';' or '|', and
+// people and CSV-minded tools that join them with ',' (tried last: a
+// company's legal form or an address may hold one).
+var plainSeparators = []string{"\t", ";", "|", ","}
 
 // plainCardLines splits a plain card into its lines; a card on one line is
-// split at the first separator that gives three fields or more (split is
-// then true).
+// split at the first separator that gives three fields or more, or two
+// when the first is a written name and the second an email, a phone or a
+// web address ("Jane Doe, jane@…"); split is then true. Fields joined
+// with commas may be quoted as in CSV (RFC 4180: "Doe, Jane","Acme, Inc.",…).
 func plainCardLines(s string) (lines []string, split bool) {
 	lines = splitLines(s)
 	if len(lines) != 1 {
 		return lines, false
 	}
 	for _, sep := range plainSeparators {
-		if parts := nonEmptyParts(strings.Split(s, sep)...); len(parts) >= 3 {
+		parts := nonEmptyParts(strings.Split(s, sep)...)
+		if sep == "," && strings.Contains(s, `"`) {
+			r := csv.NewReader(strings.NewReader(s))
+			r.LazyQuotes, r.TrimLeadingSpace = true, true
+			if rec, err := r.Read(); err == nil {
+				parts = nonEmptyParts(rec...)
+			}
+		}
+		if len(parts) >= 3 || len(parts) == 2 && writtenName(parts[0]) && plainContactField(parts[1]) {
 			return parts, true
 		}
 	}
@@ -104,7 +118,7 @@ func plainCardLines(s string) (lines []string, split bool) {
 // phone, a web address, optionally labelled ("Tel: …", "E-Mail: …",
 // "T: …", "Name: …", "Company: …"), or a name with its address as mail
 // programs write it ("Jane Doe <jane@…>", also alone). It needs at least two
-// lines (a tab, ';' or '|' may stand for the line break), an email or a
+// lines (a tab, ';', '|' or ',' may stand for the line break), an email or a
 // phone with a second number or web address among them, and few other lines
 // of a few words each (up to five when both an email and a phone are there:
 // a street address). The first text line that reads as a name is the full
@@ -126,7 +140,8 @@ func parsePlainCard(s string) (Parsed, bool) {
 		// One line split at separators is a card only when it starts with
 		// the name or holds nothing but ways to reach ("Halle 3 | Stand B12
 		// | info@…" is a booth, not a person).
-		if split && i == 0 && !looksLikeName(raw) && !plainContactField(raw) {
+		if first := cutLabel(raw); split && i == 0 && first.label != "name" && !looksLikeName(strings.ReplaceAll(first.value, ",", "")) &&
+			!plainContactField(first.value) {
 			return Parsed{}, false
 		}
 		if len(raw) > plainMaxLineBytes {
@@ -177,7 +192,7 @@ func parsePlainCard(s string) (Parsed, bool) {
 				c.Organization = l
 			case titleWord.MatchString(l) && c.Title == "":
 				c.Title = l
-			case !named && looksLikeName(l):
+			case !named && (looksLikeName(l) || writtenName(l)):
 				c.FullName, named = keepFirst(c.FullName, l), true
 			default:
 				named = true // only the first text line that is not a company may be the name
@@ -220,6 +235,22 @@ func plainContactField(l string) bool {
 func isWebLine(l string) bool {
 	_, ok := looksLikeURL(l)
 	return ok
+}
+
+// writtenName is a name as people write their own: two to four words,
+// each starting with a capital (or a letter of a script without case),
+// in either order ("Jane Doe", "Doe, Jane").
+func writtenName(l string) bool {
+	words := strings.Fields(strings.ReplaceAll(l, ",", " "))
+	if len(words) < 2 || len(words) > 4 || !looksLikeName(strings.Join(words, " ")) {
+		return false
+	}
+	for _, w := range words {
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsLower(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // looksLikeName is a line of one to five words of letters (with the dots,

@@ -11,9 +11,9 @@ import (
 // written with hyphens, an EAN/UPC with its two- or five-digit add-on, a GS1
 // element string that starts with an SSCC (AI 00) or a GTIN (AI 01), a
 // vehicle identification number with a valid check digit (also with the
-// import prefix Code 39 labels carry), or a GUID. Such codes are on product
-// labels, books, cartons and devices at a booth; taken for a badge ID they
-// would become a lead.
+// import prefix Code 39 labels carry) or with a VIN's structure, or a
+// GUID. Such codes are on product labels, books, cartons and devices at a
+// booth; taken for a badge ID they would become a lead.
 func isProductCode(s string) bool {
 	if isbnWritten(s) || gtinWithAddOn(s) || gs1ElementString(s) || vinWithPrefix(s) {
 		return true
@@ -26,7 +26,7 @@ func isProductCode(s string) bool {
 	case len(s) == 10:
 		return isbn10Valid(s)
 	case len(s) == 17:
-		return vinValid(s)
+		return vinValid(s) || vinShaped(s)
 	}
 	return guidLike.MatchString(s)
 }
@@ -94,6 +94,23 @@ func vinValid(s string) bool {
 		check = 'X'
 	}
 	return s[8] == check
+}
+
+// vinShaped reports whether s has a VIN's structure (ISO 3779, 49 CFR
+// 565.15) even when its check digit is wrong, as VINs outside North
+// America may have: 17 capitals and digits without I, O and Q, a model
+// year letter or digit in position 10 (not U, Z or 0), and digits in the
+// last five positions (the serial number).
+func vinShaped(s string) bool {
+	if len(s) != 17 || strings.ToUpper(s) != s || !strings.ContainsAny(s, "ABCDEFGHJKLMNPRSTUVWXYZ") {
+		return false
+	}
+	for i := 0; i < 17; i++ {
+		if _, ok := vinValue(s[i]); !ok {
+			return false
+		}
+	}
+	return !strings.ContainsRune("UZ0", rune(s[9])) && allDigits(s[12:])
 }
 
 func vinValue(c byte) (int, bool) {

@@ -170,6 +170,43 @@ var realWorldCases = []parseCase{
 		format:  FormatPlain, method: lead.MethodQRScan,
 		want: lead.Contact{FullName: "Jane Doe", Emails: []string{"jane@acme.example"}, Phones: []lead.Phone{{Number: "+14155550100", Raw: "+1 415 555 0100"}}},
 	},
+	{
+		// A card typed as one comma-separated line, as people write a
+		// contact into a QR generator's text field.
+		name:    "plain card on one line, fields separated by commas",
+		payload: "Jane Doe, Acme Inc., jane@acme.example, +1 415 555 0100",
+		format:  FormatPlain, method: lead.MethodQRScan,
+		want: lead.Contact{FullName: "Jane Doe", Organization: "Acme Inc.", Emails: []string{"jane@acme.example"},
+			Phones: []lead.Phone{{Number: "+14155550100", Raw: "+1 415 555 0100"}}},
+	},
+	{
+		// RFC 4180: fields that hold a comma are quoted.
+		name:    "comma-separated card with quoted fields, as a CSV row",
+		payload: `"Doe, Jane","Acme, Inc.",jane@acme.example,+1 415 555 0100`,
+		format:  FormatPlain, method: lead.MethodQRScan,
+		want: lead.Contact{FullName: "Doe, Jane", Organization: "Acme, Inc.", Emails: []string{"jane@acme.example"},
+			Phones: []lead.Phone{{Number: "+14155550100", Raw: "+1 415 555 0100"}}},
+	},
+	{
+		name:    "name and email on one line, separated by a comma",
+		payload: "Jane Doe, jane@acme.example",
+		format:  FormatPlain, method: lead.MethodQRScan,
+		want: lead.Contact{FullName: "Jane Doe", Emails: []string{"jane@acme.example"}},
+	},
+	{
+		name:    "labelled fields on one line, separated by commas",
+		payload: "Name: Jane Doe, Company: Acme, Email: jane@acme.example, Phone: +1 415 555 0100",
+		format:  FormatPlain, method: lead.MethodQRScan,
+		want: lead.Contact{FullName: "Jane Doe", Organization: "Acme", Emails: []string{"jane@acme.example"},
+			Phones: []lead.Phone{{Number: "+14155550100", Raw: "+1 415 555 0100"}}},
+	},
+	{
+		name:    "comma-separated card with a title and a street address",
+		payload: "Lukas Berger,Head of Sales,Berger GmbH,Hauptstr. 5,80331 München,lukas@berger.example,+49 89 1234567",
+		region:  "DE", format: FormatPlain, method: lead.MethodQRScan,
+		want: lead.Contact{FullName: "Lukas Berger", Title: "Head of Sales", Organization: "Berger GmbH", Emails: []string{"lukas@berger.example"},
+			Phones: []lead.Phone{{Number: "+49891234567", Raw: "+49 89 1234567"}}},
+	},
 }
 
 func TestParseRealWorldShapes(t *testing.T) {
@@ -269,10 +306,71 @@ func TestOneLineTextIsNotAPlainCard(t *testing.T) {
 		"Prizes; raffle at 3 pm; hall 4",
 		"Halle 3\tStand B12\tMesse München",
 		"Halle 3 | Stand B12 | info@acme.example",
+		"Halle 3, Stand B12, info@acme.example",
+		"Visit us, win prizes, write to info@acme.example",
+		"Hello, info@acme.example",
+		"write to us, info@acme.example",
 		// ZXing's ParsedReaderResultTestCase.testEmailType: MATMSG fields
 		// without the MATMSG: prefix are text.
 		"TO:srowen@example.org;SUB:Stuff;BODY:This is some text;;",
 	} {
+		t.Run(s, func(t *testing.T) {
+			_, err := Parse(s, "DE")
+			require.ErrorIs(t, err, ErrNotAContact)
+		})
+	}
+}
+
+// URIs that start a call (ZXing reads none of them; phones and mail
+// programs put them in QR codes and e-mail signatures).
+var callURICases = []parseCase{
+	{
+		name:    "callto: with an international number (Skype, NetMeeting)",
+		payload: "callto:+49 30 1234567",
+		format:  FormatTel, method: lead.MethodQRScan,
+		want: lead.Contact{Phones: []lead.Phone{{Number: "+49301234567", Raw: "+49 30 1234567"}}},
+	},
+	{
+		name:    "callto:// with the number after the slashes",
+		payload: "callto://+4930123456",
+		format:  FormatTel, method: lead.MethodQRScan,
+		want: lead.Contact{Phones: []lead.Phone{{Number: "+4930123456", Raw: "+4930123456"}}},
+	},
+	{
+		name:    "facetime: with a number",
+		payload: "facetime:+14155550123",
+		format:  FormatTel, method: lead.MethodQRScan,
+		want: lead.Contact{Phones: []lead.Phone{{Number: "+14155550123", Raw: "+14155550123"}}},
+	},
+	{
+		name:    "facetime-audio: with the Apple ID",
+		payload: "facetime-audio:jane.doe@example.com",
+		format:  FormatMailto, method: lead.MethodQRScan,
+		want: lead.Contact{Emails: []string{"jane.doe@example.com"}},
+	},
+	{
+		// RFC 3261 19.1.3: a telephone number as user part, with the
+		// gateway as host, a password and parameters.
+		name:    "sip: with a telephone number at a gateway",
+		payload: "sip:+1-212-555-0123:1234@gateway.example.com;user=phone",
+		format:  FormatTel, method: lead.MethodQRScan,
+		want: lead.Contact{Phones: []lead.Phone{{Number: "+12125550123", Raw: "+1-212-555-0123"}}},
+	},
+	{
+		name:    "sips: address with parameters and headers",
+		payload: "sips:alice@atlanta.example.com;transport=tls?subject=project",
+		format:  FormatMailto, method: lead.MethodQRScan,
+		want: lead.Contact{Emails: []string{"alice@atlanta.example.com"}},
+	},
+}
+
+func TestParseCallURIs(t *testing.T) {
+	runParseCases(t, callURICases)
+}
+
+// A call URI that names no number and no address reaches no one.
+func TestCallURIsWithoutNumberOrAddress(t *testing.T) {
+	for _, s := range []string{"callto:echo123", "callto://echo123", "sip:gateway.example.com", "facetime:"} {
 		t.Run(s, func(t *testing.T) {
 			_, err := Parse(s, "DE")
 			require.ErrorIs(t, err, ErrNotAContact)

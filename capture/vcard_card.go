@@ -5,7 +5,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/emersion/go-vcard"
-	"github.com/makiuchi-d/gozxing/common"
 )
 
 // parseVCard reads the first vCard of s: the payload is tokenized into
@@ -14,11 +13,29 @@ import (
 // with them, from which the contact is taken (contactFromCard).
 func parseVCard(s string) (Parsed, error) {
 	card := buildCard(vcardProps(s))
+	if isGroupCard(card) {
+		return Parsed{}, notContact(s, "group")
+	}
 	c := contactFromCard(card)
 	if contactEmpty(&c) {
 		return Parsed{}, notContact(s, "malformed")
 	}
 	return Parsed{Format: FormatVCard, Contact: c}, nil
+}
+
+// isGroupCard reports whether a card stands for a group of people (a
+// distribution list), not one person: KIND:group (RFC 6350 6.1.4), Apple's
+// X-ADDRESSBOOKSERVER-KIND:group, or Open-Xchange's
+// X-OPEN-XCHANGE-CTYPE:dlist. Its emails are the members'.
+func isGroupCard(card vcard.Card) bool {
+	for _, f := range []struct{ name, value string }{
+		{vcard.FieldKind, "group"}, {"X-ADDRESSBOOKSERVER-KIND", "group"}, {"X-OPEN-XCHANGE-CTYPE", "dlist"},
+	} {
+		if strings.EqualFold(strings.TrimSpace(card.Value(f.name)), f.value) {
+			return true
+		}
+	}
+	return false
 }
 
 // buildCard fills a go-vcard Card with the decoded properties. Binary
@@ -55,8 +72,9 @@ func isUTF8Name(charset string) bool {
 // declaredCharset is the first CHARSET other than UTF-8 that a property
 // declares. Without one, a card whose text is not UTF-8 is judged as a
 // whole (Japanese phones write Shift_JIS without saying so, and one short
-// value alone is too little to tell): "Shift_JIS" when ZXing's guess says so,
-// else "" (DecodeText's rule for each value).
+// value alone is too little to tell) by guessCharset: Shift_JIS, or the 8-bit
+// character set the text reads best in (Russian phones write Windows-1251
+// without saying so).
 func declaredCharset(props []vcardProp) string {
 	var text []string
 	for _, p := range props {
@@ -71,8 +89,6 @@ func declaredCharset(props []vcardProp) string {
 	if utf8.Valid(all) {
 		return ""
 	}
-	if guess, err := common.StringUtils_guessCharset(all, nil); err == nil && guess == common.StringUtils_SHIFT_JIS_CHARSET {
-		return "Shift_JIS"
-	}
-	return ""
+	name, _ := guessCharset(all)
+	return name
 }

@@ -315,11 +315,33 @@ func countDigits(s string) int {
 	return n
 }
 
-// phoneText trims a phone's text and writes a 00 international prefix as +.
+// phoneText trims a phone's text, takes the number out of a URI that
+// calls it (callNumber) and writes a 00 international prefix as +.
 func phoneText(raw string) string {
-	s := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(raw), "tel:"))
+	s := strings.TrimSpace(callNumber(strings.TrimSpace(raw)))
 	if strings.HasPrefix(s, "00") {
 		s = "+" + s[2:]
+	}
+	return s
+}
+
+// callNumber takes the number out of the URIs phones and address books
+// write a number as: tel: (RFC 3966), callto: and callto://, facetime: and
+// facetime-audio:, and sip: or sips: with a telephone number as user part
+// (RFC 3261 19.1.6: sip:+1-212-555-1212:1234@gateway.com;user=phone).
+// Other text is returned as it is.
+func callNumber(s string) string {
+	for _, scheme := range []string{"tel:", "callto:", "facetime-audio:", "facetime:", "sips:", "sip:"} {
+		if len(s) < len(scheme) || !strings.EqualFold(s[:len(scheme)], scheme) {
+			continue
+		}
+		s = strings.TrimPrefix(s[len(scheme):], "//")
+		if strings.HasPrefix(scheme, "sip") {
+			s, _, _ = strings.Cut(s, "@")
+			s, _, _ = strings.Cut(s, ";")
+			s, _, _ = strings.Cut(s, ":") // a password
+		}
+		return s
 	}
 	return s
 }
