@@ -27,19 +27,23 @@ import (
 	"leadcap/storage"
 )
 
-// The tests call leadcap in-process, through run as main does: a command
-// takes milliseconds instead of a process start. LEADCAP_TEST_BINARY=1 runs
-// every one of them in the real binary instead, so the same contract can be
-// checked both ways. What only a process shows (the exit status of main, a
-// lock held by another process, SIGKILL, signals, a terminal) always runs
-// in the binary: see leadcapBinary and env.binary. The long tests whose
-// every command runs in the binary are parallel: they touch neither the
-// working directory nor the environment that in-process calls change (and
-// t.Setenv in inProcess refuses a parallel test).
+// The tests call leadcap in-process, through runIn as main does through
+// run: a command takes milliseconds instead of a process start.
+// LEADCAP_TEST_BINARY=1 runs every one of them in the real binary instead,
+// so the same contract can be checked both ways. What only a process shows
+// (the exit status of main, a lock held by another process, SIGKILL,
+// signals, a terminal) always runs in the binary: see leadcapBinary and
+// env.binary.
+//
+// An in-process call gets its own environment (this process's with the
+// call's variables over it) and working directory, and changes neither of
+// the process's: so the tests run in parallel (t.Parallel). Serial are only
+// the tests that use the keyring (the Secret Service is reached through
+// the process's DBUS_SESSION_BUS_ADDRESS, which credentialstest.Session
+// and inProcess set with t.Setenv, and t.Setenv refuses a parallel test).
 var useBinary = os.Getenv("LEADCAP_TEST_BINARY") == "1"
 
-// pkgDir is this package's directory, where go test starts; in-process
-// calls change the working directory while they run.
+// pkgDir is this package's directory, where go test starts.
 var pkgDir string
 
 // buildLeadcap builds the leadcap binary with CGO_ENABLED=0, once: for
@@ -150,50 +154,43 @@ func inBinary(t *testing.T, dir, stdin string, env []string, args ...string) res
 	return result{out.String(), errb.String(), code}
 }
 
-// inProcess runs leadcap through run in this process, as main does: in dir
-// and with env set for the call, both restored after it. The working
-// directory and the environment belong to the whole process, so a test that
-// runs leadcap in-process cannot be parallel (t.Setenv refuses).
+// keyringVars are the variables the keyring library reads from the
+// process's environment itself (go-keyring through godbus): a call that
+// sets one sets it for the process (t.Setenv: the test must be serial).
+var keyringVars = []string{"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"}
+
+// inProcess runs leadcap through runIn in this process, as main does
+// through run: in dir and with this process's environment plus env (later
+// ones win) as the call's own, so that calls in parallel tests do not
+// meet. Only the keyring's variables (keyringVars) are set in the process,
+// for the test.
 func inProcess(t *testing.T, dir, stdin string, env []string, args ...string) result {
 	t.Helper()
-	defer setenv(t, env)()
-	wd, err := os.Getwd()
-	require.NoError(t, err)
-	require.NoError(t, os.Chdir(dir))
-	defer func() { require.NoError(t, os.Chdir(wd)) }()
-
+	vars := map[string]string{}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	for _, k := range keyringVars {
+		if v, ok := vars[k]; ok {
+			t.Setenv(k, v)
+		}
+	}
+	lookup := func(k string) (string, bool) {
+		if v, ok := vars[k]; ok {
+			return v, true
+		}
+		return os.LookupEnv(k)
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(pkgDir, dir)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	var out, errb bytes.Buffer
-	code := leadcap.Run(ctx, args, strings.NewReader(stdin), &out, &errb)
+	code := leadcap.RunIn(ctx, args, strings.NewReader(stdin), &out, &errb, lookup, dir)
 	require.NoError(t, ctx.Err(), "leadcap %v hung", args)
 	return result{out.String(), errb.String(), code}
-}
-
-// setenv sets env (KEY=VALUE, later ones win) for the test and returns
-// what puts back the values from before.
-func setenv(t *testing.T, env []string) (restore func()) {
-	t.Helper()
-	type saved struct {
-		key, value string
-		set        bool
-	}
-	var before []saved
-	for _, kv := range env {
-		k, v, _ := strings.Cut(kv, "=")
-		old, set := os.LookupEnv(k)
-		before = append(before, saved{k, old, set})
-		t.Setenv(k, v)
-	}
-	return func() {
-		for i := len(before) - 1; i >= 0; i-- {
-			if b := before[i]; b.set {
-				os.Setenv(b.key, b.value)
-			} else {
-				os.Unsetenv(b.key)
-			}
-		}
-	}
 }
 
 // env is a temporary directory with a database path.

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"leadcap/storage"
+	"leadcap/workflow"
 )
 
 type inproc struct {
@@ -29,13 +30,18 @@ type inproc struct {
 // call runs leadcap in this process with --db db (when not empty).
 func call(t *testing.T, db, stdin string, args ...string) inproc {
 	t.Helper()
-	t.Setenv("LEADCAP_DB", "")
-	t.Setenv("LEADCAP_CRM_SECRET", "")
 	if db != "" {
 		args = append([]string{"--db", db}, args...)
 	}
+	// without LEADCAP_DB and LEADCAP_CRM_SECRET
+	env := func(k string) (string, bool) {
+		if k == "LEADCAP_DB" || k == workflow.SecretEnv {
+			return "", true
+		}
+		return os.LookupEnv(k)
+	}
 	var out, errb bytes.Buffer
-	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	code := runIn(context.Background(), args, strings.NewReader(stdin), &out, &errb, env, "")
 	return inproc{out.String(), errb.String(), code}
 }
 
