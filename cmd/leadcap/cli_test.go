@@ -13,7 +13,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -68,6 +70,10 @@ var buildLeadcap = sync.OnceValues(func() (string, error) {
 // and removes the binary.
 var binaryBuilt atomic.Bool
 
+// minParallel is how many tests run at a time at least, unless -parallel
+// says otherwise (see TestMain).
+const minParallel = 4
+
 // TestMain starts building the binary at once when every test runs (no
 // -run): the process tests need it and the in-process tests, which run
 // first, do not.
@@ -85,6 +91,16 @@ func TestMain(m *testing.M) {
 		os.Unsetenv(k)
 	}
 	os.Setenv("LANG", "C")
+	// Most tests are parallel, and the longest wait more than they compute
+	// (on sync processes they kill, on Tryton, on a lock's timeout): with
+	// as many at a time as cores (go test's default, 2 on a small machine)
+	// the long ones queue behind each other. Four at a time keep two cores
+	// busy; -parallel N still decides.
+	parallelSet := false
+	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
+	if !parallelSet && runtime.GOMAXPROCS(0) < minParallel {
+		flag.Set("test.parallel", strconv.Itoa(minParallel))
+	}
 	if flag.Lookup("test.run").Value.String() == "" {
 		binaryBuilt.Store(true)
 		go buildLeadcap()
@@ -291,6 +307,7 @@ func keys(m map[string]any) []string {
 }
 
 func TestUsageErrorsExit2(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, tc := range []struct {
 		args []string
@@ -321,6 +338,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	out := e.ok("help")
 	for _, cmd := range []string{"event", "add", "list", "show", "edit", "qualify", "note", "consent", "export", "import",
@@ -337,6 +355,7 @@ func TestHelp(t *testing.T) {
 }
 
 func TestAddNeedsAnEvent(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.fails(1, []string{"add", "--email", "a@example.com"}, "no active event", "leadcap event create", "leadcap event use")
 	e.ok("event", "create", "--name", "Salon")
@@ -351,6 +370,7 @@ func TestAddNeedsAnEvent(t *testing.T) {
 }
 
 func TestLeadLifecycle(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ev := e.withEvent()
 
@@ -448,6 +468,7 @@ func TestLeadLifecycle(t *testing.T) {
 }
 
 func TestUnknownLeadExits1(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	l := id(t, e.ok("add", "--email", "a@example.com"))
@@ -460,6 +481,7 @@ func TestUnknownLeadExits1(t *testing.T) {
 }
 
 func TestExportAndImport(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	a := id(t, e.ok("add", "--given", "Ada", "--family", "Lovelace", "--org", "Analytical Engines", "--email", "ada@example.com",
@@ -512,6 +534,7 @@ func TestExportAndImport(t *testing.T) {
 }
 
 func TestLockedDatabaseFailsFast(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	e.binary = true  // the lock is held by this process, the commands run in another
@@ -535,6 +558,7 @@ func TestLockedDatabaseFailsFast(t *testing.T) {
 }
 
 func TestBackupAndRestore(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	a := id(t, e.ok("add", "--email", "a@example.com"))
@@ -559,12 +583,14 @@ func TestBackupAndRestore(t *testing.T) {
 }
 
 func TestDamagedDatabase(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	require.NoError(t, os.WriteFile(e.db, []byte("this is a spreadsheet, not a database\n"), 0o644))
 	e.fails(1, []string{"list"}, "is not a leadcap database or is damaged", "leadcap restore FILE")
 }
 
 func TestDefaultDatabaseFromEnvironment(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "nested", "from-env.db")
 	r := leadcapEnvIn(t, dir, "", []string{"LEADCAP_DB=" + db}, "event", "create", "--name", "Env Fair")

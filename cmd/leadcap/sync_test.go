@@ -294,6 +294,7 @@ func (f *webhookFake) snapshot() (records map[uuid.UUID]whRecord, requests, repl
 }
 
 func TestSyncHubSpotDeliversEveryLeadOnce(t *testing.T) {
+	t.Parallel()
 	const token = "pat-eu1-hubspot-sync-test-token"
 	hs := hubspottest.New(token, "leadcap_lead_id")
 	defer hs.Close()
@@ -339,6 +340,7 @@ func TestSyncHubSpotDeliversEveryLeadOnce(t *testing.T) {
 }
 
 func TestSyncSalesforceRefusalsGoToDeadLetters(t *testing.T) {
+	t.Parallel()
 	const token = "00D5g000004Sync!AQ4AQ.salesforce-test-token"
 	e, sf := newSalesforceEnv(t, token)
 	// Two leads were typed in a hurry: no company.
@@ -407,6 +409,7 @@ func TestSyncSalesforceRefusalsGoToDeadLetters(t *testing.T) {
 }
 
 func TestSyncWebhookDeadRetry(t *testing.T) {
+	t.Parallel()
 	const secret = "whsec-dead-retry-test"
 	f := newWebhookFake(t, secret)
 	// The receiver takes only leads with active consent (docs/webhook.md,
@@ -476,6 +479,7 @@ func TestSyncWebhookDeadRetry(t *testing.T) {
 }
 
 func TestSyncCRMDownExits3(t *testing.T) {
+	t.Parallel()
 	const secret = "whsec-down-test"
 	f := newWebhookFake(t, secret)
 	url := f.URL
@@ -516,6 +520,7 @@ func TestSyncCRMDownExits3(t *testing.T) {
 }
 
 func TestSyncSetUpErrors(t *testing.T) {
+	t.Parallel()
 	e := newCRMEnv(t, "whsec-setup")
 	e.seed(2, nil)
 	e.failsCRM("whsec-setup", []string{"sync"}, "no CRM is set up", "leadcap crm set")
@@ -742,6 +747,7 @@ func trytonEnvironment(t *testing.T) (url, db, user, password string) {
 // TestSyncRealTryton runs crm set, crm test and sync against the Tryton
 // that scripts/tryton.sh started.
 func TestSyncRealTryton(t *testing.T) {
+	t.Parallel()
 	url, db, user, password := trytonEnvironment(t)
 	cl := newTrytonRPC(t, url, db, user, password)
 	e := newCRMEnv(t, password)

@@ -93,7 +93,11 @@ func (c *trytonRPC) count(model string, domain []any) int {
 }
 
 // slowTryton is a reverse proxy in front of the real Tryton that holds
-// every reply 100–300 ms (a Tryton under load) and counts the requests.
+// every reply 20–60 ms more (a Tryton under load, with jitter) and counts
+// the requests. The kills are placed by request number, not by time, and
+// one sync sends one request at a time: a longer hold would change no
+// state the test reaches, only its duration (with 100–300 ms, about 20 s
+// of the test's 28 s were holds).
 // When armed, it kills the sync process at the armed request: either before
 // forwarding it (Tryton never sees it) or after Tryton answered and before
 // the reply leaves (Tryton committed, the reply is lost).
@@ -167,7 +171,7 @@ func (p *slowTryton) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.arrived++
 	n := p.arrived
 	p.inflight++
-	delay := time.Duration(100+p.rng.IntN(201)) * time.Millisecond
+	delay := time.Duration(20+p.rng.IntN(41)) * time.Millisecond
 	var kill func(string)
 	if p.kill != nil && n == p.at {
 		kill = p.kill
