@@ -24,7 +24,7 @@ import (
 // file must open cleanly, and at the end every lead whose add printed an ID
 // and exited 0 must be there, each with its outbox entry.
 func TestCrashKeepsAcknowledgedLeads(t *testing.T) {
-	t.Parallel() // every command runs in the binary (e.binary)
+	t.Parallel() // the adds run in the binary (e.binary)
 	const (
 		rounds      = 30
 		maxPerRound = 40   // adds per round if no kill lands

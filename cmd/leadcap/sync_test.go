@@ -199,6 +199,15 @@ func whReply(w http.ResponseWriter, status int, v any) {
 	}
 }
 
+// set changes the fake's behaviour (refuse, delay) under its lock: the
+// server may be running, and a request from a leadcap process is no
+// synchronisation the race detector can see.
+func (f *webhookFake) set(change func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	change()
+}
+
 func (f *webhookFake) serve(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -226,6 +235,7 @@ func (f *webhookFake) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.inflight++
 	f.requests++
+	delay := f.delay
 	f.mu.Unlock()
 	defer func() {
 		f.mu.Lock()
@@ -237,8 +247,8 @@ func (f *webhookFake) serve(w http.ResponseWriter, r *http.Request) {
 	case f.arrived <- struct{}{}:
 	default:
 	}
-	if f.delay > 0 {
-		time.Sleep(f.delay) // the CRM's latency: fault injection, not a wait
+	if delay > 0 {
+		time.Sleep(delay) // the CRM's latency: fault injection, not a wait
 	}
 	key := r.Header.Get(webhook.HeaderIdempotencyKey)
 	f.mu.Lock()
@@ -578,7 +588,7 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, seed>>1))
 
 	f := newWebhookFake(t, secret)
-	f.delay = 100 * time.Millisecond
+	f.set(func() { f.delay = 100 * time.Millisecond })
 	e := newCRMEnv(t, secret)
 	e.binary = true
 	e.okCRM("crm", "set", "webhook", "--url", f.URL, "--rate", "50")
