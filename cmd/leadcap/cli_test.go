@@ -599,3 +599,60 @@ func TestDefaultDatabaseFromEnvironment(t *testing.T) {
 	_, err := os.Stat(db)
 	assert.NoError(t, err, "LEADCAP_DB names the database when --db is not given")
 }
+
+// Every invocation has its own working directory and environment: relative
+// paths (--db, LEADCAP_DB, files read and written) are read from the
+// invocation's directory, messages show them as they were typed, and the
+// default database follows the invocation's XDG_DATA_HOME. In-process,
+// nothing may land in the test process's own directory. Two invocations
+// with different directories and environments run at the same time.
+func TestInvocationHasItsOwnDirectoryAndEnvironment(t *testing.T) {
+	t.Parallel()
+	a, b, data := t.TempDir(), t.TempDir(), t.TempDir()
+	ok := func(dir string, extra []string, args ...string) string {
+		t.Helper()
+		r := leadcapEnvIn(t, dir, "", extra, args...)
+		require.Equal(t, 0, r.code, "leadcap %v in %s: stderr %q", args, dir, r.stderr)
+		assert.Empty(t, r.stderr)
+		return r.stdout
+	}
+	var wg sync.WaitGroup
+	for _, dir := range []string{a, b} {
+		wg.Go(func() {
+			ok(dir, nil, "--db", "rel.db", "event", "create", "--name", "Fair in "+filepath.Base(dir), "--use")
+			ok(dir, nil, "--db", "rel.db", "add", "--email", "ada@example.com")
+		})
+	}
+	wg.Wait()
+	for _, dir := range []string{a, b} {
+		assert.FileExists(t, filepath.Join(dir, "rel.db"))
+		out := ok(dir, nil, "--db", "rel.db", "event", "list")
+		assert.Contains(t, out, "Fair in "+filepath.Base(dir), "each directory has its own database")
+	}
+	assert.NoFileExists(t, filepath.Join(pkgDir, "rel.db"))
+
+	assert.Equal(t, "backed up rel.db to copy.db\n", ok(a, nil, "--db", "rel.db", "backup", "copy.db"))
+	assert.FileExists(t, filepath.Join(a, "copy.db"))
+	assert.Equal(t, "exported 1 leads to out.csv\n", ok(a, nil, "--db", "rel.db", "export", "--format", "csv", "-o", "out.csv"))
+	assert.FileExists(t, filepath.Join(a, "out.csv"))
+	ok(a, nil, "--db", "rel.db", "export", "--format", "jsonl", "-o", "leads.jsonl")
+	assert.Equal(t, "created 1, merged 0, updated 0, unchanged 0 (1 events created)\n", ok(a, nil, "--db", "other.db", "import", "leads.jsonl"))
+	out := ok(a, nil, "--db", "rel.db", "restore", "copy.db")
+	assert.Contains(t, out, "restored rel.db from copy.db\n")
+	assert.Contains(t, out, "the previous database is kept as rel.db.before-restore-", "named as typed")
+	assert.Contains(t, ok(a, nil, "--db", "rel.db", "salvage", "rel.db", "-o", "saved.db"), "into saved.db")
+	assert.FileExists(t, filepath.Join(a, "saved.db"))
+
+	// LEADCAP_DB relative: read from the invocation's directory, shown as set.
+	ok(b, []string{"LEADCAP_DB=env.db"}, "event", "create", "--name", "From the environment")
+	assert.FileExists(t, filepath.Join(b, "env.db"))
+	var st map[string]any
+	require.NoError(t, json.Unmarshal([]byte(ok(b, []string{"LEADCAP_DB=env.db"}, "status", "--json")), &st))
+	assert.Equal(t, "env.db", st["database"])
+
+	// No LEADCAP_DB: the default under this invocation's XDG_DATA_HOME.
+	ok(b, []string{"XDG_DATA_HOME=" + data}, "event", "create", "--name", "Default")
+	assert.FileExists(t, filepath.Join(data, "leadcap", "leadcap.db"))
+	require.NoError(t, json.Unmarshal([]byte(ok(b, []string{"XDG_DATA_HOME=" + data}, "status", "--json")), &st))
+	assert.Equal(t, filepath.Join(data, "leadcap", "leadcap.db"), st["database"])
+}
