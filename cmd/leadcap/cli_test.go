@@ -75,8 +75,9 @@ var binaryBuilt atomic.Bool
 const minParallel = 4
 
 // TestMain starts building the binary at once when every test runs (no
-// -run): the process tests need it and the in-process tests, which run
-// first, do not.
+// -run): the process tests need it and the serial keyring tests, which run
+// first, do not. LANG=C is set in the process's environment, which the
+// in-process calls see under their own variables and the binaries inherit.
 func TestMain(m *testing.M) {
 	var err error
 	if pkgDir, err = os.Getwd(); err != nil {

@@ -227,7 +227,7 @@ func hangUp(w http.ResponseWriter) {
 // party and exactly one opportunity in Tryton, in the right state and with
 // its latest note, and the store has nothing pending and nothing dead.
 func TestSyncSurvivesSIGKILLAgainstTryton(t *testing.T) {
-	t.Parallel() // every command runs in the binary (e.binary)
+	t.Parallel() // the syncs run in the binary; the booth's commands in-process, in their own directory and environment
 	const (
 		leads    = 40
 		kills    = 6
@@ -261,7 +261,6 @@ func TestSyncSurvivesSIGKILLAgainstTryton(t *testing.T) {
 
 	proxy := newSlowTryton(t, trytonURL, rand.New(rand.NewPCG(seed>>1, seed))) // its own: used by its goroutines
 	e := newCRMEnv(t, password)
-	e.binary = true
 	e.okCRM("crm", "set", "tryton", "--url", proxy.URL, "--database", db, "--user", user)
 	ids := e.seed(leads, func(i int, l *lead.Lead) {
 		l.Contact.Emails = []string{emailOf(i)}
