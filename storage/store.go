@@ -72,33 +72,57 @@ const pageSize = 16 << 10
 // DefaultPath returns $LEADCAP_DB when set, else leadcap/leadcap.db under the
 // user's data directory ($XDG_DATA_HOME or ~/.local/share on Linux,
 // ~/Library/Application Support on macOS, %LocalAppData% on Windows).
-func DefaultPath() (string, error) {
-	if p := os.Getenv("LEADCAP_DB"); p != "" {
+func DefaultPath() (string, error) { return DefaultPathIn(nil) }
+
+// DefaultPathIn is DefaultPath with the variables read through getenv
+// (os.Getenv when nil): the command line passes each invocation's own
+// environment.
+func DefaultPathIn(getenv func(string) string) (string, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if p := getenv("LEADCAP_DB"); p != "" {
 		return p, nil
 	}
-	dir, err := userDataDir()
+	dir, err := userDataDir(getenv)
 	if err != nil {
 		return "", fmt.Errorf("storage: find the data directory (set LEADCAP_DB to choose a database file): %w", err)
 	}
 	return filepath.Join(dir, "leadcap", "leadcap.db"), nil
 }
 
-func userDataDir() (string, error) {
+// userDataDir is the user's data directory, as os.UserConfigDir and
+// os.UserHomeDir find it but with the variables read through getenv.
+func userDataDir(getenv func(string) string) (string, error) {
 	switch runtime.GOOS {
 	case "windows":
-		if d := os.Getenv("LocalAppData"); d != "" {
+		if d := getenv("LocalAppData"); d != "" {
 			return d, nil
 		}
-		return os.UserConfigDir()
+		if d := getenv("AppData"); d != "" { // os.UserConfigDir
+			return d, nil
+		}
+		return "", errors.New("neither %LocalAppData% nor %AppData% is defined")
 	case "darwin", "ios":
-		return os.UserConfigDir()
+		if h := getenv("HOME"); h != "" { // os.UserConfigDir
+			return filepath.Join(h, "Library", "Application Support"), nil
+		}
+		return "", errors.New("$HOME is not defined")
 	}
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
 		return d, nil
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", err
+	home := getenv("HOME") // os.UserHomeDir
+	if home == "" {
+		switch runtime.GOOS {
+		case "android":
+			home = "/"
+		case "plan9":
+			home = getenv("home")
+		}
+	}
+	if home == "" {
+		return "", errors.New("$HOME is not defined")
 	}
 	return filepath.Join(home, ".local", "share"), nil
 }

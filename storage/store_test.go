@@ -97,6 +97,34 @@ func TestDefaultPath(t *testing.T) {
 	}
 }
 
+// DefaultPathIn reads the variables through the lookup it is given, not
+// from the process: the command line passes each invocation's own.
+func TestDefaultPathIn(t *testing.T) {
+	t.Setenv("LEADCAP_DB", "/process/leads.db")
+	t.Setenv("HOME", "/home/process")
+	env := func(vars map[string]string) func(string) string {
+		return func(k string) string { return vars[k] }
+	}
+	p, err := DefaultPathIn(env(map[string]string{"LEADCAP_DB": "mine.db"}))
+	require.NoError(t, err)
+	assert.Equal(t, "mine.db", p, "as given, relative too")
+	p, err = DefaultPathIn(env(map[string]string{"HOME": "/home/booth", "XDG_DATA_HOME": "/data/booth", "LocalAppData": `C:\Booth`}))
+	require.NoError(t, err)
+	switch runtime.GOOS {
+	case "windows":
+		assert.Equal(t, filepath.Join(`C:\Booth`, "leadcap", "leadcap.db"), p)
+	case "darwin", "ios":
+		assert.Equal(t, "/home/booth/Library/Application Support/leadcap/leadcap.db", p)
+	default:
+		assert.Equal(t, "/data/booth/leadcap/leadcap.db", p)
+		p, err = DefaultPathIn(env(map[string]string{"HOME": "/home/booth"}))
+		require.NoError(t, err)
+		assert.Equal(t, "/home/booth/.local/share/leadcap/leadcap.db", p)
+	}
+	_, err = DefaultPathIn(env(nil))
+	assert.ErrorContains(t, err, "set LEADCAP_DB", "no home in the invocation's environment, although the process has one")
+}
+
 // writeV1 writes a schema-1 database by hand, the way leadcap 1 laid it
 // out: no summaries and no indexes.
 func writeV1(t *testing.T, path string, ev lead.Event, leads []lead.Lead, syncedIdx int, badJSON bool) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -69,7 +68,11 @@ type CRMSettings struct {
 }
 
 // CRMSecret reads the secret from LEADCAP_CRM_SECRET.
-func CRMSecret() string { return strings.TrimSpace(os.Getenv(SecretEnv)) }
+func CRMSecret() string { return CRMSecretIn(nil) }
+
+// CRMSecretIn reads the secret from LEADCAP_CRM_SECRET in env (nil: the
+// process's environment).
+func CRMSecretIn(env Env) string { return strings.TrimSpace(env.Get(SecretEnv)) }
 
 // SecretSource says where the CRM secret comes from.
 type SecretSource int
@@ -100,7 +103,13 @@ func (cs CRMSettings) SecretAccount() string {
 // SecretMissing; err is then non-nil only when kr could not be asked
 // (wrapping credentials.ErrUnavailable: its text says what to do).
 func ResolveSecret(kr credentials.Keyring, cs CRMSettings) (string, SecretSource, error) {
-	if s := CRMSecret(); s != "" {
+	return ResolveSecretIn(nil, kr, cs)
+}
+
+// ResolveSecretIn is ResolveSecret with LEADCAP_CRM_SECRET read from env
+// (nil: the process's environment).
+func ResolveSecretIn(env Env, kr credentials.Keyring, cs CRMSettings) (string, SecretSource, error) {
+	if s := CRMSecretIn(env); s != "" {
 		return s, SecretFromEnv, nil
 	}
 	if cs.Connector == "" {
@@ -307,13 +316,19 @@ func NewConnector(cs CRMSettings, secret string) (syncer.Connector, *rate.Limite
 // ConnectorFromStore builds the connector set up in the store, with the
 // secret from LEADCAP_CRM_SECRET or else the keyring when secret is empty.
 func ConnectorFromStore(s *storage.Store, secret string) (syncer.Connector, *rate.Limiter, error) {
+	return ConnectorFromStoreIn(nil, s, secret)
+}
+
+// ConnectorFromStoreIn is ConnectorFromStore with LEADCAP_CRM_SECRET read
+// from env (nil: the process's environment).
+func ConnectorFromStoreIn(env Env, s *storage.Store, secret string) (syncer.Connector, *rate.Limiter, error) {
 	cs, err := LoadCRM(s)
 	if err != nil {
 		return nil, nil, err
 	}
 	if secret == "" {
 		// No keyring is no secret: NewConnector says ErrNoSecret.
-		secret, _, _ = ResolveSecret(credentials.System{}, cs)
+		secret, _, _ = ResolveSecretIn(env, credentials.System{}, cs)
 	}
 	return NewConnector(cs, secret)
 }
@@ -322,7 +337,13 @@ func ConnectorFromStore(s *storage.Store, secret string) (syncer.Connector, *rat
 // store with one cheap call, within timeout (default 15 s). The error is a
 // sentence for the user.
 func TestCRM(ctx context.Context, s *storage.Store, secret string, timeout time.Duration) error {
-	c, _, err := ConnectorFromStore(s, secret)
+	return TestCRMIn(ctx, nil, s, secret, timeout)
+}
+
+// TestCRMIn is TestCRM with LEADCAP_CRM_SECRET read from env (nil: the
+// process's environment).
+func TestCRMIn(ctx context.Context, env Env, s *storage.Store, secret string, timeout time.Duration) error {
+	c, _, err := ConnectorFromStoreIn(env, s, secret)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"errors"
-	"os"
 
 	"leadcap/internal/credentials"
 	"leadcap/storage"
@@ -23,9 +22,13 @@ func KeyringKey(kr credentials.Keyring) storage.KeyringKey {
 // StoreKey unlocks an encrypted database on this device, whichever kind
 // it is: with the passphrase in LEADCAP_PASSPHRASE when that is set, or
 // with its key in kr. The database's header picks the one it needs.
-func StoreKey(kr credentials.Keyring) storage.KeySource {
+func StoreKey(kr credentials.Keyring) storage.KeySource { return StoreKeyIn(nil, kr) }
+
+// StoreKeyIn is StoreKey with LEADCAP_PASSPHRASE read from env (nil: the
+// process's environment).
+func StoreKeyIn(env Env, kr credentials.Keyring) storage.KeySource {
 	var pw storage.KeySource
-	if p, ok := os.LookupEnv(EnvPassphrase); ok {
+	if p, ok := env.Lookup(EnvPassphrase); ok {
 		pw = storage.Passphrase(p)
 	}
 	return storage.AnyKey(pw, KeyringKey(kr))

@@ -34,6 +34,10 @@ type Capture struct {
 	DeviceID string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Dir is the directory relative file paths are read from (ScanFile,
+	// ScanFiles); empty: the process's working directory. Results and
+	// errors name the files as they were given.
+	Dir string
 	// Edit, if not nil, changes the new or merged lead before it is saved,
 	// in the same transaction (storage AddOrMergeWith): e.g. the
 	// qualification, rating, consent or a note the user set while
@@ -151,7 +155,7 @@ func (r FileResult) Status() string {
 // half-saved lead.
 func ScanFile(s *storage.Store, ev lead.Event, path string, c Capture) FileResult {
 	r := FileResult{File: path}
-	codes, took, err := DecodeFile(path)
+	codes, took, err := DecodeFileIn(c.Dir, path)
 	r.Decode, r.Codes = took, len(codes)
 	if err != nil {
 		r.Err = err
@@ -189,7 +193,7 @@ type ScanSummary struct {
 // not nil, is called after each file with the number done, the total and
 // the file's result. It stops between files when ctx is cancelled.
 func ScanFiles(ctx context.Context, s *storage.Store, ev lead.Event, paths []string, c Capture, progress func(done, total int, r FileResult)) (ScanSummary, error) {
-	files, err := ImageFiles(paths)
+	files, err := ImageFilesIn(c.Dir, paths)
 	if err != nil {
 		return ScanSummary{}, err
 	}
@@ -223,10 +227,57 @@ var ErrNotRegular = errors.New("is not an image file but a pipe, socket, device 
 // would block until a writer came (and with it Ctrl-C), a device would
 // never end.
 func DecodeFile(path string) ([]capture.Code, time.Duration, error) {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+	return DecodeFileIn("", path)
+}
+
+// DecodeFileIn is DecodeFile with a relative path read from dir (empty:
+// the process's working directory); errors name path as it was given.
+func DecodeFileIn(dir, path string) ([]capture.Code, time.Duration, error) {
+	full := inDir(dir, path)
+	if fi, err := os.Stat(full); err == nil && !fi.Mode().IsRegular() {
 		return nil, 0, fmt.Errorf("%s %w", path, ErrNotRegular)
 	}
-	return capture.DecodeFile(path)
+	if full == path {
+		return capture.DecodeFile(path)
+	}
+	// capture.DecodeFile, with the file's name as given in its errors.
+	f, err := os.Open(full)
+	if err != nil {
+		return nil, 0, fmt.Errorf("capture: %w", asGiven(err, full, path))
+	}
+	defer f.Close()
+	codes, took, err := capture.DecodeReader(f)
+	if err != nil {
+		return nil, took, fmt.Errorf("capture: %s: %w", path, err)
+	}
+	return codes, took, nil
+}
+
+// inDir is path read from dir: joined to it when path is relative and dir
+// is not empty, else path as it is.
+func inDir(dir, path string) string {
+	if dir == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(dir, path)
+}
+
+// asGiven puts the name as given (given) back into a file error about full
+// (or a file below it), so that a message shows what the user typed.
+func asGiven(err error, full, given string) error {
+	var pe *fs.PathError
+	if full == given || !errors.As(err, &pe) {
+		return err
+	}
+	rest, ok := strings.CutPrefix(pe.Path, full)
+	if !ok || (rest != "" && rest[0] != filepath.Separator) {
+		return err
+	}
+	name := given
+	if rest != "" {
+		name = filepath.Join(given, rest)
+	}
+	return &fs.PathError{Op: pe.Op, Path: name, Err: pe.Err}
 }
 
 var imageExts = []string{".png", ".jpg", ".jpeg", ".gif", ".webp"}
@@ -250,29 +301,39 @@ func imageEntry(path string, d fs.DirEntry) bool {
 // ImageFiles expands paths: a file is taken as it is (whatever its name),
 // a folder gives the image files below it, sorted. A path that does not
 // exist is an error; no image at all is ErrNoImages.
-func ImageFiles(paths []string) ([]string, error) {
+func ImageFiles(paths []string) ([]string, error) { return ImageFilesIn("", paths) }
+
+// ImageFilesIn is ImageFiles with relative paths read from dir (empty: the
+// process's working directory). The files are named as given: a folder's
+// files below the folder's name as it was given, relative when it was.
+func ImageFilesIn(dir string, paths []string) ([]string, error) {
 	var files []string
 	for _, p := range paths {
-		st, err := os.Stat(p)
+		full := inDir(dir, p)
+		st, err := os.Stat(full)
 		if err != nil {
-			return nil, fmt.Errorf("workflow: scan: %w", err)
+			return nil, fmt.Errorf("workflow: scan: %w", asGiven(err, full, p))
 		}
 		if !st.IsDir() {
 			files = append(files, p)
 			continue
 		}
 		var found []string
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		err = filepath.WalkDir(full, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
 			if slices.Contains(imageExts, strings.ToLower(filepath.Ext(path))) && imageEntry(path, d) {
-				found = append(found, path)
+				name := path
+				if full != p {
+					name = filepath.Join(p, strings.TrimPrefix(path, full))
+				}
+				found = append(found, name)
 			}
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("workflow: scan: %w", err)
+			return nil, fmt.Errorf("workflow: scan: %w", asGiven(err, full, p))
 		}
 		slices.Sort(found)
 		files = append(files, found...)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -153,6 +154,38 @@ func TestImageFiles(t *testing.T) {
 	empty := t.TempDir()
 	_, err = workflow.ImageFiles([]string{empty})
 	assert.ErrorIs(t, err, workflow.ErrNoImages)
+}
+
+// ImageFilesIn and DecodeFileIn read relative paths from the directory
+// they are given, not the process's, and name files and errors as given.
+func TestImageFilesInAndDecodeFileIn(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "cards", "sub"), 0o755))
+	for _, name := range []string{"cards/b.png", "cards/sub/a.jpg", "cards/notes.txt"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("not an image"), 0o644))
+	}
+	files, err := workflow.ImageFilesIn(dir, []string{"./cards/", "cards/notes.txt"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"cards/b.png", "cards/sub/a.jpg", "cards/notes.txt"}, files)
+	abs, err := workflow.ImageFilesIn(dir, []string{filepath.Join(dir, "cards", "b.png")})
+	require.NoError(t, err)
+	assert.Equal(t, []string{filepath.Join(dir, "cards", "b.png")}, abs, "an absolute path stays as it is")
+
+	_, err = workflow.ImageFilesIn(dir, []string{"cards/nothing"})
+	require.ErrorIs(t, err, os.ErrNotExist)
+	assert.Contains(t, err.Error(), "stat cards/nothing:", "named as given")
+	assert.NotContains(t, err.Error(), dir)
+
+	_, _, err = workflow.DecodeFileIn(dir, "cards/b.png")
+	require.ErrorIs(t, err, capture.ErrNotImage)
+	assert.Contains(t, err.Error(), "cards/b.png")
+	assert.NotContains(t, err.Error(), dir)
+	_, _, err = workflow.DecodeFileIn(dir, "cards/gone.png")
+	require.ErrorIs(t, err, os.ErrNotExist)
+	assert.Contains(t, err.Error(), "open cards/gone.png:")
+	_, _, err = workflow.DecodeFileIn(dir, "cards")
+	require.ErrorIs(t, err, workflow.ErrNotRegular)
+	assert.True(t, strings.HasPrefix(err.Error(), "cards "), "%v", err)
 }
 
 func TestSavePayloadKeepsTheCardAndReportsWhatWasNotTaken(t *testing.T) {

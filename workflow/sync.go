@@ -25,6 +25,9 @@ type SyncOptions struct {
 	Workers int
 	// Secret overrides LEADCAP_CRM_SECRET.
 	Secret string
+	// Env is where LEADCAP_CRM_SECRET is read (nil: the process's
+	// environment).
+	Env Env
 	// OnProgress receives progress as plain values; see syncer.Progress.
 	OnProgress func(syncer.Progress)
 	// OnStatus receives the connection state of a background relay.
@@ -45,7 +48,7 @@ func NewRelay(s *storage.Store, opt SyncOptions) (*syncer.Relay, error) {
 	c := opt.Connector
 	ro := opt.Relay
 	if c == nil {
-		conn, lim, err := ConnectorFromStore(s, opt.Secret)
+		conn, lim, err := ConnectorFromStoreIn(opt.Env, s, opt.Secret)
 		if err != nil {
 			return nil, err
 		}

@@ -77,7 +77,7 @@ one JSON object.`,
 }
 
 func runAttendeesImport(c *cli, o *attendeesImportOptions) error {
-	f, err := os.Open(o.file)
+	f, err := os.Open(c.path(o.file))
 	if err != nil {
 		return failf("%s: check the path.", reason(err))
 	}

@@ -15,6 +15,7 @@ import (
 // organiser's list fills them, and a badge scanned afterwards is filled at
 // once, without a network.
 func TestAttendeesImportFillsBadgeScans(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		data func(t *testing.T) []byte
@@ -66,6 +67,7 @@ func TestAttendeesImportFillsBadgeScans(t *testing.T) {
 }
 
 func TestAttendeesImportTextReportAndBadFile(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.ok("event", "create", "--name", "Expo", "--country", "DE", "--use")
 	require.NoError(t, os.WriteFile(filepath.Join(e.dir, "names.csv"), []byte("Name;Email\nAda;ada@example.com\n"), 0o644))
@@ -80,6 +82,7 @@ func TestAttendeesImportTextReportAndBadFile(t *testing.T) {
 // Erasing a badge scan filled from the list removes the person from the
 // list too: scanned again, the badge waits for its contact.
 func TestEraseRemovesTheAttendee(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.ok("event", "create", "--name", "Expo", "--country", "DE", "--badge-prefix", "A-", "--badge-length", "6", "--use")
 	require.NoError(t, os.WriteFile(filepath.Join(e.dir, "list.csv"),

@@ -30,16 +30,16 @@ file or a complete backup. Restore it with 'leadcap restore FILE'.`,
 
 func runBackup(c *cli, o *backupOptions) error {
 	return c.withStore(func(s *storage.Store) error {
-		err := s.BackupFile(o.file)
+		err := s.BackupFile(c.path(o.file))
 		switch {
 		case errors.Is(err, storage.ErrOwnFile):
 			return failf("%s is the database (or a copy restore kept): nothing was written; choose another file for the backup.", o.file)
 		case errors.Is(err, storage.ErrDamaged):
-			return failf("the database %s is damaged, so no backup was written (%s was not changed): run 'leadcap check' to see what is wrong, then 'leadcap salvage %s -o NEW.db' to copy every lead that can still be read.", s.Path(), o.file, s.Path())
+			return failf("the database %s is damaged, so no backup was written (%s was not changed): run 'leadcap check' to see what is wrong, then 'leadcap salvage %s -o NEW.db' to copy every lead that can still be read.", c.dbPath(), o.file, c.dbPath())
 		case err != nil:
 			return fail("could not write the backup "+o.file, err)
 		}
-		fmt.Fprintf(c.stdout, "backed up %s to %s\n", s.Path(), o.file)
+		fmt.Fprintf(c.stdout, "backed up %s to %s\n", c.dbPath(), o.file)
 		return nil
 	})
 }

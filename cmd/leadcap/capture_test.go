@@ -29,6 +29,7 @@ func writeQR(t *testing.T, path, text string) {
 }
 
 func TestDecode(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	writeQR(t, filepath.Join(e.dir, "card.png"), vcardJonas)
 	writeQR(t, filepath.Join(e.dir, "wifi.png"), wifiCode)
@@ -72,6 +73,7 @@ func TestDecode(t *testing.T) {
 }
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := leadcapIn(t, e.dir, mecardJonas+"\n", "parse", "--json", "--region", "DE")
 	require.Equal(t, 0, r.code, r.stderr)
@@ -108,6 +110,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestScan(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	dir := filepath.Join(e.dir, "photos")
@@ -158,6 +161,7 @@ func TestScan(t *testing.T) {
 // TestScanWarnsAboutWhatWasNotTaken: a card with one bad field is saved
 // (exit 0) and the bad value is named on stderr.
 func TestScanWarnsAboutWhatWasNotTaken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	card := "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Ute Brandt\r\nEMAIL;PREF;INTERNET:ute@brandt.example\r\nEMAIL;TLX:4711081512\r\nEND:VCARD\r\n"
@@ -169,6 +173,7 @@ func TestScanWarnsAboutWhatWasNotTaken(t *testing.T) {
 }
 
 func TestEventBadgePatternFlags(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ev := id(t, e.ok("event", "create", "--name", "Expo", "--badge-prefix", "EXP-", "--badge-regexp", "EXP-[0-9]{6}", "--badge-length", "10"))
 	objs := jsonLines(t, e.ok("event", "list", "--json"))

@@ -52,9 +52,9 @@ func runCheck(c *cli, o *checkOptions) error {
 			return err
 		}
 		if o.json {
-			return json.NewEncoder(c.stdout).Encode(checkJSON{Database: s.Path(), Leads: st.Leads})
+			return json.NewEncoder(c.stdout).Encode(checkJSON{Database: c.dbPath(), Leads: st.Leads})
 		}
-		fmt.Fprintf(c.stdout, "%s: no damage found (%d leads)\n", s.Path(), st.Leads)
+		fmt.Fprintf(c.stdout, "%s: no damage found (%d leads)\n", c.dbPath(), st.Leads)
 		return nil
 	}
 	err := c.withStore(check) // writable, to note damage for add and status

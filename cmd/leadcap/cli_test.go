@@ -13,7 +13,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,19 +29,23 @@ import (
 	"leadcap/storage"
 )
 
-// The tests call leadcap in-process, through run as main does: a command
-// takes milliseconds instead of a process start. LEADCAP_TEST_BINARY=1 runs
-// every one of them in the real binary instead, so the same contract can be
-// checked both ways. What only a process shows (the exit status of main, a
-// lock held by another process, SIGKILL, signals, a terminal) always runs
-// in the binary: see leadcapBinary and env.binary. The long tests whose
-// every command runs in the binary are parallel: they touch neither the
-// working directory nor the environment that in-process calls change (and
-// t.Setenv in inProcess refuses a parallel test).
+// The tests call leadcap in-process, through runIn as main does through
+// run: a command takes milliseconds instead of a process start.
+// LEADCAP_TEST_BINARY=1 runs every one of them in the real binary instead,
+// so the same contract can be checked both ways. What only a process shows
+// (the exit status of main, a lock held by another process, SIGKILL,
+// signals, a terminal) always runs in the binary: see leadcapBinary and
+// env.binary.
+//
+// An in-process call gets its own environment (this process's with the
+// call's variables over it) and working directory, and changes neither of
+// the process's: so the tests run in parallel (t.Parallel). Serial are only
+// the tests that use the keyring (the Secret Service is reached through
+// the process's DBUS_SESSION_BUS_ADDRESS, which credentialstest.Session
+// and inProcess set with t.Setenv, and t.Setenv refuses a parallel test).
 var useBinary = os.Getenv("LEADCAP_TEST_BINARY") == "1"
 
-// pkgDir is this package's directory, where go test starts; in-process
-// calls change the working directory while they run.
+// pkgDir is this package's directory, where go test starts.
 var pkgDir string
 
 // buildLeadcap builds the leadcap binary with CGO_ENABLED=0, once: for
@@ -64,9 +70,14 @@ var buildLeadcap = sync.OnceValues(func() (string, error) {
 // and removes the binary.
 var binaryBuilt atomic.Bool
 
+// minParallel is how many tests run at a time at least, unless -parallel
+// says otherwise (see TestMain).
+const minParallel = 4
+
 // TestMain starts building the binary at once when every test runs (no
-// -run): the process tests need it and the in-process tests, which run
-// first, do not.
+// -run): the process tests need it and the serial keyring tests, which run
+// first, do not. LANG=C is set in the process's environment, which the
+// in-process calls see under their own variables and the binaries inherit.
 func TestMain(m *testing.M) {
 	var err error
 	if pkgDir, err = os.Getwd(); err != nil {
@@ -81,6 +92,16 @@ func TestMain(m *testing.M) {
 		os.Unsetenv(k)
 	}
 	os.Setenv("LANG", "C")
+	// Most tests are parallel, and the longest wait more than they compute
+	// (on sync processes they kill, on Tryton, on a lock's timeout): with
+	// as many at a time as cores (go test's default, 2 on a small machine)
+	// the long ones queue behind each other. Four at a time keep two cores
+	// busy; -parallel N still decides.
+	parallelSet := false
+	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
+	if !parallelSet && runtime.GOMAXPROCS(0) < minParallel {
+		flag.Set("test.parallel", strconv.Itoa(minParallel))
+	}
 	if flag.Lookup("test.run").Value.String() == "" {
 		binaryBuilt.Store(true)
 		go buildLeadcap()
@@ -150,50 +171,43 @@ func inBinary(t *testing.T, dir, stdin string, env []string, args ...string) res
 	return result{out.String(), errb.String(), code}
 }
 
-// inProcess runs leadcap through run in this process, as main does: in dir
-// and with env set for the call, both restored after it. The working
-// directory and the environment belong to the whole process, so a test that
-// runs leadcap in-process cannot be parallel (t.Setenv refuses).
+// keyringVars are the variables the keyring library reads from the
+// process's environment itself (go-keyring through godbus): a call that
+// sets one sets it for the process (t.Setenv: the test must be serial).
+var keyringVars = []string{"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"}
+
+// inProcess runs leadcap through runIn in this process, as main does
+// through run: in dir and with this process's environment plus env (later
+// ones win) as the call's own, so that calls in parallel tests do not
+// meet. Only the keyring's variables (keyringVars) are set in the process,
+// for the test.
 func inProcess(t *testing.T, dir, stdin string, env []string, args ...string) result {
 	t.Helper()
-	defer setenv(t, env)()
-	wd, err := os.Getwd()
-	require.NoError(t, err)
-	require.NoError(t, os.Chdir(dir))
-	defer func() { require.NoError(t, os.Chdir(wd)) }()
-
+	vars := map[string]string{}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	for _, k := range keyringVars {
+		if v, ok := vars[k]; ok {
+			t.Setenv(k, v)
+		}
+	}
+	lookup := func(k string) (string, bool) {
+		if v, ok := vars[k]; ok {
+			return v, true
+		}
+		return os.LookupEnv(k)
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(pkgDir, dir)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	var out, errb bytes.Buffer
-	code := leadcap.Run(ctx, args, strings.NewReader(stdin), &out, &errb)
+	code := leadcap.RunIn(ctx, args, strings.NewReader(stdin), &out, &errb, lookup, dir)
 	require.NoError(t, ctx.Err(), "leadcap %v hung", args)
 	return result{out.String(), errb.String(), code}
-}
-
-// setenv sets env (KEY=VALUE, later ones win) for the test and returns
-// what puts back the values from before.
-func setenv(t *testing.T, env []string) (restore func()) {
-	t.Helper()
-	type saved struct {
-		key, value string
-		set        bool
-	}
-	var before []saved
-	for _, kv := range env {
-		k, v, _ := strings.Cut(kv, "=")
-		old, set := os.LookupEnv(k)
-		before = append(before, saved{k, old, set})
-		t.Setenv(k, v)
-	}
-	return func() {
-		for i := len(before) - 1; i >= 0; i-- {
-			if b := before[i]; b.set {
-				os.Setenv(b.key, b.value)
-			} else {
-				os.Unsetenv(b.key)
-			}
-		}
-	}
 }
 
 // env is a temporary directory with a database path.
@@ -294,6 +308,7 @@ func keys(m map[string]any) []string {
 }
 
 func TestUsageErrorsExit2(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, tc := range []struct {
 		args []string
@@ -324,6 +339,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	out := e.ok("help")
 	for _, cmd := range []string{"event", "add", "list", "show", "edit", "qualify", "note", "consent", "export", "import",
@@ -340,6 +356,7 @@ func TestHelp(t *testing.T) {
 }
 
 func TestAddNeedsAnEvent(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.fails(1, []string{"add", "--email", "a@example.com"}, "no active event", "leadcap event create", "leadcap event use")
 	e.ok("event", "create", "--name", "Salon")
@@ -354,6 +371,7 @@ func TestAddNeedsAnEvent(t *testing.T) {
 }
 
 func TestLeadLifecycle(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ev := e.withEvent()
 
@@ -451,6 +469,7 @@ func TestLeadLifecycle(t *testing.T) {
 }
 
 func TestUnknownLeadExits1(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	l := id(t, e.ok("add", "--email", "a@example.com"))
@@ -463,6 +482,7 @@ func TestUnknownLeadExits1(t *testing.T) {
 }
 
 func TestExportAndImport(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	a := id(t, e.ok("add", "--given", "Ada", "--family", "Lovelace", "--org", "Analytical Engines", "--email", "ada@example.com",
@@ -515,6 +535,7 @@ func TestExportAndImport(t *testing.T) {
 }
 
 func TestLockedDatabaseFailsFast(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	e.binary = true  // the lock is held by this process, the commands run in another
@@ -538,6 +559,7 @@ func TestLockedDatabaseFailsFast(t *testing.T) {
 }
 
 func TestBackupAndRestore(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	a := id(t, e.ok("add", "--email", "a@example.com"))
@@ -562,12 +584,14 @@ func TestBackupAndRestore(t *testing.T) {
 }
 
 func TestDamagedDatabase(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	require.NoError(t, os.WriteFile(e.db, []byte("this is a spreadsheet, not a database\n"), 0o644))
 	e.fails(1, []string{"list"}, "is not a leadcap database or is damaged", "leadcap restore FILE")
 }
 
 func TestDefaultDatabaseFromEnvironment(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "nested", "from-env.db")
 	r := leadcapEnvIn(t, dir, "", []string{"LEADCAP_DB=" + db}, "event", "create", "--name", "Env Fair")
@@ -575,4 +599,61 @@ func TestDefaultDatabaseFromEnvironment(t *testing.T) {
 	id(t, r.stdout)
 	_, err := os.Stat(db)
 	assert.NoError(t, err, "LEADCAP_DB names the database when --db is not given")
+}
+
+// Every invocation has its own working directory and environment: relative
+// paths (--db, LEADCAP_DB, files read and written) are read from the
+// invocation's directory, messages show them as they were typed, and the
+// default database follows the invocation's XDG_DATA_HOME. In-process,
+// nothing may land in the test process's own directory. Two invocations
+// with different directories and environments run at the same time.
+func TestInvocationHasItsOwnDirectoryAndEnvironment(t *testing.T) {
+	t.Parallel()
+	a, b, data := t.TempDir(), t.TempDir(), t.TempDir()
+	ok := func(dir string, extra []string, args ...string) string {
+		t.Helper()
+		r := leadcapEnvIn(t, dir, "", extra, args...)
+		require.Equal(t, 0, r.code, "leadcap %v in %s: stderr %q", args, dir, r.stderr)
+		assert.Empty(t, r.stderr)
+		return r.stdout
+	}
+	var wg sync.WaitGroup
+	for _, dir := range []string{a, b} {
+		wg.Go(func() {
+			ok(dir, nil, "--db", "rel.db", "event", "create", "--name", "Fair in "+filepath.Base(dir), "--use")
+			ok(dir, nil, "--db", "rel.db", "add", "--email", "ada@example.com")
+		})
+	}
+	wg.Wait()
+	for _, dir := range []string{a, b} {
+		assert.FileExists(t, filepath.Join(dir, "rel.db"))
+		out := ok(dir, nil, "--db", "rel.db", "event", "list")
+		assert.Contains(t, out, "Fair in "+filepath.Base(dir), "each directory has its own database")
+	}
+	assert.NoFileExists(t, filepath.Join(pkgDir, "rel.db"))
+
+	assert.Equal(t, "backed up rel.db to copy.db\n", ok(a, nil, "--db", "rel.db", "backup", "copy.db"))
+	assert.FileExists(t, filepath.Join(a, "copy.db"))
+	assert.Equal(t, "exported 1 leads to out.csv\n", ok(a, nil, "--db", "rel.db", "export", "--format", "csv", "-o", "out.csv"))
+	assert.FileExists(t, filepath.Join(a, "out.csv"))
+	ok(a, nil, "--db", "rel.db", "export", "--format", "jsonl", "-o", "leads.jsonl")
+	assert.Equal(t, "created 1, merged 0, updated 0, unchanged 0 (1 events created)\n", ok(a, nil, "--db", "other.db", "import", "leads.jsonl"))
+	out := ok(a, nil, "--db", "rel.db", "restore", "copy.db")
+	assert.Contains(t, out, "restored rel.db from copy.db\n")
+	assert.Contains(t, out, "the previous database is kept as rel.db.before-restore-", "named as typed")
+	assert.Contains(t, ok(a, nil, "--db", "rel.db", "salvage", "rel.db", "-o", "saved.db"), "into saved.db")
+	assert.FileExists(t, filepath.Join(a, "saved.db"))
+
+	// LEADCAP_DB relative: read from the invocation's directory, shown as set.
+	ok(b, []string{"LEADCAP_DB=env.db"}, "event", "create", "--name", "From the environment")
+	assert.FileExists(t, filepath.Join(b, "env.db"))
+	var st map[string]any
+	require.NoError(t, json.Unmarshal([]byte(ok(b, []string{"LEADCAP_DB=env.db"}, "status", "--json")), &st))
+	assert.Equal(t, "env.db", st["database"])
+
+	// No LEADCAP_DB: the default under this invocation's XDG_DATA_HOME.
+	ok(b, []string{"XDG_DATA_HOME=" + data}, "event", "create", "--name", "Default")
+	assert.FileExists(t, filepath.Join(data, "leadcap", "leadcap.db"))
+	require.NoError(t, json.Unmarshal([]byte(ok(b, []string{"XDG_DATA_HOME=" + data}, "status", "--json")), &st))
+	assert.Equal(t, filepath.Join(data, "leadcap", "leadcap.db"), st["database"])
 }

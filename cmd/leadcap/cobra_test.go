@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"leadcap/storage"
+	"leadcap/workflow"
 )
 
 type inproc struct {
@@ -29,13 +30,18 @@ type inproc struct {
 // call runs leadcap in this process with --db db (when not empty).
 func call(t *testing.T, db, stdin string, args ...string) inproc {
 	t.Helper()
-	t.Setenv("LEADCAP_DB", "")
-	t.Setenv("LEADCAP_CRM_SECRET", "")
 	if db != "" {
 		args = append([]string{"--db", db}, args...)
 	}
+	// without LEADCAP_DB and LEADCAP_CRM_SECRET
+	env := func(k string) (string, bool) {
+		if k == "LEADCAP_DB" || k == workflow.SecretEnv {
+			return "", true
+		}
+		return os.LookupEnv(k)
+	}
 	var out, errb bytes.Buffer
-	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	code := runIn(context.Background(), args, strings.NewReader(stdin), &out, &errb, env, "")
 	return inproc{out.String(), errb.String(), code}
 }
 
@@ -76,6 +82,7 @@ func walk(cmd *cobra.Command, fn func(*cobra.Command)) {
 // TestRunTwiceInOneProcess: run keeps nothing from one call to the next
 // (flags, --db, the command tree).
 func TestRunTwiceInOneProcess(t *testing.T) {
+	t.Parallel()
 	db, _, leads := seeded(t)
 	other := filepath.Join(t.TempDir(), "other.db")
 	callOK(t, other, "init")
@@ -87,6 +94,7 @@ func TestRunTwiceInOneProcess(t *testing.T) {
 }
 
 func TestHelpOnEveryCommandHasExamples(t *testing.T) {
+	t.Parallel()
 	root := newRootCmd(&cli{})
 	n := 0
 	walk(root, func(cmd *cobra.Command) {
@@ -107,6 +115,7 @@ func TestHelpOnEveryCommandHasExamples(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	out := callOK(t, "", "--version")
 	assert.Regexp(t, `^leadcap \S+.*\n$`, out)
 
@@ -121,6 +130,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestTypoSuggestsTheNearestCommand(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -150,6 +160,7 @@ func TestTypoSuggestsTheNearestCommand(t *testing.T) {
 }
 
 func TestCompletionScripts(t *testing.T) {
+	t.Parallel()
 	for shell, want := range map[string]string{
 		"bash":       "__start_leadcap",
 		"zsh":        "#compdef leadcap",
@@ -181,6 +192,7 @@ func complete(t *testing.T, db string, args ...string) ([]string, string) {
 }
 
 func TestCompletionOfEventsAndLeadIDs(t *testing.T) {
+	t.Parallel()
 	db, event, leads := seeded(t)
 
 	words, directive := complete(t, db, "list", "--event", "")
@@ -212,6 +224,7 @@ func TestCompletionOfEventsAndLeadIDs(t *testing.T) {
 // A database another process holds (here: this one, read-write) does not
 // make the completion wait: no candidates, at once.
 func TestCompletionDoesNotWaitForALockedDatabase(t *testing.T) {
+	t.Parallel()
 	db, _, _ := seeded(t)
 	s, err := storage.Open(db, nil)
 	require.NoError(t, err)
@@ -225,6 +238,7 @@ func TestCompletionDoesNotWaitForALockedDatabase(t *testing.T) {
 // TestJSONOnDataCommands: every command that prints data has --json and
 // prints valid JSON with it.
 func TestJSONOnDataCommands(t *testing.T) {
+	t.Parallel()
 	db, _, leads := seeded(t)
 	callOK(t, db, "note", leads[0], "call back", "--follow-up", "2026-12-01")
 	for _, args := range [][]string{
@@ -282,6 +296,7 @@ func TestJSONOnDataCommands(t *testing.T) {
 // TestDocsAreCurrent fails when docs/man or docs/cli differ from what
 // 'make docs' writes from the command definitions: run 'make docs'.
 func TestDocsAreCurrent(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	man, md := filepath.Join(dir, "man"), filepath.Join(dir, "cli")
 	require.NoError(t, genDocs(newRootCmd(&cli{}), man, md))

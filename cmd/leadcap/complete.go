@@ -22,6 +22,7 @@ func (c *cli) completionStore() *storage.Store {
 	if err != nil {
 		return nil
 	}
+	path = c.path(path)
 	if _, err := os.Stat(path); err != nil {
 		return nil
 	}

@@ -125,7 +125,7 @@ func runCRMSet(c *cli, o *crmSetOptions) error {
 			return fail("could not save the CRM settings", err)
 		}
 		fmt.Fprintf(c.stdout, "CRM set to %s\n", cs.Connector)
-		_, src, kerr := workflow.ResolveSecret(credentials.System{}, cs)
+		_, src, kerr := workflow.ResolveSecretIn(c.env, credentials.System{}, cs)
 		for _, line := range cs.Describe(src) {
 			fmt.Fprintf(c.stdout, "  %s\n", line)
 		}
@@ -206,7 +206,7 @@ func runCRMShow(c *cli, o *crmShowOptions) error {
 		if err != nil {
 			return crmError("the CRM settings cannot be read", err)
 		}
-		_, src, kerr := workflow.ResolveSecret(credentials.System{}, cs)
+		_, src, kerr := workflow.ResolveSecretIn(c.env, credentials.System{}, cs)
 		if o.json {
 			return json.NewEncoder(c.stdout).Encode(crmJSON{
 				Connector: cs.Connector, URL: cs.URL, Database: cs.Database, User: cs.User, ExternalID: cs.ExternalID,
@@ -246,7 +246,7 @@ func runCRMTest(c *cli, o *crmTestOptions) error {
 		if err != nil {
 			return crmError("the CRM settings cannot be read", err)
 		}
-		if err := workflow.TestCRM(c.ctx, s, "", o.timeout); err != nil {
+		if err := workflow.TestCRMIn(c.ctx, c.env, s, "", o.timeout); err != nil {
 			return crmError("the CRM test failed", err)
 		}
 		where := cs.Connector
@@ -365,7 +365,7 @@ func setSecret(c *cli, cs workflow.CRMSettings) error {
 		return keyringError(err)
 	}
 	fmt.Fprintf(c.stdout, "The %s is kept in this device's keyring for %s.\n", secretName(cs.Connector), cs.SecretAccount())
-	if workflow.CRMSecret() != "" {
+	if workflow.CRMSecretIn(c.env) != "" {
 		fmt.Fprintf(c.stdout, "%s is set and wins over it while it is.\n", workflow.SecretEnv)
 	}
 	fmt.Fprintln(c.stdout, "Run 'leadcap crm test' to check it.")

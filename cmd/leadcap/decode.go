@@ -57,7 +57,7 @@ func runDecode(c *cli, o *decodeOptions) error {
 	failed := 0
 	for _, f := range files {
 		out := decodeJSON{File: f, Codes: []codeJSON{}}
-		codes, took, err := workflow.DecodeFile(f)
+		codes, took, err := workflow.DecodeFileIn(c.dir, f)
 		out.MS = float64(took.Microseconds()) / 1000
 		for _, code := range codes {
 			cj := parsePayload(code.Text, o.region)

@@ -23,6 +23,7 @@ func (e *env) showJSON(id string) map[string]any {
 func contactOf(o map[string]any) map[string]any { return o["contact"].(map[string]any) }
 
 func TestEditContact(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent() // Germany: phones without a country code are German
 	lid := id(t, e.ok("add", "--given", "Anna", "--family", "Schmidt", "--org", "Beispiel GmbH",
@@ -89,6 +90,7 @@ func TestEditContact(t *testing.T) {
 }
 
 func TestEditErrors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	lid := id(t, e.ok("add", "--name", "Jonas Weber", "--org", "Weber KG", "--email", "jonas@weber.example"))
@@ -149,6 +151,7 @@ func TestEditErrors(t *testing.T) {
 // letters: Salesforce refuses a lead without a company, "dead list" shows
 // it, "edit --org" fills it in, and the next sync delivers it.
 func TestEditFixesARefusedLead(t *testing.T) {
+	t.Parallel()
 	const token = "00D5g000004Edit!AQ4AQ.salesforce-edit-test"
 	e, sf := newSalesforceEnv(t, token)
 	ids := e.seed(4, func(i int, l *lead.Lead) {

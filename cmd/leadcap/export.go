@@ -71,7 +71,7 @@ func runExport(c *cli, o *exportOptions) error {
 			return nil
 		}
 		var n int
-		err = s.WriteFile(o.out, func(w io.Writer) error {
+		err = s.WriteFile(c.path(o.out), func(w io.Writer) error {
 			var err error
 			n, err = workflow.Export(c.ctx, s, w, f, q)
 			return err

@@ -11,6 +11,7 @@ import (
 )
 
 func TestFollowupsListFilterAndDone(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.ok("event", "create", "--name", "Expo", "--country", "DE", "--use")
 	ada := id(t, e.ok("add", "--name", "Ada Lovelace", "--org", "Engines", "--email", "ada@example.com", "--staff", "Anna"))

@@ -35,7 +35,7 @@ func newGendocsCmd(c *cli) *cobra.Command {
 			if o.man == "" && o.markdown == "" {
 				return usagef("give --man DIR, --markdown DIR or both")
 			}
-			if err := genDocs(cmd.Root(), o.man, o.markdown); err != nil {
+			if err := genDocs(cmd.Root(), c.path(o.man), c.path(o.markdown)); err != nil {
 				return fail("could not write the command docs", err)
 			}
 			return nil

@@ -80,7 +80,7 @@ func runImport(c *cli, o *importOptions) error {
 func importFile(c *cli, s *storage.Store, name string, several, asJSON bool) error {
 	var r io.Reader = c.stdin
 	if name != "-" {
-		f, err := os.Open(name)
+		f, err := os.Open(c.path(name))
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
 				return failf("there is no file %s: check the path.", name)

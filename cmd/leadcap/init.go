@@ -68,9 +68,9 @@ func runInit(c *cli, o *initOptions) error {
 		}
 		switch {
 		case o.encrypt && s.Encrypted():
-			return failf("%s is encrypted already.", s.Path())
+			return failf("%s is encrypted already.", c.dbPath())
 		case !o.encrypt:
-			fmt.Fprintf(c.stdout, "database %s ready: %d leads, encrypted: %s\n", s.Path(), n, yesNo(s.Encrypted()))
+			fmt.Fprintf(c.stdout, "database %s ready: %d leads, encrypted: %s\n", c.dbPath(), n, yesNo(s.Encrypted()))
 			return nil
 		}
 		if o.keyring {
@@ -84,7 +84,7 @@ func runInit(c *cli, o *initOptions) error {
 			return fail("could not encrypt the database", err)
 		}
 		fmt.Fprintf(c.stdout, "database %s encrypted: %d leads. Set %s to use it; without the passphrase nobody can read the leads.\n",
-			s.Path(), n, envPassphrase)
+			c.dbPath(), n, envPassphrase)
 		return nil
 	})
 }
@@ -98,7 +98,7 @@ func encryptInKeyring(c *cli, s *storage.Store, n int) error {
 		return fail("could not encrypt the database", err)
 	}
 	fmt.Fprintf(c.stdout, "database %s encrypted: %d leads, with a key kept in this device's keyring. Every command opens it on this device; without this keyring nobody can read the leads.\n",
-		s.Path(), n)
+		c.dbPath(), n)
 	return nil
 }
 
@@ -112,7 +112,7 @@ func yesNo(b bool) string {
 // newPassphrase reads a new passphrase: from the environment, else asked
 // twice on a terminal, else the first line of standard input.
 func (c *cli) newPassphrase() (string, error) {
-	pw, ok := os.LookupEnv(envPassphrase)
+	pw, ok := c.env(envPassphrase)
 	if !ok {
 		var err error
 		if pw, err = c.readPassphrase(); err != nil {
@@ -152,4 +152,4 @@ func (c *cli) readPassphrase() (string, error) {
 // key is what unlocks an encrypted database: the passphrase in the
 // environment, when there is one, or this device's keyring (the
 // database's header says which).
-func (c *cli) key() storage.KeySource { return workflow.StoreKey(credentials.System{}) }
+func (c *cli) key() storage.KeySource { return workflow.StoreKeyIn(c.env, credentials.System{}) }

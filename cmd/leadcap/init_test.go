@@ -21,6 +21,7 @@ func fileSum(t *testing.T, path string) [32]byte {
 // standard input; every later command needs it in LEADCAP_PASSPHRASE, and
 // a wrong one changes nothing.
 func TestInitEncrypt(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	assert.Contains(t, e.ok("init"), "0 leads, encrypted: no")
 	e.withEvent()

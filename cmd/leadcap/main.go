@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -39,11 +40,18 @@ func main() {
 	os.Exit(code)
 }
 
-// cli is one invocation: its streams, the database path and the clock.
-// run makes a new one, and a new command tree, for every call: nothing
-// of one invocation is left for the next.
+// cli is one invocation: its streams, environment, working directory, the
+// database path and the clock. run makes a new one, and a new command
+// tree, for every call: nothing of one invocation is left for the next,
+// and invocations in one process (the tests') may run side by side.
 type cli struct {
-	ctx    context.Context
+	ctx context.Context
+	// env is the invocation's environment: every variable a command reads
+	// is read through it (the process's for main).
+	env workflow.Env
+	// dir is the working directory relative paths on the command line are
+	// read from; empty is the process's (main).
+	dir    string
 	stdin  io.Reader
 	stdout *bufio.Writer
 	stderr io.Writer
@@ -56,11 +64,22 @@ type cli struct {
 	progress bool
 }
 
-// run executes one command line and returns the exit status.
+// run executes one command line in the process's environment and working
+// directory and returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runIn(ctx, args, stdin, stdout, stderr, os.LookupEnv, "")
+}
+
+// runIn is run with the invocation's own environment (env, not the
+// process's) and working directory (dir, absolute; empty: the process's).
+// It is what lets the tests run command lines in parallel.
+func runIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env workflow.Env, dir string) int {
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
-	c := &cli{ctx: ctx, stdin: stdin, stdout: out, stderr: stderr, now: time.Now}
+	if env == nil {
+		env = os.LookupEnv
+	}
+	c := &cli{ctx: ctx, env: env, dir: dir, stdin: stdin, stdout: out, stderr: stderr, now: time.Now}
 	if f, ok := stderr.(*os.File); ok {
 		c.progress = term.IsTerminal(int(f.Fd()))
 	}
@@ -205,11 +224,25 @@ func (c *cli) explain(err error) string {
 	return fmt.Sprintf("%s failed (%v): check the path and the disk, and try again.", c.name, err)
 }
 
+// path is p, a path as the user gave it, to open: read from the
+// invocation's working directory when it is relative. Messages show p.
+func (c *cli) path(p string) string {
+	if c.dir == "" || p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.dir, p)
+}
+
+// defaultDB is storage.DefaultPath in the invocation's environment.
+func (c *cli) defaultDB() (string, error) { return storage.DefaultPathIn(c.env.Get) }
+
+// dbPath is the database's path as the user gave it (--db or LEADCAP_DB)
+// or the default, for messages.
 func (c *cli) dbPath() string {
 	if c.db != "" {
 		return c.db
 	}
-	p, err := storage.DefaultPath()
+	p, err := c.defaultDB()
 	if err != nil {
 		return "(default database)"
 	}
@@ -219,7 +252,7 @@ func (c *cli) dbPath() string {
 // resolveDB settles the database path: --db, else the default.
 func (c *cli) resolveDB() (string, error) {
 	if c.db == "" {
-		p, err := storage.DefaultPath()
+		p, err := c.defaultDB()
 		if err != nil {
 			return "", failf("cannot find a place for the database (%v): pass --db PATH or set LEADCAP_DB.", err)
 		}
@@ -234,7 +267,7 @@ func (c *cli) open() (*storage.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return storage.Open(path, &storage.Options{Key: c.key()})
+	return storage.Open(c.path(path), &storage.Options{Key: c.key()})
 }
 
 // withStore opens the database, runs fn and closes it.

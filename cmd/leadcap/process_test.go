@@ -64,7 +64,9 @@ func TestTheProcessExitsWithTheDocumentedStatus(t *testing.T) {
 
 	// 4: the CRM refuses the lead.
 	f := newWebhookFake(t, secret)
-	f.refuse = func(*webhook.Document) string { return "consent missing: record the person's consent before sending" }
+	f.set(func() {
+		f.refuse = func(*webhook.Document) string { return "consent missing: record the person's consent before sending" }
+	})
 	e.okCRM("crm", "set", "webhook", "--url", f.URL)
 	r = e.sync("sync")
 	assert.Equal(t, 4, r.code, "stdout %q stderr %q", r.stdout, r.stderr)
@@ -79,7 +81,7 @@ func TestSignalsEndASyncCleanly(t *testing.T) {
 	t.Parallel() // every command runs in the binary (e.binary)
 	const secret = "whsec-signals"
 	f := newWebhookFake(t, secret)
-	f.delay = time.Second // the CRM's latency: the signal lands while a request is held
+	f.set(func() { f.delay = time.Second }) // the CRM's latency: the signal lands while a request is held
 	e := newCRMEnv(t, secret)
 	e.binary = true
 	e.okCRM("crm", "set", "webhook", "--url", f.URL, "--rate", "50")

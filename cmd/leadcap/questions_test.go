@@ -9,6 +9,7 @@ import (
 )
 
 func TestEventQuestionsAddListAnswerRemove(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.ok("event", "create", "--name", "Expo", "--country", "DE", "--use")
 	assert.Equal(t, "q1\n", e.ok("event", "questions", "add", "--kind", "yesno", "Uses SAP?"))
@@ -38,6 +39,7 @@ func TestEventQuestionsAddListAnswerRemove(t *testing.T) {
 }
 
 func TestEventQuestionsMapToACRMField(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.ok("event", "create", "--name", "Expo", "--country", "DE", "--use")
 	assert.Equal(t, "q1\n", e.ok("event", "questions", "add", "--kind", "yesno", "--crm-field", "leadcap_sap", "Uses SAP?"))

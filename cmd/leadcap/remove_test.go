@@ -17,6 +17,7 @@ import (
 // An erasure reaches the real Tryton once: the party and the opportunity
 // are gone after the sync, and the person's email is gone from the file.
 func TestEraseAndDeleteAgainstRealTryton(t *testing.T) {
+	t.Parallel()
 	url, db, user, password := trytonEnvironment(t)
 	cl := newTrytonRPC(t, url, db, user, password)
 	e := newCRMEnv(t, password)
@@ -58,6 +59,7 @@ func TestEraseAndDeleteAgainstRealTryton(t *testing.T) {
 // Two laptops at one fair: their bundles merge into one database, the same
 // person once, and importing them again changes nothing.
 func TestImportMergesTwoDevices(t *testing.T) {
+	t.Parallel()
 	a := newEnv(t)
 	a.withEvent()
 	a.ok("event", "create", "--name", "Press day")

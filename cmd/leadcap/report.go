@@ -54,7 +54,7 @@ func runReport(c *cli, o *reportOptions) error {
 	if (o.out == "") == !o.json {
 		return usagef("give either -o FILE.html or --json")
 	}
-	l, err := reportLanguage(o.lang)
+	l, err := reportLanguage(o.lang, c.env)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func reportEvent(s *storage.Store, key string) (lead.Event, error) {
 
 // writeReport writes the HTML report to path, completely or not at all.
 func (c *cli) writeReport(s *storage.Store, path string, r workflow.Report, words workflow.ChartWords) error {
-	err := s.WriteFile(path, func(w io.Writer) error { return workflow.WriteReportHTMLIn(w, r, words) })
+	err := s.WriteFile(c.path(path), func(w io.Writer) error { return workflow.WriteReportHTMLIn(w, r, words) })
 	if errors.Is(err, storage.ErrOwnFile) {
 		return failf("%s is the database (or a copy restore kept): nothing was written; choose another file for the report.", path)
 	}

@@ -12,6 +12,7 @@ import (
 )
 
 func TestReport(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	a := id(t, e.ok("add", "--email", "a@example.com", "--staff", "Anna"))
@@ -54,6 +55,7 @@ func TestReport(t *testing.T) {
 // The HTML report is in the locale's language, as the app's is, unless
 // --lang says otherwise; --json stays as it is.
 func TestReportInTheLocalesLanguage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	for _, m := range []string{"a", "b", "c"} {

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -24,7 +23,7 @@ var reportLanguages = []string{"en", "de"}
 // reads them), so that a clerk whose desktop speaks German gets the same
 // German report the app saves; English for any other language and for the
 // C locale.
-func reportLanguage(flag string) (string, error) {
+func reportLanguage(flag string, env workflow.Env) (string, error) {
 	if flag != "" {
 		l := strings.ToLower(strings.TrimSpace(flag))
 		for _, known := range reportLanguages {
@@ -34,9 +33,8 @@ func reportLanguage(flag string) (string, error) {
 		}
 		return "", usagef("--lang %q: the report is written in %s", flag, strings.Join(reportLanguages, " or "))
 	}
-	env := []string{os.Getenv("LC_ALL"), os.Getenv("LC_MESSAGES"), os.Getenv("LANG")}
 	locale := ""
-	for _, v := range env {
+	for _, v := range []string{env.Get("LC_ALL"), env.Get("LC_MESSAGES"), env.Get("LANG")} {
 		if v != "" {
 			locale = v
 			break
@@ -45,7 +43,7 @@ func reportLanguage(flag string) (string, error) {
 	if locale == "" || locale == "C" || locale == "POSIX" || strings.HasPrefix(locale, "C.") {
 		return "en", nil // gettext ignores LANGUAGE in the C locale
 	}
-	candidates := strings.Split(os.Getenv("LANGUAGE"), ":")
+	candidates := strings.Split(env.Get("LANGUAGE"), ":")
 	candidates = append(candidates, locale)
 	for _, c := range candidates {
 		l, _, _ := strings.Cut(strings.ToLower(c), "_")

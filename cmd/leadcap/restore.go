@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -34,23 +35,24 @@ commands must be closed.`,
 
 func runRestore(c *cli, o *restoreOptions) error {
 	backup := o.file
-	if _, err := os.Stat(backup); err != nil {
+	if _, err := os.Stat(c.path(backup)); err != nil {
 		return failf("there is no backup file %s: check the path.", backup)
 	}
 	path, err := c.resolveDB()
 	if err != nil {
 		return err
 	}
-	if err := storage.Restore(backup, path, c.key()); err != nil {
+	if err := storage.Restore(c.path(backup), c.path(path), c.key()); err != nil {
 		if errors.Is(err, storage.ErrDamaged) {
 			return failf("%s is not a leadcap backup or is damaged: the database was not changed.", backup)
 		}
 		return err
 	}
 	fmt.Fprintf(c.stdout, "restored %s from %s\n", path, filepath.Clean(backup))
-	if kept, _ := filepath.Glob(path + ".before-restore-*"); len(kept) > 0 {
+	if kept, _ := filepath.Glob(c.path(path) + ".before-restore-*"); len(kept) > 0 {
 		sort.Strings(kept)
-		fmt.Fprintf(c.stdout, "the previous database is kept as %s\n", kept[len(kept)-1])
+		// named as the database was given: path and the copy's suffix
+		fmt.Fprintf(c.stdout, "the previous database is kept as %s\n", path+strings.TrimPrefix(kept[len(kept)-1], c.path(path)))
 	}
 	return nil
 }

@@ -24,6 +24,7 @@ func hashOf(t *testing.T, path string) string {
 
 // No command writes over the open database, directly or through a link.
 func TestExportAndBackupNeverReplaceTheDatabase(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	id(t, e.ok("add", "--given", "Ada", "--family", "Lovelace", "--email", "ada@example.com"))
@@ -48,6 +49,7 @@ func damage(t *testing.T, path, leadID string) {
 // A damaged database: check exits 1, backup writes nothing and exits 1,
 // salvage copies what can be read and names what it lost.
 func TestCheckBackupSalvageOnDamage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	ada := id(t, e.ok("add", "--given", "Ada", "--family", "Lovelace", "--email", "ada@example.com"))
@@ -73,6 +75,7 @@ func TestCheckBackupSalvageOnDamage(t *testing.T) {
 
 // An empty file, a directory and a pipe are named for what they are.
 func TestOpenSaysWhatIsWrong(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	require.NoError(t, os.WriteFile(e.db, nil, 0o600))
 	e.fails(1, []string{"status"}, "is empty (0 bytes)", "leadcap restore")
@@ -90,6 +93,7 @@ func TestOpenSaysWhatIsWrong(t *testing.T) {
 // list, show, status and export open the database read-only: they work
 // beside another reader (and on a file that cannot be written).
 func TestReadingCommandsOpenReadOnly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	l := id(t, e.ok("add", "--given", "Ada", "--family", "Lovelace", "--email", "ada@example.com"))
@@ -106,6 +110,7 @@ func TestReadingCommandsOpenReadOnly(t *testing.T) {
 
 // Escape sequences in what a lead holds never reach the terminal.
 func TestOutputIsSanitized(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	evil := "Ada\x1b]0;pwned\x07\x1b[2J\rMallory"
@@ -122,6 +127,7 @@ func TestOutputIsSanitized(t *testing.T) {
 
 // decode on a pipe says so at once instead of waiting for a writer.
 func TestDecodeRefusesAPipe(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	fifo := filepath.Join(e.dir, "card.png")
 	require.NoError(t, syscall.Mkfifo(fifo, 0o600))

@@ -37,10 +37,10 @@ func runSalvage(c *cli, o *salvageOptions) error {
 	if o.out == "" {
 		return usagef("-o NEW is required: the file to copy the leads into")
 	}
-	if _, err := os.Stat(o.file); err != nil {
+	if _, err := os.Stat(c.path(o.file)); err != nil {
 		return failf("there is no database %s: check the path.", o.file)
 	}
-	rep, err := storage.Salvage(o.file, o.out, c.key())
+	rep, err := storage.Salvage(c.path(o.file), c.path(o.out), c.key())
 	switch {
 	case errors.Is(err, storage.ErrExists):
 		return failf("%s already exists: give a new file name for the salvaged database.", o.out)

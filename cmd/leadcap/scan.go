@@ -72,7 +72,7 @@ func runScan(c *cli, o *scanOptions) error {
 				drawBar(c.stderr, done, total, "files")
 			}
 		}
-		sum, err := workflow.ScanFiles(c.ctx, s, ev, paths, workflow.Capture{Staff: o.staff, Now: c.now}, progress)
+		sum, err := workflow.ScanFiles(c.ctx, s, ev, paths, workflow.Capture{Staff: o.staff, Now: c.now, Dir: c.dir}, progress)
 		if progress != nil {
 			fmt.Fprint(c.stderr, "\r\033[K")
 		}

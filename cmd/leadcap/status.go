@@ -51,10 +51,10 @@ func runStatus(c *cli, o *statusOptions) error {
 		}
 		if d := st.Damage; d != nil {
 			return failf("%s is damaged (found %s: %s), so its counts are not shown: 'leadcap check' says what is wrong, 'leadcap salvage %s -o NEW.db' copies every lead that can still be read.",
-				s.Path(), d.At.Format("2006-01-02 15:04 UTC"), sanitize(d.What), s.Path())
+				c.dbPath(), d.At.Format("2006-01-02 15:04 UTC"), sanitize(d.What), c.dbPath())
 		}
 		out := statusJSON{
-			Database: s.Path(), Leads: st.Leads,
+			Database: c.dbPath(), Leads: st.Leads,
 			ByStage: map[lead.Stage]int{}, BySync: map[storage.SyncStatus]int{},
 			OutboxPending: st.OutboxPending, Dead: st.Dead,
 		}

@@ -16,10 +16,10 @@ func (c *cli) withStoreRO(fn func(s *storage.Store) error) (err error) {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(c.path(path)); errors.Is(err, os.ErrNotExist) {
 		return c.withStore(fn) // a new, empty database, as every command makes it
 	}
-	s, err := storage.Open(path, &storage.Options{ReadOnly: true, Key: c.key()})
+	s, err := storage.Open(c.path(path), &storage.Options{ReadOnly: true, Key: c.key()})
 	if errors.Is(err, storage.ErrNeedsUpgrade) {
 		return c.withStore(fn) // the first use after an update upgrades it
 	}

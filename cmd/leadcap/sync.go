@@ -91,10 +91,10 @@ func runSync(c *cli, o *syncOptions) error {
 	}
 	return c.withStore(func(s *storage.Store) error {
 		// Set-up errors (no CRM, no secret) before anything is claimed.
-		if _, _, err := workflow.ConnectorFromStore(s, ""); err != nil {
+		if _, _, err := workflow.ConnectorFromStoreIn(c.env, s, ""); err != nil {
 			return crmError("the CRM set-up is incomplete", err)
 		}
-		opt := workflow.SyncOptions{Timeout: o.timeout, Batch: o.batch}
+		opt := workflow.SyncOptions{Timeout: o.timeout, Batch: o.batch, Env: c.env}
 		var bar *progressBar
 		if c.progress {
 			bar = &progressBar{w: c.stderr, flush: func() error { return nil }, now: time.Now}

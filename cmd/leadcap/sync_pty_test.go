@@ -36,6 +36,7 @@ func openPTY(t *testing.T) (pty, tty *os.File) {
 // terminal: a progress bar is drawn there over one line and cleared at the
 // end, and standard output holds only the final line (what scripts read).
 func TestSyncProgressBarOnATerminal(t *testing.T) {
+	t.Parallel()
 	const secret = "whsec-progress"
 	f := newWebhookFake(t, secret)
 	e := newCRMEnv(t, secret)
@@ -71,6 +72,7 @@ func TestSyncProgressBarOnATerminal(t *testing.T) {
 // terminal: the same bar as sync's counts files there and is cleared;
 // standard output holds only the per-file lines and the summary.
 func TestScanProgressBarOnATerminal(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.withEvent()
 	dir := filepath.Join(e.dir, "photos")

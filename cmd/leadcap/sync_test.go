@@ -199,6 +199,15 @@ func whReply(w http.ResponseWriter, status int, v any) {
 	}
 }
 
+// set changes the fake's behaviour (refuse, delay) under its lock: the
+// server may be running, and a request from a leadcap process is no
+// synchronisation the race detector can see.
+func (f *webhookFake) set(change func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	change()
+}
+
 func (f *webhookFake) serve(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -226,6 +235,7 @@ func (f *webhookFake) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.inflight++
 	f.requests++
+	delay := f.delay
 	f.mu.Unlock()
 	defer func() {
 		f.mu.Lock()
@@ -237,8 +247,8 @@ func (f *webhookFake) serve(w http.ResponseWriter, r *http.Request) {
 	case f.arrived <- struct{}{}:
 	default:
 	}
-	if f.delay > 0 {
-		time.Sleep(f.delay) // the CRM's latency: fault injection, not a wait
+	if delay > 0 {
+		time.Sleep(delay) // the CRM's latency: fault injection, not a wait
 	}
 	key := r.Header.Get(webhook.HeaderIdempotencyKey)
 	f.mu.Lock()
@@ -294,6 +304,7 @@ func (f *webhookFake) snapshot() (records map[uuid.UUID]whRecord, requests, repl
 }
 
 func TestSyncHubSpotDeliversEveryLeadOnce(t *testing.T) {
+	t.Parallel()
 	const token = "pat-eu1-hubspot-sync-test-token"
 	hs := hubspottest.New(token, "leadcap_lead_id")
 	defer hs.Close()
@@ -339,6 +350,7 @@ func TestSyncHubSpotDeliversEveryLeadOnce(t *testing.T) {
 }
 
 func TestSyncSalesforceRefusalsGoToDeadLetters(t *testing.T) {
+	t.Parallel()
 	const token = "00D5g000004Sync!AQ4AQ.salesforce-test-token"
 	e, sf := newSalesforceEnv(t, token)
 	// Two leads were typed in a hurry: no company.
@@ -407,6 +419,7 @@ func TestSyncSalesforceRefusalsGoToDeadLetters(t *testing.T) {
 }
 
 func TestSyncWebhookDeadRetry(t *testing.T) {
+	t.Parallel()
 	const secret = "whsec-dead-retry-test"
 	f := newWebhookFake(t, secret)
 	// The receiver takes only leads with active consent (docs/webhook.md,
@@ -476,6 +489,7 @@ func TestSyncWebhookDeadRetry(t *testing.T) {
 }
 
 func TestSyncCRMDownExits3(t *testing.T) {
+	t.Parallel()
 	const secret = "whsec-down-test"
 	f := newWebhookFake(t, secret)
 	url := f.URL
@@ -518,6 +532,7 @@ func TestSyncCRMDownExits3(t *testing.T) {
 }
 
 func TestSyncSetUpErrors(t *testing.T) {
+	t.Parallel()
 	e := newCRMEnv(t, "whsec-setup")
 	e.seed(2, nil)
 	e.failsCRM("whsec-setup", []string{"sync"}, "no CRM is set up", "leadcap crm set")
@@ -575,7 +590,7 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, seed>>1))
 
 	f := newWebhookFake(t, secret)
-	f.delay = 100 * time.Millisecond
+	f.set(func() { f.delay = 100 * time.Millisecond })
 	e := newCRMEnv(t, secret)
 	e.binary = true
 	e.okCRM("crm", "set", "webhook", "--url", f.URL, "--rate", "50")
@@ -744,6 +759,7 @@ func trytonEnvironment(t *testing.T) (url, db, user, password string) {
 // TestSyncRealTryton runs crm set, crm test and sync against the Tryton
 // that scripts/tryton.sh started.
 func TestSyncRealTryton(t *testing.T) {
+	t.Parallel()
 	url, db, user, password := trytonEnvironment(t)
 	cl := newTrytonRPC(t, url, db, user, password)
 	e := newCRMEnv(t, password)
