@@ -4,8 +4,9 @@ GO ?= go
 DB ?=
 CORE := ./lead/... ./capture/... ./storage/... ./syncer/... ./workflow/... ./cmd/...
 STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
-# RACE: the packages the race detector runs on (the core; cmd/leadcap's tests run its binary)
-RACE := ./lead/... ./capture/... ./storage/... ./syncer/... ./workflow/...
+# RACE: the packages the race detector runs on (the core, and the command line: its tests run
+# commands in parallel in one process)
+RACE := ./lead/... ./capture/... ./storage/... ./syncer/... ./workflow/... ./cmd/...
 
 .PHONY: run cli docs test test-short fuzz bench vet deps tryton-start tryton-stop keyring-start keyring-stop screenshots package clean
 
