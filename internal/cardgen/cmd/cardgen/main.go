@@ -83,6 +83,10 @@ func main() {
 			err = fmt.Errorf("-size %q: want WxH, e.g. 1920x1080", *size)
 			break
 		}
+		if *seed == 0 {
+			err = fmt.Errorf("-seed 0: seeds start at 1")
+			break
+		}
 		err = write(*out, setFrom(*seed, *n, *badges, w, h), *pgm)
 	case *dec != "":
 		err = decode(*dec, max(*repeat, 1))
