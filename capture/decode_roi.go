@@ -160,10 +160,13 @@ type roi struct {
 	crop *gray
 	back mapping
 	// bits is crop's hybrid black matrix, kept by regionsQuick (which
-	// reads every region before regions runs) for finderRetry, and bmp
+	// reads every region first) for regionsFinder, and bmp
 	// the bitmap holding it, for matrixInRegions.
 	bits *gozxing.BitMatrix
 	bmp  *gozxing.BinaryBitmap
+	// enhBits is the black matrix of the crop enhanced by
+	// regionsEnhanced, for regionsFourth.
+	enhBits *gozxing.BitMatrix
 	// streak is the coherence of crop's gradients (streakiness), once
 	// streakKnown.
 	streak      float64
@@ -213,11 +216,31 @@ func (r *reader) regionsQuick(g *gray) bool {
 	return false
 }
 
-// regions works hard on each candidate region (regionsQuick has read it as
-// it is): another scale, local contrast evened out and sharpened,
-// sharpening alone, the finder retry, smoothing, and perspective warps.
-func (r *reader) regions(g *gray) bool {
+// The regions' harder attempts (regionsQuick has read each as it is) come
+// in four steps, each over every region, so that a large photo can take
+// the cheap and likely ones before its full-size look and the costly ones
+// after (largeCascade).
+
+// regionsFinder runs the finder retry on each region's black matrix from
+// regionsQuick, without its search for a fourth control point
+// (regionsEnhanced does that): a few milliseconds, and it reads codes seen
+// at an angle whose finder patterns gozxing found but whose size it
+// guessed wrong.
+func (r *reader) regionsFinder(g *gray) bool {
 	for _, c := range r.rois(g) {
+		if r.finderRetry(c.bits, c.back, finderGrid) {
+			return true
+		}
+	}
+	return false
+}
+
+// regionsEnhanced reads each region with its local contrast evened out and
+// sharpened (glare, shadows), with regionsFinder's finder retry on the
+// result, and a small code at another scale first.
+func (r *reader) regionsEnhanced(g *gray) bool {
+	for i := range r.rois(g) {
+		c := &r.roiCache[i]
 		crop, back, f, rect := c.crop, c.back, c.f, c.rect
 		if f >= 2.5 {
 			// Another sampling of a small code: the module-size estimate
@@ -228,14 +251,32 @@ func (r *reader) regions(g *gray) bool {
 			}
 		}
 		enh := crop.equalize(max(8, int(f*8))).sharpen()
-		found, enhBits := r.attemptKeep(enh, true, back)
-		if found {
+		var found bool
+		if found, c.enhBits = r.attemptKeep(enh, true, back); found || r.finderRetry(c.enhBits, back, finderGrid) {
 			return true
 		}
-		// Blur: sharpen without the contrast step (which amplifies the
-		// noise the sharpening then picks up), at a few scales for the
-		// module sizes a crop can have; then a band-pass (smooth, then
-		// sharpen coarsely) for blur under noise.
+	}
+	return false
+}
+
+// regionsFourth is the rest of the finder retry on the regions as they are
+// and enhanced: the search for a small code's fourth control point.
+func (r *reader) regionsFourth(g *gray) bool {
+	for _, c := range r.rois(g) {
+		if r.finderRetry(c.bits, c.back, finderFourth) || r.finderRetry(c.enhBits, c.back, finderFourth) {
+			return true
+		}
+	}
+	return false
+}
+
+// regionsSharpened reads each region sharpened for blur, at a few scales
+// for the module sizes a crop can have (without the contrast step, which
+// amplifies the noise the sharpening then picks up), band-passed (smooth,
+// then sharpen coarsely) for blur under noise, and smoothed.
+func (r *reader) regionsSharpened(g *gray) bool {
+	for _, c := range r.rois(g) {
+		crop, back := c.crop, c.back
 		for _, u := range [...]struct {
 			radius int
 			amount float64
@@ -247,13 +288,17 @@ func (r *reader) regions(g *gray) bool {
 		if r.attempt(crop.boxBlur(2).unsharp(4, 2), hybrid, true, back) {
 			return true
 		}
-		if r.finderRetry(c.bits, back) || r.finderRetry(enhBits, back) {
-			return true
-		}
 		if r.attempt(crop.boxBlur(1), hybrid, true, back) {
 			return true
 		}
-		if r.perspectiveRetry(crop, back) {
+	}
+	return false
+}
+
+// regionsWarped reads each region through perspective warps.
+func (r *reader) regionsWarped(g *gray) bool {
+	for _, c := range r.rois(g) {
+		if r.perspectiveRetry(c.crop, c.back) {
 			return true
 		}
 	}
