@@ -473,7 +473,11 @@ var (
 	// gozxing found finder patterns in the whole frame but guessed the
 	// size wrong.
 	frameFinderStep = namedStep{"frameFinder", func(r *reader, g *gray) bool { return r.finderRetry(r.frameBits, identity, finderAll) }}
-	// The regions again: local contrast evened out (glare, shadows).
+	// The regions again, one by one: local contrast evened out,
+	// sharpened, smoothed, the finder retry's fourth-corner search,
+	// warped (regions); or each of those over every region in turn:
+	// local contrast evened out (glare, shadows).
+	regionsStep         = namedStep{"regions", (*reader).regions}
 	regionsEnhancedStep = namedStep{"regionsEnhanced", (*reader).regionsEnhanced}
 	// Sharpened and smoothed (blur, noise).
 	regionsSharpenedStep = namedStep{"regionsSharpened", (*reader).regionsSharpened}
@@ -492,8 +496,7 @@ var (
 var cascade = []namedStep{
 	frameStep, othersStep, regionsQuickStep, regionsFinderStep, deblurStreakedStep, matrixStep,
 	globalHistogramStep, smallerStep, frameFinderStep,
-	regionsEnhancedStep, regionsSharpenedStep, regionsFourthStep, regionsWarpedStep,
-	deblurOthersStep, othersHarderStep,
+	regionsStep, deblurOthersStep, othersHarderStep,
 }
 
 // quickSteps is how many steps of the cascade (and of largeCascade) a large
