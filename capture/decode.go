@@ -30,10 +30,11 @@ type Code struct {
 // MaxPixels). It tries the cheap read first (the whole frame as it is,
 // which is where clean photos end), and only when that fails works harder:
 // the other formats on the same frame, regions of interest found by a cheap
-// texture map and enlarged, motion blur estimated and undone in the regions
-// streaked by hand shake, the other binarizer, a smaller scale, a
-// finder-pattern retry that samples neighbouring grid sizes, then on each
-// region local contrast, sharpening, smoothing and perspective warps,
+// texture map and enlarged, a finder-pattern retry on them that samples
+// neighbouring grid sizes, motion blur estimated and undone in the regions
+// streaked by hand shake, the other binarizer, a smaller scale, the
+// finder-pattern retry on the whole frame, then the regions with local
+// contrast evened out, sharpened and smoothed, and warped for perspective,
 // motion blur undone in the other regions, and last linear codes on more
 // rows and upright. QR codes at any rotation are read by the first
 // steps already. The work is bounded: frames above 16
@@ -365,18 +366,21 @@ const maxWorkPixels = 16_000_000
 
 // decodeGray runs the cascade on g: each step is tried only when the cheaper
 // ones before it found nothing.
-func decodeGray(g *gray) ([]Code, error) { return newRun(g).until(len(cascade)) }
+func decodeGray(g *gray) ([]Code, error) { return newRun(g, cascade).until(len(cascade)) }
 
-// A run is the cascade on one frame, which may stop after some steps (to
-// look at another frame first) and go on later where it stopped.
+// A run is a cascade of steps on one frame, which may stop after some
+// steps (to look at another frame first) and go on later where it stopped.
 type run struct {
-	r    *reader
-	g    *gray           // the frame the steps work on
-	orig image.Rectangle // the frame given, when g is a reduced copy
-	next int             // the next step
+	r     *reader
+	g     *gray           // the frame the steps work on
+	orig  image.Rectangle // the frame given, when g is a reduced copy
+	steps []namedStep
+	next  int // the next step
+	// readBy names the step that found the codes, for tests.
+	readBy string
 }
 
-func newRun(g *gray) *run {
+func newRun(g *gray, steps []namedStep) *run {
 	orig := image.Rect(0, 0, g.w, g.h)
 	if g.w*g.h > maxWorkPixels {
 		// Past phone-camera sizes more pixels only cost time: a code too
@@ -384,7 +388,7 @@ func newRun(g *gray) *run {
 		f := math.Sqrt(float64(maxWorkPixels) / float64(g.w*g.h))
 		g = g.resize(orig, int(float64(g.w)*f), int(float64(g.h)*f))
 	}
-	return &run{r: newReader(), g: g, orig: orig}
+	return &run{r: newReader(), g: g, orig: orig, steps: steps}
 }
 
 // until runs the steps up to (not including) step end, stopping at the
@@ -394,7 +398,7 @@ func (c *run) until(end int) (codes []Code, err error) {
 		// gozxing is not written for hostile input; a panic deep in it
 		// must not take the app down with the photo.
 		if p := recover(); p != nil {
-			c.next = len(cascade)
+			c.next = len(c.steps)
 			codes, err = nil, fmt.Errorf("%w (decoder failure: %v)", ErrNoCode, p)
 		}
 	}()
@@ -403,10 +407,11 @@ func (c *run) until(end int) (codes []Code, err error) {
 		return nil, ErrNoCode
 	}
 	for ; c.next < end; c.next++ {
-		if !cascade[c.next](r, g) {
+		if !c.steps[c.next].do(r, g) {
 			continue
 		}
-		c.next = len(cascade)
+		c.readBy = c.steps[c.next].name
+		c.next = len(c.steps)
 		if g.w != c.orig.Dx() {
 			back := scaled(c.orig, g.w, g.h)
 			for i, code := range r.codes {
@@ -423,49 +428,90 @@ func (c *run) until(end int) (codes []Code, err error) {
 // A step is one rung of the cascade; it reports whether it found a code.
 type step func(r *reader, g *gray) bool
 
-// quickSteps is how many steps of the cascade a large photo's reduced frame
-// runs before the look at full size (decodeJPEG).
-const quickSteps = 5
+// A namedStep is a step with the name tests and profiles know it by.
+type namedStep struct {
+	name string
+	do   step
+}
 
-var cascade = []step{
-	// 1. The whole frame, as it is: clean photos end here.
-	func(r *reader, g *gray) (found bool) {
+// The steps, cheapest and likeliest first in the order cascade runs them.
+var (
+	// The whole frame, as it is: clean photos end here.
+	frameStep = namedStep{"frame", func(r *reader, g *gray) (found bool) {
 		found, r.frameBmp = r.attemptBitmap(g, false, identity)
 		if r.frameBmp != nil {
 			r.frameBits, _ = r.frameBmp.GetBlackMatrix()
 		}
 		return found
-	},
-	// 2. The other formats on the same black matrix, and a few rows for
+	}}
+	// The other formats on the same black matrix, and a few rows for
 	// Code 128 and Code 39.
-	(*reader).othersOnFrame,
-	// 3. Regions of interest from a cheap texture map, enlarged, read
-	// once each: small codes and codes among clutter.
-	func(r *reader, g *gray) bool { return r.regionsQuick(g) },
-	// 4. Motion blur undone in the regions whose gradients run one way,
-	// as hand shake leaves them: direction and streak length estimated,
-	// then a Wiener filter along the streaks. Hand-shake photos are read
-	// here or not at all; other photos skip it for the cost of one pass
-	// over each region.
-	(*reader).deblurStreaked,
-	// 5. Data Matrix and Aztec in the same regions, as they are and
-	// turned upright: badges print these where cards carry QR codes, and
+	othersStep = namedStep{"others", (*reader).othersOnFrame}
+	// Regions of interest from a cheap texture map, enlarged, read once
+	// each: small codes and codes among clutter.
+	regionsQuickStep = namedStep{"regionsQuick", (*reader).regionsQuick}
+	// The finder retry on the regions' black matrices: codes seen at an
+	// angle, almost free.
+	regionsFinderStep = namedStep{"regionsFinder", (*reader).regionsFinder}
+	// Motion blur undone in the regions whose gradients run one way, as
+	// hand shake leaves them: direction and streak length estimated, then
+	// a Wiener filter along the streaks. Hand-shake photos are read here
+	// or not at all; other photos skip it for the cost of one pass over
+	// each region.
+	deblurStreakedStep = namedStep{"deblurStreaked", (*reader).deblurStreaked}
+	// Data Matrix and Aztec in the same regions, as they are and turned
+	// upright: badges print these where cards carry QR codes, and
 	// gozxing's detectors need the symbol centred and square to the rows.
-	(*reader).matrixInRegions,
-	// 6. The other binarizer: flat lighting, fine modules.
-	func(r *reader, g *gray) bool { return r.attempt(g, globalHistogram, false, identity) },
-	// 7. Smaller scales: a different module-size estimate, and averaging
+	matrixStep = namedStep{"matrixInRegions", (*reader).matrixInRegions}
+	// The other binarizer: flat lighting, fine modules.
+	globalHistogramStep = namedStep{"globalHistogram", func(r *reader, g *gray) bool {
+		return r.attempt(g, globalHistogram, false, identity)
+	}}
+	// A smaller scale: a different module-size estimate, and averaging
 	// cleans noise and JPEG blocks.
-	func(r *reader, g *gray) bool { return r.scaledAttempt(g, 0.75) },
-	// 8. gozxing found finder patterns but guessed the size wrong.
-	func(r *reader, g *gray) bool { return r.finderRetry(r.frameBits, identity) },
-	// 9. The regions again, enhanced and warped.
-	func(r *reader, g *gray) bool { return r.regions(g) },
-	// 10. Motion blur undone in the other regions too: the streaks may
-	// cross printed text that evens out the gradients.
-	(*reader).deblurOthers,
-	// 11. Linear codes on more rows and upright.
-	(*reader).othersHarder,
+	smallerStep = namedStep{"smaller", func(r *reader, g *gray) bool { return r.scaledAttempt(g, 0.75) }}
+	// gozxing found finder patterns in the whole frame but guessed the
+	// size wrong.
+	frameFinderStep = namedStep{"frameFinder", func(r *reader, g *gray) bool { return r.finderRetry(r.frameBits, identity, finderAll) }}
+	// The regions again, one by one: local contrast evened out,
+	// sharpened, smoothed, the finder retry's fourth-corner search,
+	// warped (regions); or each of those over every region in turn:
+	// local contrast evened out (glare, shadows).
+	regionsStep         = namedStep{"regions", (*reader).regions}
+	regionsEnhancedStep = namedStep{"regionsEnhanced", (*reader).regionsEnhanced}
+	// Sharpened and smoothed (blur, noise).
+	regionsSharpenedStep = namedStep{"regionsSharpened", (*reader).regionsSharpened}
+	// The finder retry's search for a small code's fourth corner.
+	regionsFourthStep = namedStep{"regionsFourth", (*reader).regionsFourth}
+	// Warped (strong perspective).
+	regionsWarpedStep = namedStep{"regionsWarped", (*reader).regionsWarped}
+	// Motion blur undone in the other regions too: the streaks may cross
+	// printed text that evens out the gradients.
+	deblurOthersStep = namedStep{"deblurOthers", (*reader).deblurOthers}
+	// Linear codes on more rows and upright.
+	othersHarderStep = namedStep{"othersHarder", (*reader).othersHarder}
+)
+
+// cascade is the order of the steps for a frame of camera size.
+var cascade = []namedStep{
+	frameStep, othersStep, regionsQuickStep, regionsFinderStep, deblurStreakedStep, matrixStep,
+	globalHistogramStep, smallerStep, frameFinderStep,
+	regionsStep, deblurOthersStep, othersHarderStep,
+}
+
+// quickSteps is how many steps of the cascade (and of largeCascade) a large
+// photo's reduced frame runs before the look at full size (decodeJPEG).
+const quickSteps = 6
+
+// largeCascade is the order for the reduced frame of a large photo, whose
+// quick steps are followed by a look at the full-size frame: after it the
+// regions' contrast step and warps, which read tilted and glared cards,
+// come before the whole-frame retries (the frame finder retry first among
+// those: cheap unless the frame is full of finder-like patterns).
+var largeCascade = []namedStep{
+	frameStep, othersStep, regionsQuickStep, regionsFinderStep, deblurStreakedStep, matrixStep,
+	regionsEnhancedStep, frameFinderStep, regionsWarpedStep, globalHistogramStep, smallerStep,
+	regionsSharpenedStep, regionsFourthStep, deblurOthersStep, othersHarderStep,
 }
 
 func (r *reader) scaledAttempt(g *gray, f float64) bool {

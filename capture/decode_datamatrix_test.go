@@ -40,7 +40,7 @@ func TestDataMatrixQuick(t *testing.T) {
 			ph := render(t, s)
 			g, err := jpegLuma(ph.Data, 0)
 			require.NoError(t, err)
-			codes, err := newRun(g).until(quickSteps)
+			codes, err := newRun(g, cascade).until(quickSteps)
 			require.NoError(t, err)
 			require.Len(t, codes, 1)
 			assert.Equal(t, s.Payload, codes[0].Text)

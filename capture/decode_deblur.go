@@ -68,7 +68,7 @@ func (r *reader) deblurRetry(crop *gray, back mapping) bool {
 		back := compose(m, back)
 		for _, l := range mo.lengths[:min(2, len(mo.lengths))] {
 			sharp := rot.deconvolveRows(l, 0.01)
-			if found, bits := r.attemptKeep(sharp, true, back); found || r.finderRetry(bits, back) {
+			if found, bits := r.attemptKeep(sharp, true, back); found || r.finderRetry(bits, back, finderAll) {
 				return true
 			}
 		}

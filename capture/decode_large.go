@@ -17,7 +17,8 @@ const reducedPixels = 4_000_000
 // at a reduced scale when the photo is large. When the reduced frame's
 // quick steps find no code, the full-size frame's candidate regions are
 // read once each (a code too small to survive the reduction, or one the
-// full resolution makes plain) before the reduced frame's costlier steps.
+// full resolution makes plain) before the reduced frame's costlier steps,
+// in largeCascade's order.
 func decodeJPEG(data []byte, cfg image.Config) ([]Code, error) {
 	shift := 0
 	for shift < 2 && (cfg.Width>>shift)*(cfg.Height>>shift) > reducedPixels {
@@ -31,7 +32,7 @@ func decodeJPEG(data []byte, cfg image.Config) ([]Code, error) {
 	if shift == 0 {
 		return decodeGray(g.orient(orientation))
 	}
-	reduced := newRun(g.orient(orientation))
+	reduced := newRun(g.orient(orientation), largeCascade)
 	codes, err := reduced.until(quickSteps)
 	if err == nil {
 		scaleCodes(codes, 1<<shift)
@@ -47,7 +48,7 @@ func decodeJPEG(data []byte, cfg image.Config) ([]Code, error) {
 		scaleCodes(codes, 1<<(shift-1))
 		return codes, nil
 	}
-	codes, err = reduced.until(len(cascade))
+	codes, err = reduced.until(len(largeCascade))
 	scaleCodes(codes, 1<<shift)
 	return codes, err
 }

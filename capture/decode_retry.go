@@ -18,7 +18,14 @@ import (
 // gozxing rounds one estimate of the dimension from the module size, which
 // is off under perspective, blur and small modules ("dimension = 63" for a
 // 65-module code); sampling a few candidates is cheap next to a new scan.
-func (r *reader) finderRetry(bm *gozxing.BitMatrix, back mapping) bool {
+//
+// For a small code (up to 29 modules) of one of the likeliest triples it
+// also searches the fourth control point around where a flat code would
+// have it: up to 168 points per size, so on a busy region that search is
+// most of the cost. tries says which samplings to take: finderAll, or
+// finderGrid without that search and finderFourth with it alone, for
+// callers that run the cheap part early and the rest later.
+func (r *reader) finderRetry(bm *gozxing.BitMatrix, back mapping, tries finderTries) bool {
 	if bm == nil {
 		return false
 	}
@@ -48,6 +55,7 @@ func (r *reader) finderRetry(bm *gozxing.BitMatrix, back mapping) bool {
 	}
 	dec := decoder.NewDecoder()
 	tried := 0
+
 	for _, t := range triples {
 		bl, tl, tr := t[0], t[1], t[2]
 		ms := (bl.GetEstimatedModuleSize() + tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize()) / 3
@@ -66,13 +74,15 @@ func (r *reader) finderRetry(bm *gozxing.BitMatrix, back mapping) bool {
 				continue
 			}
 			var aps []*detector.AlignmentPattern
-			if dim > 21 {
-				if ap := findAlignment(bm, bl, tl, tr, ms, dim); ap != nil {
-					aps = append(aps, ap)
+			if tries != finderFourth {
+				if dim > 21 {
+					if ap := findAlignment(bm, bl, tl, tr, ms, dim); ap != nil {
+						aps = append(aps, ap)
+					}
 				}
+				aps = append(aps, nil)
 			}
-			aps = append(aps, nil)
-			if dim <= 29 && tried <= 3 {
+			if tries != finderGrid && dim <= 29 && tried <= 3 {
 				// Small codes have no alignment pattern (version 1) or
 				// one too small to find when tilted: search for the
 				// fourth control point around where a flat code would
@@ -100,6 +110,15 @@ func (r *reader) finderRetry(bm *gozxing.BitMatrix, back mapping) bool {
 	}
 	return false
 }
+
+// finderTries selects the samplings finderRetry takes.
+type finderTries int
+
+const (
+	finderAll    finderTries = iota
+	finderGrid               // the estimated sizes, with and without the alignment pattern
+	finderFourth             // the search for a small code's fourth control point alone
+)
 
 // plausible rejects triples that cannot be the three finder patterns of
 // one code, even seen at an angle: very different module sizes, very

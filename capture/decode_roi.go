@@ -160,10 +160,13 @@ type roi struct {
 	crop *gray
 	back mapping
 	// bits is crop's hybrid black matrix, kept by regionsQuick (which
-	// reads every region before regions runs) for finderRetry, and bmp
+	// reads every region first) for regionsFinder, and bmp
 	// the bitmap holding it, for matrixInRegions.
 	bits *gozxing.BitMatrix
 	bmp  *gozxing.BinaryBitmap
+	// enhBits is the black matrix of the crop enhanced by
+	// regionsEnhanced, for regionsFourth.
+	enhBits *gozxing.BitMatrix
 	// streak is the coherence of crop's gradients (streakiness), once
 	// streakKnown.
 	streak      float64
@@ -213,52 +216,101 @@ func (r *reader) regionsQuick(g *gray) bool {
 	return false
 }
 
-// regions works hard on each candidate region (regionsQuick has read it as
-// it is): another scale, local contrast evened out and sharpened,
-// sharpening alone, the finder retry, smoothing, and perspective warps.
-func (r *reader) regions(g *gray) bool {
+// The regions' harder attempts (regionsQuick has read each as it is) are
+// four kinds, each a step over every region for a large photo, so that it
+// can take the cheap and likely ones before its full-size look and the
+// costly ones after (largeCascade), and one step region by region for a
+// photo of camera size (regions), whose costlier attempts on the first
+// region come before the cheaper ones on the others.
+
+// regionsFinder runs the finder retry on each region's black matrix from
+// regionsQuick, without its search for a fourth control point
+// (regionFourth does that): a few milliseconds, and it reads codes seen
+// at an angle whose finder patterns gozxing found but whose size it
+// guessed wrong.
+func (r *reader) regionsFinder(g *gray) bool {
 	for _, c := range r.rois(g) {
-		crop, back, f, rect := c.crop, c.back, c.f, c.rect
-		if f >= 2.5 {
-			// Another sampling of a small code: the module-size estimate
-			// and the binarizer's blocks fall differently.
-			mid := g.resize(rect, crop.w*3/5, crop.h*3/5)
-			if r.attempt(mid, hybrid, true, scaled(rect, mid.w, mid.h)) {
-				return true
-			}
-		}
-		enh := crop.equalize(max(8, int(f*8))).sharpen()
-		found, enhBits := r.attemptKeep(enh, true, back)
-		if found {
-			return true
-		}
-		// Blur: sharpen without the contrast step (which amplifies the
-		// noise the sharpening then picks up), at a few scales for the
-		// module sizes a crop can have; then a band-pass (smooth, then
-		// sharpen coarsely) for blur under noise.
-		for _, u := range [...]struct {
-			radius int
-			amount float64
-		}{{1, 2}, {2, 3}, {3, 2}} {
-			if r.attempt(crop.unsharp(u.radius, u.amount), hybrid, true, back) {
-				return true
-			}
-		}
-		if r.attempt(crop.boxBlur(2).unsharp(4, 2), hybrid, true, back) {
-			return true
-		}
-		if r.finderRetry(c.bits, back) || r.finderRetry(enhBits, back) {
-			return true
-		}
-		if r.attempt(crop.boxBlur(1), hybrid, true, back) {
-			return true
-		}
-		if r.perspectiveRetry(crop, back) {
+		if r.finderRetry(c.bits, c.back, finderGrid) {
 			return true
 		}
 	}
 	return false
 }
+
+// regions works hard on each region in turn: enhanced, sharpened, the rest
+// of the finder retry, warped.
+func (r *reader) regions(g *gray) bool {
+	for i := range r.rois(g) {
+		c := &r.roiCache[i]
+		if r.regionEnhanced(g, c) || r.regionSharpened(c) || r.regionFourth(c) || r.regionWarped(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// eachRegion runs try on each candidate region of g until it reads a code.
+func (r *reader) eachRegion(g *gray, try func(*roi) bool) bool {
+	for i := range r.rois(g) {
+		if try(&r.roiCache[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *reader) regionsEnhanced(g *gray) bool {
+	return r.eachRegion(g, func(c *roi) bool { return r.regionEnhanced(g, c) })
+}
+func (r *reader) regionsSharpened(g *gray) bool { return r.eachRegion(g, r.regionSharpened) }
+func (r *reader) regionsFourth(g *gray) bool    { return r.eachRegion(g, r.regionFourth) }
+func (r *reader) regionsWarped(g *gray) bool    { return r.eachRegion(g, r.regionWarped) }
+
+// regionEnhanced reads region c with its local contrast evened out and
+// sharpened (glare, shadows), with regionsFinder's finder retry on the
+// result, and a small code at another scale first.
+func (r *reader) regionEnhanced(g *gray, c *roi) bool {
+	crop, back, f, rect := c.crop, c.back, c.f, c.rect
+	if f >= 2.5 {
+		// Another sampling of a small code: the module-size estimate and
+		// the binarizer's blocks fall differently.
+		mid := g.resize(rect, crop.w*3/5, crop.h*3/5)
+		if r.attempt(mid, hybrid, true, scaled(rect, mid.w, mid.h)) {
+			return true
+		}
+	}
+	enh := crop.equalize(max(8, int(f*8))).sharpen()
+	var found bool
+	found, c.enhBits = r.attemptKeep(enh, true, back)
+	return found || r.finderRetry(c.enhBits, back, finderGrid)
+}
+
+// regionFourth is the rest of the finder retry on region c as it is and
+// enhanced: the search for a small code's fourth control point.
+func (r *reader) regionFourth(c *roi) bool {
+	return r.finderRetry(c.bits, c.back, finderFourth) || r.finderRetry(c.enhBits, c.back, finderFourth)
+}
+
+// regionSharpened reads region c sharpened for blur, at a few scales for
+// the module sizes a crop can have (without the contrast step, which
+// amplifies the noise the sharpening then picks up), band-passed (smooth,
+// then sharpen coarsely) for blur under noise, and smoothed.
+func (r *reader) regionSharpened(c *roi) bool {
+	crop, back := c.crop, c.back
+	for _, u := range [...]struct {
+		radius int
+		amount float64
+	}{{1, 2}, {2, 3}, {3, 2}} {
+		if r.attempt(crop.unsharp(u.radius, u.amount), hybrid, true, back) {
+			return true
+		}
+	}
+	return r.attempt(crop.boxBlur(2).unsharp(4, 2), hybrid, true, back) ||
+		r.attempt(crop.boxBlur(1), hybrid, true, back)
+}
+
+// regionWarped reads region c through perspective warps.
+func (r *reader) regionWarped(c *roi) bool { return r.perspectiveRetry(c.crop, c.back) }
 
 // perspK are the strengths of the perspective warps: the magnified side
 // comes out 1.5, 2.3 and 4 times as large as the opposite one.

@@ -1,7 +1,7 @@
 // Command cardgen writes the synthetic fair-photo set to a folder, and reads
 // it back with leadcap's decoder.
 //
-//	go run ./internal/cardgen/cmd/cardgen -out DIR [-n 242] [-badges 0] [-size 1920x1080] [-pgm]
+//	go run ./internal/cardgen/cmd/cardgen -out DIR [-n 242] [-badges 0] [-size 1920x1080] [-seed 1] [-pgm]
 //	go run ./internal/cardgen/cmd/cardgen -decode DIR
 //	go run ./internal/cardgen/cmd/cardgen -serve DIR
 //
@@ -69,6 +69,7 @@ func main() {
 	n := flag.Int("n", 242, "number of images")
 	badges := flag.Int("badges", 0, "also this many badge photos with Code 128, Code 39 and Data Matrix codes")
 	size := flag.String("size", "1920x1080", "frame size WxH")
+	seed := flag.Uint64("seed", 1, "seed of the first image, the next ones counting up: another seed gives another set of the same mix")
 	pgm := flag.Bool("pgm", false, "also write the decoded luminance as pgm/NAME.pgm")
 	dec := flag.String("decode", "", "decode the image set in this folder with leadcap's decoder")
 	serve := flag.String("serve", "", "answer decode requests for images in this folder, one per stdin line (see the package comment)")
@@ -82,7 +83,11 @@ func main() {
 			err = fmt.Errorf("-size %q: want WxH, e.g. 1920x1080", *size)
 			break
 		}
-		err = write(*out, append(cardgen.Set(*n, w, h), cardgen.BadgeSet(*badges, w, h)...), *pgm)
+		if *seed == 0 {
+			err = fmt.Errorf("-seed 0: seeds start at 1")
+			break
+		}
+		err = write(*out, setFrom(*seed, *n, *badges, w, h), *pgm)
 	case *dec != "":
 		err = decode(*dec, max(*repeat, 1))
 	case *serve != "":
@@ -95,6 +100,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "cardgen:", err)
 		os.Exit(1)
 	}
+}
+
+// setFrom is cardgen's set of n photos and the given number of badges,
+// their seeds counting up from seed instead of 1: the same mix of
+// degradations and payloads, drawn anew.
+func setFrom(seed uint64, n, badges, w, h int) []cardgen.Spec {
+	specs := append(cardgen.Set(n, w, h), cardgen.BadgeSet(badges, w, h)...)
+	for i := range specs {
+		specs[i].Seed += seed - 1
+	}
+	return specs
 }
 
 func write(dir string, specs []cardgen.Spec, pgm bool) error {

@@ -56,3 +56,21 @@ func TestServeDecode(t *testing.T) {
 		}
 	}
 }
+
+// TestSetFrom: -seed gives the same mix (degradation, payload, encoding)
+// under other seeds, so other photos and other file names.
+func TestSetFrom(t *testing.T) {
+	first, other := setFrom(1, 24, 2, 640, 480), setFrom(1001, 24, 2, 640, 480)
+	if len(first) != 26 || len(other) != 26 {
+		t.Fatalf("%d and %d specs, want 26", len(first), len(other))
+	}
+	for i := range first {
+		a, b := first[i], other[i]
+		if b.Seed != a.Seed+1000 || a.Degradation != b.Degradation || a.Payload != b.Payload || a.Encoding != b.Encoding {
+			t.Errorf("spec %d: seed 1 gives %+v, seed 1001 %+v", i, a, b)
+		}
+	}
+	if got := other[0].Name(); got != "1001-clean" {
+		t.Errorf("first name with -seed 1001: %q", got)
+	}
+}
