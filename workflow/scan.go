@@ -237,9 +237,6 @@ func DecodeFileIn(dir, path string) ([]capture.Code, time.Duration, error) {
 	if fi, err := os.Stat(full); err == nil && !fi.Mode().IsRegular() {
 		return nil, 0, fmt.Errorf("%s %w", path, ErrNotRegular)
 	}
-	if full == path {
-		return capture.DecodeFile(path)
-	}
 	// capture.DecodeFile, with the file's name as given in its errors.
 	f, err := os.Open(full)
 	if err != nil {
