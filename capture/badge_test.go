@@ -49,10 +49,8 @@ func TestNumbersOfProductCodeLengthAreNotBadgesWithoutAPattern(t *testing.T) {
 		"GTIN-14 shape, wrong check":      "10012345678903",
 	} {
 		t.Run(name, func(t *testing.T) {
-			p, err := Parse(code, "")
-			require.ErrorIs(t, err, ErrNotAContact)
-			assert.Empty(t, p.BadgeID)
-			p, err = ParseWith(code, Options{Badge: lead.BadgePattern{Length: len(code)}})
+			assertNotABadge(t, code, "")
+			p, err := ParseWith(code, Options{Badge: lead.BadgePattern{Length: len(code)}})
 			require.NoError(t, err)
 			assert.Equal(t, code, p.BadgeID)
 		})
@@ -131,11 +129,7 @@ func TestCodesThatAreNotBadges(t *testing.T) {
 		"random string with carets":      "Qx81zK^#7^pLm2Vv9Rr0:EeWq]Tt",
 		"carets around digits":           "A1^23^45",
 	} {
-		t.Run(name, func(t *testing.T) {
-			p, err := Parse(code, "")
-			require.ErrorIs(t, err, ErrNotAContact)
-			assert.Empty(t, p.BadgeID)
-		})
+		t.Run(name, func(t *testing.T) { assertNotABadge(t, code, "") })
 	}
 	for name, code := range map[string]string{
 		"capitals with a dot": "ATT.12345",
@@ -160,4 +154,13 @@ func TestBadgeURLs(t *testing.T) {
 		_, err := ParseWith(s, Options{Badge: pattern})
 		require.ErrorIs(t, err, ErrNotAContact, s)
 	}
+}
+
+// assertNotABadge: code, parsed for an event in region without a badge
+// pattern, is neither a contact nor a badge ID.
+func assertNotABadge(t *testing.T, code, region string) {
+	t.Helper()
+	p, err := Parse(code, region)
+	require.ErrorIs(t, err, ErrNotAContact)
+	assert.Empty(t, p.BadgeID)
 }

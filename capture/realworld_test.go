@@ -288,11 +288,7 @@ func TestProductCodesInScannerFormsAreNotBadges(t *testing.T) {
 		"VIN with the Code 39 import prefix": "I1M8GDM9AXKP042788",
 		"VIN of a Chinese car":               "LJCPCBLCX11000237",
 	} {
-		t.Run(name, func(t *testing.T) {
-			p, err := Parse(code, "DE")
-			require.ErrorIs(t, err, ErrNotAContact)
-			assert.Empty(t, p.BadgeID)
-		})
+		t.Run(name, func(t *testing.T) { assertNotABadge(t, code, "DE") })
 	}
 }
 
